@@ -1,0 +1,44 @@
+# Every target sets itself up: a fresh clone needs only python3 (3.11), pip and cargo.
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
+DEPS    := $(VENV)/.deps-installed
+BUILT   := $(VENV)/.extension-built
+SOURCES := $(shell find crates python -name '*.rs' -o -name '*.py' -o -name '*.pyi' -o -name Cargo.toml) Cargo.toml pyproject.toml
+
+.PHONY: all build lab demo test test-rust test-python lint soak valgrind fuzz bench clean
+
+all: build
+
+$(DEPS): requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(BUILT): $(DEPS) $(SOURCES)
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH $(VENV)/bin/maturin develop --release --quiet
+	touch $@
+
+build: $(BUILT)
+
+lab: $(BUILT)
+	$(PYTHON) -m hashtable.lab
+
+demo: $(BUILT)
+	$(PYTHON) examples/talk_demo.py
+
+test: test-rust test-python
+
+test-rust:
+	cargo test --workspace --exclude hashtable-python
+
+test-python: $(BUILT)
+	$(PYTHON) -m pytest tests
+
+lint: $(DEPS)
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	$(VENV)/bin/ruff check python tests examples
+
+clean:
+	rm -rf $(VENV) target lab-report

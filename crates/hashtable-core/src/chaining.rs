@@ -1,0 +1,261 @@
+//! Separate chaining: the original C table's design, without its allocations.
+//!
+//! ```text
+//!   heads: [ 3 | NIL | 0 | NIL ]          one u32 per bucket: first node, or NIL
+//!            |          |
+//!            v          v
+//!   nodes: [ {h,k,v,next:NIL} {h,k,v,next:2} {h,k,v,next:NIL} {h,k,v,next:1} ]
+//!             0                1               2                3
+//! ```
+//!
+//! Every node lives in one dense `Vec`, so there is one allocation for all
+//! chains, and a chain link is a 4-byte index instead of a pointer. A bucket's
+//! chain is followed from `heads[b]` through `next` until `NIL`.
+//!
+//! * **Probe sequence**: the home bucket `b = index(hash, size)`, then the chain
+//!   in insertion order. The stored full hash is compared before the key, so
+//!   the caller's equality check runs only on real candidates.
+//! * **Insertion** appends at the tail of the chain, as the original did.
+//! * **Deletion** unlinks the node, then moves the arena's last node into the
+//!   hole (`swap_remove`) and repoints the one link that named it. No
+//!   tombstones: chains never need cleaning.
+//! * **Expected probes** with load factor α = n/m and a uniform hash: a
+//!   successful search visits 1 + α/2 nodes, an unsuccessful one α nodes.
+//!   α may exceed 1: chains simply get longer on average.
+//! * **Trade-offs**: tolerant of any load and of bad hashes (it degrades to a
+//!   list, never fails), cheap deletes; but every hop is a dependent load into
+//!   the arena, so at equal load it touches more cache lines than open
+//!   addressing, and the heads array is pure overhead.
+
+use std::collections::BTreeMap;
+
+use crate::entry::{Entry, SlotId};
+use crate::index::BucketIndex;
+use crate::probe::{IterCursor, ProbeCursor};
+use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
+
+const NIL: u32 = u32::MAX;
+
+struct Node<K, V> {
+    entry: Entry<K, V>,
+    next: u32,
+}
+
+pub struct Chaining<K, V> {
+    heads: Vec<u32>,
+    nodes: Vec<Node<K, V>>,
+    index: BucketIndex,
+}
+
+impl<K, V> Chaining<K, V> {
+    pub fn new(buckets: usize, index: BucketIndex) -> Self {
+        Chaining {
+            heads: vec![NIL; buckets.max(1)],
+            nodes: Vec::new(),
+            index,
+        }
+    }
+
+    /// Chaining can use any bucket count the index allows.
+    pub fn usable_size(requested: usize, _index: BucketIndex) -> usize {
+        requested.max(1)
+    }
+
+    #[inline]
+    fn home(&self, hash: u64) -> usize {
+        self.index.bucket(hash, self.heads.len())
+    }
+
+    fn chain_len(&self, bucket: usize) -> usize {
+        let mut len = 0;
+        let mut at = self.heads[bucket];
+        while at != NIL {
+            len += 1;
+            at = self.nodes[at as usize].next;
+        }
+        len
+    }
+
+    /// The link (a head or some node's `next`) that currently holds `target`.
+    fn link_to(&mut self, target: u32) -> &mut u32 {
+        let bucket = self.home(self.nodes[target as usize].entry.hash);
+        if self.heads[bucket] == target {
+            return &mut self.heads[bucket];
+        }
+        let mut at = self.heads[bucket];
+        while self.nodes[at as usize].next != target {
+            at = self.nodes[at as usize].next;
+            debug_assert!(at != NIL, "node {target} is not in its home chain");
+        }
+        &mut self.nodes[at as usize].next
+    }
+
+    /// Link every node into `heads`, appending to tails so chain order follows
+    /// arena order.
+    fn relink_all(&mut self) {
+        let mut tails = vec![NIL; self.heads.len()];
+        for i in 0..self.nodes.len() {
+            let bucket = self.home(self.nodes[i].entry.hash);
+            self.nodes[i].next = NIL;
+            match tails[bucket] {
+                NIL => self.heads[bucket] = i as u32,
+                tail => self.nodes[tail as usize].next = i as u32,
+            }
+            tails[bucket] = i as u32;
+        }
+    }
+}
+
+impl<K, V> CollisionStrategy<K, V> for Chaining<K, V>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn kind(&self) -> StrategyKind {
+        StrategyKind::Chaining
+    }
+
+    fn bucket_count(&self) -> usize {
+        self.heads.len()
+    }
+
+    fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn home_bucket(&self, hash: u64) -> usize {
+        self.home(hash)
+    }
+
+    #[inline]
+    fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
+        let mut at = if cursor.started {
+            cursor.position as u32
+        } else {
+            self.heads[self.home(hash)]
+        };
+        cursor.started = true;
+        while at != NIL {
+            let node = &self.nodes[at as usize];
+            cursor.visited += 1;
+            if node.entry.hash == hash {
+                cursor.position = node.next as usize;
+                return Some(SlotId(at as usize));
+            }
+            at = node.next;
+        }
+        cursor.position = NIL as usize;
+        None
+    }
+
+    fn entry(&self, slot: SlotId) -> &Entry<K, V> {
+        &self.nodes[slot.0].entry
+    }
+
+    fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
+        &mut self.nodes[slot.0].entry
+    }
+
+    fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
+        let new = u32::try_from(self.nodes.len())
+            .ok()
+            .filter(|&n| n != NIL)
+            .expect("chaining holds at most 2^32 - 1 items");
+        let bucket = self.home(entry.hash);
+        self.nodes.push(Node { entry, next: NIL });
+        if self.heads[bucket] == NIL {
+            self.heads[bucket] = new;
+        } else {
+            let mut at = self.heads[bucket];
+            while self.nodes[at as usize].next != NIL {
+                at = self.nodes[at as usize].next;
+            }
+            self.nodes[at as usize].next = new;
+        }
+        SlotId(new as usize)
+    }
+
+    fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
+        let target = slot.0 as u32;
+        let after = self.nodes[slot.0].next;
+        *self.link_to(target) = after;
+        let last = (self.nodes.len() - 1) as u32;
+        if target != last {
+            // The last node is about to move into the hole: repoint its link.
+            *self.link_to(last) = target;
+        }
+        self.nodes.swap_remove(slot.0).entry
+    }
+
+    fn rebuild(&mut self, buckets: usize) {
+        self.heads = vec![NIL; buckets.max(1)];
+        self.relink_all();
+    }
+
+    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
+        self.heads = vec![NIL; buckets.max(1)];
+        std::mem::take(&mut self.nodes)
+            .into_iter()
+            .map(|node| node.entry)
+            .collect()
+    }
+
+    fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
+        while cursor.position < self.heads.len() {
+            // `inner` is 0 at the start of a bucket, else the next node + 1.
+            let at = if cursor.inner == 0 {
+                self.heads[cursor.position]
+            } else {
+                (cursor.inner - 1) as u32
+            };
+            if at == NIL {
+                cursor.position += 1;
+                cursor.inner = 0;
+                continue;
+            }
+            match self.nodes[at as usize].next {
+                NIL => {
+                    cursor.position += 1;
+                    cursor.inner = 0;
+                }
+                next => cursor.inner = next as usize + 1,
+            }
+            return Some(SlotId(at as usize));
+        }
+        None
+    }
+
+    /// The newest node in the arena: found in O(1).
+    fn last_slot(&self) -> Option<SlotId> {
+        self.nodes.len().checked_sub(1).map(SlotId)
+    }
+
+    fn bucket_view(&self, bucket: usize) -> BucketView {
+        BucketView::Chain {
+            items: self.chain_len(bucket),
+        }
+    }
+
+    fn structure(&self) -> Structure {
+        let mut structure = Structure::default();
+        let mut histogram = BTreeMap::new();
+        for bucket in 0..self.heads.len() {
+            let len = self.chain_len(bucket);
+            *histogram.entry(len).or_insert(0) += 1;
+            structure.longest = structure.longest.max(len);
+            structure.successful_probe_total += (len * (len + 1) / 2) as u64;
+            if len == 0 {
+                structure.empty_buckets += 1;
+            }
+        }
+        structure.histogram = histogram;
+        structure
+    }
+
+    fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
+        ExpectedProbes {
+            hit: 1.0 + load_factor / 2.0,
+            miss: load_factor,
+        }
+    }
+}

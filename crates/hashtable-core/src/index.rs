@@ -1,0 +1,98 @@
+//! Turning a 64-bit hash into a bucket number.
+//!
+//! * `Mod` is the original C table's rule, `hash % size`. It honours any size, but
+//!   with a power-of-two size it only looks at the low bits, so Python's int hash
+//!   (which is the int itself) sends every multiple of 2^k to a handful of buckets.
+//! * `Mask` takes the low bits. It needs a power-of-two size, so sizes round up.
+//! * `Fibonacci` multiplies by 2^64/φ, which spreads every input bit into the high
+//!   bits, then maps onto `0..size` with a multiply-high, `(x * size) >> 64`.
+//!   It honours any size and does not collapse on regular keys, so it is the default.
+
+/// 2^64 / φ, rounded to odd: Knuth's multiplicative constant for 64-bit words.
+const GOLDEN_RATIO_64: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BucketIndex {
+    Mod,
+    Mask,
+    #[default]
+    Fibonacci,
+}
+
+impl BucketIndex {
+    pub const ALL: [BucketIndex; 3] = [BucketIndex::Mod, BucketIndex::Mask, BucketIndex::Fibonacci];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BucketIndex::Mod => "mod",
+            BucketIndex::Mask => "mask",
+            BucketIndex::Fibonacci => "fibonacci",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        BucketIndex::ALL.into_iter().find(|index| index.name() == name)
+    }
+
+    /// The size this rule can actually use for a requested size.
+    pub fn usable_size(self, requested: usize) -> usize {
+        match self {
+            BucketIndex::Mask => requested.max(1).next_power_of_two(),
+            BucketIndex::Mod | BucketIndex::Fibonacci => requested.max(1),
+        }
+    }
+
+    /// The home bucket of `hash` in a table of `size` buckets (`size >= 1`).
+    #[inline]
+    pub fn bucket(self, hash: u64, size: usize) -> usize {
+        debug_assert!(size > 0);
+        match self {
+            BucketIndex::Mod => (hash % size as u64) as usize,
+            BucketIndex::Mask => {
+                debug_assert!(size.is_power_of_two());
+                (hash as usize) & (size - 1)
+            }
+            BucketIndex::Fibonacci => {
+                let mixed = hash.wrapping_mul(GOLDEN_RATIO_64);
+                ((mixed as u128 * size as u128) >> 64) as usize
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_stays_in_range() {
+        for index in BucketIndex::ALL {
+            for size in [1usize, 2, 3, 5, 8, 13, 64, 1000] {
+                let size = index.usable_size(size);
+                for hash in [0u64, 1, 7, u64::MAX, 1 << 63, 12345678901234567] {
+                    assert!(index.bucket(hash, size) < size, "{index:?} {size} {hash}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mask_rounds_sizes_up_and_the_others_keep_them() {
+        assert_eq!(BucketIndex::Mask.usable_size(5), 8);
+        assert_eq!(BucketIndex::Mod.usable_size(5), 5);
+        assert_eq!(BucketIndex::Fibonacci.usable_size(5), 5);
+    }
+
+    #[test]
+    fn fibonacci_spreads_multiples_of_a_power_of_two() {
+        let size = 1 << 12;
+        let mut used = vec![false; size];
+        for i in 0..size as u64 {
+            used[BucketIndex::Fibonacci.bucket(i << 20, size)] = true;
+        }
+        let distinct = used.iter().filter(|u| **u).count();
+        assert!(distinct > size / 2, "only {distinct} buckets used");
+        // The original rule collapses onto one bucket on the same keys.
+        assert_eq!(BucketIndex::Mod.bucket(5 << 20, size), 0);
+    }
+}

@@ -1,0 +1,36 @@
+//! `hashtable-core`: a hash table engine whose collision strategy, bucket index,
+//! growth policy and load limits are all chosen at run time.
+//!
+//! The engine never hashes and never compares keys on its own initiative. A
+//! caller passes each key's 64-bit hash, and either a fallible equality check
+//! ([`Table::find`], [`Table::insert`], [`Table::remove`]) or, when it must run
+//! foreign code between steps, drives the probe itself with
+//! [`Table::probe_next`] and a [`ProbeCursor`].
+//!
+//! ```
+//! use hashtable_core::{Table, TableConfig};
+//!
+//! let mut table: Table<u64, &str> = Table::new(TableConfig::default()).unwrap();
+//! let same = |k: u64| move |stored: &u64| Ok::<_, ()>(*stored == k);
+//! table.insert(42, 42, "answer", same(42)).unwrap();
+//! let slot = table.find(42, same(42)).unwrap().unwrap();
+//! assert_eq!(table.entry(slot).value, "answer");
+//! ```
+
+pub mod chaining;
+pub mod config;
+pub mod entry;
+pub mod index;
+pub mod probe;
+
+pub mod stats;
+pub mod strategy;
+pub mod table;
+
+pub use config::{ConfigError, TableConfig};
+pub use entry::{Entry, SlotId};
+pub use index::BucketIndex;
+pub use probe::{IterCursor, ProbeCursor};
+pub use stats::TableStats;
+pub use strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
+pub use table::{Counters, Table};

@@ -1,0 +1,199 @@
+//! The interface every collision strategy implements, and the registry of them.
+//!
+//! A strategy owns storage and placement only. It never hashes (entries carry
+//! their hash), never compares keys (it hands out candidates whose stored hash
+//! equals the probed hash), and never decides when to resize: [`crate::Table`]
+//! does that, the same way for every strategy.
+
+use std::collections::BTreeMap;
+
+use crate::entry::{Entry, SlotId};
+use crate::index::BucketIndex;
+use crate::probe::{IterCursor, ProbeCursor};
+
+/// What one line of the table's picture shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BucketView {
+    /// A chaining bucket holding `items` entries.
+    Chain { items: usize },
+    /// An open-addressing slot that never held an item (or was cleaned).
+    Empty,
+    /// An open-addressing slot whose item was deleted and left a marker.
+    Tombstone,
+    /// An open-addressing slot holding an item `displacement` slots from its home.
+    Filled { displacement: usize },
+}
+
+/// The shape of the table, for `stats()` and the lab.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Structure {
+    /// Chaining: chain length -> buckets with that length (0 included).
+    /// Open addressing: probe length of a successful lookup -> items with it.
+    pub histogram: BTreeMap<usize, usize>,
+    /// The longest chain, or the longest probe sequence of any stored item.
+    pub longest: usize,
+    /// Sum over stored items of the entries or slots a successful lookup visits.
+    pub successful_probe_total: u64,
+    /// Buckets (or slots) holding nothing, tombstones excluded.
+    pub empty_buckets: usize,
+    pub tombstones: usize,
+}
+
+/// Expected probe lengths at a load factor, from the strategy's textbook model.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExpectedProbes {
+    pub hit: f64,
+    pub miss: f64,
+}
+
+/// Storage and placement for one collision-resolution scheme.
+///
+/// `Send + Sync` because a Python object may move between threads; every
+/// method is called with exclusive or shared access as its receiver says.
+pub trait CollisionStrategy<K, V>: Send + Sync {
+    fn kind(&self) -> StrategyKind;
+    /// Buckets (chaining) or slots (open addressing).
+    fn bucket_count(&self) -> usize;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Slots that are neither empty nor holding an item. They count against
+    /// `max_load` for open addressing, because they lengthen probes.
+    fn tombstones(&self) -> usize {
+        0
+    }
+    /// The bucket a hash starts probing from; used for the uniformity test.
+    fn home_bucket(&self, hash: u64) -> usize;
+    /// The next entry along `hash`'s probe sequence whose stored hash equals
+    /// `hash`, continuing from `cursor` (a fresh cursor starts the probe).
+    fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId>;
+    fn entry(&self, slot: SlotId) -> &Entry<K, V>;
+    fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V>;
+    /// Store an entry whose key is known to be absent. The caller has already
+    /// grown the table, so there is room.
+    fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId;
+    fn remove(&mut self, slot: SlotId) -> Entry<K, V>;
+    /// Re-place every entry into `buckets` buckets, using the stored hashes.
+    fn rebuild(&mut self, buckets: usize);
+    /// Remove every entry and reset to `buckets` buckets.
+    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>>;
+    /// The next occupied slot in this strategy's iteration order.
+    fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId>;
+    /// The entry that `popitem` removes: the last one in iteration order.
+    fn last_slot(&self) -> Option<SlotId>;
+    fn bucket_view(&self, bucket: usize) -> BucketView;
+    fn structure(&self) -> Structure;
+    fn expected_probes(&self, load_factor: f64) -> ExpectedProbes;
+}
+
+macro_rules! strategies {
+    ($($variant:ident => $name:literal, $module:ident :: $type:ident, open_addressing: $open:literal;)*) => {
+        /// Every collision strategy this crate offers.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum StrategyKind {
+            $($variant,)*
+        }
+
+        impl StrategyKind {
+            pub const ALL: &'static [StrategyKind] = &[$(StrategyKind::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(StrategyKind::$variant => $name,)*
+                }
+            }
+
+            /// Open-addressing strategies keep one item per slot, so their
+            /// `max_load` must stay below 1.
+            pub fn is_open_addressing(self) -> bool {
+                match self {
+                    $(StrategyKind::$variant => $open,)*
+                }
+            }
+
+            /// The bucket count this strategy really uses for a requested size.
+            pub fn usable_size(self, requested: usize, index: BucketIndex) -> usize {
+                match self {
+                    $(StrategyKind::$variant => crate::$module::$type::<(), ()>::usable_size(requested, index),)*
+                }
+            }
+
+            pub fn build<K, V>(self, buckets: usize, index: BucketIndex) -> Box<dyn CollisionStrategy<K, V>>
+            where
+                K: Send + Sync + 'static,
+                V: Send + Sync + 'static,
+            {
+                match self {
+                    $(StrategyKind::$variant => Box::new(crate::$module::$type::<K, V>::new(buckets, index)),)*
+                }
+            }
+        }
+    };
+}
+
+// One line per strategy; each lives in its own module.
+strategies! {
+    Chaining => "chaining", chaining::Chaining, open_addressing: false;
+
+}
+
+impl StrategyKind {
+    pub fn from_name(name: &str) -> Option<Self> {
+        StrategyKind::ALL.iter().copied().find(|kind| kind.name() == name)
+    }
+}
+
+impl<K, V> CollisionStrategy<K, V> for Box<dyn CollisionStrategy<K, V>> {
+    fn kind(&self) -> StrategyKind {
+        (**self).kind()
+    }
+    fn bucket_count(&self) -> usize {
+        (**self).bucket_count()
+    }
+    fn len(&self) -> usize {
+        (**self).len()
+    }
+    fn tombstones(&self) -> usize {
+        (**self).tombstones()
+    }
+    fn home_bucket(&self, hash: u64) -> usize {
+        (**self).home_bucket(hash)
+    }
+    fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
+        (**self).probe_next(hash, cursor)
+    }
+    fn entry(&self, slot: SlotId) -> &Entry<K, V> {
+        (**self).entry(slot)
+    }
+    fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
+        (**self).entry_mut(slot)
+    }
+    fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
+        (**self).insert_new(entry)
+    }
+    fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
+        (**self).remove(slot)
+    }
+    fn rebuild(&mut self, buckets: usize) {
+        (**self).rebuild(buckets)
+    }
+    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
+        (**self).drain(buckets)
+    }
+    fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
+        (**self).iter_next(cursor)
+    }
+    fn last_slot(&self) -> Option<SlotId> {
+        (**self).last_slot()
+    }
+    fn bucket_view(&self, bucket: usize) -> BucketView {
+        (**self).bucket_view(bucket)
+    }
+    fn structure(&self) -> Structure {
+        (**self).structure()
+    }
+    fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
+        (**self).expected_probes(load_factor)
+    }
+}
