@@ -16,7 +16,8 @@ $(DEPS): requirements-dev.txt
 	touch $@
 
 $(BUILT): $(DEPS) $(SOURCES)
-	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH $(VENV)/bin/maturin develop --release --quiet
+	# flock: helpers and parallel make runs must not install into the venv at once.
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH flock $(VENV)/.build-lock $(VENV)/bin/maturin develop --release --quiet
 	touch $@
 
 build: $(BUILT)
