@@ -20,6 +20,7 @@
 pub mod chaining;
 pub mod config;
 pub mod entry;
+pub mod hash_functions;
 pub mod index;
 pub mod probe;
 
@@ -29,6 +30,7 @@ pub mod table;
 
 pub use config::{ConfigError, TableConfig};
 pub use entry::{Entry, SlotId};
+pub use hash_functions::{CanonicalKey, KeySource, NamedHash, UnknownHashName, NAMES as HASH_FUNCTION_NAMES};
 pub use index::BucketIndex;
 pub use probe::{IterCursor, ProbeCursor};
 pub use stats::TableStats;
