@@ -23,6 +23,7 @@ pub mod entry;
 pub mod hash_functions;
 pub mod index;
 pub mod probe;
+pub mod robin_hood;
 
 pub mod stats;
 pub mod strategy;

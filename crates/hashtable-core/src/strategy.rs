@@ -135,6 +135,7 @@ macro_rules! strategies {
 // One line per strategy; each lives in its own module.
 strategies! {
     Chaining => "chaining", chaining::Chaining, open_addressing: false;
+    RobinHood => "robin_hood", robin_hood::RobinHood, open_addressing: true;
 
 }
 

@@ -1,0 +1,502 @@
+//! Robin Hood hashing: linear probing that keeps every cluster sorted by home slot.
+//!
+//! ```text
+//!   meta:  [  0  |  1  |  2  |  2  |  0  |  1  |  0  |  0  ]   one byte per slot:
+//!                                                            0 empty, else displacement + 1
+//!   slots: [  -  | A:1 | B:1 | C:2 |  -  | D:5 |  -  |  -  ]   Option<Entry{hash, key, value}>
+//!              0     1     2     3     4     5     6     7     (X:h = item X, home slot h)
+//! ```
+//!
+//! Two parallel arrays. `slots` holds the entries (with their full hash), and
+//! `meta` holds one byte per slot, so a probe reads a run of bytes that fits a
+//! cache line and opens an entry only when its displacement says it can match.
+//! A displacement too large for a byte is stored as 255, "read the entry": its
+//! true value is then recomputed from the stored hash, so hostile keys (every
+//! hash equal) stay correct, only slower.
+//!
+//! * **Probe sequence**: the home slot `b = index(hash, m)`, then `b+1, b+2, ...`
+//!   modulo `m`. At step `i` (slot `b+i`) a stored item with displacement `d`
+//!   is a candidate only if `d == i`, since only then does it share the home
+//!   slot; its full hash is compared before the caller's key check. The probe
+//!   stops at an empty slot *or* at the first item with `d < i`: the invariant
+//!   below says the key would have evicted that item, so it cannot lie further.
+//! * **Insertion** ("steal from the rich"): walk the probe sequence to the first
+//!   slot that is empty or holds an item with `d < i` (richer: closer to home
+//!   than the newcomer). The newcomer takes it, and the run from there to the
+//!   next empty slot shifts one slot right, each shifted displacement + 1. This
+//!   equals the textbook swap-and-carry loop, done as one backward move.
+//!   Invariant: along a cluster, `d[s+1] <= d[s] + 1`, i.e. items are in order
+//!   of home slot, and a key's equal-home items are contiguous.
+//! * **Deletion** by backward shift: empty the slot, then pull each following
+//!   item one slot back (displacement − 1) until an empty slot or an item at
+//!   home. No tombstones, so probes never lengthen under churn and the table
+//!   never needs a cleaning rebuild; the layout (up to the order of items
+//!   sharing a home) depends only on which keys are present, not on history.
+//! * **Expected probes** at load α = n/m with a uniform hash: the same means as
+//!   plain linear probing (Knuth): a hit visits ½(1 + 1/(1−α)) slots, a miss at
+//!   most ½(1 + 1/(1−α)²), less here, because a miss stops at the first richer
+//!   item. Robin Hood does not change the total displacement (any order of
+//!   placing the same keys gives the same sum), only how it is shared: it is
+//!   evened out, so the variance and the longest probe are far smaller.
+//! * **Trade-offs**: short, predictable lookups and early-terminating misses at
+//!   high load, and deletes without tombstones; but an insert or delete may move
+//!   a whole run of entries, every cluster is as long as under linear probing
+//!   (a bad hash still makes long runs), and the displacement byte per slot is
+//!   extra memory compared with a tag-free table.
+
+use std::collections::BTreeMap;
+
+use crate::entry::{Entry, SlotId};
+use crate::index::BucketIndex;
+use crate::probe::{IterCursor, ProbeCursor};
+use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
+
+/// `meta` value of an empty slot.
+const EMPTY: u8 = 0;
+/// `meta` value meaning "displacement >= SATURATED - 1: read the stored hash".
+const SATURATED: u8 = u8::MAX;
+/// `ProbeCursor::position` once a probe has ended.
+const DONE: usize = usize::MAX;
+
+pub struct RobinHood<K, V> {
+    /// 0 for an empty slot, else `min(displacement + 1, SATURATED)`.
+    meta: Vec<u8>,
+    slots: Vec<Option<Entry<K, V>>>,
+    len: usize,
+    /// One past the highest filled slot (0 when empty), so `last_slot` is O(1).
+    end: usize,
+    index: BucketIndex,
+}
+
+#[inline]
+fn encode(displacement: usize) -> u8 {
+    displacement.saturating_add(1).min(SATURATED as usize) as u8
+}
+
+impl<K, V> RobinHood<K, V> {
+    pub fn new(buckets: usize, index: BucketIndex) -> Self {
+        let mut table = RobinHood {
+            meta: Vec::new(),
+            slots: Vec::new(),
+            len: 0,
+            end: 0,
+            index,
+        };
+        table.reset(buckets);
+        table
+    }
+
+    /// Any slot count the bucket index allows (a power of two for `Mask`).
+    pub fn usable_size(requested: usize, index: BucketIndex) -> usize {
+        index.usable_size(requested)
+    }
+
+    fn reset(&mut self, buckets: usize) {
+        let slots = Self::usable_size(buckets, self.index);
+        self.meta = vec![EMPTY; slots];
+        self.slots = std::iter::repeat_with(|| None).take(slots).collect();
+        self.len = 0;
+        self.end = 0;
+    }
+
+    #[inline]
+    fn home(&self, hash: u64) -> usize {
+        self.index.bucket(hash, self.meta.len())
+    }
+
+    #[inline]
+    fn next(&self, slot: usize) -> usize {
+        if slot + 1 == self.meta.len() {
+            0
+        } else {
+            slot + 1
+        }
+    }
+
+    #[inline]
+    fn prev(&self, slot: usize) -> usize {
+        if slot == 0 {
+            self.meta.len() - 1
+        } else {
+            slot - 1
+        }
+    }
+
+    fn stored(&self, slot: usize) -> &Entry<K, V> {
+        self.slots[slot].as_ref().expect("robin_hood: slot holds no entry")
+    }
+
+    /// The true displacement of the (filled) slot, from its `meta` byte if it
+    /// fits, else from the stored hash.
+    #[inline]
+    fn displacement(&self, slot: usize) -> usize {
+        match self.meta[slot] {
+            EMPTY => unreachable!("robin_hood: displacement of an empty slot"),
+            SATURATED => {
+                let home = self.home(self.stored(slot).hash);
+                (slot + self.meta.len() - home) % self.meta.len()
+            }
+            byte => (byte - 1) as usize,
+        }
+    }
+
+    /// After `slot` stopped holding an item: if it was the last one, walk
+    /// `end` down to the next filled slot.
+    fn vacated(&mut self, slot: usize) {
+        if slot + 1 == self.end {
+            while self.end > 0 && self.meta[self.end - 1] == EMPTY {
+                self.end -= 1;
+            }
+        }
+    }
+
+    /// The displacement-ordering invariant, checked slot by slot (for tests).
+    #[cfg(test)]
+    fn check_invariants(&self) {
+        let mut filled = 0;
+        for slot in 0..self.meta.len() {
+            if self.meta[slot] == EMPTY {
+                assert!(self.slots[slot].is_none(), "slot {slot}: meta empty, entry present");
+                continue;
+            }
+            filled += 1;
+            let entry = self.stored(slot);
+            let home = self.home(entry.hash);
+            let real = (slot + self.meta.len() - home) % self.meta.len();
+            assert_eq!(self.meta[slot], encode(real), "slot {slot}: stale meta byte");
+            let before = self.prev(slot);
+            if real > 0 {
+                assert!(self.meta[before] != EMPTY, "slot {slot}: displaced past an empty slot");
+                assert!(
+                    self.displacement(before) + 1 >= real,
+                    "slot {slot}: cluster out of home order"
+                );
+            }
+        }
+        assert_eq!(filled, self.len);
+        assert!(self.end == 0 || self.meta[self.end - 1] != EMPTY);
+        assert!(self.meta[self.end..].iter().all(|&m| m == EMPTY));
+    }
+}
+
+impl<K, V> CollisionStrategy<K, V> for RobinHood<K, V>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn kind(&self) -> StrategyKind {
+        StrategyKind::RobinHood
+    }
+
+    fn bucket_count(&self) -> usize {
+        self.meta.len()
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn home_bucket(&self, hash: u64) -> usize {
+        self.home(hash)
+    }
+
+    /// `cursor.position` is the next slot to read and `cursor.step` its
+    /// distance from home, so a resumed probe carries on exactly where it was.
+    #[inline]
+    fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
+        if !cursor.started {
+            cursor.started = true;
+            cursor.position = self.home(hash);
+            cursor.step = 0;
+        }
+        let (mut slot, mut step) = (cursor.position, cursor.step);
+        if slot == DONE {
+            return None;
+        }
+        loop {
+            cursor.visited += 1;
+            let byte = self.meta[slot];
+            if byte == EMPTY {
+                break;
+            }
+            // A saturated byte means displacement >= 254: only worth decoding
+            // once the probe itself has come that far.
+            let displacement = if byte != SATURATED {
+                (byte - 1) as usize
+            } else if step + 1 < SATURATED as usize {
+                usize::MAX
+            } else {
+                self.displacement(slot)
+            };
+            if displacement < step {
+                break;
+            }
+            if displacement == step && self.stored(slot).hash == hash {
+                cursor.position = self.next(slot);
+                cursor.step = step + 1;
+                return Some(SlotId(slot));
+            }
+            slot = self.next(slot);
+            step += 1;
+        }
+        cursor.position = DONE;
+        None
+    }
+
+    fn entry(&self, slot: SlotId) -> &Entry<K, V> {
+        self.stored(slot.0)
+    }
+
+    fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
+        self.slots[slot.0].as_mut().expect("robin_hood: slot holds no entry")
+    }
+
+    fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
+        assert!(self.len < self.meta.len(), "robin_hood: insert into a full table");
+        let mut slot = self.home(entry.hash);
+        let mut step = 0;
+        while self.meta[slot] != EMPTY && self.displacement(slot) >= step {
+            slot = self.next(slot);
+            step += 1;
+        }
+        // `slot` is empty or holds a richer item: shift the run that starts
+        // there one slot right, into the first empty slot after it.
+        let mut hole = slot;
+        while self.meta[hole] != EMPTY {
+            hole = self.next(hole);
+        }
+        let last = hole;
+        while hole != slot {
+            let from = self.prev(hole);
+            self.slots[hole] = self.slots[from].take();
+            self.meta[hole] = self.meta[from].saturating_add(1);
+            hole = from;
+        }
+        self.slots[slot] = Some(entry);
+        self.meta[slot] = encode(step);
+        self.len += 1;
+        self.end = self.end.max(last + 1);
+        SlotId(slot)
+    }
+
+    fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
+        let entry = self.slots[slot.0].take().expect("robin_hood: remove of an empty slot");
+        let mut hole = slot.0;
+        loop {
+            let from = self.next(hole);
+            // Stop at an empty slot or an item already at home (byte 1).
+            if self.meta[from] <= 1 {
+                break;
+            }
+            let displacement = self.displacement(from);
+            self.slots[hole] = self.slots[from].take();
+            self.meta[hole] = encode(displacement - 1);
+            hole = from;
+        }
+        self.meta[hole] = EMPTY;
+        self.len -= 1;
+        self.vacated(hole);
+        entry
+    }
+
+    fn rebuild(&mut self, buckets: usize) {
+        let old = std::mem::take(&mut self.slots);
+        self.reset(buckets);
+        for entry in old.into_iter().flatten() {
+            self.insert_new(entry);
+        }
+    }
+
+    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
+        let old = std::mem::take(&mut self.slots);
+        self.reset(buckets);
+        old.into_iter().flatten().collect()
+    }
+
+    fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
+        while cursor.position < self.end {
+            let slot = cursor.position;
+            cursor.position += 1;
+            if self.meta[slot] != EMPTY {
+                return Some(SlotId(slot));
+            }
+        }
+        None
+    }
+
+    /// The highest filled slot, kept in `end`: O(1).
+    fn last_slot(&self) -> Option<SlotId> {
+        self.end.checked_sub(1).map(SlotId)
+    }
+
+    fn bucket_view(&self, bucket: usize) -> BucketView {
+        match self.meta[bucket] {
+            EMPTY => BucketView::Empty,
+            _ => BucketView::Filled {
+                displacement: self.displacement(bucket),
+            },
+        }
+    }
+
+    fn structure(&self) -> Structure {
+        let mut structure = Structure::default();
+        let mut histogram = BTreeMap::new();
+        for slot in 0..self.meta.len() {
+            if self.meta[slot] == EMPTY {
+                structure.empty_buckets += 1;
+                continue;
+            }
+            let probes = self.displacement(slot) + 1;
+            *histogram.entry(probes).or_insert(0) += 1;
+            structure.longest = structure.longest.max(probes);
+            structure.successful_probe_total += probes as u64;
+        }
+        structure.histogram = histogram;
+        structure
+    }
+
+    fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
+        linear_probing_expectation(load_factor)
+    }
+}
+
+/// Knuth's linear-probing means (hit ½(1+1/(1−α)), miss ½(1+1/(1−α)²)); for
+/// Robin Hood the miss figure is an upper bound.
+pub(crate) fn linear_probing_expectation(load_factor: f64) -> ExpectedProbes {
+    if load_factor >= 1.0 {
+        return ExpectedProbes {
+            hit: f64::INFINITY,
+            miss: f64::INFINITY,
+        };
+    }
+    let free = 1.0 - load_factor.max(0.0);
+    ExpectedProbes {
+        hit: 0.5 * (1.0 + 1.0 / free),
+        miss: 0.5 * (1.0 + 1.0 / (free * free)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator, so the tests need no extra crate.
+    fn splitmix(state: &mut u64) -> u64 {
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn find(table: &RobinHood<u64, u64>, hash: u64, key: u64) -> Option<SlotId> {
+        let mut cursor = ProbeCursor::new();
+        while let Some(slot) = table.probe_next(hash, &mut cursor) {
+            if table.entry(slot).key == key {
+                return Some(slot);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn displacement_order_holds_after_random_inserts_and_removes() {
+        for index in BucketIndex::ALL {
+            let mut state = 7;
+            let mut table = RobinHood::<u64, u64>::new(64, index);
+            let mut present: Vec<(u64, u64)> = Vec::new();
+            for round in 0..4000 {
+                let roll = splitmix(&mut state);
+                if present.len() < 48 && (!roll.is_multiple_of(3) || present.is_empty()) {
+                    // Few distinct hashes, so clusters and equal-home runs form.
+                    let hash = splitmix(&mut state) % 97;
+                    let key = round;
+                    table.insert_new(Entry::new(hash, key, key));
+                    present.push((hash, key));
+                } else {
+                    let (hash, key) = present.swap_remove((roll as usize >> 8) % present.len());
+                    let slot = find(&table, hash, key).expect("stored key is findable");
+                    assert_eq!(table.remove(slot).key, key);
+                }
+                table.check_invariants();
+            }
+            for &(hash, key) in &present {
+                assert!(find(&table, hash, key).is_some(), "{index:?}: lost key {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn backward_shift_leaves_no_tombstones_and_restores_home() {
+        let mut table = RobinHood::<u64, u64>::new(8, BucketIndex::Mod);
+        for key in 0..4 {
+            table.insert_new(Entry::new(1, key, key)); // all home at slot 1
+        }
+        assert_eq!(table.bucket_view(4), BucketView::Filled { displacement: 3 });
+        let first = find(&table, 1, 0).unwrap();
+        table.remove(first);
+        assert_eq!(table.bucket_view(1), BucketView::Filled { displacement: 0 });
+        assert_eq!(table.bucket_view(4), BucketView::Empty);
+        let views: Vec<_> = (0..8).map(|b| table.bucket_view(b)).collect();
+        assert!(!views.contains(&BucketView::Tombstone));
+        assert_eq!(CollisionStrategy::<u64, u64>::tombstones(&table), 0);
+        assert_eq!(table.structure().empty_buckets, 5);
+    }
+
+    #[test]
+    fn a_newcomer_steals_from_the_rich() {
+        let mut table = RobinHood::<u64, u64>::new(8, BucketIndex::Mod);
+        table.insert_new(Entry::new(2, 20, 0)); // slot 2, home
+        table.insert_new(Entry::new(1, 10, 0)); // slot 1, home
+        table.insert_new(Entry::new(1, 11, 0)); // home 1 is taken; slot 2's item is richer
+        assert_eq!(find(&table, 1, 11), Some(SlotId(2)));
+        assert_eq!(table.bucket_view(3), BucketView::Filled { displacement: 1 });
+        assert_eq!(table.entry(SlotId(3)).key, 20);
+    }
+
+    #[test]
+    fn a_miss_stops_at_the_first_richer_item() {
+        let mut table = RobinHood::<u64, u64>::new(16, BucketIndex::Mod);
+        for home in 0..6 {
+            table.insert_new(Entry::new(home, home, 0));
+        }
+        // Hash 16 homes at slot 0, where an item sits at home; slot 1's item has
+        // displacement 0 < 1, so the probe ends after two slots, not seven.
+        let mut cursor = ProbeCursor::new();
+        assert_eq!(table.probe_next(16, &mut cursor), None);
+        assert_eq!(cursor.visited(), 2);
+    }
+
+    #[test]
+    fn saturated_displacements_stay_exact() {
+        // Every hash equal: displacements run far past what a byte holds.
+        let mut table = RobinHood::<u64, u64>::new(1024, BucketIndex::Fibonacci);
+        for key in 0..600 {
+            table.insert_new(Entry::new(42, key, key));
+        }
+        table.check_invariants();
+        let home = table.home(42);
+        assert_eq!(
+            table.bucket_view((home + 599) % 1024),
+            BucketView::Filled { displacement: 599 }
+        );
+        assert_eq!(table.structure().longest, 600);
+        for key in (0..600).step_by(7) {
+            let slot = find(&table, 42, key).expect("present");
+            table.remove(slot);
+            table.check_invariants();
+        }
+        for key in 0..600 {
+            assert_eq!(find(&table, 42, key).is_some(), !key.is_multiple_of(7), "key {key}");
+        }
+    }
+
+    #[test]
+    fn expected_probes_follow_knuth() {
+        let table = RobinHood::<u64, u64>::new(8, BucketIndex::Mod);
+        let at_half = table.expected_probes(0.5);
+        assert!((at_half.hit - 1.5).abs() < 1e-12);
+        assert!((at_half.miss - 2.5).abs() < 1e-12);
+        assert_eq!(table.expected_probes(0.0), ExpectedProbes { hit: 1.0, miss: 1.0 });
+    }
+}
