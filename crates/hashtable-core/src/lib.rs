@@ -22,6 +22,7 @@ pub mod config;
 pub mod entry;
 pub mod hash_functions;
 pub mod index;
+pub mod linear;
 pub mod probe;
 pub mod robin_hood;
 

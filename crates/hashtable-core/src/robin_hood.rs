@@ -356,23 +356,8 @@ where
     }
 
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
-        linear_probing_expectation(load_factor)
-    }
-}
-
-/// Knuth's linear-probing means (hit ½(1+1/(1−α)), miss ½(1+1/(1−α)²)); for
-/// Robin Hood the miss figure is an upper bound.
-pub(crate) fn linear_probing_expectation(load_factor: f64) -> ExpectedProbes {
-    if load_factor >= 1.0 {
-        return ExpectedProbes {
-            hit: f64::INFINITY,
-            miss: f64::INFINITY,
-        };
-    }
-    let free = 1.0 - load_factor.max(0.0);
-    ExpectedProbes {
-        hit: 0.5 * (1.0 + 1.0 / free),
-        miss: 0.5 * (1.0 + 1.0 / (free * free)),
+        // Same means as linear probing; the miss figure is an upper bound here.
+        crate::linear::linear_probing_expectation(load_factor)
     }
 }
 

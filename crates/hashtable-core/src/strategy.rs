@@ -136,6 +136,7 @@ macro_rules! strategies {
 strategies! {
     Chaining => "chaining", chaining::Chaining, open_addressing: false;
     RobinHood => "robin_hood", robin_hood::RobinHood, open_addressing: true;
+    Linear => "linear", linear::Linear, open_addressing: true;
 
 }
 
