@@ -24,6 +24,7 @@ pub mod hash_functions;
 pub mod index;
 pub mod linear;
 pub mod probe;
+pub mod quadratic;
 pub mod robin_hood;
 
 pub mod stats;

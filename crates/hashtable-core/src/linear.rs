@@ -1,10 +1,10 @@
 //! Linear probing: try the home slot, then the next, then the next.
 //!
 //! ```text
-//!   meta:  [ 00 | 80|t | 80|t | 80|t | 00 | 80|t | 00 | 00 ]   one byte per slot:
-//!                                                           0 empty, else 0x80 | 7-bit hash tag
-//!   slots: [  -  | A:1  | B:1  | C:2  |  -  | D:5  |  -  |  -  ]   Option<Entry{hash, key, value}>
-//!              0     1      2      3     4     5      6     7     (X:h = item X, home slot h)
+//!   meta:  [  00  | 80|t | 80|t | 80|t |  00  | 80|t |  00  |  00  ]   one byte per slot:
+//!                                                                      0 empty, else 0x80 | 7-bit hash tag
+//!   slots: [  -   | A:1  | B:1  | C:2  |  -   | D:5  |  -   |  -   ]   Option<Entry{hash, key, value}>
+//!             0      1      2      3      4      5      6      7       (X:h = item X, home slot h)
 //! ```
 //!
 //! Two parallel arrays. `slots` holds the entries with their full hash; `meta`

@@ -1,10 +1,10 @@
 //! Robin Hood hashing: linear probing that keeps every cluster sorted by home slot.
 //!
 //! ```text
-//!   meta:  [  0  |  1  |  2  |  2  |  0  |  1  |  0  |  0  ]   one byte per slot:
-//!                                                            0 empty, else displacement + 1
-//!   slots: [  -  | A:1 | B:1 | C:2 |  -  | D:5 |  -  |  -  ]   Option<Entry{hash, key, value}>
-//!              0     1     2     3     4     5     6     7     (X:h = item X, home slot h)
+//!   meta:  [  0   |  1   |  2   |  2   |  0   |  1   |  0   |  0   ]   one byte per slot:
+//!                                                                      0 empty, else displacement + 1
+//!   slots: [  -   | A:1  | B:1  | C:2  |  -   | D:5  |  -   |  -   ]   Option<Entry{hash, key, value}>
+//!             0      1      2      3      4      5      6      7       (X:h = item X, home slot h)
 //! ```
 //!
 //! Two parallel arrays. `slots` holds the entries (with their full hash), and

@@ -137,6 +137,7 @@ strategies! {
     Chaining => "chaining", chaining::Chaining, open_addressing: false;
     RobinHood => "robin_hood", robin_hood::RobinHood, open_addressing: true;
     Linear => "linear", linear::Linear, open_addressing: true;
+    Quadratic => "quadratic", quadratic::Quadratic, open_addressing: true;
 
 }
 
