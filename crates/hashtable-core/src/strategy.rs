@@ -85,6 +85,12 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     fn bucket_view(&self, bucket: usize) -> BucketView;
     fn structure(&self) -> Structure;
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes;
+    /// Bytes of heap this strategy's own storage holds (not the keys' and
+    /// values' own heap). The default counts one entry per item plus a word
+    /// per bucket; strategies with a different layout report it exactly.
+    fn heap_bytes(&self) -> usize {
+        self.len() * std::mem::size_of::<Entry<K, V>>() + self.bucket_count() * std::mem::size_of::<usize>()
+    }
 }
 
 macro_rules! strategies {
@@ -198,5 +204,8 @@ impl<K, V> CollisionStrategy<K, V> for Box<dyn CollisionStrategy<K, V>> {
     }
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
         (**self).expected_probes(load_factor)
+    }
+    fn heap_bytes(&self) -> usize {
+        (**self).heap_bytes()
     }
 }

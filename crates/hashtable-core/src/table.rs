@@ -201,6 +201,11 @@ where
         self.strategy.bucket_view(bucket)
     }
 
+    /// Heap bytes of the table's own storage, for `sys.getsizeof`.
+    pub fn heap_bytes(&self) -> usize {
+        self.strategy.heap_bytes()
+    }
+
     pub fn stats(&self) -> TableStats {
         TableStats::measure(self)
     }

@@ -1,1 +1,40 @@
+//! `hashtable._hashtable`: the PyO3 binding layer over `hashtable-core`.
+//!
+//! Python semantics live here: keys and their equality, the hash function
+//! contract, errors, GC participation, pickling. The one rule that shapes
+//! every file: the table is never borrowed while Python code runs (a key's
+//! `__eq__`/`__hash__`, the user's hash function, or a `__del__` reached
+//! through a decref), so that code may use the table freely.
+
+mod display;
+mod gc;
+mod hashing;
+mod iteration;
+mod logging;
+mod lookup;
+mod operations;
+mod params;
+mod persistence;
+mod report;
+mod table;
+mod views;
+
 use pyo3::prelude::*;
+
+#[pymodule]
+fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<table::HashTable>()?;
+    module.add_class::<iteration::TableIterator>()?;
+    module.add_function(wrap_pyfunction!(views::_install_views, module)?)?;
+    module.add("STRATEGIES", params::strategy_names().collect::<Vec<_>>())?;
+    module.add(
+        "INDEXES",
+        hashtable_core::BucketIndex::ALL
+            .iter()
+            .map(|i| i.name())
+            .collect::<Vec<_>>(),
+    )?;
+    module.add("HASH_FUNCTIONS", vec!["python"])?;
+    module.add("MAX_SIZE", params::MAX_SIZE)?;
+    Ok(())
+}

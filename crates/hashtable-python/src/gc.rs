@@ -1,0 +1,49 @@
+//! Cyclic-GC traversal as a small trait: each container of Python references
+//! visits every reference it owns exactly once, and `__traverse__` delegates.
+
+use pyo3::gc::PyVisit;
+use pyo3::prelude::*;
+use pyo3::PyTraverseError;
+
+use crate::hashing::HashFunc;
+use crate::table::PyTable;
+
+pub(crate) trait PyGcTraverse {
+    fn py_gc_traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError>;
+}
+
+impl<T> PyGcTraverse for Py<T> {
+    fn py_gc_traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(self)
+    }
+}
+
+impl<T: PyGcTraverse> PyGcTraverse for Option<T> {
+    fn py_gc_traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        match self {
+            Some(inner) => inner.py_gc_traverse(visit),
+            None => Ok(()),
+        }
+    }
+}
+
+impl PyGcTraverse for HashFunc {
+    fn py_gc_traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        match self.python_object() {
+            Some(func) => func.py_gc_traverse(visit),
+            None => Ok(()),
+        }
+    }
+}
+
+impl PyGcTraverse for PyTable {
+    fn py_gc_traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        let mut cursor = hashtable_core::IterCursor::new();
+        while let Some(slot) = self.iter_next(&mut cursor) {
+            let entry = self.entry(slot);
+            entry.key.py_gc_traverse(visit)?;
+            entry.value.py_gc_traverse(visit)?;
+        }
+        Ok(())
+    }
+}

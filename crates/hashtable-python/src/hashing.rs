@@ -1,0 +1,121 @@
+//! Turning a Python key into the 64-bit hash the core stores.
+//!
+//! The contract: the hash function runs exactly once per operation that needs
+//! a hash, never during a resize or copy (entries keep their hash), and it must
+//! return an int. A returned int is reduced the way `hash()` reduces ints, so a
+//! big int or a negative one is fine; anything else is a TypeError that names
+//! the function and the type it returned.
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyInt, PyString};
+
+/// The hash function a table was built with.
+pub(crate) enum HashFunc {
+    /// `builtins.hash`: `PyObject_Hash`, which str caches inside the object.
+    Builtin,
+    /// Any Python callable.
+    Python(Py<PyAny>),
+}
+
+/// What a single operation uses to hash its key, taken out of the table so the
+/// table is not borrowed while user code runs.
+pub(crate) enum Hasher<'py> {
+    Builtin,
+    Python(Bound<'py, PyAny>),
+}
+
+impl HashFunc {
+    /// Parse the user's `hash_func` argument.
+    pub(crate) fn from_argument(py: Python<'_>, hash_func: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let Some(func) = hash_func.filter(|f| !f.is_none()) else {
+            return Ok(HashFunc::Builtin);
+        };
+        if func.is(builtin_hash(py)?) {
+            return Ok(HashFunc::Builtin);
+        }
+        if func.is_instance_of::<PyString>() {
+            let name: String = func.extract()?;
+            return Err(PyValueError::new_err(format!(
+                "hash_func {name:?} is not a known hash function name; pass a callable, None, or one of: python"
+            )));
+        }
+        if !func.is_callable() {
+            return Err(PyTypeError::new_err(format!(
+                "hash_func must be a callable that takes a key and returns an int, or None; got {}",
+                func.get_type().qualname()?
+            )));
+        }
+        Ok(HashFunc::Python(func.clone().unbind()))
+    }
+
+    pub(crate) fn hasher<'py>(&self, py: Python<'py>) -> Hasher<'py> {
+        match self {
+            HashFunc::Builtin => Hasher::Builtin,
+            HashFunc::Python(func) => Hasher::Python(func.bind(py).clone()),
+        }
+    }
+
+    /// The object `t.hash_func` shows.
+    pub(crate) fn to_object(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            HashFunc::Builtin => Ok(builtin_hash(py)?.clone().unbind()),
+            HashFunc::Python(func) => Ok(func.clone_ref(py)),
+        }
+    }
+
+    /// The owned Python reference, if any, for GC traversal.
+    pub(crate) fn python_object(&self) -> Option<&Py<PyAny>> {
+        match self {
+            HashFunc::Python(func) => Some(func),
+            HashFunc::Builtin => None,
+        }
+    }
+}
+
+impl Hasher<'_> {
+    pub(crate) fn hash(&self, key: &Bound<'_, PyAny>) -> PyResult<u64> {
+        match self {
+            Hasher::Builtin => Ok(key.hash()? as i64 as u64),
+            Hasher::Python(func) => {
+                let result = func.call1((key,))?;
+                if !result.is_instance_of::<PyInt>() {
+                    let name = func
+                        .getattr(pyo3::intern!(func.py(), "__qualname__"))
+                        .and_then(|n| n.str().map(|s| s.to_string()))
+                        .unwrap_or_else(|_| func.to_string());
+                    return Err(PyTypeError::new_err(format!(
+                        "hash_func {name} returned {}, expected an int",
+                        result.get_type().qualname()?
+                    )));
+                }
+                // hash() of an int is the int reduced modulo 2**61 - 1, with -1 mapped to -2.
+                Ok(result.hash()? as i64 as u64)
+            }
+        }
+    }
+}
+
+pub(crate) fn builtin_hash(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static HASH: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    HASH.get_or_try_init(py, || Ok::<_, PyErr>(py.import("builtins")?.getattr("hash")?.unbind()))
+        .map(|hash| hash.bind(py))
+}
+
+impl HashFunc {
+    /// Whether two tables hash every key the same way, so stored hashes can be reused.
+    pub(crate) fn same_as(&self, other: &HashFunc) -> bool {
+        match (self, other) {
+            (HashFunc::Builtin, HashFunc::Builtin) => true,
+            (HashFunc::Python(a), HashFunc::Python(b)) => a.is(b),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn clone_ref(&self, py: Python<'_>) -> HashFunc {
+        match self {
+            HashFunc::Builtin => HashFunc::Builtin,
+            HashFunc::Python(func) => HashFunc::Python(func.clone_ref(py)),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Finding a key without holding the table across Python code.
+//!
+//! A lookup walks the core's probe sequence in short borrows. Each candidate
+//! (an entry whose stored full hash equals the key's) is settled under the
+//! borrow when no Python code can run: the same object, or two plain builtin
+//! scalars (exact str, int, float, bytes, bool) whose comparison is pure C.
+//! Any other candidate is cloned (one incref), the borrow is released, and
+//! `stored == key` runs with the table free: that `__eq__` may read, mutate or
+//! even free the table's contents, and other threads may run. Afterwards the
+//! table's generation says whether the slot is still the one we probed; if the
+//! table changed shape, the lookup restarts, as CPython's dict does.
+//!
+//! The caller gets the still-held borrow back with the answer, so it acts on
+//! the slot before anything else can run.
+
+use hashtable_core::{ProbeCursor, SlotId};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString};
+
+use crate::table::HashTable;
+
+/// A lookup whose `__eq__` calls keep reshaping the table gives up after this
+/// many restarts, instead of looping forever.
+const MAX_RESTARTS: u32 = 100;
+
+pub(crate) fn borrow_mut<'py>(slf: &Bound<'py, HashTable>) -> PyResult<PyRefMut<'py, HashTable>> {
+    slf.try_borrow_mut().map_err(|_| busy_error())
+}
+
+pub(crate) fn borrow<'py>(slf: &Bound<'py, HashTable>) -> PyResult<PyRef<'py, HashTable>> {
+    slf.try_borrow().map_err(|_| busy_error())
+}
+
+fn busy_error() -> PyErr {
+    PyRuntimeError::new_err("HashTable is busy: it was re-entered while it was being modified")
+}
+
+/// True for objects whose equality with each other never runs Python code.
+#[inline]
+fn is_plain_scalar(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_exact_instance_of::<PyString>()
+        || obj.is_exact_instance_of::<PyInt>()
+        || obj.is_exact_instance_of::<PyFloat>()
+        || obj.is_exact_instance_of::<PyBytes>()
+        || obj.is_exact_instance_of::<PyBool>()
+}
+
+/// Settle `stored == key` without running Python code, if that is possible.
+#[inline]
+fn settle_without_python(stored: &Bound<'_, PyAny>, key: &Bound<'_, PyAny>) -> Option<PyResult<bool>> {
+    if stored.is(key) {
+        Some(Ok(true))
+    } else if is_plain_scalar(stored) && is_plain_scalar(key) {
+        Some(stored.eq(key))
+    } else {
+        None
+    }
+}
+
+/// Find `key` (whose hash is `hash`). Returns the table, still borrowed, and
+/// the slot holding the key, if any.
+pub(crate) fn find<'py>(
+    slf: &Bound<'py, HashTable>,
+    key: &Bound<'py, PyAny>,
+    hash: u64,
+) -> PyResult<(PyRefMut<'py, HashTable>, Option<SlotId>)> {
+    let py = slf.py();
+    let mut restarts = 0;
+    'restart: loop {
+        let mut this = borrow_mut(slf)?;
+        let mut cursor = ProbeCursor::new();
+        while let Some(slot) = this.table.probe_next(hash, &mut cursor) {
+            let stored = this.table.entry(slot).key.bind(py);
+            match settle_without_python(stored, key) {
+                Some(Ok(true)) => return Ok((this, Some(slot))),
+                Some(Ok(false)) => continue,
+                Some(Err(err)) => return Err(err),
+                None => {}
+            }
+            let candidate = stored.clone();
+            let generation = this.table.generation();
+            drop(this);
+            let verdict = candidate.eq(key);
+            drop(candidate);
+            let equal = verdict?;
+            this = borrow_mut(slf)?;
+            if this.table.generation() != generation {
+                restarts += 1;
+                if restarts > MAX_RESTARTS {
+                    return Err(PyRuntimeError::new_err(
+                        "HashTable lookup gave up: a key's __eq__ kept changing the table",
+                    ));
+                }
+                continue 'restart;
+            }
+            if equal {
+                return Ok((this, Some(slot)));
+            }
+        }
+        return Ok((this, None));
+    }
+}

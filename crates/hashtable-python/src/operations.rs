@@ -1,0 +1,222 @@
+//! The mapping operations, each as: hash (user code, table free), find (short
+//! borrows), act under the final borrow, release, then drop what was removed.
+//!
+//! Dropping a key or value can run its `__del__`, which may touch this table,
+//! so everything removed is moved out of the borrow and released after it.
+
+use hashtable_core::Entry;
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use crate::logging;
+use crate::lookup::{borrow, borrow_mut, find};
+use crate::table::HashTable;
+
+/// Hash `key` once with the table's hash function, with the table not borrowed.
+pub(crate) fn hash_key(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> PyResult<u64> {
+    let hasher = {
+        let mut this = borrow_mut(slf)?;
+        this.hash_calls += 1;
+        this.hash_func.hasher(slf.py())
+    };
+    hasher.hash(key)
+}
+
+pub(crate) fn get<'py>(slf: &Bound<'py, HashTable>, key: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let hash = hash_key(slf, key)?;
+    let (this, slot) = find(slf, key, hash)?;
+    Ok(slot.map(|slot| this.table.entry(slot).value.bind(slf.py()).clone()))
+}
+
+pub(crate) fn contains(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let hash = hash_key(slf, key)?;
+    let (_this, slot) = find(slf, key, hash)?;
+    Ok(slot.is_some())
+}
+
+pub(crate) fn set(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let hash = hash_key(slf, key)?;
+    set_hashed(slf, key, value, hash)
+}
+
+/// Insert or update with a hash already computed (copying, loading pairs).
+pub(crate) fn set_hashed(
+    slf: &Bound<'_, HashTable>,
+    key: &Bound<'_, PyAny>,
+    value: &Bound<'_, PyAny>,
+    hash: u64,
+) -> PyResult<()> {
+    let (mut this, slot) = find(slf, key, hash)?;
+    let replaced;
+    let resized;
+    match slot {
+        Some(slot) => {
+            replaced = Some(this.table.replace_value(slot, value.clone().unbind()));
+            resized = None;
+        }
+        None => {
+            let before = this.table.size();
+            this.table
+                .insert_new(hash, key.clone().unbind(), value.clone().unbind());
+            let after = this.table.size();
+            replaced = None;
+            resized = (after != before).then_some((before, after));
+        }
+    }
+    drop(this);
+    drop(replaced);
+    if let Some((before, after)) = resized {
+        logging::resized(slf.py(), before, after);
+    }
+    Ok(())
+}
+
+/// Remove `key`, returning its entry, or None when it is absent.
+pub(crate) fn take(
+    slf: &Bound<'_, HashTable>,
+    key: &Bound<'_, PyAny>,
+) -> PyResult<Option<Entry<Py<PyAny>, Py<PyAny>>>> {
+    let hash = hash_key(slf, key)?;
+    let (mut this, slot) = find(slf, key, hash)?;
+    let Some(slot) = slot else { return Ok(None) };
+    let before = this.table.size();
+    let entry = this.table.remove_slot(slot);
+    let after = this.table.size();
+    drop(this);
+    if after != before {
+        logging::resized(slf.py(), before, after);
+    }
+    Ok(Some(entry))
+}
+
+pub(crate) fn delete(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> PyResult<()> {
+    match take(slf, key)? {
+        Some(entry) => {
+            drop(entry);
+            Ok(())
+        }
+        None => Err(PyKeyError::new_err(key.clone().unbind())),
+    }
+}
+
+pub(crate) fn setdefault<'py>(
+    slf: &Bound<'py, HashTable>,
+    key: &Bound<'py, PyAny>,
+    default: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let hash = hash_key(slf, key)?;
+    let (mut this, slot) = find(slf, key, hash)?;
+    if let Some(slot) = slot {
+        return Ok(this.table.entry(slot).value.bind(slf.py()).clone());
+    }
+    let before = this.table.size();
+    this.table
+        .insert_new(hash, key.clone().unbind(), default.clone().unbind());
+    let after = this.table.size();
+    drop(this);
+    if after != before {
+        logging::resized(slf.py(), before, after);
+    }
+    Ok(default.clone())
+}
+
+pub(crate) fn popitem<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyTuple>> {
+    let entry = borrow_mut(slf)?.table.pop_last();
+    let Some(entry) = entry else {
+        return Err(PyKeyError::new_err("popitem(): HashTable is empty"));
+    };
+    let py = slf.py();
+    PyTuple::new(py, [entry.key.into_bound(py), entry.value.into_bound(py)])
+}
+
+pub(crate) fn clear(slf: &Bound<'_, HashTable>) -> PyResult<()> {
+    let drained = borrow_mut(slf)?.table.clear();
+    drop(drained);
+    Ok(())
+}
+
+/// Copies of every (key, value) pair, taken in one borrow, in table order.
+pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Vec<(Py<PyAny>, Py<PyAny>, u64)>> {
+    let py = slf.py();
+    let this = borrow(slf)?;
+    let mut items = Vec::with_capacity(this.table.len());
+    let mut cursor = hashtable_core::IterCursor::new();
+    while let Some(slot) = this.table.iter_next(&mut cursor) {
+        let entry = this.table.entry(slot);
+        items.push((entry.key.clone_ref(py), entry.value.clone_ref(py), entry.hash));
+    }
+    Ok(items)
+}
+
+/// `update`'s positional argument: a mapping, an object with `keys()`, or an
+/// iterable of pairs, in that order of preference, as dict does.
+pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = slf.py();
+    if let Ok(source) = other.cast::<HashTable>() {
+        let same_hashing = source.is(slf) || borrow(source)?.hash_func.same_as(&borrow(slf)?.hash_func);
+        for (key, value, hash) in snapshot(source)? {
+            if same_hashing {
+                set_hashed(slf, key.bind(py), value.bind(py), hash)?;
+            } else {
+                set(slf, key.bind(py), value.bind(py))?;
+            }
+        }
+        return Ok(());
+    }
+    if let Ok(dict) = other.cast::<PyDict>() {
+        // A list snapshot: the dict may change under a key's __eq__ or __hash__.
+        for item in dict.items().iter() {
+            let pair = item.cast_into::<PyTuple>()?;
+            set(slf, &pair.get_item(0)?, &pair.get_item(1)?)?;
+        }
+        return Ok(());
+    }
+    if other.hasattr(pyo3::intern!(py, "keys"))? {
+        let keys = other.call_method0(pyo3::intern!(py, "keys"))?;
+        for key in keys.try_iter()? {
+            let key = key?;
+            let value = other.get_item(&key)?;
+            set(slf, &key, &value)?;
+        }
+        return Ok(());
+    }
+    let items = other
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err(format!("'{}' object is not iterable", type_name(other))))?;
+    for (position, item) in items.enumerate() {
+        let item = item?;
+        let pair: Vec<Bound<'_, PyAny>> = match item.try_iter() {
+            Ok(iter) => iter.collect::<PyResult<_>>()?,
+            Err(_) => {
+                return Err(PyTypeError::new_err(format!(
+                    "cannot convert HashTable update sequence element #{position} to a sequence"
+                )))
+            }
+        };
+        if pair.len() != 2 {
+            return Err(PyValueError::new_err(format!(
+                "HashTable update sequence element #{position} has length {}; 2 is required",
+                pair.len()
+            )));
+        }
+        set(slf, &pair[0], &pair[1])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn items_list<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyList>> {
+    let py = slf.py();
+    let pairs = snapshot(slf)?
+        .into_iter()
+        .map(|(key, value, _)| PyTuple::new(py, [key, value]))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, pairs)
+}
+
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .qualname()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
+}

@@ -1,0 +1,111 @@
+//! Validating the constructor's keyword parameters into a core `TableConfig`.
+//!
+//! Wrong types are TypeErrors, values out of range are ValueErrors, and every
+//! message names the parameter and what it accepts.
+
+use hashtable_core::{BucketIndex, StrategyKind, TableConfig};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
+
+use crate::operations::type_name;
+
+/// Buckets beyond this would ask for gigabytes before the first insert.
+pub(crate) const MAX_SIZE: usize = 1 << 27;
+/// Growth beyond this overflows sizes after a few resizes.
+const MAX_GROWTH: f64 = 16.0;
+
+pub(crate) struct Params<'a, 'py> {
+    pub size: &'a Bound<'py, PyAny>,
+    pub max_load: &'a Bound<'py, PyAny>,
+    pub min_load: &'a Bound<'py, PyAny>,
+    pub growth: &'a Bound<'py, PyAny>,
+    pub strategy: &'a Bound<'py, PyAny>,
+    pub index: &'a Bound<'py, PyAny>,
+}
+
+pub(crate) fn table_config(params: &Params<'_, '_>) -> PyResult<TableConfig> {
+    let strategy_name = text(params.strategy, "strategy")?;
+    let strategy = StrategyKind::from_name(&strategy_name).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "strategy must be one of {}, got {strategy_name:?}",
+            names(strategy_names())
+        ))
+    })?;
+    let index_name = text(params.index, "index")?;
+    let index = BucketIndex::from_name(&index_name).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "index must be one of {}, got {index_name:?}",
+            names(BucketIndex::ALL.iter().map(|i| i.name()))
+        ))
+    })?;
+    let config = TableConfig {
+        size: size(params.size)?,
+        max_load: number(params.max_load, "max_load")?,
+        min_load: number(params.min_load, "min_load")?,
+        growth: number(params.growth, "growth")?,
+        index,
+        strategy,
+    };
+    if config.growth > MAX_GROWTH {
+        return Err(PyValueError::new_err(format!(
+            "growth must be a finite number with 1 < growth <= {MAX_GROWTH}, got {}",
+            config.growth
+        )));
+    }
+    config
+        .validate()
+        .map_err(|err| PyValueError::new_err(err.to_string()))?;
+    Ok(config)
+}
+
+pub(crate) fn strategy_names() -> impl Iterator<Item = &'static str> {
+    StrategyKind::ALL.iter().map(|kind| kind.name())
+}
+
+fn names<'a>(all: impl Iterator<Item = &'a str>) -> String {
+    all.map(|name| format!("{name:?}")).collect::<Vec<_>>().join(", ")
+}
+
+fn size(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "size must be an int, got {}",
+            type_name(value)
+        )));
+    }
+    let size: i128 = value.extract().unwrap_or(i128::MAX);
+    if size <= 0 {
+        return Err(PyValueError::new_err(format!(
+            "size must be a positive int (at least 1), got {size}"
+        )));
+    }
+    if size > MAX_SIZE as i128 {
+        return Err(PyValueError::new_err(format!(
+            "size must be at most {MAX_SIZE}, got {value}"
+        )));
+    }
+    Ok(size as usize)
+}
+
+fn number(value: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    let is_number =
+        !value.is_instance_of::<PyBool>() && (value.is_instance_of::<PyFloat>() || value.is_instance_of::<PyInt>());
+    if !is_number {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a float or an int, got {}",
+            type_name(value)
+        )));
+    }
+    value.extract::<f64>()
+}
+
+fn text(value: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    if !value.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a str, got {}",
+            type_name(value)
+        )));
+    }
+    value.extract()
+}

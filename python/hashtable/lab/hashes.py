@@ -1,0 +1,179 @@
+"""The hash functions the lab compares, and loading the user's own.
+
+Four kinds, each under one name in every table, CSV row and plot:
+
+* ``python``: Python's built-in ``hash``, the table's default (``hash_func=None``).
+* ``seed`` and ``awesome``: Python functions written here, called for every key
+  (so they also show what a Python-level callback costs).
+* every native named hash in ``hashtable.HASH_FUNCTIONS``, passed to the table as
+  its name; one whose name is taken by a Python function above gets ``-native``
+  (``seed-native`` is the Rust twin of ``seed``).
+* ``module:function``, any callable the user names on the command line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+import sys
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import hashtable
+
+from .errors import LabError
+
+# Knuth's multiplicative constant, 2**32 / phi rounded to an odd integer (TAOCP 6.4).
+KNUTH_MULTIPLIER = 2654435761
+
+
+def seed_hash(key: Hashable) -> int:
+    """The original C table's default hash: an int is itself, a float its floor,
+    a string its length. Every string of one length collides."""
+    if isinstance(key, int):
+        return key
+    if isinstance(key, float):
+        return math.floor(key)
+    if isinstance(key, str):
+        return len(key)
+    raise TypeError(f"seed hashes int, float and str keys, not {type(key).__name__}")
+
+
+def awesome_hash(key: Hashable) -> int:
+    """The talk's "awesome" hash: Knuth's multiplicative hash (mod 2**32) for numbers,
+    and for strings the decimal digits of each character's code, concatenated
+    ("ab" -> int("9798") == 9798; "" -> 0)."""
+    if isinstance(key, int | float):
+        return (math.floor(key) * KNUTH_MULTIPLIER) % 2**32
+    if isinstance(key, str):
+        return int("".join(str(ord(c)) for c in key)) if key else 0
+    raise TypeError(f"awesome hashes int, float and str keys, not {type(key).__name__}")
+
+
+HashFunc = Callable[[Any], object]
+
+
+@dataclass(frozen=True)
+class HashChoice:
+    """One hash function under test: its name and what `HashTable(hash_func=...)` gets."""
+
+    name: str
+    hash_func: HashFunc | str | None
+    origin: str  # "builtin", "python" (written here), "native" or "user"
+    description: str
+
+    @property
+    def python_level(self) -> bool:
+        """True when the table calls back into Python code for every hash."""
+        return callable(self.hash_func)
+
+
+def _native_names() -> tuple[str, ...]:
+    return tuple(getattr(hashtable, "HASH_FUNCTIONS", ()))
+
+
+def builtin_choices() -> list[HashChoice]:
+    """Every hash the lab knows by name, in the order tables and plots list them."""
+    choices = [
+        HashChoice("python", None, "builtin", "Python's built-in hash()"),
+        HashChoice("seed", seed_hash, "python", "original C default: int itself, float floor, "
+                   "str length (Python)"),
+        HashChoice("awesome", awesome_hash, "python", "the talk's: Knuth multiplicative for "
+                   "numbers, decimal ord() codes for str (Python)"),
+    ]
+    taken = {choice.name for choice in choices}
+    for native in _native_names():
+        label = f"{native}-native" if native in taken else native
+        choices.append(HashChoice(label, native, "native", f"native {native} (Rust)"))
+        taken.add(label)
+    return choices
+
+
+def hash_names() -> list[str]:
+    return [choice.name for choice in builtin_choices()]
+
+
+def resolve_hashes(specs: Sequence[str] | None) -> list[HashChoice]:
+    """The hash functions named on the command line; all known ones when `specs` is None.
+
+    Raises LabError (one line) for an unknown name or a `module:function` that
+    cannot be imported or is not callable.
+    """
+    known = {choice.name: choice for choice in builtin_choices()}
+    if specs is None:
+        return list(known.values())
+    chosen: dict[str, HashChoice] = {}
+    for spec in specs:
+        if spec in known:
+            chosen.setdefault(spec, known[spec])
+        elif ":" in spec:
+            chosen.setdefault(spec, load_user_hash(spec))
+        else:
+            raise LabError(
+                f"unknown hash function {spec!r}: choose from {', '.join(known)}, "
+                "or give module:function"
+            )
+    return list(chosen.values())
+
+
+def load_user_hash(spec: str) -> HashChoice:
+    """Import `module:function` (the function may be a dotted path, `mod:Class.method`)."""
+    module_name, _, attr_path = spec.partition(":")
+    if not module_name or not attr_path:
+        raise LabError(f"--hash {spec!r}: expected module:function, e.g. mypkg.hashes:fnv")
+    # `python -m` puts the working directory on sys.path; the console script does not.
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.append(os.getcwd())
+    try:
+        target: object = importlib.import_module(module_name)
+    except Exception as exc:  # any import failure is the user's to fix
+        raise LabError(
+            f"--hash {spec}: cannot import module {module_name!r}: "
+            f"{type(exc).__name__}: {_one_line(exc)}"
+        ) from None
+    for part in attr_path.split("."):
+        try:
+            target = getattr(target, part)
+        except AttributeError:
+            raise LabError(
+                f"--hash {spec}: module {module_name!r} has no attribute {attr_path!r}"
+            ) from None
+    if not callable(target):
+        raise LabError(
+            f"--hash {spec}: {attr_path!r} is a {type(target).__name__}, not a callable"
+        )
+    func: HashFunc = target
+    return HashChoice(spec, func, "user", f"{spec} (user function)")
+
+
+@dataclass(frozen=True)
+class BadKey:
+    """A key a Python-level hash function raised on or returned a non-int for."""
+
+    key: Hashable
+    error: str
+
+
+def first_bad_key(func: HashFunc, keys: Sequence[Hashable]) -> BadKey | None:
+    """Call `func` on every key; the first one it fails on, or None."""
+    for key in keys:
+        try:
+            value = func(key)
+        except Exception as exc:  # reported, never swallowed
+            return BadKey(key, f"raised {type(exc).__name__}: {_one_line(exc)}")
+        if not isinstance(value, int):
+            return BadKey(key, f"returned {type(value).__name__} {short_repr(value)}, not an int")
+    return None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200] if text else "(no message)"
+
+
+def short_repr(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+

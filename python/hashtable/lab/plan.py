@@ -1,0 +1,132 @@
+"""Which configurations a run measures: one grid and three sweeps.
+
+* ``grid``: every workload x hash x strategy x index, at the first --max-load and
+  --size, with all n keys. This is the terminal's table.
+* ``max_load``: every strategy at every --max-load value (reference hash, first
+  workload). Plot (b).
+* ``n``: every hash at several key counts up to n (reference strategy). Plot (c).
+* ``size``: every strategy at every initial --size (reference hash). Plot (d).
+
+A configuration shared by several experiments is measured once. The reference hash
+is ``python`` when chosen (else the first hash); the reference strategy is
+``chaining`` when chosen (else the first strategy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .hashes import HashChoice
+from .measure import Config
+
+EXPERIMENTS: tuple[str, ...] = ("grid", "max_load", "n", "size")
+
+DEFAULT_N = 20_000
+QUICK_N = 2_000
+DEFAULT_MAX_LOADS = (0.5, 0.25, 0.75, 0.9)
+DEFAULT_REPEAT = 3
+QUICK_REPEAT = 1
+DEFAULT_BUDGET_S = 1.0
+QUICK_BUDGET_S = 0.15
+# The n sweep keeps at most this many key counts.
+N_POINTS = 5
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a run needs, resolved from the command line."""
+
+    workloads: tuple[str, ...]
+    n: int
+    hashes: tuple[HashChoice, ...]
+    strategies: tuple[str, ...]
+    indexes: tuple[str, ...]
+    max_loads: tuple[float, ...]
+    sizes: tuple[int, ...]
+    repeat: int
+    budget_s: float
+    seed: int
+    out: Path
+    quick: bool
+    argv: tuple[str, ...] = ()
+
+    @property
+    def reference_hash(self) -> str:
+        names = [choice.name for choice in self.hashes]
+        return "python" if "python" in names else names[0]
+
+    @property
+    def reference_strategy(self) -> str:
+        return "chaining" if "chaining" in self.strategies else self.strategies[0]
+
+    def choice(self, name: str) -> HashChoice:
+        return next(choice for choice in self.hashes if choice.name == name)
+
+
+def default_sizes(n: int, max_load: float) -> tuple[int, ...]:
+    """4 (the table's default), then x8 each step, up to the first size that fits
+    n keys under `max_load` without a resize."""
+    sizes = [4]
+    while sizes[-1] * max_load < n:
+        sizes.append(sizes[-1] * 8)
+    return tuple(sizes)
+
+
+def n_points(n: int, limit: int = N_POINTS) -> list[int]:
+    """Key counts for the n sweep: 1-2-5 steps from n/20 up to n, n included."""
+    points: list[int] = []
+    step = 1
+    while step < n:
+        for mantissa in (1, 2, 5):
+            value = mantissa * step
+            if n / 20 <= value < n:
+                points.append(value)
+        step *= 10
+    points.append(n)
+    return points[-limit:]
+
+
+@dataclass
+class Plan:
+    """Configurations in measuring order, each with the experiments that use it."""
+
+    configs: dict[Config, list[str]] = field(default_factory=dict)
+    baselines: list[tuple[str, int]] = field(default_factory=list)  # (workload, n) for dict
+
+    def add(self, config: Config, experiment: str) -> None:
+        uses = self.configs.setdefault(config, [])
+        if experiment not in uses:
+            uses.append(experiment)
+        if (config.workload, config.n) not in self.baselines:
+            self.baselines.append((config.workload, config.n))
+
+    def count(self) -> int:
+        return len(self.configs) + len(self.baselines)
+
+
+def build_plan(options: Options, workload_sizes: dict[str, int]) -> Plan:
+    """Every configuration to measure; `workload_sizes` gives each workload's real n."""
+    plan = Plan()
+    max_load, size = options.max_loads[0], options.sizes[0]
+    index = options.indexes[0]
+    for workload in options.workloads:
+        n = workload_sizes[workload]
+        for choice in options.hashes:
+            for strategy in options.strategies:
+                for idx in options.indexes:
+                    config = Config(workload, n, choice.name, strategy, idx, max_load, size)
+                    plan.add(config, "grid")
+    first = options.workloads[0]
+    n = workload_sizes[first]
+    ref_hash, ref_strategy = options.reference_hash, options.reference_strategy
+    for strategy in options.strategies:
+        for value in sorted(options.max_loads):
+            plan.add(Config(first, n, ref_hash, strategy, index, value, size), "max_load")
+    for choice in options.hashes:
+        for count in n_points(n):
+            plan.add(Config(first, count, choice.name, ref_strategy, index, max_load, size), "n")
+    for strategy in options.strategies:
+        for value in sorted(options.sizes):
+            plan.add(Config(first, n, ref_hash, strategy, index, max_load, value), "size")
+    return plan
