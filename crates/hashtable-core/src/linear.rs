@@ -331,6 +331,11 @@ where
         structure
     }
 
+    /// One `meta` byte and one `Option<Entry>` per slot, allocated up front.
+    fn heap_bytes(&self) -> usize {
+        self.meta.capacity() + self.slots.capacity() * std::mem::size_of::<Option<Entry<K, V>>>()
+    }
+
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
         linear_probing_expectation(load_factor)
     }

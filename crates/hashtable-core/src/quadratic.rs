@@ -323,6 +323,11 @@ where
         structure
     }
 
+    /// One `meta` byte and one `Option<Entry>` per slot, allocated up front.
+    fn heap_bytes(&self) -> usize {
+        self.meta.capacity() + self.slots.capacity() * std::mem::size_of::<Option<Entry<K, V>>>()
+    }
+
     /// Uniform probing: hit (1/α)·ln(1/(1−α)), miss 1/(1−α).
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
         if load_factor >= 1.0 {

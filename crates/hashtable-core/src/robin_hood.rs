@@ -355,6 +355,11 @@ where
         structure
     }
 
+    /// One `meta` byte and one `Option<Entry>` per slot, allocated up front.
+    fn heap_bytes(&self) -> usize {
+        self.meta.capacity() + self.slots.capacity() * std::mem::size_of::<Option<Entry<K, V>>>()
+    }
+
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
         // Same means as linear probing; the miss figure is an upper bound here.
         crate::linear::linear_probing_expectation(load_factor)
