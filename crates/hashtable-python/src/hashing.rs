@@ -6,9 +6,17 @@
 //! big int or a negative one is fine; anything else is a TypeError that names
 //! the function and the type it returned.
 
+use hashtable_core::{CanonicalKey, KeySource, NamedHash, HASH_FUNCTION_NAMES};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyInt, PyString};
+use pyo3::types::{PyBytes, PyFloat, PyInt, PyString};
+
+/// What `hashtable.HASH_FUNCTIONS` lists: Python's own hash, then the native ones.
+pub(crate) fn names() -> Vec<&'static str> {
+    std::iter::once("python")
+        .chain(HASH_FUNCTION_NAMES.iter().copied())
+        .collect()
+}
 
 /// The hash function a table was built with.
 pub(crate) enum HashFunc {
@@ -16,6 +24,9 @@ pub(crate) enum HashFunc {
     Builtin,
     /// Any Python callable.
     Python(Py<PyAny>),
+    /// A native function picked by name; runs in Rust, never calls Python
+    /// (except `hash()` for keys with no canonical encoding, e.g. tuples).
+    Named(NamedHash),
 }
 
 /// What a single operation uses to hash its key, taken out of the table so the
@@ -23,6 +34,7 @@ pub(crate) enum HashFunc {
 pub(crate) enum Hasher<'py> {
     Builtin,
     Python(Bound<'py, PyAny>),
+    Named(NamedHash),
 }
 
 impl HashFunc {
@@ -36,9 +48,17 @@ impl HashFunc {
         }
         if func.is_instance_of::<PyString>() {
             let name: String = func.extract()?;
-            return Err(PyValueError::new_err(format!(
-                "hash_func {name:?} is not a known hash function name; pass a callable, None, or one of: python"
-            )));
+            if name == "python" {
+                return Ok(HashFunc::Builtin);
+            }
+            return NamedHash::from_name(&name, KeySource::Random)
+                .map(HashFunc::Named)
+                .map_err(|_| {
+                    PyValueError::new_err(format!(
+                        "hash_func must be a callable, None, or one of {}; got {name:?}",
+                        names().iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+                    ))
+                });
         }
         if !func.is_callable() {
             return Err(PyTypeError::new_err(format!(
@@ -53,6 +73,7 @@ impl HashFunc {
         match self {
             HashFunc::Builtin => Hasher::Builtin,
             HashFunc::Python(func) => Hasher::Python(func.bind(py).clone()),
+            HashFunc::Named(named) => Hasher::Named(*named),
         }
     }
 
@@ -61,6 +82,7 @@ impl HashFunc {
         match self {
             HashFunc::Builtin => Ok(builtin_hash(py)?.clone().unbind()),
             HashFunc::Python(func) => Ok(func.clone_ref(py)),
+            HashFunc::Named(named) => Ok(PyString::new(py, named.name()).into_any().unbind()),
         }
     }
 
@@ -68,7 +90,7 @@ impl HashFunc {
     pub(crate) fn python_object(&self) -> Option<&Py<PyAny>> {
         match self {
             HashFunc::Python(func) => Some(func),
-            HashFunc::Builtin => None,
+            HashFunc::Builtin | HashFunc::Named(_) => None,
         }
     }
 }
@@ -92,8 +114,37 @@ impl Hasher<'_> {
                 // hash() of an int is the int reduced modulo 2**61 - 1, with -1 mapped to -2.
                 Ok(result.hash()? as i64 as u64)
             }
+            Hasher::Named(named) => with_canonical(key, |canonical| named.hash(canonical)),
         }
     }
+}
+
+/// Reduce `key` to the encoding the named functions hash, so that keys equal
+/// under `==` always arrive identical: ints (and bools, and floats with an
+/// integral value) as `Int`, other floats as `Float`, str as UTF-8, bytes as
+/// is, and everything else, or an int beyond 64 bits, as Python's own hash.
+fn with_canonical<T>(key: &Bound<'_, PyAny>, hash: impl FnOnce(CanonicalKey<'_>) -> T) -> PyResult<T> {
+    if let Ok(text) = key.cast::<PyString>() {
+        if let Ok(text) = text.to_str() {
+            return Ok(hash(CanonicalKey::Text(text)));
+        }
+    } else if key.is_instance_of::<PyInt>() {
+        if let Ok(value) = key.extract::<i64>() {
+            return Ok(hash(CanonicalKey::Int(value)));
+        }
+    } else if let Ok(float) = key.cast::<PyFloat>() {
+        let value = float.value();
+        // Exactly the floats that equal some i64: -2^63 <= v < 2^63 and integral.
+        if value.fract() == 0.0 && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&value) {
+            return Ok(hash(CanonicalKey::Int(value as i64)));
+        }
+        if !value.is_finite() || value.fract() != 0.0 {
+            return Ok(hash(CanonicalKey::Float(value)));
+        }
+    } else if let Ok(bytes) = key.cast::<PyBytes>() {
+        return Ok(hash(CanonicalKey::Bytes(bytes.as_bytes())));
+    }
+    Ok(hash(CanonicalKey::PreHashed(key.hash()? as i64 as u64)))
 }
 
 pub(crate) fn builtin_hash(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
@@ -108,6 +159,7 @@ impl HashFunc {
         match (self, other) {
             (HashFunc::Builtin, HashFunc::Builtin) => true,
             (HashFunc::Python(a), HashFunc::Python(b)) => a.is(b),
+            (HashFunc::Named(a), HashFunc::Named(b)) => a == b,
             _ => false,
         }
     }
@@ -116,6 +168,7 @@ impl HashFunc {
         match self {
             HashFunc::Builtin => HashFunc::Builtin,
             HashFunc::Python(func) => HashFunc::Python(func.clone_ref(py)),
+            HashFunc::Named(named) => HashFunc::Named(*named),
         }
     }
 }

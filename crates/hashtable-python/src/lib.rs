@@ -20,21 +20,21 @@ mod table;
 mod views;
 
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 #[pymodule]
 fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<table::HashTable>()?;
     module.add_class::<iteration::TableIterator>()?;
     module.add_function(wrap_pyfunction!(views::_install_views, module)?)?;
-    module.add("STRATEGIES", params::strategy_names().collect::<Vec<_>>())?;
+    let py = module.py();
+    let indexes = hashtable_core::BucketIndex::ALL.iter().map(|index| index.name());
     module.add(
-        "INDEXES",
-        hashtable_core::BucketIndex::ALL
-            .iter()
-            .map(|i| i.name())
-            .collect::<Vec<_>>(),
+        "STRATEGIES",
+        PyTuple::new(py, params::strategy_names().collect::<Vec<_>>())?,
     )?;
-    module.add("HASH_FUNCTIONS", vec!["python"])?;
+    module.add("INDEXES", PyTuple::new(py, indexes)?)?;
+    module.add("HASH_FUNCTIONS", PyTuple::new(py, hashing::names())?)?;
     module.add("MAX_SIZE", params::MAX_SIZE)?;
     Ok(())
 }

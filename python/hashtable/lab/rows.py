@@ -127,3 +127,55 @@ def in_experiment(rows: Iterable[dict[str, Any]], experiment: str) -> list[dict[
 
 def is_dict(row: dict[str, Any]) -> bool:
     return row["strategy"] == "dict"
+
+
+# --- the summary table (terminal and HTML) ----------------------------------------------
+
+# (heading, column, ratio column or None, lower is better?)
+SUMMARY_COLUMNS: tuple[tuple[str, str, str | None, bool], ...] = (
+    ("insert ns", "insert_ns", "insert_ratio_to_dict", True),
+    ("hit ns", "lookup_hit_ns", "lookup_hit_ratio_to_dict", True),
+    ("miss ns", "lookup_miss_ns", "lookup_miss_ratio_to_dict", True),
+    ("delete ns", "delete_ns", "delete_ratio_to_dict", True),
+    ("resizes", "resizes", None, True),
+    ("longest", "longest_chain", None, True),
+    ("mean probe", "mean_probe", None, True),
+    ("empty", "empty_bucket_share", None, False),
+    ("memory KiB", "memory_bytes", None, True),
+)
+
+
+def summary_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Grid rows and their dict baselines, each workload's fastest lookups first."""
+    grid = in_experiment(rows, "grid")
+    sizes = {(row["workload"], row["n"]) for row in grid}
+    baselines = [row for row in rows if is_dict(row) and (row["workload"], row["n"]) in sizes]
+    order = {name: i for i, name in enumerate(dict.fromkeys(row["workload"] for row in grid))}
+    return sorted(
+        grid + baselines, key=lambda row: (order.get(row["workload"], 0), row["lookup_hit_ns"])
+    )
+
+
+def extremes(rows: list[dict[str, Any]], column: str) -> tuple[Any, Any]:
+    """(best, worst) value of `column` among the HashTable rows (lower is better)."""
+    values = [row[column] for row in rows if not is_dict(row) and row[column] is not None]
+    if len(set(values)) < 2:
+        return None, None
+    return min(values), max(values)
+
+
+def format_cell(row: dict[str, Any], column: str, ratio: str | None) -> str:
+    value = row[column]
+    if value is None:
+        return "-"
+    if column == "memory_bytes":
+        text = f"{value / 1024:,.1f}"
+    elif column == "empty_bucket_share":
+        text = f"{value:.0%}"
+    elif isinstance(value, float):
+        text = f"{value:,.1f}" if column.endswith("_ns") else f"{value:,.2f}"
+    else:
+        text = f"{value:,}"
+    if ratio is not None and not is_dict(row) and row[ratio] is not None:
+        text += f" ({row[ratio]:.1f}x)" if row[ratio] < 100 else f" ({row[ratio]:,.0f}x)"
+    return text

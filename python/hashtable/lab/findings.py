@@ -1,0 +1,184 @@
+"""The data behind each plot, and one plain sentence of what it shows.
+
+Each `*_series` function picks the rows a plot draws; each `*_finding` turns the
+same data into a sentence with the numbers in it, so the sentence under a plot
+always says what that plot shows for this run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .plan import Options
+from .rows import in_experiment, is_dict
+
+Row = dict[str, Any]
+# name -> [(x, y), ...] sorted by x
+Series = dict[str, list[tuple[float, float]]]
+
+
+def fmt_ns(value: float) -> str:
+    return f"{value:,.0f} ns" if value >= 10 else f"{value:.1f} ns"
+
+
+def fmt_times(ratio: float) -> str:
+    return f"{ratio:,.0f}x" if ratio >= 10 else f"{ratio:.1f}x"
+
+
+def _plain(rows: list[Row]) -> list[Row]:
+    return [row for row in rows if not is_dict(row)]
+
+
+# --- (a) chain lengths ----------------------------------------------------------------
+
+
+def histogram_rows(rows: list[Row], options: Options) -> list[Row]:
+    """Grid rows on the first workload with the reference strategy: one per hash."""
+    workload, strategy = options.workloads[0], options.reference_strategy
+    index = options.indexes[0]
+    picked = [
+        row
+        for row in _plain(in_experiment(rows, "grid"))
+        if row["workload"] == workload and row["strategy"] == strategy and row["index"] == index
+    ]
+    order = {choice.name: i for i, choice in enumerate(options.hashes)}
+    return sorted(picked, key=lambda row: order.get(row["hash"], len(order)))
+
+
+def chain_word(strategy: str) -> str:
+    return "chain" if strategy == "chaining" else "probe sequence"
+
+
+def histogram_finding(rows: list[Row], options: Options) -> str:
+    picked = histogram_rows(rows, options)
+    if not picked:
+        return "No data: every configuration for this plot failed (see the failures)."
+    word = chain_word(options.reference_strategy)
+    worst = max(picked, key=lambda row: row["longest_chain"])
+    ref = next((row for row in picked if row["hash"] == options.reference_hash), None)
+    best = ref if ref is not None else min(picked, key=lambda row: row["longest_chain"])
+    head = f"On {worst['workload']} (n={worst['n']:,}, {options.reference_strategy}), "
+    if worst["longest_chain"] <= 2 * best["longest_chain"]:
+        low = min(row["longest_chain"] for row in picked)
+        return head + (
+            f"every hash function keeps its longest {word} between {low} and "
+            f"{worst['longest_chain']} keys."
+        )
+    return head + (
+        f"{worst['hash']}'s longest {word} holds {worst['longest_chain']:,} keys and "
+        f"{worst['empty_bucket_share']:.0%} of its buckets are empty; "
+        f"{best['hash']}'s longest holds {best['longest_chain']:,} "
+        f"({best['empty_bucket_share']:.0%} empty)."
+    )
+
+
+# --- (b) lookup time against max_load ---------------------------------------------------
+
+
+def max_load_series(rows: list[Row]) -> Series:
+    series: Series = {}
+    for row in _plain(in_experiment(rows, "max_load")):
+        series.setdefault(row["strategy"], []).append((row["max_load"], row["lookup_hit_ns"]))
+    return {name: sorted(points) for name, points in series.items()}
+
+
+def max_load_finding(rows: list[Row], options: Options) -> str:
+    series = {name: pts for name, pts in max_load_series(rows).items() if len(pts) >= 2}
+    if not series:
+        if max_load_series(rows):
+            return (
+                "Only one max_load was measured; give several (--max-load 0.25 0.5 0.9) "
+                "to see the trend."
+            )
+        return "No data: every configuration for this plot failed (see the failures)."
+    growth = {name: pts[-1][1] / pts[0][1] for name, pts in series.items()}
+    steep = max(growth, key=lambda name: growth[name])
+    flat = min(growth, key=lambda name: growth[name])
+    low, high = series[steep][0][0], series[steep][-1][0]
+    text = (
+        f"Raising max_load from {low:g} to {high:g} made {options.reference_hash}-hash lookups "
+        f"{fmt_times(growth[steep])} as slow with {steep} "
+        f"({fmt_ns(series[steep][0][1])} to {fmt_ns(series[steep][-1][1])})"
+    )
+    if flat != steep:
+        text += f" but {fmt_times(growth[flat])} with {flat}"
+    return text + "."
+
+
+# --- (c) lookup time against n ------------------------------------------------------------
+
+
+def n_series(rows: list[Row], options: Options) -> Series:
+    """Per hash (and "dict"): (n, ns per successful lookup), first workload only."""
+    workload = options.workloads[0]
+    series: Series = {}
+    n_rows = [row for row in in_experiment(rows, "n") if row["workload"] == workload]
+    for row in n_rows:
+        series.setdefault(row["hash"], []).append((row["n"], row["lookup_hit_ns"]))
+    counts = {row["n"] for row in n_rows}
+    for row in rows:
+        if is_dict(row) and row["workload"] == workload and row["n"] in counts:
+            series.setdefault("dict", []).append((row["n"], row["lookup_hit_ns"]))
+    return {name: sorted(points) for name, points in series.items()}
+
+
+def n_finding(rows: list[Row], options: Options) -> str:
+    series = {k: v for k, v in n_series(rows, options).items() if k != "dict"}
+    if not series:
+        return "No data: every configuration for this plot failed (see the failures)."
+    top = max(points[-1][0] for points in series.values())
+    at_top = {name: pts[-1][1] for name, pts in series.items() if pts[-1][0] == top}
+    slow = max(at_top, key=lambda name: at_top[name])
+    ref = options.reference_hash if options.reference_hash in at_top else None
+    fast = ref if ref is not None and ref != slow else min(at_top, key=lambda k: at_top[k])
+    if slow == fast:
+        return f"At n={top:,.0f}, {slow}'s lookups cost {fmt_ns(at_top[slow])}."
+    text = (
+        f"At n={top:,.0f}, {slow}'s lookups cost {fmt_times(at_top[slow] / at_top[fast])} "
+        f"{fast}'s ({fmt_ns(at_top[slow])} against {fmt_ns(at_top[fast])})"
+    )
+    slow_pts, fast_pts = series[slow], series[fast]
+    if len(slow_pts) >= 2 and len(fast_pts) >= 2 and slow_pts[0][0] == fast_pts[0][0]:
+        text += (
+            f"; from n={slow_pts[0][0]:,.0f} to n={top:,.0f}, {slow}'s grew "
+            f"{fmt_times(slow_pts[-1][1] / slow_pts[0][1])} while {fast}'s grew "
+            f"{fmt_times(fast_pts[-1][1] / fast_pts[0][1])}"
+        )
+    return text + "."
+
+
+# --- (d) resizes and insert time against initial size ------------------------------------
+
+
+def size_series(rows: list[Row]) -> dict[str, list[tuple[float, float, float]]]:
+    """Per strategy: (initial size, resizes, ns per insert)."""
+    series: dict[str, list[tuple[float, float, float]]] = {}
+    for row in _plain(in_experiment(rows, "size")):
+        point = (row["initial_size"], row["resizes"], row["insert_ns"])
+        series.setdefault(row["strategy"], []).append(point)
+    return {name: sorted(points) for name, points in series.items()}
+
+
+def size_finding(rows: list[Row], options: Options) -> str:
+    series = size_series(rows)
+    if not series:
+        return "No data: every configuration for this plot failed (see the failures)."
+    strategy = options.reference_strategy if options.reference_strategy in series else next(
+        iter(series)
+    )
+    points = series[strategy]
+    (small, small_resizes, small_ns), (big, big_resizes, big_ns) = points[0], points[-1]
+    n = next(row["n"] for row in in_experiment(rows, "size"))
+    if len(points) < 2:
+        return (
+            f"With initial size {small:,.0f}, {strategy} resized {small_resizes:.0f} times "
+            f"while inserting {n:,} keys ({fmt_ns(small_ns)} per insert)."
+        )
+    change = (big_ns - small_ns) / small_ns
+    direction = "less" if change < 0 else "more"
+    return (
+        f"Starting {strategy} at {small:,.0f} buckets cost {small_resizes:.0f} resizes while "
+        f"inserting {n:,} keys, at {fmt_ns(small_ns)} per insert; starting at {big:,.0f} "
+        f"cost {big_resizes:.0f} resizes and {fmt_ns(big_ns)} per insert "
+        f"({abs(change):.0%} {direction})."
+    )
