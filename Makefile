@@ -36,10 +36,11 @@ test-rust:
 test-python: $(BUILT)
 	$(PYTHON) -m pytest tests
 
-lint: $(DEPS)
+lint: $(BUILT)
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
-	$(VENV)/bin/ruff check python tests examples
+	$(VENV)/bin/ruff check python tests examples scripts
+	$(PYTHON) -m mypy.stubtest hashtable._hashtable --allowlist .ci/stubtest-allowlist.txt
 
 clean:
 	rm -rf $(VENV) target lab-report

@@ -6,9 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 import hashtable
+import pytest
 from keys import constant_hash, low_bits_hash, python_level_hash
 
 STRATEGIES = tuple(hashtable.STRATEGIES)

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Sequence
 from contextlib import nullcontext
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -50,43 +50,62 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Measure HashTable configurations against dict and write a report "
         "(terminal table, results.csv, results.json, PNG plots, index.html).",
-        epilog="Lists take several values, space- or comma-separated. "
-        f"Workloads: {workloads}.",
+        epilog=f"Lists take several values, space- or comma-separated. Workloads: {workloads}.",
     )
     parser.add_argument("--workload", nargs="+", metavar="W", help="default: names")
     parser.add_argument(
-        "--n", type=int, help=f"keys per workload (default {defaults.DEFAULT_N:,}, "
-        f"--quick {defaults.QUICK_N:,}); names is capped by the identifiers the stdlib has"
+        "--n",
+        type=int,
+        help=f"keys per workload (default {defaults.DEFAULT_N:,}, "
+        f"--quick {defaults.QUICK_N:,}); names is capped by the identifiers the stdlib has",
     )
     parser.add_argument(
-        "--hash", nargs="+", metavar="H", help="hash functions by name or module:function "
-        f"(default: all of {', '.join(hash_names())})"
+        "--hash",
+        nargs="+",
+        metavar="H",
+        help="hash functions by name or module:function "
+        f"(default: all of {', '.join(hash_names())})",
     )
     parser.add_argument(
-        "--strategy", nargs="+", metavar="S",
+        "--strategy",
+        nargs="+",
+        metavar="S",
         help=f"collision strategies (default: all of {', '.join(_strategies())})",
     )
     parser.add_argument(
-        "--index", nargs="+", metavar="I",
+        "--index",
+        nargs="+",
+        metavar="I",
         help=f"bucket index functions, of {', '.join(_indexes())} (default: {_default_index()})",
     )
     parser.add_argument(
-        "--max-load", nargs="+", metavar="F", help="max_load values; the first is used for "
+        "--max-load",
+        nargs="+",
+        metavar="F",
+        help="max_load values; the first is used for "
         "the grid, all of them for plot (b) (default: "
-        f"{' '.join(map(str, defaults.DEFAULT_MAX_LOADS))})"
+        f"{' '.join(map(str, defaults.DEFAULT_MAX_LOADS))})",
     )
     parser.add_argument(
-        "--size", nargs="+", metavar="N", help="initial sizes; the first is used for the grid, "
-        "all of them for plot (d) (default: 4, then x8 up to a size that never resizes)"
+        "--size",
+        nargs="+",
+        metavar="N",
+        help="initial sizes; the first is used for the grid, "
+        "all of them for plot (d) (default: 4, then x8 up to a size that never resizes)",
     )
     parser.add_argument(
-        "--repeat", type=int, help=f"timed runs per configuration, best kept (default "
-        f"{defaults.DEFAULT_REPEAT}, --quick {defaults.QUICK_REPEAT})"
+        "--repeat",
+        type=int,
+        help=f"timed runs per configuration, best kept (default "
+        f"{defaults.DEFAULT_REPEAT}, --quick {defaults.QUICK_REPEAT})",
     )
     parser.add_argument(
-        "--budget", type=float, metavar="SECONDS", help="stop repeating a configuration once "
+        "--budget",
+        type=float,
+        metavar="SECONDS",
+        help="stop repeating a configuration once "
         f"its runs took this long (default {defaults.DEFAULT_BUDGET_S:g}, "
-        f"--quick {defaults.QUICK_BUDGET_S:g})"
+        f"--quick {defaults.QUICK_BUDGET_S:g})",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--out", default="lab-report", help="output folder (default lab-report/)")
@@ -113,9 +132,11 @@ def _split(values: Sequence[str] | None) -> list[str] | None:
     return list(dict.fromkeys(item for item in items if item))
 
 
-def _choose(kind: str, given: Sequence[str] | None, known: Sequence[str]) -> tuple[str, ...]:
+def _choose(
+    kind: str, given: Sequence[str] | None, known: Sequence[str], default: Sequence[str]
+) -> tuple[str, ...]:
     if given is None:
-        return tuple(known)
+        return tuple(default)
     for name in given:
         if name not in known:
             raise LabError(f"unknown {kind} {name!r}: choose from {', '.join(known)}")
@@ -149,14 +170,9 @@ def parse_options(argv: Sequence[str]) -> Options:
     """Check the whole request; raises LabError with a one-line message."""
     args = _parser().parse_args(list(argv))
     quick = bool(args.quick)
-    workloads = _choose("workload", _split(args.workload), ("names",))
-    for name in workloads:
-        if name not in WORKLOADS:
-            raise LabError(f"unknown workload {name!r}: choose from {', '.join(WORKLOADS)}")
-    strategies = _choose("strategy", _split(args.strategy), _strategies())
-    indexes = _choose("index", _split(args.index), (_default_index(),))
-    if args.index is not None:
-        indexes = _choose("index", _split(args.index), _indexes())
+    workloads = _choose("workload", _split(args.workload), WORKLOADS, ("names",))
+    strategies = _choose("strategy", _split(args.strategy), _strategies(), _strategies())
+    indexes = _choose("index", _split(args.index), _indexes(), (_default_index(),))
     hashes = tuple(resolve_hashes(_split(args.hash)))
     max_loads = _numbers("--max-load", _split(args.max_load), float)
     sizes = _numbers("--size", _split(args.size), int)
@@ -209,7 +225,7 @@ def _load_workloads(options: Options) -> dict[str, Workload]:
 
 def run(options: Options) -> int:
     """Measure, then write every output and print the table."""
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     began = time.perf_counter()
     workloads = _load_workloads(options)
     notes = [workload.note for workload in workloads.values() if workload.note]

@@ -163,8 +163,8 @@ def size_finding(rows: list[Row], options: Options) -> str:
     series = size_series(rows)
     if not series:
         return "No data: every configuration for this plot failed (see the failures)."
-    strategy = options.reference_strategy if options.reference_strategy in series else next(
-        iter(series)
+    strategy = (
+        options.reference_strategy if options.reference_strategy in series else next(iter(series))
     )
     points = series[strategy]
     (small, small_resizes, small_ns), (big, big_resizes, big_ns) = points[0], points[-1]

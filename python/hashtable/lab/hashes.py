@@ -78,10 +78,18 @@ def builtin_choices() -> list[HashChoice]:
     """Every hash the lab knows by name, in the order tables and plots list them."""
     choices = [
         HashChoice("python", None, "builtin", "Python's built-in hash()"),
-        HashChoice("seed", seed_hash, "python", "original C default: int itself, float floor, "
-                   "str length (Python)"),
-        HashChoice("awesome", awesome_hash, "python", "the talk's: Knuth multiplicative for "
-                   "numbers, decimal ord() codes for str (Python)"),
+        HashChoice(
+            "seed",
+            seed_hash,
+            "python",
+            "original C default: int itself, float floor, str length (Python)",
+        ),
+        HashChoice(
+            "awesome",
+            awesome_hash,
+            "python",
+            "the talk's: Knuth multiplicative for numbers, decimal ord() codes for str (Python)",
+        ),
     ]
     taken = {choice.name for choice in choices}
     for native in _native_names():
@@ -141,9 +149,7 @@ def load_user_hash(spec: str) -> HashChoice:
                 f"--hash {spec}: module {module_name!r} has no attribute {attr_path!r}"
             ) from None
     if not callable(target):
-        raise LabError(
-            f"--hash {spec}: {attr_path!r} is a {type(target).__name__}, not a callable"
-        )
+        raise LabError(f"--hash {spec}: {attr_path!r} is a {type(target).__name__}, not a callable")
     func: HashFunc = target
     return HashChoice(spec, func, "user", f"{spec} (user function)")
 
@@ -176,4 +182,3 @@ def _one_line(exc: BaseException) -> str:
 def short_repr(value: object, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-

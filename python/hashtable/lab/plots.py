@@ -32,8 +32,18 @@ class Plot:
 
 
 _PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-    "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939",
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+    "#637939",
 )
 
 
@@ -113,8 +123,7 @@ def lookup_vs_max_load(rows: list[Row], options: Options, path: Path) -> Plot:
     ax.legend(title="strategy")
     n = next((row["n"] for row in in_experiment(rows, "max_load")), 0)
     ax.set_title(
-        f"(b) Lookup time vs max_load: hash={options.reference_hash}, "
-        f"{_context(options)}, n={n:,}"
+        f"(b) Lookup time vs max_load: hash={options.reference_hash}, {_context(options)}, n={n:,}"
     )
     _save(figure, path)
     return Plot(path.name, "(b) Lookup time vs max_load", findings.max_load_finding(rows, options))
@@ -178,9 +187,8 @@ def resizes_vs_size(rows: list[Row], options: Options, path: Path) -> Plot:
         f"{_context(options)}, n={n:,}"
     )
     _save(figure, path)
-    return Plot(
-        path.name, "(d) Resizes and insert time vs initial size", findings.size_finding(rows, options)
-    )
+    title = "(d) Resizes and insert time vs initial size"
+    return Plot(path.name, title, findings.size_finding(rows, options))
 
 
 def draw_all(rows: list[Row], options: Options, out: Path) -> list[Plot]:
