@@ -1,0 +1,291 @@
+//! Every collision strategy against `hashbrown`, on random `u64` keys.
+//!
+//! For each strategy in `StrategyKind::ALL` (run-time dispatch through
+//! `Table<u64, u64>`, so new strategies are picked up with no change here),
+//! each strategy named in `static_strategies!` below (static dispatch), and a
+//! `hashbrown::HashMap<u64, u64>` baseline, at 1k, 100k and 1M keys:
+//!
+//! * `insert`: build a table of n keys from the default size (4) upwards,
+//!   resizes included;
+//! * `lookup_hit`: find each of the n stored keys;
+//! * `lookup_miss`: look up n keys that are not stored;
+//! * `delete`: remove every key from a full table.
+//!
+//! Every table sees the same hash function: foldhash with a fixed seed. Our
+//! table gets `STATE.hash_one(key)` per operation, and hashbrown is given
+//! `STATE` as its `BuildHasher`, so it computes the very same value. (That is
+//! also what `NamedHash::Foldhash { seed: SEED }` returns for `Int(key)`.)
+//! Lookups and deletes visit the keys in a shuffled order, so that no table
+//! gains from meeting its entries in the order it stored them.
+//!
+//! Our tables run at the Python API's default `max_load` of 0.5 with growth 2;
+//! hashbrown fills to 7/8 before it grows.
+//!
+//! `BENCH_QUICK=1` shortens warm-up and measurement so the whole run takes a
+//! couple of minutes on two cores; without it expect about ten.
+
+use std::convert::Infallible;
+use std::hash::BuildHasher;
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, SamplingMode, Throughput};
+use foldhash::fast::FixedState;
+use hashtable_core::{CollisionStrategy, StrategyKind, Table, TableConfig};
+
+const SEED: u64 = 0x5eed_7ab1_e5ee_d5ee;
+const STATE: FixedState = FixedState::with_seed(SEED);
+const SIZES: [usize; 3] = [1_000, 100_000, 1_000_000];
+
+type Baseline = hashbrown::HashMap<u64, u64, FixedState>;
+
+#[inline(always)]
+fn hash(key: u64) -> u64 {
+    STATE.hash_one(key)
+}
+
+/// SplitMix64: a fixed, seedable stream of well-spread u64 keys.
+fn random_keys(count: usize, mut state: u64) -> Vec<u64> {
+    (0..count)
+        .map(|_| {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        })
+        .collect()
+}
+
+/// The same keys in a seeded Fisher-Yates order.
+fn shuffled(keys: &[u64], seed: u64) -> Vec<u64> {
+    let mut out = keys.to_vec();
+    let picks = random_keys(out.len(), seed);
+    for i in (1..out.len()).rev() {
+        let j = (picks[i] % (i as u64 + 1)) as usize;
+        out.swap(i, j);
+    }
+    out
+}
+
+struct Keys {
+    stored: Vec<u64>,
+    shuffled: Vec<u64>,
+    absent: Vec<u64>,
+}
+
+impl Keys {
+    fn new(count: usize) -> Self {
+        let stored = random_keys(count, 1);
+        let mut present = hashbrown::HashSet::with_hasher(STATE);
+        present.extend(stored.iter().copied());
+        let absent: Vec<u64> = random_keys(count + 64, 2)
+            .into_iter()
+            .filter(|k| !present.contains(k))
+            .take(count)
+            .collect();
+        assert_eq!(present.len(), count, "stored keys repeat");
+        assert_eq!(absent.len(), count);
+        let shuffled = shuffled(&stored, 3);
+        Keys {
+            stored,
+            shuffled,
+            absent,
+        }
+    }
+}
+
+fn config(kind: StrategyKind) -> TableConfig {
+    TableConfig {
+        strategy: kind,
+        ..TableConfig::default()
+    }
+}
+
+#[inline(always)]
+fn same(key: u64) -> impl FnMut(&u64) -> Result<bool, Infallible> {
+    move |stored| Ok(*stored == key)
+}
+
+fn fill<S: CollisionStrategy<u64, u64>>(mut table: Table<u64, u64, S>, keys: &[u64]) -> Table<u64, u64, S> {
+    for &key in keys {
+        let Ok(_) = table.insert(hash(key), key, key, same(key));
+    }
+    table
+}
+
+/// Time the four operations on one kind of table, built by `make`.
+fn bench_table<S, F>(group: &mut BenchmarkGroup<'_, WallTime>, op: Op, name: &str, keys: &Keys, make: F)
+where
+    S: CollisionStrategy<u64, u64>,
+    F: Fn() -> Table<u64, u64, S>,
+{
+    match op {
+        Op::Insert => group.bench_function(name, |b| {
+            b.iter_batched(&make, |table| fill(table, &keys.stored), BatchSize::PerIteration)
+        }),
+        Op::LookupHit | Op::LookupMiss => {
+            let mut table = fill(make(), &keys.stored);
+            let probes = if op == Op::LookupHit {
+                &keys.shuffled
+            } else {
+                &keys.absent
+            };
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    let mut found = 0u64;
+                    for &key in probes {
+                        let Ok(slot) = table.find(hash(key), same(key));
+                        if let Some(slot) = slot {
+                            found = found.wrapping_add(table.entry(slot).value);
+                        }
+                    }
+                    black_box(found)
+                })
+            })
+        }
+        Op::Delete => group.bench_function(name, |b| {
+            b.iter_batched(
+                || fill(make(), &keys.stored),
+                |mut table| {
+                    for &key in &keys.shuffled {
+                        let Ok(removed) = table.remove(hash(key), same(key));
+                        black_box(removed);
+                    }
+                    table
+                },
+                BatchSize::PerIteration,
+            )
+        }),
+    };
+}
+
+fn bench_baseline(group: &mut BenchmarkGroup<'_, WallTime>, op: Op, keys: &Keys) {
+    let fill = |keys: &[u64]| {
+        let mut map = Baseline::with_hasher(STATE);
+        for &key in keys {
+            map.insert(key, key);
+        }
+        map
+    };
+    match op {
+        Op::Insert => group.bench_function("hashbrown", |b| b.iter(|| fill(&keys.stored))),
+        Op::LookupHit | Op::LookupMiss => {
+            let map = fill(&keys.stored);
+            let probes = if op == Op::LookupHit {
+                &keys.shuffled
+            } else {
+                &keys.absent
+            };
+            group.bench_function("hashbrown", |b| {
+                b.iter(|| {
+                    let mut found = 0u64;
+                    for key in probes {
+                        if let Some(value) = map.get(key) {
+                            found = found.wrapping_add(*value);
+                        }
+                    }
+                    black_box(found)
+                })
+            })
+        }
+        Op::Delete => group.bench_function("hashbrown", |b| {
+            b.iter_batched(
+                || fill(&keys.stored),
+                |mut map| {
+                    for key in &keys.shuffled {
+                        black_box(map.remove(key));
+                    }
+                    map
+                },
+                BatchSize::PerIteration,
+            )
+        }),
+    };
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Insert,
+    LookupHit,
+    LookupMiss,
+    Delete,
+}
+
+impl Op {
+    const ALL: [Op; 4] = [Op::Insert, Op::LookupHit, Op::LookupMiss, Op::Delete];
+
+    fn name(self) -> &'static str {
+        match self {
+            Op::Insert => "insert",
+            Op::LookupHit => "lookup_hit",
+            Op::LookupMiss => "lookup_miss",
+            Op::Delete => "delete",
+        }
+    }
+}
+
+/// Strategies benchmarked with static dispatch as well: `Table<u64, u64, T>`
+/// with the concrete type named, so the compiler can inline the probe loop.
+macro_rules! static_strategies {
+    ($group:expr, $op:expr, $keys:expr; $($kind:ident => $module:ident :: $type:ident),* $(,)?) => {
+        $(
+            let kind = StrategyKind::$kind;
+            let name = format!("{}-static", kind.name());
+            bench_table($group, $op, &name, $keys, || {
+                let config = config(kind);
+                let strategy = hashtable_core::$module::$type::<u64, u64>::new(config.initial_buckets(), config.index);
+                Table::with_strategy(config, strategy).expect("default config is valid")
+            });
+        )*
+    };
+}
+
+fn quick() -> bool {
+    std::env::var("BENCH_QUICK").is_ok_and(|value| !value.is_empty() && value != "0")
+}
+
+fn strategies(c: &mut Criterion) {
+    let quick = quick();
+    for size in SIZES {
+        let keys = Keys::new(size);
+        for op in Op::ALL {
+            let mut group = c.benchmark_group(format!("{}/{size}", op.name()));
+            group.throughput(Throughput::Elements(size as u64));
+            group.sample_size(10);
+            if quick {
+                group.warm_up_time(Duration::from_millis(100));
+                group.measurement_time(Duration::from_millis(300));
+            } else {
+                group.warm_up_time(Duration::from_millis(500));
+                group.measurement_time(Duration::from_secs(2));
+            }
+            if size >= 100_000 {
+                // One run is milliseconds long: take equal-sized samples
+                // instead of criterion's 1, 2, ..., 10-iteration ramp.
+                group.sampling_mode(SamplingMode::Flat);
+            }
+            bench_baseline(&mut group, op, &keys);
+            for &kind in StrategyKind::ALL {
+                bench_table(&mut group, op, kind.name(), &keys, || {
+                    Table::new(config(kind)).expect("default config is valid")
+                });
+            }
+            static_strategies!(&mut group, op, &keys;
+                Chaining => chaining::Chaining,
+                RobinHood => robin_hood::RobinHood,
+                Linear => linear::Linear,
+                Quadratic => quadratic::Quadratic,
+            );
+            group.finish();
+        }
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = strategies
+}
+criterion_main!(benches);
