@@ -29,6 +29,7 @@ pub mod robin_hood;
 
 pub mod stats;
 pub mod strategy;
+pub mod swiss;
 pub mod table;
 
 pub use config::{ConfigError, TableConfig};

@@ -14,6 +14,9 @@ pub struct ProbeCursor {
     pub(crate) step: usize,
     /// Entries or slots this probe has looked at, for the `comparisons` counter.
     pub(crate) visited: u64,
+    /// Strategy-specific probe state that does not fit in a word of position
+    /// (swiss: the current group's unexamined tag matches and end flags).
+    pub(crate) matches: u64,
 }
 
 impl ProbeCursor {

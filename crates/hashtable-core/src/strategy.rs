@@ -144,6 +144,7 @@ strategies! {
     RobinHood => "robin_hood", robin_hood::RobinHood, open_addressing: true;
     Linear => "linear", linear::Linear, open_addressing: true;
     Quadratic => "quadratic", quadratic::Quadratic, open_addressing: true;
+    Swiss => "swiss", swiss::Swiss, open_addressing: true;
 
 }
 

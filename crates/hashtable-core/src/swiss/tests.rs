@@ -1,0 +1,355 @@
+use std::sync::Arc;
+
+use super::*;
+use crate::config::TableConfig;
+use crate::table::Table;
+
+/// splitmix64: a well-mixed stand-in for a good hash function.
+fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn find(table: &Swiss<u64, u64>, hash: u64, key: u64) -> Option<SlotId> {
+    let mut cursor = ProbeCursor::new();
+    while let Some(slot) = table.probe_next(hash, &mut cursor) {
+        if table.entry(slot).key == key {
+            return Some(slot);
+        }
+    }
+    None
+}
+
+fn mirror_holds(table: &Swiss<u64, u64>) -> bool {
+    let buckets = table.buckets();
+    table.ctrl[buckets..] == table.ctrl[..GROUP]
+}
+
+/// The byte a delete must leave, from a plain scan of the cyclic run of
+/// non-EMPTY slots through `slot` (counting `slot` itself).
+fn scalar_vacated_byte(ctrl: &[u8], buckets: usize, slot: usize) -> u8 {
+    let before = (1..buckets)
+        .take_while(|d| ctrl[(slot + buckets - d) % buckets] != EMPTY)
+        .count();
+    let after = (0..buckets).take_while(|d| ctrl[(slot + d) % buckets] != EMPTY).count();
+    if before.min(GROUP) + after.min(GROUP) >= GROUP {
+        DELETED
+    } else {
+        EMPTY
+    }
+}
+
+#[test]
+fn sizes_round_up_to_a_power_of_two_of_at_least_a_group() {
+    assert_eq!(Swiss::<(), ()>::usable_size(1, BucketIndex::Mod), GROUP);
+    assert_eq!(
+        Swiss::<(), ()>::usable_size(GROUP + 1, BucketIndex::Fibonacci),
+        2 * GROUP
+    );
+    assert_eq!(Swiss::<(), ()>::usable_size(1000, BucketIndex::Mask), 1024);
+    let table = Swiss::<u64, u64>::new(5, BucketIndex::Mod);
+    assert_eq!(table.bucket_count(), GROUP);
+    assert_eq!(table.ctrl.len(), GROUP + GROUP);
+}
+
+#[test]
+fn the_trailing_mirror_always_equals_the_head() {
+    for index in BucketIndex::ALL {
+        let mut table = Swiss::<u64, u64>::new(64, index);
+        let mut live = Vec::new();
+        for step in 0..3000u64 {
+            let r = mix(step);
+            if !r.is_multiple_of(3) && table.len() < 40 {
+                let key = r >> 8;
+                if find(&table, mix(key), key).is_none() {
+                    table.insert_new(Entry::new(mix(key), key, step));
+                    live.push(key);
+                }
+            } else if !live.is_empty() {
+                let key = live.swap_remove((r >> 8) as usize % live.len());
+                let slot = find(&table, mix(key), key).unwrap();
+                table.remove(slot);
+            }
+            assert!(mirror_holds(&table), "{index:?} step {step}");
+        }
+        for key in &live {
+            assert!(find(&table, mix(*key), *key).is_some());
+        }
+    }
+}
+
+#[test]
+fn deletes_follow_the_empty_versus_deleted_rule() {
+    let mut table = Swiss::<u64, u64>::new(256, BucketIndex::Mask);
+    let mut live = Vec::new();
+    let mut empties = 0;
+    let mut tombstones = 0;
+    for step in 0..20_000u64 {
+        let r = mix(step ^ 0xABCD);
+        if r.is_multiple_of(2) && table.len() + table.tombstones() < 220 {
+            // Forty home slots for up to 220 items: long runs, some short ones.
+            let key = step;
+            let hash = (key << 20) | ((mix(key) % 40) * 6);
+            table.insert_new(Entry::new(hash, key, 0));
+            live.push((hash, key));
+        } else if !live.is_empty() {
+            let (hash, key) = live.swap_remove((r >> 8) as usize % live.len());
+            let slot = find(&table, hash, key).unwrap();
+            let want = scalar_vacated_byte(&table.ctrl, table.buckets(), slot.0);
+            table.remove(slot);
+            assert_eq!(table.ctrl[slot.0], want, "step {step}");
+            if want == EMPTY {
+                empties += 1;
+            } else {
+                tombstones += 1;
+            }
+        }
+        let deleted = table.ctrl[..table.buckets()].iter().filter(|&&b| b == DELETED).count();
+        assert_eq!(table.tombstones(), deleted);
+    }
+    assert!(
+        empties > 100 && tombstones > 100,
+        "{empties} EMPTY, {tombstones} DELETED"
+    );
+    for (hash, key) in live {
+        assert!(find(&table, hash, key).is_some(), "lost {key}");
+    }
+}
+
+#[test]
+fn a_delete_inside_a_full_window_leaves_a_tombstone_the_probe_runs_past() {
+    // Mask index and hashes that are multiples of the size: every home is slot 0.
+    let buckets = 4 * GROUP;
+    let mut table = Swiss::<u64, u64>::new(buckets, BucketIndex::Mask);
+    let hash = |key: u64| (key << 32) * buckets as u64;
+    for key in 0..GROUP as u64 + 3 {
+        table.insert_new(Entry::new(hash(key), key, key));
+    }
+    // The first window is full, so the overflow went to the next one (stride GROUP).
+    let spilled = find(&table, hash(GROUP as u64), GROUP as u64).unwrap();
+    assert!(spilled.0 >= GROUP, "{spilled:?}");
+    let first = find(&table, hash(1), 1).unwrap();
+    assert!(first.0 < GROUP);
+    table.remove(first);
+    assert_eq!(table.ctrl[first.0], DELETED);
+    assert_eq!(table.tombstones(), 1);
+    // Had the delete written EMPTY, this probe would stop in the first window.
+    assert_eq!(find(&table, hash(GROUP as u64), GROUP as u64), Some(spilled));
+    // The next insert reuses the tombstone.
+    table.insert_new(Entry::new(hash(1000), 1000, 0));
+    assert_eq!(table.tombstones(), 0);
+    assert_eq!(find(&table, hash(1000), 1000), Some(first));
+
+    // In a sparse table every window around a slot has an EMPTY: no tombstone.
+    let mut sparse = Swiss::<u64, u64>::new(buckets, BucketIndex::Mask);
+    sparse.insert_new(Entry::new(hash(1), 1, 1));
+    let slot = find(&sparse, hash(1), 1).unwrap();
+    sparse.remove(slot);
+    assert_eq!(sparse.ctrl[slot.0], EMPTY);
+    assert_eq!(sparse.tombstones(), 0);
+}
+
+#[test]
+fn a_probe_resumes_across_colliding_hashes_and_counts_its_visits() {
+    let mut table = Swiss::<u64, u64>::new(256, BucketIndex::Fibonacci);
+    let shared = mix(7);
+    for key in 0..40 {
+        table.insert_new(Entry::new(shared, key, key));
+    }
+    for key in 100..200 {
+        table.insert_new(Entry::new(mix(key), key, key));
+    }
+    // Each visit works on a copy of the cursor: its state is plain data.
+    let mut cursor = ProbeCursor::new();
+    let mut seen = Vec::new();
+    loop {
+        let mut next = cursor;
+        let Some(slot) = table.probe_next(shared, &mut next) else {
+            cursor = next;
+            break;
+        };
+        seen.push(table.entry(slot).key);
+        cursor = next;
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, (0..40).collect::<Vec<_>>());
+    // 40 items need at least three 16-slot windows; each tag match is a visit.
+    let windows = cursor.visited - 40;
+    assert!(windows > 40 / GROUP as u64, "{}", cursor.visited);
+    assert_eq!(table.probe_next(shared, &mut cursor), None);
+}
+
+#[test]
+fn tags_spread_sequential_int_hashes() {
+    // Python's hash(i) == i: the raw top bits would all be zero.
+    let tags: std::collections::HashSet<u8> = (0..1024u64).map(tag).collect();
+    assert_eq!(tags.len(), 128);
+    let mut table = Table::with_strategy(
+        TableConfig {
+            strategy: StrategyKind::Swiss,
+            max_load: 0.875,
+            ..TableConfig::default()
+        },
+        Swiss::<u64, u64>::new(16, BucketIndex::Fibonacci),
+    )
+    .unwrap();
+    for i in 0..100_000u64 {
+        table.insert_new(i, i, i);
+    }
+    let stats = table.stats();
+    // About one window plus the item's own tag match.
+    assert!(stats.mean_probe < 2.3, "{stats:?}");
+}
+
+#[test]
+fn mean_probe_tracks_the_group_model() {
+    for max_load in [0.25, 0.5, 0.875, 0.95] {
+        let mut table = Table::with_strategy(
+            TableConfig {
+                strategy: StrategyKind::Swiss,
+                max_load,
+                ..TableConfig::default()
+            },
+            Swiss::<u64, u64>::new(1 << 14, BucketIndex::Mask),
+        )
+        .unwrap();
+        let items = (max_load * (1 << 14) as f64) as u64;
+        for i in 0..items {
+            table.insert_new(mix(i), i, i);
+        }
+        assert_eq!(table.size(), 1 << 14);
+        let stats = table.stats();
+        let relative = stats.mean_probe / stats.expected_probe_hit;
+        let hit_range = if max_load < 0.9 { 0.93..1.1 } else { 0.98..1.3 };
+        assert!(hit_range.contains(&relative), "{max_load}: {stats:?}");
+        // Misses: probe for hashes that are not stored.
+        let before = table.counters().comparisons;
+        for i in 0..10_000u64 {
+            assert_eq!(table.find(mix(i + items), |_| Ok::<_, ()>(false)), Ok(None));
+        }
+        let mean_miss = (table.counters().comparisons - before) as f64 / 10_000.0;
+        let relative = mean_miss / stats.expected_probe_miss;
+        if max_load <= 0.5 {
+            assert!((0.95..1.05).contains(&relative), "{max_load}: {mean_miss} vs {stats:?}");
+        } else {
+            // Clustering inside windows: the model is a lower bound here.
+            assert!(relative > 0.98, "{max_load}: {mean_miss} vs {stats:?}");
+        }
+    }
+}
+
+#[test]
+fn expected_probes_match_the_module_comment() {
+    let at = |alpha| expected_probes(alpha, 16);
+    assert_eq!(at(0.0).miss, 1.0);
+    assert!((at(0.0).hit - 2.0).abs() < 1e-12);
+    assert!((at(0.875).miss - 1.26).abs() < 0.01, "{:?}", at(0.875));
+    assert!((at(0.875).hit - 2.06).abs() < 0.01, "{:?}", at(0.875));
+    let mut last = at(0.0);
+    for step in 1..100 {
+        let now = at(step as f64 / 100.0);
+        assert!(now.hit > last.hit && now.miss > last.miss);
+        last = now;
+    }
+    assert!(at(1.0).miss.is_infinite());
+}
+
+#[test]
+fn last_slot_is_the_highest_full_slot_through_pops() {
+    let mut table = Swiss::<u64, u64>::new(128, BucketIndex::Fibonacci);
+    for key in 0..60 {
+        table.insert_new(Entry::new(mix(key), key, key));
+    }
+    let mut popped = 0;
+    while let Some(slot) = table.last_slot() {
+        let highest = (0..table.buckets()).rev().find(|&s| is_full(table.ctrl[s]));
+        assert_eq!(Some(slot.0), highest);
+        // Iteration ends with the same slot.
+        let mut cursor = IterCursor::new();
+        let mut last = None;
+        while let Some(s) = table.iter_next(&mut cursor) {
+            last = Some(s);
+        }
+        assert_eq!(last, Some(slot));
+        table.remove(slot);
+        popped += 1;
+    }
+    assert_eq!(popped, 60);
+    assert!(table.is_empty());
+}
+
+#[test]
+fn bucket_view_reports_displacement_from_home() {
+    let buckets = 2 * GROUP;
+    let mut table = Swiss::<u64, u64>::new(buckets, BucketIndex::Mask);
+    // Home slot buckets - 2 for all three: the third wraps around to slot 0.
+    let hash = |key: u64| (key << 40) | (buckets as u64 - 2);
+    for key in 0..3 {
+        table.insert_new(Entry::new(hash(key), key, key));
+    }
+    let views: Vec<_> = [buckets - 2, buckets - 1, 0, 1]
+        .iter()
+        .map(|&b| table.bucket_view(b))
+        .collect();
+    assert_eq!(
+        views,
+        [
+            BucketView::Filled { displacement: 0 },
+            BucketView::Filled { displacement: 1 },
+            BucketView::Filled { displacement: 2 },
+            BucketView::Empty,
+        ]
+    );
+    assert!(mirror_holds(&table));
+}
+
+#[test]
+fn every_entry_is_dropped_exactly_once() {
+    let token = Arc::new(());
+    {
+        let mut table = Swiss::<u64, Arc<()>>::new(16, BucketIndex::Fibonacci);
+        for key in 0..200 {
+            table.insert_new(Entry::new(mix(key), key, Arc::clone(&token)));
+            if table.len() * 8 > table.buckets() * 7 {
+                table.rebuild(table.buckets() * 2);
+            }
+        }
+        assert_eq!(Arc::strong_count(&token), 201);
+        for key in 0..50 {
+            let mut cursor = ProbeCursor::new();
+            let slot = std::iter::from_fn(|| table.probe_next(mix(key), &mut cursor))
+                .find(|&s| table.entry(s).key == key)
+                .unwrap();
+            drop(table.remove(slot));
+        }
+        assert_eq!(Arc::strong_count(&token), 151);
+        table.rebuild(table.buckets());
+        assert_eq!(Arc::strong_count(&token), 151);
+        let drained = table.drain(16);
+        assert_eq!(drained.len(), 150);
+        assert!(table.is_empty());
+        drop(drained);
+        assert_eq!(Arc::strong_count(&token), 1);
+        for key in 0..10 {
+            table.insert_new(Entry::new(mix(key), key, Arc::clone(&token)));
+        }
+        assert_eq!(Arc::strong_count(&token), 11);
+    }
+    assert_eq!(Arc::strong_count(&token), 1);
+}
+
+#[test]
+fn inserting_past_the_last_free_slot_grows_instead_of_spinning() {
+    // Without the Table's policy, the strategy still keeps one EMPTY slot.
+    let mut table = Swiss::<u64, u64>::new(GROUP, BucketIndex::Fibonacci);
+    for key in 0..GROUP as u64 * 3 {
+        table.insert_new(Entry::new(mix(key), key, key));
+        assert!(table.len() < table.buckets());
+    }
+    for key in 0..GROUP as u64 * 3 {
+        assert!(find(&table, mix(key), key).is_some());
+        assert_eq!(find(&table, mix(key + 1000), key + 1000), None);
+    }
+}
