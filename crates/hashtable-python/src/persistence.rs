@@ -45,21 +45,21 @@ pub(crate) fn copy(slf: &Bound<'_, HashTable>) -> PyResult<Py<HashTable>> {
 /// itself round-trips), then set the items.
 pub(crate) fn reduce<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyTuple>> {
     let py = slf.py();
-    let params = PyDict::new(py);
-    {
+    let (config, hash_func) = {
         let this = borrow(slf)?;
-        let config = this.table.config();
-        params.set_item("size", config.size)?;
-        params.set_item("max_load", config.max_load)?;
-        params.set_item("min_load", config.min_load)?;
-        params.set_item("growth", config.growth)?;
-        params.set_item("strategy", config.strategy.name())?;
-        params.set_item("index", config.index.name())?;
-    }
-    let hash_func = match &borrow(slf)?.hash_func {
-        HashFunc::Builtin => py.None(),
-        other => other.to_object(py)?,
+        (*this.table.config(), this.hash_func.clone_ref(py))
     };
+    let hash_func = match hash_func {
+        HashFunc::Builtin => None,
+        other => Some(other.to_object(py)?),
+    };
+    let params = PyDict::new(py);
+    params.set_item("size", config.size)?;
+    params.set_item("max_load", config.max_load)?;
+    params.set_item("min_load", config.min_load)?;
+    params.set_item("growth", config.growth)?;
+    params.set_item("strategy", config.strategy.name())?;
+    params.set_item("index", config.index.name())?;
     params.set_item("hash_func", hash_func)?;
     let items = operations::items_list(slf)?.try_iter()?;
     let rebuild = rebuild_function(py)?;

@@ -325,7 +325,8 @@ impl HashTable {
 
     #[getter]
     fn hash_func(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        borrow(slf)?.hash_func.to_object(slf.py())
+        let hash_func = borrow(slf)?.hash_func.clone_ref(slf.py());
+        hash_func.to_object(slf.py())
     }
 
     // --- garbage collection ---
