@@ -33,6 +33,11 @@ OPERATION_TITLES = {
     "delete": "Delete every key from a full table",
 }
 
+HASH_KEY_ORDER = {"hash:int": 0, "hash:str20": 1, "hash:bytes256": 2}
+HASH_NAME_ORDER = {
+    name: i for i, name in enumerate(("seed", "knuth", "fnv1a", "murmur3", "siphash13", "xxh3", "foldhash"))
+}
+
 
 @dataclass(frozen=True)
 class Result:
@@ -61,7 +66,10 @@ def load_results(criterion_dir: Path) -> list[Result]:
             continue
         meta = json.loads(meta_path.read_text())
         operation, _, size = meta["group_id"].partition("/")
-        if operation not in OPERATIONS or not size.isdigit():
+        if operation == "hash":
+            # One call of a named hash function on one kind of key ("hash/int").
+            operation, size = f"hash:{size}", "1"
+        elif operation not in OPERATIONS or not size.isdigit():
             continue  # some other bench's results
         median = json.loads(estimates_path.read_text())["median"]
         interval = median["confidence_interval"]
@@ -123,7 +131,30 @@ def geometric_mean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
+def render_hashes(hashes: list[Result]) -> list[str]:
+    """ns per call of each named hash function, one column per key kind."""
+    kinds = sorted({r.operation for r in hashes}, key=lambda op: HASH_KEY_ORDER.get(op, 99))
+    names = sorted({r.table for r in hashes}, key=lambda n: HASH_NAME_ORDER.get(n, 99))
+    by_key = {(r.operation, r.table): r for r in hashes}
+    out = [
+        "## Named hash functions",
+        "",
+        'Median ns per call of `NamedHash::hash` (what `hash_func="NAME"` costs per key,',
+        "before any table work), on an int, a 20-character str and 256 bytes.",
+        "",
+        "| hash_func | " + " | ".join(kind.removeprefix("hash:") for kind in kinds) + " |",
+        "| --- |" + " ---: |" * len(kinds),
+    ]
+    for name in names:
+        cells = [f"{by_key[(kind, name)].median_ns:.1f}" if (kind, name) in by_key else "–" for kind in kinds]
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    out.append("")
+    return out
+
+
 def render(results: list[Result], command: str) -> str:
+    hashes = [r for r in results if r.operation.startswith("hash:")]
+    results = [r for r in results if not r.operation.startswith("hash:")]
     by_key = {(r.operation, r.size, r.table): r for r in results}
     sizes = sorted({r.size for r in results})
     tables = sorted({r.table for r in results}, key=table_order)
@@ -199,6 +230,9 @@ def render(results: list[Result], command: str) -> str:
         for mean, table, count in sorted(summary):
             out.append(f"| {table} | {mean:.2f} | {count} |")
         out.append("")
+
+    if hashes:
+        out += render_hashes(hashes)
 
     noise = sorted(r.relative_ci for r in results)
     if noise:

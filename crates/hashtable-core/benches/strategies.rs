@@ -21,6 +21,9 @@
 //! Our tables run at the Python API's default `max_load` of 0.5 with growth 2;
 //! hashbrown fills to 7/8 before it grows.
 //!
+//! A last set of groups, `hash/<kind>`, times one call of each named native
+//! hash function on an int, a 20-character str and 256 bytes.
+//!
 //! `BENCH_QUICK=1` shortens warm-up and measurement so the whole run takes a
 //! couple of minutes on two cores; without it expect about ten.
 
@@ -32,7 +35,9 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use foldhash::fast::FixedState;
-use hashtable_core::{CollisionStrategy, StrategyKind, Table, TableConfig};
+use hashtable_core::{
+    CanonicalKey, CollisionStrategy, KeySource, NamedHash, StrategyKind, Table, TableConfig, HASH_FUNCTION_NAMES,
+};
 
 const SEED: u64 = 0x5eed_7ab1_e5ee_d5ee;
 const STATE: FixedState = FixedState::with_seed(SEED);
@@ -283,9 +288,32 @@ fn strategies(c: &mut Criterion) {
     }
 }
 
+/// The cost of one named native hash, per key kind (`hash/<kind>` groups).
+fn hash_functions(c: &mut Criterion) {
+    let quick = quick();
+    let text = "a_typical_identifier";
+    let long: Vec<u8> = (0..=255).collect();
+    let keys: [(&str, CanonicalKey<'_>); 3] = [
+        ("int", CanonicalKey::Int(0x0123_4567_89ab_cdef)),
+        ("str20", CanonicalKey::Text(text)),
+        ("bytes256", CanonicalKey::Bytes(&long)),
+    ];
+    for (kind, key) in keys {
+        let mut group = c.benchmark_group(format!("hash/{kind}"));
+        group.sample_size(if quick { 10 } else { 30 });
+        group.warm_up_time(Duration::from_millis(100));
+        group.measurement_time(Duration::from_millis(if quick { 200 } else { 1000 }));
+        for name in HASH_FUNCTION_NAMES {
+            let function = NamedHash::from_name(name, KeySource::Fixed([SEED, !SEED])).expect("listed name");
+            group.bench_function(*name, |b| b.iter(|| black_box(function).hash(black_box(key))));
+        }
+        group.finish();
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().without_plots();
-    targets = strategies
+    targets = strategies, hash_functions
 }
 criterion_main!(benches);
