@@ -282,6 +282,7 @@ fn strategies(c: &mut Criterion) {
                 RobinHood => robin_hood::RobinHood,
                 Linear => linear::Linear,
                 Quadratic => quadratic::Quadratic,
+                Swiss => swiss::Swiss,
             );
             group.finish();
         }
