@@ -63,8 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         "--hash",
         nargs="+",
         metavar="H",
-        help="hash functions by name or module:function "
-        f"(default: all of {', '.join(hash_names())})",
+        help=f"hash functions by name or module:function (default: all of {', '.join(hash_names())})",
     )
     parser.add_argument(
         "--strategy",
@@ -132,9 +131,7 @@ def _split(values: Sequence[str] | None) -> list[str] | None:
     return list(dict.fromkeys(item for item in items if item))
 
 
-def _choose(
-    kind: str, given: Sequence[str] | None, known: Sequence[str], default: Sequence[str]
-) -> tuple[str, ...]:
+def _choose(kind: str, given: Sequence[str] | None, known: Sequence[str], default: Sequence[str]) -> tuple[str, ...]:
     if given is None:
         return tuple(default)
     for name in given:
@@ -178,11 +175,7 @@ def parse_options(argv: Sequence[str]) -> Options:
     sizes = _numbers("--size", _split(args.size), int)
     n = int(_positive("--n", args.n, defaults.QUICK_N if quick else defaults.DEFAULT_N))
     repeat = int(_positive("--repeat", args.repeat, 1 if quick else defaults.DEFAULT_REPEAT))
-    budget = float(
-        _positive(
-            "--budget", args.budget, defaults.QUICK_BUDGET_S if quick else defaults.DEFAULT_BUDGET_S
-        )
-    )
+    budget = float(_positive("--budget", args.budget, defaults.QUICK_BUDGET_S if quick else defaults.DEFAULT_BUDGET_S))
     return Options(
         workloads=workloads,
         n=n,

@@ -25,6 +25,11 @@ def fmt_times(ratio: float) -> str:
     return f"{ratio:,.0f}x" if ratio >= 10 else f"{ratio:.1f}x"
 
 
+def _share(value: float) -> str:
+    text = f"{value:.0%}"
+    return f"{min(value, 0.999):.1%}" if text == "100%" and value < 1 else text
+
+
 def _plain(rows: list[Row]) -> list[Row]:
     return [row for row in rows if not is_dict(row)]
 
@@ -60,15 +65,12 @@ def histogram_finding(rows: list[Row], options: Options) -> str:
     head = f"On {worst['workload']} (n={worst['n']:,}, {options.reference_strategy}), "
     if worst["longest_chain"] <= 2 * best["longest_chain"]:
         low = min(row["longest_chain"] for row in picked)
-        return head + (
-            f"every hash function keeps its longest {word} between {low} and "
-            f"{worst['longest_chain']} keys."
-        )
+        return head + (f"every hash function keeps its longest {word} between {low} and {worst['longest_chain']} keys.")
     return head + (
         f"{worst['hash']}'s longest {word} holds {worst['longest_chain']:,} keys and "
-        f"{worst['empty_bucket_share']:.0%} of its buckets are empty; "
+        f"{_share(worst['empty_bucket_share'])} of its buckets are empty; "
         f"{best['hash']}'s longest holds {best['longest_chain']:,} "
-        f"({best['empty_bucket_share']:.0%} empty)."
+        f"({_share(best['empty_bucket_share'])} empty)."
     )
 
 
@@ -86,22 +88,20 @@ def max_load_finding(rows: list[Row], options: Options) -> str:
     series = {name: pts for name, pts in max_load_series(rows).items() if len(pts) >= 2}
     if not series:
         if max_load_series(rows):
-            return (
-                "Only one max_load was measured; give several (--max-load 0.25 0.5 0.9) "
-                "to see the trend."
-            )
+            return "Only one max_load was measured; give several (--max-load 0.25 0.5 0.9) to see the trend."
         return "No data: every configuration for this plot failed (see the failures)."
     growth = {name: pts[-1][1] / pts[0][1] for name, pts in series.items()}
     steep = max(growth, key=lambda name: growth[name])
     flat = min(growth, key=lambda name: growth[name])
+
+    def change(name: str) -> str:
+        points = series[name]
+        return f"from {fmt_ns(points[0][1])} to {fmt_ns(points[-1][1])} ({fmt_times(growth[name])}) with {name}"
+
     low, high = series[steep][0][0], series[steep][-1][0]
-    text = (
-        f"Raising max_load from {low:g} to {high:g} made {options.reference_hash}-hash lookups "
-        f"{fmt_times(growth[steep])} as slow with {steep} "
-        f"({fmt_ns(series[steep][0][1])} to {fmt_ns(series[steep][-1][1])})"
-    )
+    text = f"Raising max_load from {low:g} to {high:g} took {options.reference_hash}-hash lookups {change(steep)}"
     if flat != steep:
-        text += f" but {fmt_times(growth[flat])} with {flat}"
+        text += f", but {change(flat)}"
     return text + "."
 
 
@@ -123,26 +123,31 @@ def n_series(rows: list[Row], options: Options) -> Series:
 
 
 def n_finding(rows: list[Row], options: Options) -> str:
+    """Compare the hash whose lookups grew most with n against the reference hash."""
     series = {k: v for k, v in n_series(rows, options).items() if k != "dict"}
     if not series:
         return "No data: every configuration for this plot failed (see the failures)."
     top = max(points[-1][0] for points in series.values())
-    at_top = {name: pts[-1][1] for name, pts in series.items() if pts[-1][0] == top}
-    slow = max(at_top, key=lambda name: at_top[name])
-    ref = options.reference_hash if options.reference_hash in at_top else None
-    fast = ref if ref is not None and ref != slow else min(at_top, key=lambda k: at_top[k])
-    if slow == fast:
-        return f"At n={top:,.0f}, {slow}'s lookups cost {fmt_ns(at_top[slow])}."
+    full = {name: pts for name, pts in series.items() if pts[-1][0] == top}
+    growth = {name: pts[-1][1] / pts[0][1] for name, pts in full.items()}
+    worst = max(growth, key=lambda name: growth[name])
+    if growth[worst] < 2:  # nothing grows: name the slowest instead
+        worst = max(full, key=lambda name: full[name][-1][1])
+    ref = options.reference_hash
+    if ref not in full or ref == worst:
+        ref = min(full, key=lambda name: full[name][-1][1])
+    worst_ns, ref_ns = full[worst][-1][1], full[ref][-1][1]
+    if worst == ref:
+        return f"At n={top:,.0f}, {worst}'s lookups cost {fmt_ns(worst_ns)}."
     text = (
-        f"At n={top:,.0f}, {slow}'s lookups cost {fmt_times(at_top[slow] / at_top[fast])} "
-        f"{fast}'s ({fmt_ns(at_top[slow])} against {fmt_ns(at_top[fast])})"
+        f"At n={top:,.0f}, {worst}'s lookups cost {fmt_times(worst_ns / ref_ns)} "
+        f"{ref}'s ({fmt_ns(worst_ns)} against {fmt_ns(ref_ns)})"
     )
-    slow_pts, fast_pts = series[slow], series[fast]
-    if len(slow_pts) >= 2 and len(fast_pts) >= 2 and slow_pts[0][0] == fast_pts[0][0]:
+    first = full[worst][0][0]
+    if len(full[worst]) >= 2 and full[ref][0][0] == first:
         text += (
-            f"; from n={slow_pts[0][0]:,.0f} to n={top:,.0f}, {slow}'s grew "
-            f"{fmt_times(slow_pts[-1][1] / slow_pts[0][1])} while {fast}'s grew "
-            f"{fmt_times(fast_pts[-1][1] / fast_pts[0][1])}"
+            f"; from n={first:,.0f} to n={top:,.0f} {worst}'s grew "
+            f"{fmt_times(growth[worst])} while {ref}'s changed {fmt_times(growth[ref])}"
         )
     return text + "."
 
@@ -163,9 +168,7 @@ def size_finding(rows: list[Row], options: Options) -> str:
     series = size_series(rows)
     if not series:
         return "No data: every configuration for this plot failed (see the failures)."
-    strategy = (
-        options.reference_strategy if options.reference_strategy in series else next(iter(series))
-    )
+    strategy = options.reference_strategy if options.reference_strategy in series else next(iter(series))
     points = series[strategy]
     (small, small_resizes, small_ns), (big, big_resizes, big_ns) = points[0], points[-1]
     n = next(row["n"] for row in in_experiment(rows, "size"))

@@ -119,10 +119,7 @@ def resolve_hashes(specs: Sequence[str] | None) -> list[HashChoice]:
         elif ":" in spec:
             chosen.setdefault(spec, load_user_hash(spec))
         else:
-            raise LabError(
-                f"unknown hash function {spec!r}: choose from {', '.join(known)}, "
-                "or give module:function"
-            )
+            raise LabError(f"unknown hash function {spec!r}: choose from {', '.join(known)}, or give module:function")
     return list(chosen.values())
 
 
@@ -138,16 +135,13 @@ def load_user_hash(spec: str) -> HashChoice:
         target: object = importlib.import_module(module_name)
     except Exception as exc:  # any import failure is the user's to fix
         raise LabError(
-            f"--hash {spec}: cannot import module {module_name!r}: "
-            f"{type(exc).__name__}: {_one_line(exc)}"
+            f"--hash {spec}: cannot import module {module_name!r}: {type(exc).__name__}: {_one_line(exc)}"
         ) from None
     for part in attr_path.split("."):
         try:
             target = getattr(target, part)
         except AttributeError:
-            raise LabError(
-                f"--hash {spec}: module {module_name!r} has no attribute {attr_path!r}"
-            ) from None
+            raise LabError(f"--hash {spec}: module {module_name!r} has no attribute {attr_path!r}") from None
     if not callable(target):
         raise LabError(f"--hash {spec}: {attr_path!r} is a {type(target).__name__}, not a callable")
     func: HashFunc = target

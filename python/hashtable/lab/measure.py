@@ -226,9 +226,7 @@ def table_stats(table: Table) -> dict[str, Any]:
     }
 
 
-def measure_table(
-    config: Config, choice: HashChoice, workload: Workload, repeat: int, budget_s: float
-) -> Timing:
+def measure_table(config: Config, choice: HashChoice, workload: Workload, repeat: int, budget_s: float) -> Timing:
     """Time one HashTable configuration; raises OperationFailed or ValueError/TypeError."""
     return time_mapping(table_factory(config, choice), workload, repeat, budget_s, table_stats)
 

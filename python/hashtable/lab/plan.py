@@ -25,8 +25,8 @@ EXPERIMENTS: tuple[str, ...] = ("grid", "max_load", "n", "size")
 DEFAULT_N = 20_000
 QUICK_N = 2_000
 DEFAULT_MAX_LOADS = (0.5, 0.25, 0.75, 0.9)
-DEFAULT_REPEAT = 3
-QUICK_REPEAT = 1
+DEFAULT_REPEAT = 5
+QUICK_REPEAT = 3
 DEFAULT_BUDGET_S = 1.0
 QUICK_BUDGET_S = 0.15
 # The n sweep keeps at most this many key counts.

@@ -118,9 +118,7 @@ def _full_table(rows: list[Row]) -> str:
     head = "".join(f'<th title="{html.escape(COLUMN_HELP.get(c, ""))}">{c}</th>' for c in COLUMNS)
     lines = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
     for row in rows:
-        cells = "".join(
-            f"<td>{html.escape('' if row[c] is None else str(row[c]))}</td>" for c in COLUMNS
-        )
+        cells = "".join(f"<td>{html.escape('' if row[c] is None else str(row[c]))}</td>" for c in COLUMNS)
         lines.append(f"<tr>{cells}</tr>")
     lines.append("</tbody></table>")
     return "\n".join(lines)

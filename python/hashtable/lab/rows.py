@@ -151,9 +151,7 @@ def summary_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     sizes = {(row["workload"], row["n"]) for row in grid}
     baselines = [row for row in rows if is_dict(row) and (row["workload"], row["n"]) in sizes]
     order = {name: i for i, name in enumerate(dict.fromkeys(row["workload"] for row in grid))}
-    return sorted(
-        grid + baselines, key=lambda row: (order.get(row["workload"], 0), row["lookup_hit_ns"])
-    )
+    return sorted(grid + baselines, key=lambda row: (order.get(row["workload"], 0), row["lookup_hit_ns"]))
 
 
 def extremes(rows: list[dict[str, Any]], column: str) -> tuple[Any, Any]:
@@ -172,8 +170,12 @@ def format_cell(row: dict[str, Any], column: str, ratio: str | None) -> str:
         text = f"{value / 1024:,.1f}"
     elif column == "empty_bucket_share":
         text = f"{value:.0%}"
+        if text == "100%" and value < 1:  # say "99.9%": a few buckets do hold keys
+            text = f"{min(value, 0.999):.1%}"
+    elif isinstance(value, float) and column.endswith("_ns"):
+        text = f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
     elif isinstance(value, float):
-        text = f"{value:,.1f}" if column.endswith("_ns") else f"{value:,.2f}"
+        text = f"{value:,.2f}"
     else:
         text = f"{value:,}"
     if ratio is not None and not is_dict(row) and row[ratio] is not None:

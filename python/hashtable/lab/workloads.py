@@ -132,10 +132,7 @@ def _names_workload(n: int, rng: random.Random) -> Workload:
     if len(names) < wanted:
         # Keep two keys present for each absent one, as the full-size split does.
         n = max(1, math.ceil(len(names) * 2 / 3))
-        note = (
-            f"the standard library holds only {len(names)} distinct identifiers, "
-            f"so names uses n={n}"
-        )
+        note = f"the standard library holds only {len(names)} distinct identifiers, so names uses n={n}"
     chosen = list(names[: n + missing_count(n)])
     rng.shuffle(chosen)
     keys: list[Hashable] = list(chosen[:n])
@@ -164,9 +161,7 @@ def stdlib_root() -> Path:
 
 def cache_path() -> Path:
     """The cache file for this Python version, under the user's cache directory."""
-    base = os.environ.get("XDG_CACHE_HOME") or (
-        os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else None
-    )
+    base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else None)
     root = Path(base) if base else Path.home() / ".cache"
     impl = sys.implementation.name
     version = ".".join(str(part) for part in sys.version_info[:3])
