@@ -18,15 +18,20 @@ OPEN_ADDRESSING = frozenset(hashtable.STRATEGIES) - {"chaining"}
 BUCKET_ORDER_STRATEGIES = frozenset({"chaining", "linear", "robin_hood", "quadratic"})
 
 
+# The fewest slots each strategy uses (swiss: one probe group), as the table reports it.
+MIN_SLOTS = {name: hashtable.HashTable(size=1, strategy=name).size for name in hashtable.STRATEGIES}
+
+
 def next_pow2(n: int) -> int:
     return 1 << max(n - 1, 0).bit_length()
 
 
 def usable_size(strategy: str, index: str, requested: int) -> int:
     """The bucket count a table really uses when `requested` buckets are asked for."""
+    requested = max(requested, MIN_SLOTS.get(strategy, 1))
     if strategy in POW2_STRATEGIES or index == "mask":
         return next_pow2(requested)
-    return max(requested, 1)
+    return requested
 
 
 def model_sizes(

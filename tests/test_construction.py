@@ -9,7 +9,7 @@ from typing import Any
 import hashtable
 import pytest
 from hashtable import HashTable
-from helpers_api import OPEN_ADDRESSING, POW2_STRATEGIES, model_sizes, usable_size
+from helpers_api import MIN_SLOTS, OPEN_ADDRESSING, POW2_STRATEGIES, model_sizes, usable_size
 
 MakeTable = Callable[..., HashTable]
 
@@ -190,13 +190,23 @@ def test_size_five_doubles_to_ten_then_twenty() -> None:
 
 def test_rounded_size_is_reported(strategy: str) -> None:
     t = HashTable(size=5, strategy=strategy, index="mask")
-    assert t.size == 8
+    assert t.size == max(8, MIN_SLOTS[strategy])
     t = HashTable(size=5, strategy=strategy)
-    assert t.size == (8 if strategy in POW2_STRATEGIES else 5)
+    assert t.size == (max(8, MIN_SLOTS[strategy]) if strategy in POW2_STRATEGIES else 5)
+    t = HashTable(size=100, strategy=strategy, index="mask")
+    assert t.size == 128
 
 
-def test_default_growth_sequence(make_table: MakeTable) -> None:
-    t = make_table()
+def test_minimum_sizes(strategy: str) -> None:
+    if strategy in ("chaining", "linear", "robin_hood", "quadratic"):
+        assert MIN_SLOTS[strategy] == 1
+    else:
+        assert MIN_SLOTS[strategy] & (MIN_SLOTS[strategy] - 1) == 0
+        assert MIN_SLOTS[strategy] <= 64
+
+
+def test_default_growth_sequence() -> None:
+    t = HashTable()
     sizes = {}
     for i in range(1, 10):
         t[f"key{i}"] = i
@@ -204,17 +214,29 @@ def test_default_growth_sequence(make_table: MakeTable) -> None:
     assert sizes == {1: 4, 2: 4, 3: 8, 4: 8, 5: 16, 6: 16, 7: 16, 8: 16, 9: 32}
 
 
-def test_update_of_existing_key_never_resizes(make_table: MakeTable) -> None:
+def test_default_growth_sequence_per_strategy(make_table: MakeTable) -> None:
     t = make_table()
+    sizes = [t.size]
+    for i in range(1, 40):
+        t[f"key{i}"] = i
+        sizes.append(t.size)
+    assert sizes == model_sizes(39, strategy=t.strategy)
+    if MIN_SLOTS[t.strategy] <= 4:
+        assert (sizes[2], sizes[3], sizes[5], sizes[9]) == (4, 8, 16, 32)
+
+
+def test_update_of_existing_key_never_resizes(make_table: MakeTable) -> None:
+    t = make_table(max_load=2 / make_table().size)
     t["a"] = 1
     t["b"] = 2
-    assert t.size == 4
+    size = t.size
+    assert size * t.max_load == 2  # full: one more new key would resize
     for i in range(100):
         t["a"] = i
         t.set("b", i)
         t.update({"a": -i})
         t.setdefault("b", 0)
-    assert t.size == 4
+    assert t.size == size
     assert t.stats()["resizes"] == 0
 
 
@@ -271,12 +293,14 @@ def test_open_addressing_rejects_max_load_at_least_one(strategy: str, max_load: 
 
 def test_open_addressing_high_max_load_fills_up(strategy: str) -> None:
     t = HashTable(strategy=strategy, size=8, max_load=0.99)
-    for i in range(7):
+    size = t.size
+    assert size < 99
+    for i in range(size - 1):
         t[i] = i
-    assert t.size == 8
-    t[7] = 7
-    assert t.size == 16
-    assert all(t[i] == i for i in range(8))
+    assert t.size == size
+    t[size] = size
+    assert t.size == 2 * size
+    assert all(t[i] == i for i in range(size - 1))
 
 
 def test_min_load_shrinks_after_removals(make_table: MakeTable) -> None:
@@ -284,25 +308,33 @@ def test_min_load_shrinks_after_removals(make_table: MakeTable) -> None:
     for i in range(64):
         t[i] = i
     grown = t.size
+    grows = t.stats()["resizes"]
     assert grown >= 128
     for i in range(63):
+        previous = t.size
         del t[i]
+        if t.size != previous:
+            # Each shrink divides by growth (then rounds as the strategy must).
+            assert t.size == usable_size(t.strategy, t.index, previous // 2)
     assert t.size < grown
-    assert len(t) / t.size >= 0.2 or t.size == usable_size(t.strategy, t.index, 1)
+    assert len(t) / t.size >= 0.2 or t.size == MIN_SLOTS[t.strategy]
     assert t[63] == 63
-    assert t.stats()["resizes"] > 6
+    assert t.stats()["resizes"] > grows + 2
 
 
-def test_min_load_shrinks_by_one_over_growth(make_table: MakeTable) -> None:
-    t = make_table(size=16, min_load=0.1, max_load=0.5)
-    for i in range(8):
+@pytest.mark.parametrize("growth", [2.0, 4.0])
+def test_min_load_shrinks_by_one_over_growth(make_table: MakeTable, growth: float) -> None:
+    t = make_table(size=64, min_load=0.1, max_load=0.5, growth=growth)
+    for i in range(32):
         t[i] = i
-    assert t.size == 16
-    for i in range(7):
+    assert t.size == 64
+    for i in range(25):
         t.pop(i)
-    # 1 item in 16 buckets is below 0.1: one shrink, by 1/growth.
-    assert t.size == 8
-    assert list(t.items()) == [(7, 7)]
+    assert t.size == 64  # 7 items in 64 is not below 0.1
+    t.pop(25)
+    # 6 items in 64 buckets is below 0.1: one shrink, by 1/growth.
+    assert t.size == 64 / growth
+    assert dict(t.items()) == {i: i for i in range(26, 32)}
 
 
 def test_zero_min_load_never_shrinks(make_table: MakeTable) -> None:
@@ -449,7 +481,7 @@ def test_load_tracks_len(make_table: MakeTable) -> None:
 
 
 def test_size_updated_on_every_resize(make_table: MakeTable) -> None:
-    t = make_table(size=2)
+    t = make_table(size=2, max_load=0.5)
     previous = t.size
     changes = 0
     for i in range(200):
@@ -459,7 +491,7 @@ def test_size_updated_on_every_resize(make_table: MakeTable) -> None:
             assert t.size > previous
             previous = t.size
             changes += 1
-    assert changes == t.stats()["resizes"] >= 6
+    assert changes == t.stats()["resizes"] >= 3
 
 
 def test_default_hash_func_is_builtin_hash(make_table: MakeTable) -> None:
