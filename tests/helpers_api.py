@@ -15,7 +15,7 @@ INSERTION_ORDER_STRATEGIES = frozenset({"compact"})
 # Strategies that keep at most one item per slot, so max_load must stay below 1.
 OPEN_ADDRESSING = frozenset(hashtable.STRATEGIES) - {"chaining"}
 # Strategies whose iteration order is the home-bucket order when nothing collides.
-BUCKET_ORDER_STRATEGIES = frozenset({"chaining", "linear", "robin_hood", "quadratic"})
+BUCKET_ORDER_STRATEGIES = frozenset({"chaining", "linear", "robin_hood", "quadratic", "swiss"})
 
 
 # The fewest slots each strategy uses (swiss: one probe group), as the table reports it.
