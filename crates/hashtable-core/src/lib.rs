@@ -18,6 +18,7 @@
 //! ```
 
 pub mod chaining;
+pub mod compact;
 pub mod config;
 pub mod entry;
 pub mod hash_functions;

@@ -145,6 +145,7 @@ strategies! {
     Linear => "linear", linear::Linear, open_addressing: true;
     Quadratic => "quadratic", quadratic::Quadratic, open_addressing: true;
     Swiss => "swiss", swiss::Swiss, open_addressing: true;
+    Compact => "compact", compact::Compact, open_addressing: true;
 
 }
 
