@@ -1,0 +1,416 @@
+"""The lab (`python -m hashtable.lab`): workloads, hash functions, timing, every output file,
+and the one-line errors. Runs on tiny sizes: the whole file takes seconds."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import keyword
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import hashtable
+import pytest
+from hashtable.lab import workloads as workloads_module
+from hashtable.lab.__main__ import main
+from hashtable.lab.hashes import (
+    KNUTH_MULTIPLIER,
+    awesome_hash,
+    builtin_choices,
+    first_bad_key,
+    resolve_hashes,
+    seed_hash,
+)
+from hashtable.lab.measure import OperationFailed, time_mapping
+from hashtable.lab.plan import default_sizes, n_points
+from hashtable.lab.rows import COLUMNS
+from hashtable.lab.workloads import WORKLOADS, make_workload, stdlib_names
+
+PLOTS = ("chain_histogram.png", "lookup_vs_max_load.png", "lookup_vs_n.png", "resizes_vs_size.png")
+OUTPUTS = ("results.csv", "results.json", "index.html", *PLOTS)
+STRATEGIES = tuple(s for s in ("chaining", "linear") if s in hashtable.STRATEGIES) or tuple(hashtable.STRATEGIES[:2])
+NATIVE = next((h for h in ("fnv1a", "siphash13") if h in hashtable.HASH_FUNCTIONS), None)
+HASHES = ("python", "seed", "awesome", *((NATIVE,) if NATIVE else ()))
+N = 60
+
+USER_HASHES = textwrap.dedent(
+    """
+    def unlucky_seven(key):
+        if key == 7:
+            raise ValueError("seven is unlucky")
+        return hash(key)
+
+    def stringly(key):
+        return str(key)
+
+    NOT_CALLABLE = 42
+    """
+)
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    out: Path
+
+
+def run_main(argv: list[str], out: Path | None = None) -> Run:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    full = [*argv, "--out", str(out)] if out is not None else argv
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(full)
+    return Run(code, stdout.getvalue(), stderr.getvalue(), out or Path())
+
+
+@pytest.fixture(scope="module")
+def lab_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A user hash module on sys.path and a private cache dir for the stdlib names."""
+    root = tmp_path_factory.mktemp("lab")
+    (root / "labhashes.py").write_text(USER_HASHES, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(root))
+        patch.setenv("XDG_CACHE_HOME", str(root / "cache"))
+        yield root
+
+
+@pytest.fixture(scope="module")
+def lab_run(lab_env: Path) -> Run:
+    argv = ["--n", str(N), "--repeat", "2", "--workload", "names", "ints"]
+    argv += ["--hash", *HASHES, "labhashes:unlucky_seven", "labhashes:stringly"]
+    argv += ["--strategy", *STRATEGIES, "--max-load", "0.5", "0.8", "--size", "4", "64"]
+    return run_main(argv, lab_env / "report")
+
+
+@pytest.fixture(scope="module")
+def csv_rows(lab_run: Run) -> list[dict[str, str]]:
+    with (lab_run.out / "results.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def report(lab_run: Run) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((lab_run.out / "results.json").read_text("utf-8"))
+    return document
+
+
+# --- a whole run, in process ------------------------------------------------------------
+
+
+def test_run_succeeds_and_writes_every_output(lab_run: Run) -> None:
+    assert lab_run.code == 0, lab_run.stderr
+    for name in OUTPUTS:
+        assert (lab_run.out / name).stat().st_size > 0, name
+    assert "Traceback" not in lab_run.stderr
+
+
+def test_csv_has_every_column_with_units(csv_rows: list[dict[str, str]], lab_run: Run) -> None:
+    with (lab_run.out / "results.csv").open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert tuple(header) == COLUMNS
+    for column in ("insert_ns", "lookup_hit_ns", "insert_ratio_to_dict", "memory_bytes"):
+        assert column in header
+    for row in csv_rows:
+        for column in ("insert_ns", "lookup_hit_ns", "lookup_miss_ns", "delete_ns"):
+            assert float(row[column]) > 0, (column, row)
+        assert int(row["memory_bytes"]) > 0
+        if row["strategy"] != "dict":
+            for column in ("resizes", "hash_calls", "longest_chain", "final_size"):
+                assert row[column] != "", (column, row)
+            assert int(row["hash_calls"]) >= int(row["n"])
+            assert 0 <= float(row["empty_bucket_share"]) <= 1
+
+
+def test_dict_baseline_is_measured_and_ratios_use_it(csv_rows: list[dict[str, str]]) -> None:
+    baselines = {(r["workload"], r["n"]): r for r in csv_rows if r["strategy"] == "dict"}
+    assert ("names", str(N)) in baselines and ("ints", str(N)) in baselines
+    tables = [r for r in csv_rows if r["strategy"] != "dict"]
+    assert tables
+    for row in tables:
+        base = baselines[(row["workload"], row["n"])]
+        for op in ("insert", "lookup_hit", "lookup_miss", "delete"):
+            expected = float(row[f"{op}_ns"]) / float(base[f"{op}_ns"])
+            # Both sides are rounded (0.1 ns, 0.001) before they reach the CSV.
+            assert float(row[f"{op}_ratio_to_dict"]) == pytest.approx(expected, rel=0.05, abs=0.01)
+
+
+def test_grid_covers_every_hash_strategy_and_workload(csv_rows: list[dict[str, str]]) -> None:
+    grid = {(r["workload"], r["hash"], r["strategy"]) for r in csv_rows if "grid" in r["experiment"].split("+")}
+    for workload in ("names", "ints"):
+        for hash_name in HASHES:
+            for strategy in STRATEGIES:
+                assert (workload, hash_name, strategy) in grid
+    experiments = {e for r in csv_rows for e in r["experiment"].split("+")}
+    assert experiments == {"dict", "grid", "max_load", "n", "size"}
+
+
+def test_seed_hash_makes_long_chains_on_names(csv_rows: list[dict[str, str]]) -> None:
+    def longest(hash_name: str) -> int:
+        (row,) = [
+            r
+            for r in csv_rows
+            if r["experiment"].startswith("grid")
+            and (r["workload"], r["hash"], r["strategy"]) == ("names", hash_name, STRATEGIES[0])
+            and r["n"] == str(N)
+        ]
+        return int(row["longest_chain"])
+
+    # 60 identifiers hashed to their length share a dozen or so values.
+    assert longest("seed") >= 2 * longest("python")
+
+
+def test_raising_hash_is_reported_and_the_rest_still_runs(
+    lab_run: Run, report: dict[str, Any], csv_rows: list[dict[str, str]]
+) -> None:
+    failures = report["failures"]
+    unlucky = [f for f in failures if f["hash"] == "labhashes:unlucky_seven"]
+    assert unlucky and all(f["workload"] == "ints" and f["key"] == "7" for f in unlucky)
+    assert all("ValueError: seven is unlucky" in f["error"] for f in unlucky)
+    assert {f["strategy"] for f in unlucky} == set(STRATEGIES)
+    # The same function had no bad key on names: those configurations have rows.
+    assert any(r["hash"] == "labhashes:unlucky_seven" for r in csv_rows)
+    stringly = [f for f in failures if f["hash"] == "labhashes:stringly"]
+    assert stringly and all("returned str" in f["error"] for f in stringly)
+    assert not any(r["hash"] == "labhashes:stringly" for r in csv_rows)
+    # Listed in the terminal, with the configuration and the key, and still exit 0.
+    assert lab_run.code == 0
+    assert "configurations failed" in lab_run.stdout
+    assert "hash=labhashes:unlucky_seven" in lab_run.stdout
+    assert "on key 7" in lab_run.stdout
+
+
+def test_json_rows_match_csv(report: dict[str, Any], csv_rows: list[dict[str, str]]) -> None:
+    assert len(report["rows"]) == len(csv_rows)
+    assert set(COLUMNS) <= set(report["rows"][0])
+    assert set(report["columns"]) == set(COLUMNS)
+    assert report["command"].startswith("python -m hashtable.lab --n 60")
+    assert [p["file"] for p in report["plots"]] == list(PLOTS)
+    assert all(p["finding"] and "No data" not in p["finding"] for p in report["plots"])
+
+
+def test_plots_are_valid_pngs(lab_run: Run) -> None:
+    from matplotlib.image import imread
+
+    for name in PLOTS:
+        data = (lab_run.out / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+        pixels = imread(lab_run.out / name)
+        height, width = pixels.shape[:2]
+        assert width >= 600 and height >= 400, name
+        assert pixels.std() > 0.05, f"{name} is blank"
+
+
+def test_html_shows_command_table_plots_and_findings(lab_run: Run, report: dict[str, Any]) -> None:
+    page = (lab_run.out / "index.html").read_text("utf-8")
+    assert report["command"].replace("'", "&#x27;") in page
+    assert page.count("<table>") >= 2
+    for plot in report["plots"]:
+        assert f'<img src="{plot["file"]}"' in page
+    assert page.count("<strong>Finding:</strong>") == len(PLOTS)
+    assert "seven is unlucky" in page
+
+
+def test_terminal_table_lists_every_hash(lab_run: Run) -> None:
+    for name in (*HASHES, "dict"):
+        assert name in lab_run.stdout
+    for plot in ("(a)", "(b)", "(c)", "(d)"):
+        assert plot in lab_run.stdout
+
+
+def test_quick_run_as_a_module(tmp_path: Path) -> None:
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    out = tmp_path / "quick"
+    done = subprocess.run(
+        [sys.executable, "-m", "hashtable.lab", "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    for name in OUTPUTS:
+        assert (out / name).is_file(), name
+    document = json.loads((out / "results.json").read_text("utf-8"))
+    assert document["parameters"]["quick"] is True
+    hashes = {row["hash"] for row in document["rows"]}
+    assert {"python", "seed", "awesome"} <= hashes
+    assert set(hashtable.HASH_FUNCTIONS) - {"python", "seed"} <= hashes
+    assert {row["strategy"] for row in document["rows"]} == {"dict", *hashtable.STRATEGIES}
+    assert document["failures"] == []
+
+
+# --- errors: one line on stderr, non-zero exit, no traceback ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--workload", "nonsense"], "unknown workload 'nonsense'"),
+        (["--strategy", "bogus"], "unknown strategy 'bogus'"),
+        (["--hash", "nohash"], "unknown hash function 'nohash'"),
+        (["--index", "modulo"], "unknown index 'modulo'"),
+        (["--hash", "no_such_module_xyz:f"], "cannot import module 'no_such_module_xyz'"),
+        (["--hash", "labhashes:missing"], "has no attribute 'missing'"),
+        (["--hash", "labhashes:NOT_CALLABLE"], "not a callable"),
+        (["--n", "0"], "--n must be positive"),
+        (["--max-load", "abc"], "is not a valid float"),
+        (["--frobnicate"], "unrecognized arguments"),
+    ],
+)
+def test_bad_arguments_give_one_line(lab_env: Path, argv: list[str], message: str) -> None:
+    run = run_main(argv, lab_env / "never")
+    assert run.code == 2
+    assert run.stderr.count("\n") == 1 and run.stderr.startswith("hashtable-lab: error:")
+    assert message in run.stderr
+    assert run.stdout == ""
+    assert not (lab_env / "never").exists()
+
+
+def test_unwritable_out_gives_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    run = run_main(["--n", "10"], blocker / "report")
+    assert run.code == 1
+    assert run.stderr.count("\n") == 1
+    assert "cannot write to --out folder" in run.stderr
+
+
+# --- the parts ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [w for w in WORKLOADS if w != "names"])
+def test_generated_workloads_are_distinct_disjoint_and_seeded(name: str) -> None:
+    workload = make_workload(name, 500, seed=3)
+    assert workload.n == 500 and len(workload.missing) == 250
+    everything = workload.keys + workload.missing
+    assert len(set(everything)) == len(everything)
+    assert make_workload(name, 500, seed=3) == workload
+    if name != "ints":
+        assert make_workload(name, 500, seed=4).keys != workload.keys
+    assert workload.prefix(100).keys == workload.keys[:100]
+
+
+def test_workload_shapes() -> None:
+    assert make_workload("ints", 5, 0).keys == [0, 1, 2, 3, 4]
+    floats = make_workload("floats", 400, 0).keys
+    assert all(isinstance(k, float) for k in floats)
+    assert 10 < sum(k.is_integer() for k in floats) < 100
+    strings = make_workload("strings", 400, 0).keys
+    assert len({len(s) for s in strings}) > 10
+    adversarial = make_workload("adversarial", 400, 0).keys
+    ints = [k for k in adversarial if isinstance(k, int)]
+    texts = [k for k in adversarial if isinstance(k, str)]
+    assert len(ints) == len(texts) == 200
+    assert all(k % 2**40 == 0 and k > 0 for k in ints)
+    assert len({len(s) for s in texts}) == 1
+
+
+def test_names_are_stdlib_identifiers_cached_to_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    workloads_module.reset_name_cache()
+    try:
+        names = stdlib_names(300)
+        assert len(names) >= 300 and len(set(names)) == len(names)
+        assert all(n.isidentifier() and not keyword.iskeyword(n) for n in names)
+        assert "all_feature_names" in names  # from __future__.py, the first file read
+        cache = workloads_module.cache_path()
+        assert cache.is_relative_to(tmp_path) and cache.is_file()
+        # A new process (simulated) reads the file instead of tokenizing again.
+        workloads_module.reset_name_cache()
+
+        def no_tokenizing(path: Path) -> list[str]:
+            raise AssertionError(f"tokenized {path} although the cache had enough")
+
+        monkeypatch.setattr(workloads_module, "identifiers_in", no_tokenizing)
+        assert stdlib_names(300)[:300] == names[:300]
+        workload = make_workload("names", 100, 0)
+        assert workload.n == 100 and not set(workload.keys) & set(workload.missing)
+    finally:
+        workloads_module.reset_name_cache()
+
+
+def test_names_skip_files_that_fail_to_tokenize(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    workloads_module.reset_name_cache()
+    real = workloads_module.identifiers_in
+    calls = {"n": 0}
+
+    def flaky(path: Path) -> list[str]:
+        calls["n"] += 1
+        if calls["n"] % 2:
+            raise SyntaxError("pretend this file is broken")
+        return real(path)
+
+    monkeypatch.setattr(workloads_module, "identifiers_in", flaky)
+    try:
+        assert len(stdlib_names(200)) >= 200
+        assert calls["n"] >= 2
+    finally:
+        workloads_module.reset_name_cache()
+
+
+def test_seed_and_awesome_hashes() -> None:
+    assert seed_hash(12345) == 12345
+    assert seed_hash(2.75) == 2 and seed_hash(-0.5) == -1
+    assert seed_hash("hello") == 5 == seed_hash("world")
+    assert awesome_hash("ab") == 9798
+    assert awesome_hash("A") == 65 and awesome_hash("") == 0
+    assert awesome_hash(3) == (3 * KNUTH_MULTIPLIER) % 2**32
+    assert awesome_hash(3.5) == awesome_hash(3)
+    with pytest.raises(TypeError):
+        seed_hash((1, 2))
+
+
+def test_every_native_hash_is_offered_by_name() -> None:
+    choices = {c.name: c for c in builtin_choices()}
+    assert choices["python"].hash_func is None
+    assert choices["seed"].hash_func is seed_hash
+    for native in hashtable.HASH_FUNCTIONS:
+        label = f"{native}-native" if native in ("python", "seed") else native
+        assert choices[label].hash_func == native
+    assert [c.name for c in resolve_hashes(["seed", "python"])] == ["seed", "python"]
+
+
+def test_first_bad_key_names_the_key() -> None:
+    bad = first_bad_key(lambda k: 1 // (k - 3), [1, 2, 3, 4])
+    assert bad is not None and bad.key == 3 and "ZeroDivisionError" in bad.error
+    bad = first_bad_key(lambda k: 1.5, ["x"])
+    assert bad is not None and "returned float" in bad.error
+    assert first_bad_key(hash, ["a", 1, 2.5]) is None
+
+
+def test_timing_is_best_of_runs_and_respects_the_budget() -> None:
+    workload = make_workload("ints", 200, 0)
+    timing = time_mapping(dict, workload, repeat=3, budget_s=60)
+    assert timing.runs == 3
+    assert 0 < timing.lookup_hit_ns < 1e6 and timing.memory_bytes > 0
+    assert time_mapping(dict, workload, repeat=5, budget_s=0).runs == 1
+
+
+def test_a_failing_operation_names_its_key() -> None:
+    class Picky(dict):  # type: ignore[type-arg]
+        def __setitem__(self, key: object, value: object) -> None:
+            if key == 42:
+                raise RuntimeError("no 42 here")
+            super().__setitem__(key, value)
+
+    with pytest.raises(OperationFailed) as caught:
+        time_mapping(Picky, make_workload("ints", 100, 0), repeat=1, budget_s=1)
+    assert caught.value.key == "42" and caught.value.operation == "insert"
+
+
+def test_sweep_points() -> None:
+    assert n_points(20_000) == [1_000, 2_000, 5_000, 10_000, 20_000]
+    assert n_points(60)[-1] == 60 and len(n_points(60)) >= 3
+    assert n_points(1) == [1]
+    sizes = default_sizes(20_000, 0.5)
+    assert sizes[0] == 4 and sizes[-1] * 0.5 >= 20_000 and sizes[-2] * 0.5 < 20_000
