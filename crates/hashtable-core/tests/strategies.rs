@@ -1,0 +1,379 @@
+//! One suite for every collision strategy in `StrategyKind::ALL`.
+//!
+//! Each property test replays the same random operations on every strategy and
+//! on `std::collections::HashMap`, and after every operation checks what any
+//! strategy must keep true: the same contents, iteration that yields exactly
+//! `len` slots, every stored key findable, a `Structure` that agrees with
+//! `bucket_view` and with what probes really visit, a resumable `ProbeCursor`
+//! that finds exactly the entries with the probed hash, and the table policy's
+//! generation and resize accounting. A strategy added to the registry is
+//! covered without touching this file.
+
+#[path = "strategies/harness.rs"]
+mod harness;
+
+use hashtable_core::{BucketIndex, CollisionStrategy, IterCursor, StrategyKind, Table, TableConfig};
+use proptest::prelude::*;
+
+use harness::{mix, same, Harness, Hashing, Map, Op};
+
+#[derive(Clone, Copy, Debug)]
+struct Params {
+    size: usize,
+    max_load: f64,
+    min_fraction: f64,
+    growth: f64,
+    index: BucketIndex,
+}
+
+impl Params {
+    /// The same choices, made valid for `kind`: open addressing needs
+    /// max_load < 1, and min_load sits at a fraction of its limit.
+    fn config(self, kind: StrategyKind) -> TableConfig {
+        let max_load = if kind.is_open_addressing() && self.max_load >= 1.0 {
+            0.97
+        } else {
+            self.max_load
+        };
+        TableConfig {
+            size: self.size,
+            max_load,
+            min_load: self.min_fraction * max_load / self.growth,
+            growth: self.growth,
+            index: self.index,
+            strategy: kind,
+        }
+    }
+}
+
+fn params() -> impl Strategy<Value = Params> {
+    (
+        prop::sample::select(vec![1usize, 2, 3, 4, 5, 7, 8, 16, 33]),
+        prop::sample::select(vec![0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0, 2.5]),
+        prop::sample::select(vec![0.0, 0.0, 0.5, 0.95]),
+        prop::sample::select(vec![1.5, 2.0, 3.0]),
+        prop::sample::select(BucketIndex::ALL.to_vec()),
+    )
+        .prop_map(|(size, max_load, min_fraction, growth, index)| Params {
+            size,
+            max_load,
+            min_fraction,
+            growth,
+            index,
+        })
+}
+
+/// Inserts dominate, so the table grows and collides.
+fn growing_op(keys: u64) -> impl Strategy<Value = Op> {
+    prop_oneof![
+        40 => (0..keys, any::<u64>()).prop_map(|(k, v)| Op::Insert(k, v)),
+        6 => (0..keys, any::<u64>()).prop_map(|(k, v)| Op::Replace(k, v)),
+        12 => (0..keys).prop_map(Op::Remove),
+        6 => (0..keys).prop_map(Op::Find),
+        8 => (0..keys).prop_map(Op::Probe),
+        4 => Just(Op::PopLast),
+        1 => Just(Op::Clear),
+    ]
+}
+
+/// Removals dominate, so a table with min_load > 0 shrinks.
+fn shrinking_op(keys: u64) -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (0..keys, any::<u64>()).prop_map(|(k, v)| Op::Insert(k, v)),
+        12 => (0..keys).prop_map(Op::Remove),
+        2 => (0..keys).prop_map(Op::Probe),
+        5 => Just(Op::PopLast),
+    ]
+}
+
+fn ops(keys: u64, grow: usize, shrink: usize) -> impl Strategy<Value = Vec<Op>> {
+    (
+        prop::collection::vec(growing_op(keys), grow / 4..grow),
+        prop::collection::vec(shrinking_op(keys), 0..shrink),
+    )
+        .prop_map(|(mut first, second)| {
+            first.extend(second);
+            first
+        })
+}
+
+fn run_everywhere(params: Params, hashing: Hashing, ops: &[Op]) {
+    for &kind in StrategyKind::ALL {
+        let mut harness = Harness::new(params.config(kind), hashing);
+        harness.check();
+        for &op in ops {
+            harness.apply(op);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn matches_hashmap_with_colliding_hashes(
+        params in params(),
+        range in prop::sample::select(vec![1u64, 2, 3, 8]),
+        ops in ops(40, 120, 80),
+    ) {
+        run_everywhere(params, Hashing::Narrow(range), &ops);
+    }
+
+    #[test]
+    fn matches_hashmap_with_full_range_hashes(
+        params in params(),
+        keys in prop::sample::select(vec![16u64, 300, 1 << 40]),
+        ops in ops(1 << 40, 240, 120),
+    ) {
+        // Draw keys from a small space often, so updates and removals hit.
+        let ops: Vec<Op> = ops.into_iter().map(|op| match op {
+            Op::Insert(k, v) => Op::Insert(k % keys, v),
+            Op::Replace(k, v) => Op::Replace(k % keys, v),
+            Op::Remove(k) => Op::Remove(k % keys),
+            Op::Find(k) => Op::Find(k % keys),
+            Op::Probe(k) => Op::Probe(k % keys),
+            other => other,
+        }).collect();
+        run_everywhere(params, Hashing::Full, &ops);
+    }
+
+    #[test]
+    fn matches_hashmap_with_hashes_equal_in_their_low_bits(
+        params in params(),
+        ops in ops(200, 100, 60),
+    ) {
+        run_everywhere(params, Hashing::Shifted, &ops);
+    }
+}
+
+/// Build a table of `kind`, inserting keys 0..n and recording the size after each.
+fn sizes_while_inserting(config: TableConfig, n: u64) -> (Map, Vec<usize>) {
+    let mut table: Map = Table::new(config).unwrap();
+    let sizes = (0..n)
+        .map(|key| {
+            table.insert_new(mix(key), key, key);
+            table.size()
+        })
+        .collect();
+    (table, sizes)
+}
+
+/// The growth rule restated: grow by `growth`, rounded up to a size the
+/// strategy can use, until the new item fits under max_load.
+fn policy_sizes(config: TableConfig, n: usize) -> Vec<usize> {
+    let usable = |requested: usize| {
+        config
+            .strategy
+            .usable_size(config.index.usable_size(requested), config.index)
+    };
+    let mut size = config.initial_buckets();
+    (1..=n)
+        .map(|items| {
+            while items as f64 > config.max_load * size as f64 {
+                size = usable((size as f64 * config.growth).ceil() as usize).max(size + 1);
+            }
+            size
+        })
+        .collect()
+}
+
+fn changes(sizes: &[usize], initial: usize) -> u64 {
+    let mut previous = initial;
+    let mut count = 0;
+    for &size in sizes {
+        count += u64::from(size != previous);
+        previous = size;
+    }
+    count
+}
+
+#[test]
+fn growth_follows_the_documented_sequence() {
+    for &kind in StrategyKind::ALL {
+        for index in BucketIndex::ALL {
+            for growth in [1.5, 2.0, 3.0] {
+                let config = TableConfig {
+                    strategy: kind,
+                    index,
+                    growth,
+                    ..Default::default()
+                };
+                let (table, sizes) = sizes_while_inserting(config, 70);
+                assert_eq!(sizes, policy_sizes(config, 70), "{kind:?} {index:?} growth {growth}");
+                let initial = config.initial_buckets();
+                assert_eq!(table.counters().resizes, changes(&sizes, initial), "{kind:?}: resizes");
+                if initial == 4 && growth == 2.0 {
+                    // Defaults: the 3rd insert grows to 8, the 5th to 16, the 9th to 32.
+                    assert_eq!(sizes[..9], [4, 4, 8, 8, 16, 16, 16, 16, 32], "{kind:?} {index:?}");
+                }
+            }
+        }
+    }
+    let growth = |kind: StrategyKind, size: usize, growth: f64, index: BucketIndex| {
+        let config = TableConfig {
+            strategy: kind,
+            size,
+            growth,
+            index,
+            ..Default::default()
+        };
+        sizes_while_inserting(config, 11).1
+    };
+    for kind in [StrategyKind::Chaining, StrategyKind::Linear, StrategyKind::RobinHood] {
+        for index in [BucketIndex::Mod, BucketIndex::Fibonacci] {
+            // size=5 is honoured: 5, then 10 at the 3rd insert, 20 at the 6th, 40 at the 11th.
+            assert_eq!(growth(kind, 5, 2.0, index), [5, 5, 10, 10, 10, 20, 20, 20, 20, 20, 40]);
+            assert_eq!(growth(kind, 4, 1.5, index)[..8], [4, 4, 6, 9, 14, 14, 14, 21]);
+        }
+        // `mask` rounds 5 up to 8.
+        assert_eq!(growth(kind, 5, 2.0, BucketIndex::Mask)[..5], [8, 8, 8, 8, 16]);
+    }
+    // Quadratic rounds every size up to a power of two: 5 gives 8, and growth
+    // by 1.5 from 4 lands on 6 -> 8, then 12 -> 16.
+    for index in BucketIndex::ALL {
+        assert_eq!(growth(StrategyKind::Quadratic, 5, 2.0, index)[..5], [8, 8, 8, 8, 16]);
+        assert_eq!(
+            growth(StrategyKind::Quadratic, 4, 1.5, index)[..9],
+            [4, 4, 8, 8, 16, 16, 16, 16, 32]
+        );
+    }
+}
+
+#[test]
+fn min_load_shrinks_the_table_as_items_leave() {
+    for &kind in StrategyKind::ALL {
+        let config = TableConfig {
+            strategy: kind,
+            min_load: 0.1,
+            ..Default::default()
+        };
+        let (mut table, sizes) = sizes_while_inserting(config, 64);
+        let grown = table.size();
+        let mut resizes = changes(&sizes, config.initial_buckets());
+        for key in 0..64 {
+            let before = table.size();
+            let removed = table.remove(mix(key), same(key)).unwrap().expect("present");
+            assert_eq!(removed.value, key);
+            let after = table.size();
+            if after != before {
+                resizes += 1;
+                assert!(after < before, "{kind:?}: a removal only shrinks");
+                assert!(
+                    (table.len() as f64) < config.min_load * before as f64,
+                    "{kind:?}: shrank from {before} with {} items",
+                    table.len()
+                );
+                assert!(table.len() as f64 <= config.max_load * after as f64);
+            }
+            for rest in key + 1..64 {
+                assert!(
+                    table.find(mix(rest), same(rest)).unwrap().is_some(),
+                    "{kind:?}: lost {rest}"
+                );
+            }
+        }
+        assert_eq!(table.counters().resizes, resizes, "{kind:?}: every shrink is a resize");
+        assert!(
+            table.size() <= grown / 8,
+            "{kind:?}: {grown} only shrank to {}",
+            table.size()
+        );
+    }
+}
+
+#[test]
+fn tombstones_trigger_same_size_rebuilds_and_never_fill_the_table() {
+    for &kind in StrategyKind::ALL {
+        let mut table: Map = Table::new(TableConfig {
+            strategy: kind,
+            size: 8,
+            ..Default::default()
+        })
+        .unwrap();
+        for key in 0..3 {
+            table.insert_new(mix(key), key, key);
+        }
+        let size = table.size();
+        let mut most_tombstones = 0;
+        for key in 100..400 {
+            table.insert_new(mix(key), key, key);
+            assert!(table.remove(mix(key), same(key)).unwrap().is_some());
+            let tombstones = table.strategy().tombstones();
+            most_tombstones = most_tombstones.max(tombstones);
+            assert!((table.len() + tombstones) as f64 <= table.config().max_load * size as f64);
+        }
+        assert_eq!(table.size(), size, "{kind:?}: churn at a steady len never resizes");
+        assert_eq!(table.counters().resizes, 0, "{kind:?}");
+        if most_tombstones > 0 {
+            assert!(
+                table.counters().rebuilds > 0,
+                "{kind:?}: tombstones piled up, no rebuild"
+            );
+        } else {
+            assert_eq!(table.counters().rebuilds, 0, "{kind:?}: nothing to clean, yet rebuilt");
+        }
+        if kind == StrategyKind::Quadratic {
+            assert!(most_tombstones > 0, "quadratic deletes by tombstone");
+        }
+        if matches!(kind, StrategyKind::Linear | StrategyKind::RobinHood) {
+            assert_eq!(most_tombstones, 0, "{kind:?} deletes by backward shift");
+        }
+    }
+}
+
+#[test]
+fn pop_last_takes_items_from_the_end_of_iteration_order() {
+    for &kind in StrategyKind::ALL {
+        let (mut table, _) = sizes_while_inserting(
+            TableConfig {
+                strategy: kind,
+                ..Default::default()
+            },
+            200,
+        );
+        let mut order = Vec::new();
+        let mut cursor = IterCursor::new();
+        while let Some(slot) = table.iter_next(&mut cursor) {
+            order.push(table.entry(slot).key);
+        }
+        let mut popped = Vec::new();
+        while let Some(entry) = table.pop_last() {
+            popped.push(entry.key);
+        }
+        assert!(table.is_empty());
+        order.reverse();
+        if kind == StrategyKind::Chaining {
+            // Chaining pops its newest node, not its last bucket's (reported).
+            popped.sort_unstable();
+            order.sort_unstable();
+        }
+        assert_eq!(popped, order, "{kind:?}");
+    }
+}
+
+#[test]
+fn heap_bytes_and_expected_probes_track_the_table() {
+    for &kind in StrategyKind::ALL {
+        let config = TableConfig {
+            strategy: kind,
+            ..Default::default()
+        };
+        let empty: Map = Table::new(config).unwrap();
+        let (full, _) = sizes_while_inserting(config, 100);
+        assert!(
+            full.heap_bytes() > empty.heap_bytes(),
+            "{kind:?}: heap_bytes ignores growth"
+        );
+        let strategy = full.strategy();
+        let mut previous = strategy.expected_probes(0.0);
+        assert!(previous.hit >= 1.0, "{kind:?}: a hit reads at least one entry");
+        for alpha in [0.1, 0.25, 0.5, 0.75, 0.9] {
+            let now = strategy.expected_probes(alpha);
+            assert!(
+                now.hit > previous.hit && now.miss > previous.miss,
+                "{kind:?} at {alpha}"
+            );
+            previous = now;
+        }
+    }
+}
