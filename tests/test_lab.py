@@ -30,7 +30,7 @@ from hashtable.lab.hashes import (
     seed_hash,
 )
 from hashtable.lab.measure import OperationFailed, time_mapping
-from hashtable.lab.plan import default_sizes, n_points
+from hashtable.lab.plan import default_sizes, filled_size, n_points
 from hashtable.lab.rows import COLUMNS
 from hashtable.lab.workloads import WORKLOADS, make_workload, stdlib_names
 
@@ -166,6 +166,14 @@ def test_seed_hash_makes_long_chains_on_names(csv_rows: list[dict[str, str]]) ->
 
     # 60 identifiers hashed to their length share a dozen or so values.
     assert longest("seed") >= 2 * longest("python")
+
+
+def test_max_load_sweep_fills_each_table_to_its_max_load(csv_rows: list[dict[str, str]]) -> None:
+    rows = [r for r in csv_rows if "max_load" in r["experiment"].split("+")]
+    assert {(r["strategy"], float(r["max_load"])) for r in rows} == {(s, m) for s in STRATEGIES for m in (0.5, 0.8)}
+    for row in rows:
+        assert row["resizes"] == "0", row
+        assert float(row["load_factor"]) == pytest.approx(float(row["max_load"]), abs=0.02)
 
 
 def test_raising_hash_is_reported_and_the_rest_still_runs(
@@ -412,5 +420,8 @@ def test_sweep_points() -> None:
     assert n_points(20_000) == [1_000, 2_000, 5_000, 10_000, 20_000]
     assert n_points(60)[-1] == 60 and len(n_points(60)) >= 3
     assert n_points(1) == [1]
+    assert filled_size(20_000, 0.9) == (16_384, 14_745)
+    assert filled_size(20_000, 0.25) == (65_536, 16_384)
+    assert filled_size(60, 2.0) == (16, 32)
     sizes = default_sizes(20_000, 0.5)
     assert sizes[0] == 4 and sizes[-1] * 0.5 >= 20_000 and sizes[-2] * 0.5 < 20_000

@@ -58,7 +58,8 @@ def progress_bar(console: Console, total: int) -> Iterator[ProgressCallback]:
 def summary_table(rows: list[Row], options: Options) -> Table:
     shown = summary_rows(rows)
     table = Table(
-        title=f"{len(shown)} configurations, fastest successful lookups first "
+        title=f"{sum(not is_dict(row) for row in shown)} configurations and dict, "
+        "fastest successful lookups first "
         "(best per column green, worst red, dict cyan; (x) = ratio to dict)",
         title_justify="left",
         header_style="bold",

@@ -64,8 +64,15 @@ def histogram_finding(rows: list[Row], options: Options) -> str:
     best = ref if ref is not None else min(picked, key=lambda row: row["longest_chain"])
     head = f"On {worst['workload']} (n={worst['n']:,}, {options.reference_strategy}), "
     if worst["longest_chain"] <= 2 * best["longest_chain"]:
+        low, high = best["longest_chain"], worst["longest_chain"]
+        if len(picked) == 1:
+            return head + (
+                f"{worst['hash']}'s longest {word} holds {high} keys and "
+                f"{_share(worst['empty_bucket_share'])} of its buckets are empty."
+            )
         low = min(row["longest_chain"] for row in picked)
-        return head + (f"every hash function keeps its longest {word} between {low} and {worst['longest_chain']} keys.")
+        spread = f"{low} keys" if low == high else f"between {low} and {high} keys"
+        return head + f"every hash function keeps its longest {word} at {spread}."
     return head + (
         f"{worst['hash']}'s longest {word} holds {worst['longest_chain']:,} keys and "
         f"{_share(worst['empty_bucket_share'])} of its buckets are empty; "
@@ -77,10 +84,11 @@ def histogram_finding(rows: list[Row], options: Options) -> str:
 # --- (b) lookup time against max_load ---------------------------------------------------
 
 
-def max_load_series(rows: list[Row]) -> Series:
+def max_load_series(rows: list[Row], column: str = "lookup_hit_ns") -> Series:
+    """Per strategy: (max_load, `column`), each table filled to exactly max_load."""
     series: Series = {}
     for row in _plain(in_experiment(rows, "max_load")):
-        series.setdefault(row["strategy"], []).append((row["max_load"], row["lookup_hit_ns"]))
+        series.setdefault(row["strategy"], []).append((row["max_load"], row[column]))
     return {name: sorted(points) for name, points in series.items()}
 
 
@@ -94,14 +102,20 @@ def max_load_finding(rows: list[Row], options: Options) -> str:
     steep = max(growth, key=lambda name: growth[name])
     flat = min(growth, key=lambda name: growth[name])
 
-    def change(name: str) -> str:
-        points = series[name]
-        return f"from {fmt_ns(points[0][1])} to {fmt_ns(points[-1][1])} ({fmt_times(growth[name])}) with {name}"
+    def change(points: list[tuple[float, float]]) -> str:
+        return f"from {fmt_ns(points[0][1])} to {fmt_ns(points[-1][1])} ({fmt_times(points[-1][1] / points[0][1])})"
 
     low, high = series[steep][0][0], series[steep][-1][0]
-    text = f"Raising max_load from {low:g} to {high:g} took {options.reference_hash}-hash lookups {change(steep)}"
+    text = (
+        f"In tables filled to exactly max_load, raising it from {low:g} to {high:g} took "
+        f"{options.reference_hash}-hash successful lookups {change(series[steep])} with {steep}"
+    )
     if flat != steep:
-        text += f", but {change(flat)}"
+        text += f" and {change(series[flat])} with {flat}"
+    misses = {name: pts for name, pts in max_load_series(rows, "lookup_miss_ns").items() if len(pts) >= 2}
+    if misses:
+        worst = max(misses, key=lambda name: misses[name][-1][1] / misses[name][0][1])
+        text += f"; failed lookups rose most with {worst}: {change(misses[worst])}"
     return text + "."
 
 

@@ -144,6 +144,62 @@ def _time_delete(table: Table, keys: Sequence[Hashable]) -> int:
     return elapsed
 
 
+class Measurer:
+    """Runs one table (or dict) maker through the four loops, keeping the best times.
+
+    Each `run()` fills, looks up, misses and empties a fresh table, with gc
+    collected before and disabled during it; the first run also records the
+    table's memory and shape (`stats`). The runner interleaves the runs of all
+    configurations, so a burst of load from elsewhere on the machine spoils at
+    most one run of each instead of every run of one.
+    """
+
+    def __init__(
+        self,
+        factory: Callable[[], Table],
+        workload: Workload,
+        stats: Callable[[Table], dict[str, Any]] | None = None,
+    ) -> None:
+        self.factory = factory
+        self.workload = workload
+        self.stats = stats
+        self.best = [float("inf")] * 4
+        self.runs = 0
+        self.seconds = 0.0
+        self.memory = 0
+        self.shape: dict[str, Any] = {}
+
+    def run(self) -> None:
+        """One timed run; raises OperationFailed if an operation raises or misbehaves."""
+        keys, missing = self.workload.keys, self.workload.missing
+        began = time.perf_counter()
+        gc_was_enabled = gc.isenabled()
+        gc.collect()
+        gc.disable()
+        try:
+            table = self.factory()
+            totals = (
+                _time_insert(table, keys),
+                _time_lookup_hit(table, keys),
+                _time_lookup_miss(table, missing),
+            )
+            if self.runs == 0:
+                self.memory = sys.getsizeof(table)
+                self.shape = self.stats(table) if self.stats is not None else {}
+            totals += (_time_delete(table, keys),)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        counts = (len(keys), len(keys), len(missing), len(keys))
+        self.best = [min(b, t / c) for b, t, c in zip(self.best, totals, counts, strict=True)]
+        self.runs += 1
+        self.seconds += time.perf_counter() - began
+
+    def timing(self) -> Timing:
+        insert, hit, miss, delete = self.best
+        return Timing(self.runs, insert, hit, miss, delete, self.memory, self.shape)
+
+
 def time_mapping(
     factory: Callable[[], Table],
     workload: Workload,
@@ -151,44 +207,16 @@ def time_mapping(
     budget_s: float,
     stats: Callable[[Table], dict[str, Any]] | None = None,
 ) -> Timing:
-    """Fill, look up, miss and empty a fresh `factory()` table, best of `repeat` runs.
+    """Best of `repeat` back-to-back runs on fresh `factory()` tables.
 
     Runs stop early (never before the first) once they have taken `budget_s`
     seconds in all, so a pathological configuration cannot eat the whole run;
-    `Timing.runs` says how many ran. gc is off while timing and collected between runs.
+    `Timing.runs` says how many ran.
     """
-    keys, missing = workload.keys, workload.missing
-    best = [float("inf")] * 4
-    memory = 0
-    shape: dict[str, Any] = {}
-    runs = 0
-    began = time.perf_counter()
-    gc_was_enabled = gc.isenabled()
-    try:
-        for run in range(repeat):
-            gc.collect()
-            gc.disable()
-            table = factory()
-            totals = (
-                _time_insert(table, keys),
-                _time_lookup_hit(table, keys),
-                _time_lookup_miss(table, missing),
-            )
-            if run == 0:
-                memory = sys.getsizeof(table)
-                shape = stats(table) if stats is not None else {}
-            totals += (_time_delete(table, keys),)
-            if gc_was_enabled:
-                gc.enable()
-            counts = (len(keys), len(keys), len(missing), len(keys))
-            best = [min(b, t / c) for b, t, c in zip(best, totals, counts, strict=True)]
-            runs += 1
-            if time.perf_counter() - began > budget_s:
-                break
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return Timing(runs, best[0], best[1], best[2], best[3], memory, shape)
+    measurer = Measurer(factory, workload, stats)
+    while measurer.runs < repeat and (measurer.runs == 0 or measurer.seconds <= budget_s):
+        measurer.run()
+    return measurer.timing()
 
 
 def table_factory(config: Config, choice: HashChoice) -> Callable[[], Table]:
@@ -226,11 +254,11 @@ def table_stats(table: Table) -> dict[str, Any]:
     }
 
 
-def measure_table(config: Config, choice: HashChoice, workload: Workload, repeat: int, budget_s: float) -> Timing:
-    """Time one HashTable configuration; raises OperationFailed or ValueError/TypeError."""
-    return time_mapping(table_factory(config, choice), workload, repeat, budget_s, table_stats)
+def table_measurer(config: Config, choice: HashChoice, workload: Workload) -> Measurer:
+    """A Measurer for one HashTable configuration; raises ValueError/TypeError if invalid."""
+    return Measurer(table_factory(config, choice), workload, table_stats)
 
 
-def measure_dict(workload: Workload, repeat: int, budget_s: float) -> Timing:
+def dict_measurer(workload: Workload) -> Measurer:
     """The same operations on a plain dict."""
-    return time_mapping(dict, workload, repeat, budget_s)
+    return Measurer(dict, workload)

@@ -3,7 +3,7 @@
 * ``grid``: every workload x hash x strategy x index, at the first --max-load and
   --size, with all n keys. This is the terminal's table.
 * ``max_load``: every strategy at every --max-load value (reference hash, first
-  workload). Plot (b).
+  workload), each table filled to exactly that load (see `filled_size`). Plot (b).
 * ``n``: every hash at several key counts up to n (reference strategy). Plot (c).
 * ``size``: every strategy at every initial --size (reference hash). Plot (d).
 
@@ -73,6 +73,20 @@ def default_sizes(n: int, max_load: float) -> tuple[int, ...]:
     return tuple(sizes)
 
 
+def filled_size(n: int, max_load: float) -> tuple[int, int]:
+    """(size, keys): a power-of-two size and at most n keys that fill it to max_load.
+
+    Measured right after n inserts, a table's load depends on where n falls between
+    two resizes, not only on max_load: with n=20,000, max_load 0.75 and 0.9 both end
+    at 32,768 buckets (load 0.61). Filling a presized table to exactly max_load
+    (no resize) makes the x of plot (b) the load the lookups really ran at.
+    """
+    size = 1
+    while size * 2 * max_load <= n:
+        size *= 2
+    return size, max(1, int(size * max_load))
+
+
 def n_points(n: int, limit: int = N_POINTS) -> list[int]:
     """Key counts for the n sweep: 1-2-5 steps from n/20 up to n, n included."""
     points: list[int] = []
@@ -122,7 +136,8 @@ def build_plan(options: Options, workload_sizes: dict[str, int]) -> Plan:
     ref_hash, ref_strategy = options.reference_hash, options.reference_strategy
     for strategy in options.strategies:
         for value in sorted(options.max_loads):
-            plan.add(Config(first, n, ref_hash, strategy, index, value, size), "max_load")
+            filled, count = filled_size(n, value)
+            plan.add(Config(first, count, ref_hash, strategy, index, value, filled), "max_load")
     for choice in options.hashes:
         for count in n_points(n):
             plan.add(Config(first, count, choice.name, ref_strategy, index, max_load, size), "n")

@@ -16,7 +16,7 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from . import findings
 from .plan import Options
@@ -48,6 +48,9 @@ _PALETTE = (
 )
 
 
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
 def _colours(names: list[str]) -> dict[str, str]:
     return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(names)}
 
@@ -55,6 +58,17 @@ def _colours(names: list[str]) -> dict[str, str]:
 def _save(figure: Figure, path: Path) -> None:
     FigureCanvasAgg(figure)
     figure.savefig(path, dpi=110)
+
+
+def _plain_ticks(ax: Axes, xs: list[float] | None = None, y: bool = False) -> None:
+    """Label a log axis with plain numbers (1,000 rather than 10^3)."""
+    plain = FuncFormatter(lambda value, _pos: f"{value:,.0f}")
+    if xs is not None:
+        ax.set_xticks(sorted(set(xs)))
+        ax.xaxis.set_major_formatter(plain)
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    if y:
+        ax.yaxis.set_major_formatter(plain)
 
 
 def _no_data(ax: Axes, text: str = "no data: every configuration failed") -> None:
@@ -120,22 +134,26 @@ def chain_histogram(rows: list[Row], options: Options, path: Path) -> Plot:
 
 
 def lookup_vs_max_load(rows: list[Row], options: Options, path: Path) -> Plot:
-    series = findings.max_load_series(rows)
     colours = _colours(list(options.strategies))
-    figure = Figure(figsize=(8.5, 5.2), layout="constrained")
-    ax = figure.subplots()
-    for strategy, points in series.items():
-        xs, ys = zip(*points, strict=True)
-        ax.plot(xs, ys, "o-", color=colours.get(strategy), label=strategy)
-    if not series:
-        _no_data(ax)
-    ax.set_xlabel("max_load (keys per bucket or slot before a resize)")
-    ax.set_ylabel("ns per successful lookup")
-    ax.set_ylim(bottom=0)
-    ax.grid(True, alpha=0.3)
-    ax.legend(title="strategy")
-    n = next((row["n"] for row in in_experiment(rows, "max_load")), 0)
-    ax.set_title(f"(b) Lookup time vs max_load: hash={options.reference_hash}, {_context(options)}, n={n:,}")
+    figure = Figure(figsize=(11, 5.2), layout="constrained")
+    panels = figure.subplots(1, 2)
+    for ax, column, what in zip(panels, ("lookup_hit_ns", "lookup_miss_ns"), ("successful", "failed"), strict=True):
+        series = findings.max_load_series(rows, column)
+        for i, (strategy, points) in enumerate(series.items()):
+            xs, ys = zip(*points, strict=True)
+            marker = _MARKERS[i % len(_MARKERS)]
+            ax.plot(xs, ys, marker + "-", color=colours.get(strategy), label=strategy)
+        if not series:
+            _no_data(ax)
+        ax.set_xlabel("max_load (each table filled to exactly this load)")
+        ax.set_ylabel(f"ns per {what} lookup")
+        ax.set_title(f"{what} lookups", fontsize=10)
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+        ax.legend(title="strategy", fontsize=8)
+    counts = [row["n"] for row in in_experiment(rows, "max_load")]
+    keys = f"{min(counts):,} to {max(counts):,} keys" if counts else "no keys"
+    figure.suptitle(f"(b) Lookup time vs max_load: hash={options.reference_hash}, {_context(options)}, {keys}")
     _save(figure, path)
     return Plot(path.name, "(b) Lookup time vs max_load", findings.max_load_finding(rows, options))
 
@@ -159,6 +177,7 @@ def lookup_vs_n(rows: list[Row], options: Options, path: Path) -> Plot:
     else:
         ax.set_xscale("log")
         ax.set_yscale("log")
+        _plain_ticks(ax, [x for points in series.values() for x, _ in points], y=True)
     ax.set_xlabel("number of keys n (log scale)")
     ax.set_ylabel("ns per successful lookup (log scale)")
     ax.grid(True, which="both", alpha=0.3)
@@ -176,15 +195,17 @@ def resizes_vs_size(rows: list[Row], options: Options, path: Path) -> Plot:
     colours = _colours(list(options.strategies))
     figure = Figure(figsize=(8.5, 6.4), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True)
-    for strategy, points in series.items():
+    for i, (strategy, points) in enumerate(series.items()):
         sizes, resizes, insert_ns = zip(*points, strict=True)
-        colour = colours.get(strategy)
-        top.plot(sizes, resizes, "o-", color=colour, label=strategy)
-        bottom.plot(sizes, insert_ns, "o-", color=colour, label=strategy)
+        colour, marker = colours.get(strategy), _MARKERS[i % len(_MARKERS)]
+        # Resize counts often coincide: shrinking markers keep every strategy visible.
+        top.plot(sizes, resizes, marker + "-", color=colour, label=strategy, markersize=9 - i)
+        bottom.plot(sizes, insert_ns, marker + "-", color=colour, label=strategy)
     if not series:
         _no_data(top)
     else:
         top.set_xscale("log", base=2)
+        _plain_ticks(bottom, [size for points in series.values() for size, _, _ in points])
     top.set_ylabel("resizes while inserting")
     bottom.set_ylabel("ns per insert")
     bottom.set_xlabel("initial size (buckets or slots, log scale)")

@@ -16,10 +16,11 @@ from .hashes import BadKey, HashChoice, first_bad_key, short_repr
 from .measure import (
     Config,
     Failure,
+    Measurer,
     OperationFailed,
     Timing,
-    measure_dict,
-    measure_table,
+    dict_measurer,
+    table_measurer,
 )
 from .plan import Options, Plan
 from .workloads import Workload
@@ -71,69 +72,84 @@ class _KeyChecks:
         return self._seen[slot]
 
 
+@dataclass
+class _Job:
+    label: str
+    measurer: Measurer
+    workload: str
+    n: int
+    experiments: list[str]
+    config: Config | None = None
+    failed: bool = False
+
+
 def run_plan(
     options: Options,
     workloads: dict[str, Workload],
     plan: Plan,
     progress: Progress | None = None,
 ) -> LabRun:
-    """Measure every baseline and configuration of `plan`."""
+    """Measure every baseline and configuration of `plan`.
+
+    Runs go in rounds: round r times every job's r-th run, so each job's runs are
+    spread over the whole measurement and the best of them dodges passing load.
+    A job stops repeating once its runs have used `options.budget_s` seconds.
+    """
     began = time.perf_counter()
     lab = LabRun()
+    jobs = _jobs(options, workloads, plan, lab)
+    total, done = len(jobs) * options.repeat, 0
     # Everything alive now (workloads, imported modules) goes to gc's permanent
     # generation, so the collection before each timed run only walks new objects.
     gc.collect()
     gc.freeze()
     try:
-        _run(options, workloads, plan, progress, lab)
+        for round_ in range(options.repeat):
+            for job in jobs:
+                done += 1
+                if job.failed or (round_ > 0 and job.measurer.seconds > options.budget_s):
+                    continue
+                if progress is not None:
+                    progress(done, total, f"run {round_ + 1}/{options.repeat}: {job.label}")
+                try:
+                    job.measurer.run()
+                except OperationFailed as exc:
+                    if job.config is None:
+                        raise  # dict itself misbehaved: nothing sensible to compare against
+                    job.failed = True
+                    lab.failures.append(Failure(job.config, f"{exc.operation} {exc.error}", exc.key))
     finally:
         gc.unfreeze()
+    if progress is not None:
+        progress(total, total, "done")
+    for job in jobs:
+        if not job.failed:
+            timing = job.measurer.timing()
+            lab.results.append(Result(job.workload, job.n, job.experiments, timing, job.config))
     lab.seconds = time.perf_counter() - began
     return lab
 
 
-def _run(
-    options: Options,
-    workloads: dict[str, Workload],
-    plan: Plan,
-    progress: Progress | None,
-    lab: LabRun,
-) -> None:
-    total, done = plan.count(), 0
-
-    def step(what: str) -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total, what)
-
+def _jobs(options: Options, workloads: dict[str, Workload], plan: Plan, lab: LabRun) -> list[_Job]:
+    """A job per baseline and per valid configuration; the invalid ones become failures."""
+    jobs = []
     for name, n in plan.baselines:
         workload = workloads[name].prefix(n)
-        timing = measure_dict(workload, options.repeat, options.budget_s)
-        lab.results.append(Result(name, n, ["dict"], timing))
-        step(f"dict on {name} n={n}")
-
+        jobs.append(_Job(f"dict on {name} n={n}", dict_measurer(workload), name, n, ["dict"]))
     checks = _KeyChecks()
     for config, experiments in plan.configs.items():
         choice = options.choice(config.hash)
         workload = workloads[config.workload].prefix(config.n)
-        outcome = _measure_one(config, choice, workload, options, checks)
-        if isinstance(outcome, Failure):
-            lab.failures.append(outcome)
-        else:
-            lab.results.append(Result(config.workload, config.n, experiments, outcome, config))
-        step(config.label())
-
-
-def _measure_one(
-    config: Config, choice: HashChoice, workload: Workload, options: Options, checks: _KeyChecks
-) -> Timing | Failure:
-    bad = checks.bad_key(choice, workload)
-    if bad is not None:
-        return Failure(config, f"hash function {choice.name} {bad.error}", short_repr(bad.key))
-    try:
-        return measure_table(config, choice, workload, options.repeat, options.budget_s)
-    except OperationFailed as exc:
-        return Failure(config, f"{exc.operation} {exc.error}", exc.key)
-    except (ValueError, TypeError, OverflowError) as exc:
-        return Failure(config, f"the table rejected this configuration: {exc}")
+        bad = checks.bad_key(choice, workload)
+        if bad is not None:
+            error = f"hash function {choice.name} {bad.error}"
+            lab.failures.append(Failure(config, error, short_repr(bad.key)))
+            continue
+        try:
+            measurer = table_measurer(config, choice, workload)
+        except (ValueError, TypeError, OverflowError) as exc:
+            error = f"the table rejected this configuration: {exc}"
+            lab.failures.append(Failure(config, error))
+            continue
+        jobs.append(_Job(config.label(), measurer, config.workload, config.n, experiments, config))
+    return jobs
