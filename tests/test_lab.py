@@ -30,7 +30,7 @@ from hashtable.lab.hashes import (
     seed_hash,
 )
 from hashtable.lab.measure import OperationFailed, time_mapping
-from hashtable.lab.plan import default_sizes, filled_size, n_points
+from hashtable.lab.plan import QUICK_N, QUICK_REPEAT, default_sizes, filled_size, n_points
 from hashtable.lab.rows import COLUMNS
 from hashtable.lab.workloads import WORKLOADS, make_workload, stdlib_names
 
@@ -250,6 +250,7 @@ def test_quick_run_as_a_module(tmp_path: Path) -> None:
         assert (out / name).is_file(), name
     document = json.loads((out / "results.json").read_text("utf-8"))
     assert document["parameters"]["quick"] is True
+    assert document["parameters"]["repeat"] == QUICK_REPEAT and document["parameters"]["n"] == QUICK_N
     hashes = {row["hash"] for row in document["rows"]}
     assert {"python", "seed", "awesome"} <= hashes
     assert set(hashtable.HASH_FUNCTIONS) - {"python", "seed"} <= hashes

@@ -174,7 +174,7 @@ def parse_options(argv: Sequence[str]) -> Options:
     max_loads = _numbers("--max-load", _split(args.max_load), float)
     sizes = _numbers("--size", _split(args.size), int)
     n = int(_positive("--n", args.n, defaults.QUICK_N if quick else defaults.DEFAULT_N))
-    repeat = int(_positive("--repeat", args.repeat, 1 if quick else defaults.DEFAULT_REPEAT))
+    repeat = int(_positive("--repeat", args.repeat, defaults.QUICK_REPEAT if quick else defaults.DEFAULT_REPEAT))
     budget = float(_positive("--budget", args.budget, defaults.QUICK_BUDGET_S if quick else defaults.DEFAULT_BUDGET_S))
     return Options(
         workloads=workloads,

@@ -144,7 +144,8 @@ def write_html(
         f"<pre>{esc(meta['command'])}</pre>",
         f"<p>Python {esc(meta['python'])} on {esc(meta['platform'])}, "
         f"{meta['cpu_count']} CPUs; {meta['seconds']:.1f} s; {esc(meta['started'])}. "
-        f"Times are ns per operation, best of up to {options.repeat} runs, gc off, the "
+        f"Times are ns per operation, best of up to {options.repeat} run{'s' if options.repeat > 1 else ''} "
+        "(interleaved across configurations), gc off, the "
         "Python loop included for HashTable and dict alike; (1.2x) is the ratio to dict "
         "on the same keys.</p>",
     ]
