@@ -108,7 +108,7 @@ fn run_everywhere(params: Params, hashing: Hashing, ops: &[Op]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn matches_hashmap_with_colliding_hashes(

@@ -75,14 +75,21 @@ impl Snapshot {
     }
 }
 
-/// The candidate-slot offset of displacement `d` for the strategies whose
-/// `SlotId` is the slot number; other strategies get only the generic checks.
+/// Where displacement `d` puts an item relative to its home bucket, for the
+/// strategies whose `SlotId` is the slot number and whose `bucket_view`
+/// measures displacement along the probe sequence.
 fn probe_offset(kind: StrategyKind, displacement: usize) -> Option<usize> {
     match kind.name() {
-        "linear" | "robin_hood" => Some(displacement),
+        "linear" | "robin_hood" | "swiss" => Some(displacement),
         "quadratic" => Some(displacement * (displacement + 1) / 2),
         _ => None,
     }
+}
+
+/// Strategies whose probe reads one slot per step, so a hit on an item shown
+/// with displacement `d` reads `d + 1` slots (swiss reads a group per step).
+fn one_slot_per_step(kind: StrategyKind) -> bool {
+    matches!(kind.name(), "linear" | "robin_hood" | "quadratic" | "compact")
 }
 
 pub struct Harness {
@@ -365,19 +372,30 @@ impl Harness {
                 structure.empty_buckets > 0,
                 "{kind:?}: open addressing keeps an empty slot"
             );
-            for (&slot, &visited) in slots.iter().zip(&probe_lengths) {
-                let BucketView::Filled { displacement } = views[slot.index()] else {
-                    if probe_offset(kind, 0).is_some() {
-                        panic!(
-                            "{kind:?}: slot {slot:?} holds an item but shows {:?}",
-                            views[slot.index()]
-                        );
+            if one_slot_per_step(kind) {
+                let mut from_views = BTreeMap::new();
+                for view in &views {
+                    if let BucketView::Filled { displacement } = view {
+                        *from_views.entry(displacement + 1).or_insert(0) += 1;
                     }
+                }
+                assert_eq!(
+                    structure.histogram, from_views,
+                    "{kind:?}: displacements vs probe lengths"
+                );
+            }
+            for (&slot, &visited) in slots.iter().zip(&probe_lengths) {
+                let home = strategy.home_bucket(self.table.entry(slot).hash);
+                assert!(home < size, "{kind:?}: home bucket {home} out of range");
+                if probe_offset(kind, 0).is_none() {
                     continue;
+                }
+                let BucketView::Filled { displacement } = views[slot.index()] else {
+                    panic!("{kind:?}: {slot:?} holds an item but shows {:?}", views[slot.index()]);
                 };
-                if let Some(offset) = probe_offset(kind, displacement) {
-                    let home = strategy.home_bucket(self.table.entry(slot).hash);
-                    assert_eq!((home + offset) % size, slot.index(), "{kind:?}: displacement vs home");
+                let offset = probe_offset(kind, displacement).expect("known strategy");
+                assert_eq!((home + offset) % size, slot.index(), "{kind:?}: displacement vs home");
+                if one_slot_per_step(kind) {
                     assert_eq!(
                         visited,
                         displacement as u64 + 1,
