@@ -182,6 +182,12 @@ def test_update_from_pairs_and_keywords(make_table: MakeTable) -> None:
     assert len(t) == 6
 
 
+def test_update_keyword_named_like_the_positional(make_table: MakeTable) -> None:
+    t = make_table()
+    t.update(other=1, self=2, data=3)
+    assert dict(t.items()) == {"other": 1, "self": 2, "data": 3}
+
+
 def test_update_with_self(make_table: MakeTable) -> None:
     t = make_table({i: i for i in range(10)})
     t.update(t)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -349,3 +350,17 @@ def test_stats_do_not_call_hash_func(make_table: MakeTable) -> None:
     before = counter.calls
     t.stats()
     assert counter.calls == before
+
+
+def test_sizeof_counts_own_storage(make_table: MakeTable) -> None:
+    small = make_table(size=8)
+    empty_bytes = sys.getsizeof(small)
+    assert empty_bytes > 0
+    for i in range(1000):
+        small[i] = i
+    assert sys.getsizeof(small) > empty_bytes
+    # Only the table's own storage: big values cost the same as small ones.
+    big = make_table(size=8)
+    for i in range(1000):
+        big[i] = "x" * 10_000
+    assert sys.getsizeof(big) == sys.getsizeof(small)
