@@ -1,0 +1,705 @@
+"""Re-entrant and hostile user code.
+
+The table is never borrowed while Python code runs, so a key's __eq__ or
+__hash__, the hash_func, a __del__ reached through a decref, or a GC finalizer
+may use the table freely. Each test runs its scenario on a dict and on a
+HashTable of every strategy and demands dict's result (or, where stated, a
+clear RuntimeError), and that the table stays consistent: len(t) equals the
+number of items iteration yields, and nothing the scenario did not remove is lost.
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import hashtable
+import pytest
+from helpers_reliability import (
+    EqHookKey,
+    Tracked,
+    assert_consistent,
+    canonical,
+    canonical_items,
+)
+
+Container = Any  # a dict or a HashTable
+Scenario = Callable[[Container], Any]
+
+
+def outcome(container: Container, scenario: Scenario) -> tuple[Any, ...]:
+    try:
+        result: tuple[Any, ...] = ("returned", canonical(scenario(container)))
+    except Exception as err:  # noqa: BLE001 - the exception type is the outcome
+        result = ("raised", type(err).__name__)
+    return result
+
+
+def run_both(
+    strategy: str, scenario: Scenario, *, allow_runtime_error: bool = False, **params: Any
+) -> hashtable.HashTable:
+    """Run `scenario` on a dict and on a HashTable; the table must end exactly as
+    the dict did, with the same result or exception (or RuntimeError, if allowed)."""
+    model: dict[Any, Any] = {}
+    table = hashtable.HashTable(strategy=strategy, **params)
+    expected = outcome(model, scenario)
+    got = outcome(table, scenario)
+    items = assert_consistent(table)
+    if allow_runtime_error and got == ("raised", "RuntimeError"):
+        return table
+    assert got == expected, f"table: {got}, dict: {expected}"
+    assert canonical_items(items) == canonical_items(model.items())
+    return table
+
+
+# ---- a key's __eq__ mutates the table during a lookup or an insert ----------
+
+ACTIONS = ["delete_self", "delete_other", "insert", "grow", "clear", "replace_value", "reinsert"]
+
+OPERATIONS: dict[str, Callable[[Container, Any], Any]] = {
+    "get": lambda c, k: c.get(k, "missing"),
+    "getitem": lambda c, k: c[k],
+    "contains": lambda c, k: k in c,
+    "keys_contains": lambda c, k: k in c.keys(),
+    "setitem": lambda c, k: c.__setitem__(k, "set"),
+    "setdefault": lambda c, k: c.setdefault(k, "default"),
+    "update": lambda c, k: c.update([(k, "updated")]),
+    "delitem": lambda c, k: c.__delitem__(k),
+    "pop": lambda c, k: c.pop(k, "missing"),
+}
+
+
+def trap_scenario(op: str, action: str, probe_equal: bool, fill: int = 6) -> Scenario:
+    """`fill` int keys and one trap key; the probe shares the trap's hash, so the
+    lookup calls trap.__eq__(probe), which runs `action` on the container once."""
+
+    def scenario(c: Container) -> Any:
+        for i in range(fill):
+            c[i] = f"v{i}"
+        trap = EqHookKey(1000, "trap")
+        c[trap] = "trap"
+
+        def hook() -> None:
+            if action == "delete_self":
+                del c[trap]
+            elif action == "delete_other":
+                del c[3]
+            elif action == "insert":
+                c["new"] = "n"
+            elif action == "grow":
+                for i in range(100, 160):
+                    c[i] = i
+            elif action == "clear":
+                c.clear()
+            elif action == "replace_value":
+                c[trap] = "replaced"
+            elif action == "reinsert":
+                del c[trap]
+                c[trap] = "again"
+
+        trap.hook = hook
+        probe = EqHookKey(1000, "trap" if probe_equal else "other")
+        result = OPERATIONS[op](c, probe)
+        assert trap.eq_calls >= 1, "the scenario's premise: trap.__eq__ ran"
+        return result
+
+    return scenario
+
+
+@pytest.mark.parametrize("probe_equal", [True, False], ids=["hit", "miss"])
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("op", ["get", "getitem", "contains", "keys_contains"])
+def test_eq_mutates_the_table_during_a_lookup(strategy: str, op: str, action: str, probe_equal: bool) -> None:
+    run_both(strategy, trap_scenario(op, action, probe_equal))
+
+
+@pytest.mark.parametrize("probe_equal", [True, False], ids=["update", "new_key"])
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("op", ["setitem", "setdefault", "update"])
+def test_eq_mutates_the_table_during_an_insert(strategy: str, op: str, action: str, probe_equal: bool) -> None:
+    run_both(strategy, trap_scenario(op, action, probe_equal))
+
+
+@pytest.mark.parametrize("probe_equal", [True, False], ids=["hit", "miss"])
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("op", ["delitem", "pop"])
+def test_eq_mutates_the_table_during_a_delete(strategy: str, op: str, action: str, probe_equal: bool) -> None:
+    run_both(strategy, trap_scenario(op, action, probe_equal))
+
+
+def _fill_to_the_brink(strategy: str) -> int:
+    """How many int keys (besides the trap) leave a fresh table one insert short of growing."""
+    table = hashtable.HashTable(strategy=strategy)
+    table[EqHookKey(1000, "trap")] = "trap"
+    fill = 0
+    while True:
+        size = table.size
+        table[fill] = "x"
+        if table.size != size:
+            return fill  # `fill` ints (0 .. fill-1) leave it at the brink
+        fill += 1
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_eq_mutates_the_table_during_an_insert_that_grows_it(strategy: str, action: str) -> None:
+    fill = _fill_to_the_brink(strategy)
+    # The premise: with a silent __eq__, this very insert grows the table.
+    quiet = hashtable.HashTable(strategy=strategy)
+    for i in range(fill):
+        quiet[i] = i
+    quiet[EqHookKey(1000, "trap")] = "trap"
+    size = quiet.size
+    quiet[EqHookKey(1000, "other")] = "set"
+    assert quiet.size > size
+    run_both(strategy, trap_scenario("setitem", action, probe_equal=False, fill=fill))
+
+
+def test_eq_that_always_mutates_gives_up_with_runtime_error(strategy: str) -> None:
+    """An __eq__ that reshapes the table on every call would restart the lookup
+    forever; the table gives up with RuntimeError and loses nothing."""
+    table = hashtable.HashTable(strategy=strategy)
+    counter = iter(range(10**6))
+    trap = EqHookKey(1000, "trap", hook=lambda: table.__setitem__(("n", next(counter)), 0))
+    trap.times = 10**6
+    table[trap] = "trap"
+    with pytest.raises(RuntimeError, match="gave up"):
+        table[EqHookKey(1000, "other")] = 1
+    items = assert_consistent(table)
+    inserted = next(counter)
+    assert len(items) == inserted + 1
+    assert all(("n", i) in table for i in range(inserted))
+    assert table[trap] == "trap"
+
+
+# ---- __del__ of a replaced or removed value or key mutates the table ----------
+
+
+class NamedKey(Tracked):
+    """A Tracked key equal to any NamedKey of the same name."""
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NamedKey) and other.name == self.name
+
+
+def _mutate(c: Container, how: str, tag: str) -> Callable[[], None]:
+    def hook() -> None:
+        if how == "insert":
+            c[("from_del", tag)] = "x"
+        elif how == "grow":
+            for i in range(40):
+                c[("from_del", tag, i)] = i
+        elif how == "delete":
+            c.pop(1, None)
+        elif how == "clear":
+            c.clear()
+        elif how == "reinsert":
+            c[NamedKey(tag)] = "back"
+
+    return hook
+
+
+DEL_MUTATIONS = ["insert", "grow", "delete", "clear", "reinsert"]
+
+
+@pytest.mark.parametrize("how", DEL_MUTATIONS)
+@pytest.mark.parametrize("op", ["setitem", "set", "update_dict", "update_pairs"])
+def test_del_of_a_replaced_value_mutates_the_table(strategy: str, op: str, how: str) -> None:
+    def scenario(c: Container) -> Any:
+        for i in range(5):
+            c[i] = i
+        c[NamedKey("k")] = Tracked("old", on_del=_mutate(c, how, "k"))
+        if op == "setitem":
+            c[NamedKey("k")] = "new"
+        elif op == "set":
+            setter = c.set if isinstance(c, hashtable.HashTable) else c.__setitem__
+            setter(NamedKey("k"), "new")
+        elif op == "update_dict":
+            c.update({NamedKey("k"): "new"})
+        else:
+            c.update([(NamedKey("k"), "new")])
+        return len(c)
+
+    run_both(strategy, scenario)
+
+
+@pytest.mark.parametrize("how", DEL_MUTATIONS)
+@pytest.mark.parametrize("victim", ["value", "key"])
+@pytest.mark.parametrize("op", ["delitem", "pop", "popitem", "clear"])
+def test_del_of_a_removed_key_or_value_mutates_the_table(strategy: str, op: str, victim: str, how: str) -> None:
+    def scenario(c: Container) -> Any:
+        if op != "popitem":  # popitem's choice differs from dict's with more items
+            for i in range(5):
+                c[i] = i
+        hook = _mutate(c, how, "k")
+        if victim == "value":
+            c[NamedKey("k")] = Tracked("value", on_del=hook)
+        else:
+            c[NamedKey("k", on_del=hook)] = "value"
+        if op == "delitem":
+            del c[NamedKey("k")]
+        elif op == "pop":
+            c.pop(NamedKey("k"))
+        elif op == "popitem":
+            c.popitem()
+        else:
+            c.clear()
+        return len(c)
+
+    run_both(strategy, scenario)
+
+
+# ---- the hash function (or a key's __hash__) mutates the table ---------------
+
+
+class HashHookKey:
+    """Equal by name; its __hash__ runs `hook` once."""
+
+    def __init__(self, name: str, hook: Callable[[], object] | None = None) -> None:
+        self.name = name
+        self.hook = hook
+
+    def __hash__(self) -> int:
+        if self.hook is not None:
+            hook, self.hook = self.hook, None
+            hook()
+        return hash(self.name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, HashHookKey) and other.name == self.name
+
+    def __repr__(self) -> str:
+        return f"HashHookKey({self.name!r})"
+
+
+HASH_MUTATIONS = ["insert", "grow", "delete_target", "clear", "insert_target"]
+
+
+def hash_scenario(op: str, how: str) -> Scenario:
+    def scenario(c: Container) -> Any:
+        for i in range(6):
+            c[HashHookKey(f"k{i}")] = i
+
+        def hook() -> None:
+            if how == "insert":
+                c[HashHookKey("other")] = "o"
+            elif how == "grow":
+                for i in range(50):
+                    c[HashHookKey(f"g{i}")] = i
+            elif how == "delete_target":
+                del c[HashHookKey("k2")]
+            elif how == "clear":
+                c.clear()
+            elif how == "insert_target":
+                c[HashHookKey("k9")] = "by hook"
+
+        target = "k2" if how != "insert_target" else "k9"
+        key = HashHookKey(target, hook)
+        return OPERATIONS[op](c, key)
+
+    return scenario
+
+
+@pytest.mark.parametrize("how", HASH_MUTATIONS)
+@pytest.mark.parametrize("op", ["get", "contains", "setitem", "setdefault", "delitem", "pop"])
+def test_key_hash_mutates_the_table(strategy: str, op: str, how: str) -> None:
+    run_both(strategy, hash_scenario(op, how))
+
+
+def python_hash(key: object) -> int:
+    return hash(key)
+
+
+@pytest.mark.parametrize("how", HASH_MUTATIONS)
+@pytest.mark.parametrize("op", ["get", "contains", "setitem", "setdefault", "delitem", "pop"])
+def test_hash_func_mutates_the_table(strategy: str, op: str, how: str) -> None:
+    """The same scenarios through a Python hash_func: the key's __hash__ (and so
+    the mutation) now runs inside the user's hash function."""
+    run_both(strategy, hash_scenario(op, how), hash_func=python_hash)
+
+
+def test_hash_func_that_mutates_on_every_call(strategy: str) -> None:
+    table: hashtable.HashTable
+
+    def hash_func(key: object) -> int:
+        if not (isinstance(key, tuple) and key[0] == "side"):
+            table[("side", key)] = key  # re-enters: hashes the side key, inserts it
+        return hash(key)
+
+    table = hashtable.HashTable(strategy=strategy, hash_func=hash_func)
+    model: dict[Any, Any] = {}
+    for i in range(200):
+        table[i] = i
+        model[("side", i)] = i
+        model[i] = i
+    assert canonical_items(assert_consistent(table)) == canonical_items(model.items())
+
+
+# ---- iteration while the table changes ----------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["keys", "values", "items"])
+def test_iteration_with_delete_then_readd_is_a_runtime_error(strategy: str, kind: str) -> None:
+    """dict notices only a size change; the table notices any structural change,
+    so a delete followed by a re-add (same len) is a RuntimeError, not a skipped
+    or repeated item."""
+    table = hashtable.HashTable({i: i for i in range(20)}, strategy=strategy)
+    views = {"keys": table.keys, "values": table.values, "items": table.items}
+    iterator = iter(views[kind]())
+    first = next(iterator)
+    victim = 19 if first not in (19, (19, 19)) else 18
+    del table[victim]
+    table[victim] = victim
+    with pytest.raises(RuntimeError, match="changed during iteration"):
+        next(iterator)
+    with pytest.raises(StopIteration):  # a failed iterator stays exhausted
+        next(iterator)
+    assert len(assert_consistent(table)) == 20
+
+
+def test_iteration_survives_value_replacement(strategy: str) -> None:
+    table = hashtable.HashTable({i: i for i in range(50)}, strategy=strategy)
+    seen = []
+    for key in table:
+        table[key] = -key  # replacing a value is not a structural change
+        seen.append(key)
+    assert sorted(seen) == list(range(50))
+    assert all(table[i] == -i for i in range(50))
+
+
+@pytest.mark.parametrize("mutation", ["delete", "delete_current", "insert", "clear", "pop_missing"])
+def test_iteration_with_mutation_matches_dict_or_raises(strategy: str, mutation: str) -> None:
+    def scenario(c: Container) -> Any:
+        for i in range(10):
+            c[i] = i
+        seen = 0
+        try:
+            for key in c:
+                seen += 1
+                if seen == 3:
+                    if mutation == "delete":
+                        del c[9 if 9 in c else 0]
+                    elif mutation == "insert":
+                        c[100] = 100
+                    elif mutation == "clear":
+                        c.clear()
+                    elif mutation == "delete_current":
+                        del c[key]
+                    else:
+                        c.pop(12345, None)
+        except RuntimeError:
+            return ("RuntimeError", seen)
+        return ("completed", seen)
+
+    run_both(strategy, scenario)
+
+
+# ---- update from sources that mutate the table ------------------------------------
+
+
+class MutatingMapping(Mapping[Any, Any]):
+    """A mapping whose __getitem__ mutates the target table the first time."""
+
+    def __init__(self, target: Container, data: dict[Any, Any], how: str) -> None:
+        self.target = target
+        self.data = data
+        self.how = how
+
+    def __getitem__(self, key: Any) -> Any:
+        if self.how == "insert":
+            self.target[("from_getitem", key)] = key
+        elif self.how == "delete":
+            self.target.pop(0, None)
+        elif self.how == "clear" and key == 2:
+            self.target.clear()
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(list(self.data))
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+@pytest.mark.parametrize("how", ["insert", "delete", "clear"])
+def test_update_from_a_mapping_that_mutates_the_table(strategy: str, how: str) -> None:
+    def scenario(c: Container) -> Any:
+        for i in range(5):
+            c[i] = i
+        c.update(MutatingMapping(c, {j: f"m{j}" for j in range(1, 8)}, how))
+        return len(c)
+
+    run_both(strategy, scenario)
+
+
+@pytest.mark.parametrize("how", ["insert", "delete", "clear"])
+def test_update_from_pairs_that_mutate_the_table(strategy: str, how: str) -> None:
+    def scenario(c: Container) -> Any:
+        for i in range(5):
+            c[i] = i
+
+        def pairs() -> Iterator[tuple[Any, Any]]:
+            for j in range(3, 12):
+                if how == "insert":
+                    c[("gen", j)] = j
+                elif how == "delete":
+                    c.pop(j - 1, None)
+                elif j == 6:
+                    c.clear()
+                yield j, f"p{j}"
+
+        c.update(pairs())
+        return len(c)
+
+    run_both(strategy, scenario)
+
+
+def test_update_with_itself(strategy: str) -> None:
+    def scenario(c: Container) -> Any:
+        keys = [EqHookKey(5, f"c{i}") for i in range(6)] + list(range(20))
+        for i, key in enumerate(keys):
+            c[key] = i
+        c.update(c)
+        return len(c)
+
+    table = run_both(strategy, scenario)
+    assert len(table) == 26
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: t.update(t) re-inserts every item through a lookup, so colliding keys' "
+    "__eq__ runs (dict's update(self) is a no-op) and an __eq__ that clears the table "
+    "loses the items processed before it",
+)
+def test_update_with_itself_runs_no_key_code(strategy: str) -> None:
+    def scenario(c: Container) -> Any:
+        keys = [EqHookKey(5, f"c{i}") for i in range(6)]
+        for i, key in enumerate(keys):
+            c[key] = i
+        for key in keys:
+            key.hook = c.clear
+        c.update(c)
+        return sum(key.eq_calls for key in keys) - 15  # the 15 calls made while filling
+
+    run_both(strategy, scenario)
+
+
+@pytest.mark.parametrize("same_hash_func", [True, False])
+def test_update_from_a_table_that_the_target_keys_clear(strategy: str, same_hash_func: bool) -> None:
+    """The target's keys' __eq__ clears the source mid-update. dict.update(dict)
+    raises RuntimeError here; the table copies a snapshot of the source, so
+    every source item arrives, which is also a consistent answer."""
+    source = hashtable.HashTable(strategy=strategy)
+    target = hashtable.HashTable(strategy=strategy, hash_func=None if same_hash_func else python_hash)
+    for i in range(6):
+        source[EqHookKey(5, f"s{i}")] = i
+    for i in range(3):
+        target[EqHookKey(5, f"s{i}")] = "old"
+    for key in target:
+        key.hook = source.clear
+    try:
+        target.update(source)
+    except RuntimeError:
+        pass
+    else:
+        assert sorted((k.name, v) for k, v in target.items()) == [(f"s{i}", i) for i in range(6)]
+    assert len(source) == 0
+    assert_consistent(target)
+    assert_consistent(source)
+
+
+# ---- == while an __eq__ mutates one of the tables -------------------------------------
+
+
+@pytest.mark.parametrize("victim", ["left", "right"])
+@pytest.mark.parametrize("how", ["clear", "delete", "insert"])
+def test_equality_while_eq_mutates_a_table(strategy: str, victim: str, how: str) -> None:
+    left = hashtable.HashTable(strategy=strategy)
+    right = hashtable.HashTable(strategy=strategy)
+    target = left if victim == "left" else right
+
+    def hook() -> None:
+        if how == "clear":
+            target.clear()
+        elif how == "delete":
+            target.pop(EqHookKey(5, "k3"), None)
+        else:
+            for i in range(30):
+                target[("eq", i)] = i
+
+    for i in range(6):
+        left[EqHookKey(5, f"k{i}")] = i
+        right[EqHookKey(5, f"k{i}", hook=hook, times=1)] = i
+    result = left == right  # each lookup in `right` calls right's keys' __eq__
+    assert isinstance(result, bool)
+    assert_consistent(left)
+    assert_consistent(right)
+    assert (left == right) is (dict(left.items()) == dict(right.items()))
+
+
+# ---- a key whose hash changes after insertion -------------------------------------------
+
+
+class MutableHash:
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return self.value
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __repr__(self) -> str:
+        return f"MutableHash#{id(self)}"
+
+
+def test_key_whose_hash_changes_after_insertion(strategy: str) -> None:
+    results = []
+    for c in ({}, hashtable.HashTable(strategy=strategy)):
+        keys = [MutableHash(i) for i in range(30)]
+        for key in keys:
+            c[key] = key.value
+        moved = keys[7]
+        moved.value = 12345  # now stored under a hash it no longer has
+        lost_lookup = moved in c
+        got = c.get(moved, "missing")
+        c[moved] = "again"  # a second entry for the same object, as in dict
+        both = [k for k in c if k is moved]
+        length = len(c)
+        iterated = len(list(c))
+        del c[moved]  # removes the entry it can find: the new one
+        after = len(c), sum(1 for k in c if k is moved)
+        for key in keys:
+            if key is not moved:
+                assert c[key] == key.value  # nothing else is lost
+        c.clear()
+        results.append((lost_lookup, got, len(both), length, iterated, after, len(c)))
+    assert results[0] == results[1] == (False, "missing", 2, 31, 31, (30, 1), 0)
+
+
+# ---- the GC runs while the table is in use --------------------------------------------
+
+
+class CycleWithDel:
+    """Garbage only the cyclic GC can free; its finalizer inserts into a table."""
+
+    def __init__(self, target: Container, tag: int) -> None:
+        self.target = target
+        self.tag = tag
+        self.me = self
+
+    def __del__(self) -> None:
+        self.target[("finalized", self.tag)] = self.tag
+
+
+class AllocatingKey:
+    """Equal by name; __hash__ and __eq__ allocate GC-tracked objects, so with
+    a low threshold a collection starts inside them, mid-operation."""
+
+    def __init__(self, name: int) -> None:
+        self.name = name
+
+    def __hash__(self) -> int:
+        _ = [[self.name]]
+        return self.name % 7
+
+    def __eq__(self, other: object) -> bool:
+        _ = [[other]]
+        return isinstance(other, AllocatingKey) and other.name == self.name
+
+
+@pytest.fixture
+def low_gc_threshold() -> Iterator[None]:
+    old = gc.get_threshold()
+    gc.set_threshold(5, 1, 1)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.collect()
+
+
+@pytest.mark.usefixtures("low_gc_threshold")
+def test_gc_during_inserts_runs_finalizers_that_insert(strategy: str) -> None:
+    table = hashtable.HashTable(strategy=strategy)
+    model: dict[Any, Any] = {}
+    made = 0
+    for i in range(600):
+        CycleWithDel(table, made)  # becomes cyclic garbage at once
+        made += 1
+        key = AllocatingKey(i)
+        table[key] = i
+        model[key] = i
+        if i % 5 == 4:
+            del table[AllocatingKey(i - 1)]
+            del model[AllocatingKey(i - 1)]
+    gc.collect()
+    for tag in range(made):
+        assert table[("finalized", tag)] == tag, "a finalizer's insert was lost"
+        model[("finalized", tag)] = tag
+    assert len(assert_consistent(table)) == len(model)
+    for key, value in model.items():
+        assert table[key] == value
+
+
+@pytest.mark.usefixtures("low_gc_threshold")
+def test_gc_callback_mutating_the_table_never_finds_it_busy(strategy: str) -> None:
+    table = hashtable.HashTable(strategy=strategy)
+    errors: list[BaseException] = []
+    collections = 0
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        nonlocal collections
+        if phase != "start":
+            return
+        try:
+            table[("gc", collections)] = collections
+            table.pop(("gc", collections - 50), None)
+            collections += 1
+        except BaseException as err:  # noqa: BLE001 - recorded, asserted below
+            errors.append(err)
+
+    gc.callbacks.append(callback)
+    try:
+        for i in range(3000):
+            table[AllocatingKey(i)] = i
+            if i % 3 == 0:
+                _ = AllocatingKey(i // 2) in table
+            if i % 4 == 0:
+                table.pop(AllocatingKey(i // 2), None)
+    finally:
+        gc.callbacks.remove(callback)
+    assert not errors, errors[:3]
+    assert collections > 10, "the premise: collections ran during the operations"
+    assert_consistent(table)
+    for n in range(max(0, collections - 50), collections):
+        assert table[("gc", n)] == n
+
+
+def test_finalizers_touch_a_table_in_a_garbage_cycle(strategy: str) -> None:
+    table = hashtable.HashTable(strategy=strategy)
+
+    class Back:
+        def __init__(self, table: hashtable.HashTable, n: int) -> None:
+            self.table = table
+            self.n = n
+
+        def __del__(self) -> None:
+            self.table[("from_del", self.n)] = self.n
+            self.table.pop(self.n, None)
+            len(self.table)
+            list(self.table.items())
+
+    for i in range(50):
+        table[i] = Back(table, i)
+    alive = weakref.ref(table)
+    del table
+    for _ in range(3):
+        gc.collect()
+    assert alive() is None
