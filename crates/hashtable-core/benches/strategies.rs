@@ -283,6 +283,7 @@ fn strategies(c: &mut Criterion) {
                 Linear => linear::Linear,
                 Quadratic => quadratic::Quadratic,
                 Swiss => swiss::Swiss,
+                Compact => compact::Compact,
             );
             group.finish();
         }
