@@ -7,6 +7,7 @@ import random
 import sys
 from collections.abc import Callable
 
+import hashtable
 import pytest
 from hashtable import HashTable
 from helpers_api import OPEN_ADDRESSING, CountingHash, model_sizes, usable_size
@@ -38,7 +39,7 @@ KEYS = {
 }
 
 # Strategies whose probe length counts slots visited, one per step.
-SLOT_PROBE_STRATEGIES = ("linear", "robin_hood", "quadratic")
+SLOT_PROBE_STRATEGIES = ("linear", "robin_hood", "quadratic", "compact")
 
 
 def _zero(_key: object) -> int:
@@ -107,7 +108,7 @@ def test_constant_hash_chain() -> None:
     _check_consistent(t)
 
 
-@pytest.mark.parametrize("strategy", SLOT_PROBE_STRATEGIES)
+@pytest.mark.parametrize("strategy", [s for s in SLOT_PROBE_STRATEGIES if s in hashtable.STRATEGIES])
 def test_constant_hash_probe_sequence(strategy: str) -> None:
     n = 10
     t = HashTable(hash_func=_zero, size=64, strategy=strategy)
@@ -213,7 +214,7 @@ def test_rebuilds_clean_tombstones(make_table: MakeTable) -> None:
     st = t.stats()
     assert st["resizes"] == 0
     assert t.size == usable_size(t.strategy, "fibonacci", 64)
-    if t.strategy in ("quadratic", "swiss"):
+    if t.strategy in ("quadratic", "swiss", "compact"):
         assert st["rebuilds"] > 0
     elif t.strategy in ("chaining", "linear", "robin_hood"):
         assert st["rebuilds"] == 0
@@ -321,8 +322,9 @@ def test_expected_probes_linear(strategy: str) -> None:
     assert st["expected_probe_miss"] == pytest.approx((1 + 1 / (1 - alpha) ** 2) / 2)
 
 
-def test_expected_probes_quadratic() -> None:
-    t = HashTable(size=64, max_load=0.9, strategy="quadratic")
+@pytest.mark.parametrize("strategy", [s for s in ("quadratic", "compact") if s in hashtable.STRATEGIES])
+def test_expected_probes_uniform(strategy: str) -> None:
+    t = HashTable(size=64, max_load=0.9, strategy=strategy)
     for i in range(48):
         t[i] = i
     st = t.stats()
