@@ -48,9 +48,7 @@ def _initial_size(t: HashTable) -> int:
 
 @pytest.mark.parametrize("how", ROUND_TRIPS)
 def test_round_trip_items_and_parameters(make_table: MakeTable, how: str) -> None:
-    t = make_table(
-        size=5, max_load=0.6, index="mod", growth=3.0, min_load=0.05, hash_func=python_level_hash
-    )
+    t = make_table(size=5, max_load=0.6, index="mod", growth=3.0, min_load=0.05, hash_func=python_level_hash)
     data = {f"k{i}": [i] for i in range(40)}
     data.update({(1, 2): None, 7: frozenset({1}), None: "none"})
     t.update(data)
