@@ -429,7 +429,7 @@ def test_huge_int_is_value_error_naming_parameter(name: str, value: int) -> None
         HashTable(**{name: value})
 
 
-def test_max_size_is_allowed_lazily() -> None:
+def test_max_size_bound() -> None:
     assert hashtable.MAX_SIZE >= 1 << 20
     with pytest.raises(ValueError, match="size"):
         HashTable(size=hashtable.MAX_SIZE + 1)
