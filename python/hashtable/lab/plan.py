@@ -22,12 +22,12 @@ from .measure import Config
 
 EXPERIMENTS: tuple[str, ...] = ("grid", "max_load", "n", "size")
 
-DEFAULT_N = 20_000
+DEFAULT_N = 10_000
 QUICK_N = 2_000
 DEFAULT_MAX_LOADS = (0.5, 0.25, 0.75, 0.9)
 DEFAULT_REPEAT = 5
 QUICK_REPEAT = 3
-DEFAULT_BUDGET_S = 1.0
+DEFAULT_BUDGET_S = 0.5
 QUICK_BUDGET_S = 0.15
 # The n sweep keeps at most this many key counts.
 N_POINTS = 5
