@@ -263,9 +263,14 @@ impl<K, V> Swiss<K, V> {
                 cursor.matches &= cursor.matches - 1;
                 let slot = (cursor.position + bit) & self.mask;
                 cursor.visited += 1;
-                // SAFETY: the byte matched a 7-bit tag, so the slot is full:
-                // the mirror bytes equal the bytes they mirror, so byte `bit` of
-                // the window is `ctrl[slot]`.
+                // Byte `bit` of the window is `ctrl[slot]` (the mirror repeats
+                // the head), so this holds unless the cursor is stale: it
+                // outlived a change to the table. Checking keeps such misuse
+                // from reading an empty slot.
+                if self.ctrl[slot] != tag {
+                    continue;
+                }
+                // SAFETY: `ctrl[slot]` is a 7-bit tag, so the slot is full.
                 if unsafe { self.full_entry(slot) }.hash == hash {
                     return Some(SlotId(slot));
                 }

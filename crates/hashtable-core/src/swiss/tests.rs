@@ -353,3 +353,30 @@ fn inserting_past_the_last_free_slot_grows_instead_of_spinning() {
         assert_eq!(find(&table, mix(key + 1000), key + 1000), None);
     }
 }
+
+#[test]
+fn a_stale_cursor_only_ever_yields_full_slots() {
+    // Contract: a cursor is resumed only while the table is unchanged. Misuse
+    // must still stay memory-safe: pending tag matches may name emptied slots.
+    let mut table = Swiss::<u64, u64>::new(64, BucketIndex::Fibonacci);
+    let shared = mix(3);
+    for key in 0..20 {
+        table.insert_new(Entry::new(shared, key, key));
+    }
+    let mut cursor = ProbeCursor::new();
+    let first = table.probe_next(shared, &mut cursor).unwrap();
+    assert_ne!(cursor.matches & PENDING, 0, "matches are pending in the window");
+    let mut stale = cursor;
+    for key in 0..20 {
+        if let Some(slot) = find(&table, shared, key) {
+            if slot != first {
+                table.remove(slot);
+            }
+        }
+    }
+    assert_eq!(table.len(), 1);
+    while let Some(slot) = table.probe_next(shared, &mut stale) {
+        assert!(is_full(table.ctrl[slot.0]));
+        assert_eq!(table.entry(slot).hash, shared);
+    }
+}
