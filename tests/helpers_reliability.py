@@ -185,3 +185,146 @@ class EqHookKey:
 
     def __repr__(self) -> str:
         return f"EqHookKey({self.hash_value}, {self.name!r})"
+
+
+# ---- the threaded workload (tests/test_threads.py and tests/soak.py) ---------------------
+
+
+class ThreadKey:
+    """A key owned by one thread (or shared, owner -1), with Python __hash__ and
+    __eq__: every comparison runs Python code, so the GIL can switch threads
+    in the middle of a lookup. Hashes collide across owners on purpose."""
+
+    __slots__ = ("owner", "index", "hash_value")
+
+    def __init__(self, owner: int, index: int, buckets: int = 37) -> None:
+        self.owner = owner
+        self.index = index
+        self.hash_value = index % buckets
+
+    def __hash__(self) -> int:
+        return self.hash_value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ThreadKey) and other.owner == self.owner and other.index == self.index
+
+    def __repr__(self) -> str:
+        return f"ThreadKey({self.owner}, {self.index})"
+
+
+def threaded_workload(
+    strategy: str,
+    threads: int = 4,
+    ops_per_thread: int = 100_000,
+    seed: int = 0,
+    distinct_hashes: int = 37,
+) -> dict[str, Any]:
+    """`threads` threads hammer one table. Each owns the keys ThreadKey(t, 0..199)
+    and checks every answer about them against its own dict; all share the keys
+    ThreadKey(-1, 0..49), about which only consistency can be checked. Keys take
+    `distinct_hashes` hash values, so chains hold many keys of every thread. Returns a
+    summary; raises AssertionError listing every thread's unexpected exception."""
+    import random
+    import threading
+
+    table = hashtable.HashTable(strategy=strategy)
+    models: list[dict[ThreadKey, Any]] = [{} for _ in range(threads)]
+    failures: list[str] = []
+    iteration_errors = [0] * threads
+    start = threading.Barrier(threads)
+
+    def work(owner: int) -> None:
+        rng = random.Random(seed * 1000 + owner)
+        model = models[owner]
+        h = distinct_hashes
+        own = [ThreadKey(owner, i, h) for i in range(200)]
+        shared = [ThreadKey(-1, i, h) for i in range(50)]
+        start.wait()
+        try:
+            for n in range(ops_per_thread):
+                op = rng.randrange(100)
+                key = own[rng.randrange(200)]
+                # A fresh, equal key object half the time: __eq__ must run.
+                probe = ThreadKey(owner, key.index, h) if n & 1 else key
+                if op < 30:
+                    value = (owner, n)
+                    table[probe] = value
+                    model.setdefault(key, None)
+                    model[key] = value
+                elif op < 45:
+                    assert table.get(probe) is model.get(key), f"get {key}"
+                elif op < 55:
+                    assert (probe in table) is (key in model), f"in {key}"
+                elif op < 65:
+                    if key in model:
+                        del table[probe]
+                        del model[key]
+                    else:
+                        try:
+                            del table[probe]
+                        except KeyError:
+                            pass
+                        else:
+                            raise AssertionError(f"del of absent {key} succeeded")
+                elif op < 70:
+                    assert table.pop(probe, None) is model.pop(key, None), f"pop {key}"
+                elif op < 75:
+                    value = (owner, n)
+                    assert table.setdefault(probe, value) is model.setdefault(key, value)
+                elif op < 80:
+                    batch = {own[rng.randrange(200)]: (owner, n, j) for j in range(3)}
+                    table.update(batch)
+                    model.update(batch)
+                elif op < 90:
+                    skey = shared[rng.randrange(50)]
+                    table[ThreadKey(-1, skey.index, h)] = (owner, n)
+                elif op < 96:
+                    table.pop(shared[rng.randrange(50)], None)
+                elif op < 99:
+                    got = table.get(shared[rng.randrange(50)])
+                    assert got is None or (isinstance(got, tuple) and 0 <= got[0] < threads)
+                else:
+                    try:
+                        items = list(table.items())
+                    except RuntimeError as err:
+                        # dict raises the same when another thread resizes it.
+                        assert "changed during iteration" in str(err), str(err)
+                        iteration_errors[owner] += 1
+                    else:
+                        assert len({id(k) for k, _ in items}) == len(items)
+        except BaseException as err:  # noqa: BLE001 - reported by the main thread
+            failures.append(f"thread {owner}: {type(err).__name__}: {err}")
+
+    workers = [threading.Thread(target=work, args=(owner,)) for owner in range(threads)]
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert not failures, "\n".join(failures)
+    # Final contents: each thread's keys exactly as its model says, and the
+    # shared keys consistent.
+    items = list(table.items())
+    assert len(items) == len(table)
+    own_items = [(k, v) for k, v in items if k.owner >= 0]
+    shared_items = [(k, v) for k, v in items if k.owner < 0]
+    for owner, model in enumerate(models):
+        mine = {k.index: v for k, v in own_items if k.owner == owner}
+        assert len(mine) == sum(1 for k, _ in own_items if k.owner == owner), "a key twice"
+        assert mine == {k.index: v for k, v in model.items()}, f"thread {owner}'s keys differ"
+    shared_indexes = [k.index for k, _ in shared_items]
+    assert len(shared_indexes) == len(set(shared_indexes)), "a shared key is stored twice"
+    for key, value in shared_items:
+        assert key in table and table[key] is value
+        assert isinstance(value, tuple) and 0 <= value[0] < threads
+    return {
+        "strategy": strategy,
+        "operations": threads * ops_per_thread,
+        "final_len": len(table),
+        "shared_keys": len(shared_items),
+        "iteration_runtime_errors": sum(iteration_errors),
+    }
