@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import io
 import json
 import keyword
@@ -21,6 +22,7 @@ import hashtable
 import pytest
 from hashtable.lab import workloads as workloads_module
 from hashtable.lab.__main__ import main
+from hashtable.lab.cli import parse_options
 from hashtable.lab.hashes import (
     KNUTH_MULTIPLIER,
     awesome_hash,
@@ -30,8 +32,9 @@ from hashtable.lab.hashes import (
     seed_hash,
 )
 from hashtable.lab.measure import OperationFailed, time_mapping
-from hashtable.lab.plan import QUICK_N, QUICK_REPEAT, default_sizes, filled_size, n_points
+from hashtable.lab.plan import QUICK_N, QUICK_REPEAT, build_plan, default_sizes, filled_size, n_points
 from hashtable.lab.rows import COLUMNS
+from hashtable.lab.runner import run_plan
 from hashtable.lab.workloads import WORKLOADS, make_workload, stdlib_names
 
 PLOTS = ("chain_histogram.png", "lookup_vs_max_load.png", "lookup_vs_n.png", "resizes_vs_size.png")
@@ -80,7 +83,7 @@ def lab_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     (root / "labhashes.py").write_text(USER_HASHES, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.syspath_prepend(str(root))
-        patch.setenv("XDG_CACHE_HOME", str(root / "cache"))
+        patch.setenv("HASHTABLE_LAB_CACHE", str(root / "cache"))
         yield root
 
 
@@ -236,7 +239,7 @@ def test_terminal_table_lists_every_hash(lab_run: Run) -> None:
 
 
 def test_quick_run_as_a_module(tmp_path: Path) -> None:
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env = dict(os.environ, HASHTABLE_LAB_CACHE=str(tmp_path / "cache"))
     out = tmp_path / "quick"
     done = subprocess.run(
         [sys.executable, "-m", "hashtable.lab", "--quick", "--out", str(out)],
@@ -325,7 +328,7 @@ def test_workload_shapes() -> None:
 
 
 def test_names_are_stdlib_identifiers_cached_to_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HASHTABLE_LAB_CACHE", str(tmp_path))
     workloads_module.reset_name_cache()
     try:
         names = stdlib_names(300)
@@ -349,7 +352,7 @@ def test_names_are_stdlib_identifiers_cached_to_a_file(tmp_path: Path, monkeypat
 
 
 def test_names_skip_files_that_fail_to_tokenize(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HASHTABLE_LAB_CACHE", str(tmp_path))
     workloads_module.reset_name_cache()
     real = workloads_module.identifiers_in
     calls = {"n": 0}
@@ -427,3 +430,24 @@ def test_sweep_points() -> None:
     assert filled_size(60, 2.0) == (16, 32)
     sizes = default_sizes(20_000, 0.5)
     assert sizes[0] == 4 and sizes[-1] * 0.5 >= 20_000 and sizes[-2] * 0.5 < 20_000
+
+
+def test_progress_counts_every_run_up_to_its_total(lab_env: Path) -> None:
+    options = parse_options(["--workload", "ints", "--n", "30", "--hash", "python", "--repeat", "2"])
+    options = dataclasses.replace(options, sizes=(4, 64))
+    workloads = {"ints": make_workload("ints", 30, 0)}
+    plan = build_plan(options, {"ints": 30})
+    calls: list[tuple[int, int]] = []
+    lab = run_plan(options, workloads, plan, lambda done, total, _what: calls.append((done, total)))
+    assert calls[-1][0] == calls[-1][1] == 2 * plan.count()
+    assert all(0 < done <= total for done, total in calls)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert len(lab.results) == plan.count() and all(r.timing.runs == 2 for r in lab.results)
+
+
+def test_names_cache_lives_under_the_user_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HASHTABLE_LAB_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = workloads_module.cache_path()
+    assert path.parent == tmp_path / "hashtable-lab"
+    assert f"{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}" in path.name

@@ -48,8 +48,8 @@ def progress_bar(console: Console, total: int) -> Iterator[ProgressCallback]:
     )
     task = progress.add_task("", total=total)
 
-    def advance(done: int, _total: int, what: str) -> None:
-        progress.update(task, completed=done, description=what)
+    def advance(done: int, total: int, what: str) -> None:
+        progress.update(task, completed=done, total=total, description=what)
 
     with progress:
         yield advance

@@ -25,6 +25,10 @@ def fmt_times(ratio: float) -> str:
     return f"{ratio:,.0f}x" if ratio >= 10 else f"{ratio:.1f}x"
 
 
+def _keys(count: float) -> str:
+    return "1 key" if count == 1 else f"{count:,.0f} keys"
+
+
 def _share(value: float) -> str:
     text = f"{value:.0%}"
     return f"{min(value, 0.999):.1%}" if text == "100%" and value < 1 else text
@@ -67,7 +71,7 @@ def histogram_finding(rows: list[Row], options: Options) -> str:
         low, high = best["longest_chain"], worst["longest_chain"]
         if len(picked) == 1:
             return head + (
-                f"{worst['hash']}'s longest {word} holds {high} keys and "
+                f"{worst['hash']}'s longest {word} holds {_keys(high)} and "
                 f"{_share(worst['empty_bucket_share'])} of its buckets are empty."
             )
         low = min(row["longest_chain"] for row in picked)
@@ -189,7 +193,7 @@ def size_finding(rows: list[Row], options: Options) -> str:
     if len(points) < 2:
         return (
             f"With initial size {small:,.0f}, {strategy} resized {small_resizes:.0f} times "
-            f"while inserting {n:,} keys ({fmt_ns(small_ns)} per insert)."
+            f"while inserting {_keys(n)} ({fmt_ns(small_ns)} per insert)."
         )
     change = (big_ns - small_ns) / small_ns
     direction = "less" if change < 0 else "more"

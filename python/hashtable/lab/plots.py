@@ -71,6 +71,12 @@ def _plain_ticks(ax: Axes, xs: list[float] | None = None, y: bool = False) -> No
         ax.yaxis.set_major_formatter(plain)
 
 
+def _legend(ax: Axes, **options: Any) -> None:
+    """A legend, when there is anything to put in it (an empty one only warns)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**options)
+
+
 def _no_data(ax: Axes, text: str = "no data: every configuration failed") -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="grey")
 
@@ -122,7 +128,7 @@ def chain_histogram(rows: list[Row], options: Options, path: Path) -> Plot:
         if i % columns == 0:
             ax.set_ylabel(f"{what} (log scale)", fontsize=9)
         ax.set_xlim(left=-0.5)
-        ax.legend(fontsize=8, loc="upper right")
+        _legend(ax, fontsize=8, loc="upper right")
         ax.grid(True, alpha=0.3)
     figure.suptitle(
         f"(a) How many {what} have each {word} length: {options.workloads[0]}, n={n:,}, "
@@ -150,7 +156,7 @@ def lookup_vs_max_load(rows: list[Row], options: Options, path: Path) -> Plot:
         ax.set_title(f"{what} lookups", fontsize=10)
         ax.set_ylim(bottom=0)
         ax.grid(True, alpha=0.3)
-        ax.legend(title="strategy", fontsize=8)
+        _legend(ax, title="strategy", fontsize=8)
     counts = [row["n"] for row in in_experiment(rows, "max_load")]
     keys = f"{min(counts):,} to {max(counts):,} keys" if counts else "no keys"
     figure.suptitle(f"(b) Lookup time vs max_load: hash={options.reference_hash}, {_context(options)}, {keys}")
@@ -181,7 +187,7 @@ def lookup_vs_n(rows: list[Row], options: Options, path: Path) -> Plot:
     ax.set_xlabel("number of keys n (log scale)")
     ax.set_ylabel("ns per successful lookup (log scale)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(title="hash function", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    _legend(ax, title="hash function", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(
         f"(c) Lookup time vs number of keys: strategy={options.reference_strategy}, "
         f"{_context(options)}, max_load={options.max_loads[0]:g}"
@@ -212,7 +218,7 @@ def resizes_vs_size(rows: list[Row], options: Options, path: Path) -> Plot:
     bottom.set_ylim(bottom=0)
     for ax in (top, bottom):
         ax.grid(True, alpha=0.3)
-        ax.legend(title="strategy", fontsize=8)
+        _legend(ax, title="strategy", fontsize=8)
     n = next((row["n"] for row in in_experiment(rows, "size")), 0)
     top.set_title(
         f"(d) Resizes and insert time vs initial size: hash={options.reference_hash}, {_context(options)}, n={n:,}"

@@ -159,13 +159,20 @@ def stdlib_root() -> Path:
     return Path(sysconfig.get_paths()["stdlib"])
 
 
-def cache_path() -> Path:
-    """The cache file for this Python version, under the user's cache directory."""
+def cache_dir() -> Path:
+    """$HASHTABLE_LAB_CACHE if set, else hashtable-lab/ under the user's cache directory."""
+    chosen = os.environ.get("HASHTABLE_LAB_CACHE")
+    if chosen:
+        return Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else None)
-    root = Path(base) if base else Path.home() / ".cache"
+    return (Path(base) if base else Path.home() / ".cache") / "hashtable-lab"
+
+
+def cache_path() -> Path:
+    """The cache file of stdlib names for this Python version."""
     impl = sys.implementation.name
     version = ".".join(str(part) for part in sys.version_info[:3])
-    return root / "hashtable-lab" / f"stdlib-names-{impl}-{version}.json"
+    return cache_dir() / f"stdlib-names-{impl}-{version}.json"
 
 
 def _stdlib_files(root: Path) -> list[Path]:
