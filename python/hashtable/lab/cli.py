@@ -257,7 +257,10 @@ def _parameters(options: Options) -> dict[str, object]:
     return {
         "workloads": list(options.workloads),
         "n": options.n,
-        "hashes": [choice.name for choice in options.hashes],
+        "hashes": [
+            {"name": choice.name, "origin": choice.origin, "description": choice.description}
+            for choice in options.hashes
+        ],
         "strategies": list(options.strategies),
         "indexes": list(options.indexes),
         "max_loads": list(options.max_loads),

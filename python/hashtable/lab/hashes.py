@@ -64,11 +64,6 @@ class HashChoice:
     origin: str  # "builtin", "python" (written here), "native" or "user"
     description: str
 
-    @property
-    def python_level(self) -> bool:
-        """True when the table calls back into Python code for every hash."""
-        return callable(self.hash_func)
-
 
 def _native_names() -> tuple[str, ...]:
     return tuple(getattr(hashtable, "HASH_FUNCTIONS", ()))

@@ -20,8 +20,6 @@ from pathlib import Path
 from .hashes import HashChoice
 from .measure import Config
 
-EXPERIMENTS: tuple[str, ...] = ("grid", "max_load", "n", "size")
-
 DEFAULT_N = 10_000
 QUICK_N = 2_000
 DEFAULT_MAX_LOADS = (0.5, 0.25, 0.75, 0.9)

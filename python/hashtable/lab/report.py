@@ -150,6 +150,9 @@ def write_html(
         "on the same keys.</p>",
     ]
     parts += [f"<p>Note: {esc(note)}</p>" for note in notes]
+    parts.append("<details><summary>The hash functions</summary><ul>")
+    parts += [f"<li><code>{esc(c.name)}</code>: {esc(c.description)}</li>" for c in options.hashes]
+    parts.append("</ul></details>")
     if failures:
         parts.append(f'<h2 class="failure">{len(failures)} configurations failed</h2><ul>')
         parts += [f'<li class="failure">{esc(f.message())}</li>' for f in failures]

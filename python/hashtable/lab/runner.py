@@ -25,7 +25,7 @@ from .measure import (
 from .plan import Options, Plan
 from .workloads import Workload
 
-# Called after each measurement with (done, total, what was just measured).
+# Called before each timed run with (runs done or skipped, total runs, what runs next).
 Progress = Callable[[int, int, str], None]
 
 
@@ -51,9 +51,6 @@ class LabRun:
             if result.config is None and result.workload == workload and result.n == n:
                 return result
         return None
-
-    def table_results(self) -> list[Result]:
-        return [result for result in self.results if result.config is not None]
 
 
 class _KeyChecks:
