@@ -23,6 +23,7 @@ import pytest
 from hashtable.lab import workloads as workloads_module
 from hashtable.lab.__main__ import main
 from hashtable.lab.cli import parse_options
+from hashtable.lab.console import summary_table
 from hashtable.lab.hashes import (
     KNUTH_MULTIPLIER,
     awesome_hash,
@@ -36,6 +37,7 @@ from hashtable.lab.plan import QUICK_N, QUICK_REPEAT, build_plan, default_sizes,
 from hashtable.lab.rows import COLUMNS
 from hashtable.lab.runner import run_plan
 from hashtable.lab.workloads import WORKLOADS, make_workload, stdlib_names
+from rich.text import Text
 
 PLOTS = ("chain_histogram.png", "lookup_vs_max_load.png", "lookup_vs_n.png", "resizes_vs_size.png")
 OUTPUTS = ("results.csv", "results.json", "index.html", *PLOTS)
@@ -228,6 +230,7 @@ def test_html_shows_command_table_plots_and_findings(lab_run: Run, report: dict[
     for plot in report["plots"]:
         assert f'<img src="{plot["file"]}"' in page
     assert page.count("<strong>Finding:</strong>") == len(PLOTS)
+    assert 'class="best"' in page and 'class="worst"' in page and 'class="dict"' in page
     assert "seven is unlucky" in page
 
 
@@ -451,3 +454,19 @@ def test_names_cache_lives_under_the_user_cache_dir(tmp_path: Path, monkeypatch:
     path = workloads_module.cache_path()
     assert path.parent == tmp_path / "hashtable-lab"
     assert f"{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}" in path.name
+
+
+def test_terminal_table_colours_best_and_worst(report: dict[str, Any]) -> None:
+
+    options = parse_options(["--hash", *HASHES, "--strategy", *STRATEGIES, "--workload", "names", "ints"])
+    table = summary_table(report["rows"], options)
+    hit = next(column for column in table.columns if column.header == "hit ns")
+    cells = [cell for cell in hit.cells if isinstance(cell, Text)]
+    styles = [str(cell.style) for cell in cells]
+    assert styles.count("bold green") >= 1 and styles.count("bold red") >= 1
+    values = [float(cell.plain.split()[0].replace(",", "")) for cell in cells]
+    best = values[styles.index("bold green")]
+    worst = values[styles.index("bold red")]
+    table_rows = [row for row in report["rows"] if row["strategy"] != "dict" and "grid" in row["experiment"]]
+    assert best == pytest.approx(min(row["lookup_hit_ns"] for row in table_rows), abs=0.6)
+    assert worst == pytest.approx(max(row["lookup_hit_ns"] for row in table_rows), abs=0.6)
