@@ -470,3 +470,14 @@ def test_terminal_table_colours_best_and_worst(report: dict[str, Any]) -> None:
     table_rows = [row for row in report["rows"] if row["strategy"] != "dict" and "grid" in row["experiment"]]
     assert best == pytest.approx(min(row["lookup_hit_ns"] for row in table_rows), abs=0.6)
     assert worst == pytest.approx(max(row["lookup_hit_ns"] for row in table_rows), abs=0.6)
+
+
+def test_missing_plotting_library_gives_one_line() -> None:
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "from hashtable.lab.__main__ import main\n"
+        "sys.exit(main(['--quick']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == "hashtable-lab: error: the lab needs matplotlib: pip install 'hashtable[lab]'\n"

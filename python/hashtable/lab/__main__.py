@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import sys
-
-from hashtable.lab.cli import main
+from collections.abc import Sequence
 
 __all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the lab with `argv` (default: the command line); returns the exit status."""
+    try:
+        from hashtable.lab.cli import main as run
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").partition(".")[0]
+        if missing not in ("matplotlib", "rich"):
+            raise
+        print(f"hashtable-lab: error: the lab needs {missing}: pip install 'hashtable[lab]'", file=sys.stderr)
+        return 1
+    return run(argv)
+
 
 if __name__ == "__main__":
     sys.exit(main())
