@@ -242,8 +242,16 @@ where
         if self.config.min_load <= 0.0 || (self.len() as f64) >= self.config.min_load * size as f64 {
             return;
         }
-        let target = self.usable(((size as f64) / self.config.growth).floor().max(1.0) as usize);
-        let fits = (self.len() as f64) <= self.config.max_load * target as f64;
+        let mut target = self.usable(((size as f64) / self.config.growth).floor().max(1.0) as usize);
+        if target >= size {
+            // Sizes rounded up (to a power of two, by `mask` or the strategy)
+            // can round size / growth straight back to size when growth < 2:
+            // step down to the next usable size instead.
+            target = self.usable(size / 2);
+        }
+        // Leave room for one more item, so the next insert cannot grow straight
+        // back (rounding sizes down can defeat min_load's limit on small tables).
+        let fits = (self.len() + 1) as f64 <= self.config.max_load * target as f64;
         if target < size && fits {
             self.counters.resizes += 1;
             self.strategy.rebuild(target);

@@ -242,42 +242,58 @@ fn growth_follows_the_documented_sequence() {
 #[test]
 fn min_load_shrinks_the_table_as_items_leave() {
     for &kind in StrategyKind::ALL {
-        let config = TableConfig {
-            strategy: kind,
-            min_load: 0.1,
-            ..Default::default()
-        };
-        let (mut table, sizes) = sizes_while_inserting(config, 64);
-        let grown = table.size();
-        let mut resizes = changes(&sizes, config.initial_buckets());
-        for key in 0..64 {
-            let before = table.size();
-            let removed = table.remove(mix(key), same(key)).unwrap().expect("present");
-            assert_eq!(removed.value, key);
-            let after = table.size();
-            if after != before {
-                resizes += 1;
-                assert!(after < before, "{kind:?}: a removal only shrinks");
+        for index in BucketIndex::ALL {
+            // Growth 1.5 matters: sizes rounded to powers of two round
+            // size / 1.5 straight back up, yet the table must still shrink.
+            for growth in [1.5, 2.0, 3.0] {
+                let config = TableConfig {
+                    strategy: kind,
+                    index,
+                    growth,
+                    min_load: 0.1,
+                    ..Default::default()
+                };
+                let context = format!("{kind:?} {index:?} growth {growth}");
+                let (mut table, sizes) = sizes_while_inserting(config, 64);
+                let grown = table.size();
+                let mut resizes = changes(&sizes, config.initial_buckets());
+                let mut remove = |table: &mut Map, key: u64| {
+                    let before = table.size();
+                    let removed = table.remove(mix(key), same(key)).unwrap().expect("present");
+                    assert_eq!(removed.value, key);
+                    let after = table.size();
+                    if after != before {
+                        resizes += 1;
+                        assert!(after < before, "{context}: a removal only shrinks");
+                        let len = table.len() as f64;
+                        assert!(len < config.min_load * before as f64, "{context}: shrank from {before}");
+                        assert!(len <= config.max_load * after as f64, "{context}: shrank too far");
+                    }
+                    after != before
+                };
+                for key in 0..64 {
+                    if remove(&mut table, key) {
+                        // One insert right after a shrink must not grow back.
+                        let size = table.size();
+                        table.insert_new(mix(1000), 1000, 1000);
+                        assert_eq!(table.size(), size, "{context}: shrink then grow");
+                        remove(&mut table, 1000);
+                    }
+                    for rest in key + 1..64 {
+                        assert!(
+                            table.find(mix(rest), same(rest)).unwrap().is_some(),
+                            "{context}: lost {rest}"
+                        );
+                    }
+                }
+                assert_eq!(table.counters().resizes, resizes, "{context}: every shrink is a resize");
                 assert!(
-                    (table.len() as f64) < config.min_load * before as f64,
-                    "{kind:?}: shrank from {before} with {} items",
-                    table.len()
-                );
-                assert!(table.len() as f64 <= config.max_load * after as f64);
-            }
-            for rest in key + 1..64 {
-                assert!(
-                    table.find(mix(rest), same(rest)).unwrap().is_some(),
-                    "{kind:?}: lost {rest}"
+                    table.size() <= grown / 8,
+                    "{context}: {grown} only shrank to {}",
+                    table.size()
                 );
             }
         }
-        assert_eq!(table.counters().resizes, resizes, "{kind:?}: every shrink is a resize");
-        assert!(
-            table.size() <= grown / 8,
-            "{kind:?}: {grown} only shrank to {}",
-            table.size()
-        );
     }
 }
 
