@@ -4,10 +4,16 @@
 Reads every ``<criterion dir>/**/new/benchmark.json`` with its ``estimates.json``
 (written by ``cargo bench -p hashtable-core --bench strategies``), and writes a
 Markdown report: for each operation, one row per table kind and one column per
-size, each cell the median time per key divided by hashbrown's on the same keys
-with the same hash function. Standard library only.
+size, each cell our time divided by hashbrown's on the same keys with the same
+hash function. Standard library only.
+
+The time of a benchmark is, by default, its fastest sample (per iteration, from
+``sample.json``): on a machine shared with other work, interference only ever
+adds time, so the fastest sample is the one least disturbed. ``--estimator
+median`` uses criterion's median instead.
 
 Usage: python3 scripts/bench_report.py [--criterion-dir DIR] [--output FILE]
+                                       [--estimator fastest|median]
                                        [--command "the command that ran the bench"]
 """
 
@@ -38,27 +44,45 @@ HASH_NAME_ORDER = {
     name: i for i, name in enumerate(("seed", "knuth", "fnv1a", "murmur3", "siphash13", "xxh3", "foldhash"))
 }
 
+ESTIMATOR_TEXT = {
+    "fastest": "Each time is the fastest of the benchmark's criterion samples (per iteration): other "
+    "processes on a shared machine only ever add time, so the fastest sample is the least disturbed.",
+    "median": "Each time is criterion's median.",
+}
+
 
 @dataclass(frozen=True)
 class Result:
     operation: str
     size: int
     table: str
-    median_ns: float  # per iteration, i.e. per n operations
+    time_ns: float  # the chosen estimate, per iteration (n operations)
+    median_ns: float
+    fastest_ns: float
     ci_low_ns: float
     ci_high_ns: float
 
     @property
     def per_key_ns(self) -> float:
-        return self.median_ns / self.size
+        return self.time_ns / self.size
 
     @property
     def relative_ci(self) -> float:
         """Half the width of the median's 95% confidence interval, relative."""
         return (self.ci_high_ns - self.ci_low_ns) / 2 / self.median_ns
 
+    @property
+    def interference(self) -> float:
+        """How far the median sample is above the fastest one, relative."""
+        return self.median_ns / self.fastest_ns - 1
 
-def load_results(criterion_dir: Path) -> list[Result]:
+
+def fastest_sample(sample_path: Path) -> float:
+    sample = json.loads(sample_path.read_text())
+    return min(time / iters for time, iters in zip(sample["times"], sample["iters"], strict=True))
+
+
+def load_results(criterion_dir: Path, estimator: str = "fastest") -> list[Result]:
     results = []
     for meta_path in sorted(criterion_dir.glob("**/new/benchmark.json")):
         estimates_path = meta_path.with_name("estimates.json")
@@ -73,12 +97,15 @@ def load_results(criterion_dir: Path) -> list[Result]:
             continue  # some other bench's results
         median = json.loads(estimates_path.read_text())["median"]
         interval = median["confidence_interval"]
+        fastest = fastest_sample(meta_path.with_name("sample.json"))
         results.append(
             Result(
                 operation=operation,
                 size=int(size),
                 table=meta["function_id"],
+                time_ns=fastest if estimator == "fastest" else median["point_estimate"],
                 median_ns=median["point_estimate"],
+                fastest_ns=fastest,
                 ci_low_ns=interval["lower_bound"],
                 ci_high_ns=interval["upper_bound"],
             )
@@ -139,20 +166,20 @@ def render_hashes(hashes: list[Result]) -> list[str]:
     out = [
         "## Named hash functions",
         "",
-        'Median ns per call of `NamedHash::hash` (what `hash_func="NAME"` costs per key,',
+        'ns per call of `NamedHash::hash` (what `hash_func="NAME"` costs per key,',
         "before any table work), on an int, a 20-character str and 256 bytes.",
         "",
         "| hash_func | " + " | ".join(kind.removeprefix("hash:") for kind in kinds) + " |",
         "| --- |" + " ---: |" * len(kinds),
     ]
     for name in names:
-        cells = [f"{by_key[(kind, name)].median_ns:.1f}" if (kind, name) in by_key else "–" for kind in kinds]
+        cells = [f"{by_key[(kind, name)].time_ns:.1f}" if (kind, name) in by_key else "–" for kind in kinds]
         out.append(f"| {name} | " + " | ".join(cells) + " |")
     out.append("")
     return out
 
 
-def render(results: list[Result], command: str) -> str:
+def render(results: list[Result], command: str, estimator: str) -> str:
     hashes = [r for r in results if r.operation.startswith("hash:")]
     results = [r for r in results if not r.operation.startswith("hash:")]
     by_key = {(r.operation, r.size, r.table): r for r in results}
@@ -168,12 +195,12 @@ def render(results: list[Result], command: str) -> str:
         "random `u64` keys, with the same hash function (foldhash, fixed seed: our table is",
         "given `hash_one(key)` per operation, hashbrown computes the identical value through",
         "its `BuildHasher`). Below 1.00 means faster than hashbrown. The `hashbrown` row gives",
-        "its own median time per key. `NAME` rows dispatch through `Table<u64, u64>` (a boxed",
+        "its own time per key. `NAME` rows dispatch through `Table<u64, u64>` (a boxed",
         "strategy chosen at run time, as the Python extension does); `NAME-static` rows name",
         "the concrete strategy type. Our tables use the Python API's defaults: initial size 4,",
         "`max_load` 0.5, growth 2.0, fibonacci index; hashbrown grows at 7/8 full.",
         "",
-        "Lookups and deletes visit keys in a shuffled order. Times are criterion medians.",
+        "Lookups and deletes visit keys in a shuffled order. " + ESTIMATOR_TEXT[estimator],
         "",
         f"Produced on {today} by:",
         "",
@@ -184,6 +211,8 @@ def render(results: list[Result], command: str) -> str:
         "Machine:",
         "",
         *machine(),
+        "- load average (1, 5, 15 min) when the report was written: "
+        + ", ".join(f"{load:.2f}" for load in os.getloadavg()),
         "",
     ]
 
@@ -205,14 +234,14 @@ def render(results: list[Result], command: str) -> str:
                 elif base is None:
                     cells.append(f"{result.per_key_ns:.1f} ns/key")
                 else:
-                    cells.append(f"{result.median_ns / base.median_ns:.2f}")
+                    cells.append(f"{result.time_ns / base.time_ns:.2f}")
             out.append(f"| {table} | " + " | ".join(cells) + " |")
         out.append("")
 
     summary = []
     for table in ours:
         ratios = [
-            by_key[(r.operation, r.size, table)].median_ns / r.median_ns
+            by_key[(r.operation, r.size, table)].time_ns / r.time_ns
             for r in results
             if r.table == BASELINE and (r.operation, r.size, table) in by_key
         ]
@@ -234,18 +263,24 @@ def render(results: list[Result], command: str) -> str:
     if hashes:
         out += render_hashes(hashes)
 
-    noise = sorted(r.relative_ci for r in results)
-    if noise:
-        median_noise = noise[len(noise) // 2]
+    if results:
+        ci = sorted(r.relative_ci for r in results)
+        spread = sorted(r.interference for r in results)
         out += [
             "## Noise",
             "",
-            f"{len(results)} benchmarks. Half-width of the 95% confidence interval of the median,",
-            f"relative to the median: {100 * median_noise:.1f}% typical, {100 * noise[-1]:.1f}% worst.",
-            "The machine is shared, so differences of a few percent are not meaningful.",
+            f"{len(results)} table benchmarks. Half-width of the 95% confidence interval of the",
+            f"median, relative to the median: {percent(ci[len(ci) // 2])} typical, {percent(ci[-1])} worst.",
+            f"Median sample above the fastest: {percent(spread[len(spread) // 2])} typical,",
+            f"{percent(spread[-1])} worst. The machine is shared with other work, so treat",
+            "differences under about 20% between neighbouring cells as noise.",
             "",
         ]
     return "\n".join(out)
+
+
+def percent(value: float) -> str:
+    return f"{100 * value:.0f}%"
 
 
 def default_command() -> str:
@@ -258,14 +293,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--criterion-dir", type=Path, default=Path("target/criterion"))
     parser.add_argument("--output", type=Path, default=Path("BENCHMARKS.md"))
+    parser.add_argument("--estimator", choices=sorted(ESTIMATOR_TEXT), default="fastest")
     parser.add_argument("--command", default=None, help="the command line to record in the report")
     args = parser.parse_args(argv)
 
-    results = load_results(args.criterion_dir)
+    results = load_results(args.criterion_dir, args.estimator)
     if not any(r.table == BASELINE for r in results):
         print(f"no strategies benchmark results with a {BASELINE} baseline under {args.criterion_dir}", file=sys.stderr)
         return 1
-    args.output.write_text(render(results, args.command or default_command()))
+    args.output.write_text(render(results, args.command or default_command(), args.estimator))
     print(f"wrote {args.output} from {len(results)} benchmarks")
     return 0
 
