@@ -247,6 +247,31 @@ def render(results: list[Result], command: str, estimator: str) -> str:
         ]
         if ratios:
             summary.append((geometric_mean(ratios), table, len(ratios)))
+    winners = []
+    for operation in OPERATIONS:
+        cells = []
+        for size in sizes:
+            base = by_key.get((operation, size, BASELINE))
+            timed = [(by_key[(operation, size, t)].time_ns, t) for t in ours if (operation, size, t) in by_key]
+            if base is None or not timed:
+                cells.append("–")
+                continue
+            time_ns, table = min(timed)
+            cells.append(f"{table} ({time_ns / base.time_ns:.2f})")
+        if any(cell != "–" for cell in cells):
+            winners.append(f"| {operation} | " + " | ".join(cells) + " |")
+    if winners:
+        out += [
+            "## Fastest of ours",
+            "",
+            "The quickest of our tables in each cell, with its ratio to hashbrown.",
+            "",
+            "| operation | " + " | ".join(human_size(s) for s in sizes) + " |",
+            "| --- |" + " --- |" * len(sizes),
+            *winners,
+            "",
+        ]
+
     if summary:
         out += [
             "## Summary",
