@@ -48,7 +48,8 @@ use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKin
 
 /// `meta` value of an empty slot.
 const EMPTY: u8 = 0;
-/// `ProbeCursor::position` once a probe has ended.
+/// `ProbeCursor::position` once a probe has ended: past every slot, so a
+/// stale cursor from a bigger table also just ends (never indexes out of range).
 const DONE: usize = usize::MAX;
 
 /// The `meta` byte of a filled slot: the high bit, plus 7 bits of the hash
@@ -213,7 +214,7 @@ where
         }
         let (mut slot, mut step) = (cursor.position, cursor.step);
         let tag = hash_tag(hash);
-        while slot != DONE && step < self.meta.len() {
+        while slot < self.meta.len() && step < self.meta.len() {
             cursor.visited += 1;
             let byte = self.meta[slot];
             if byte == EMPTY {
@@ -451,5 +452,15 @@ mod tests {
         let at = table.expected_probes(0.9);
         assert!((at.hit - 5.5).abs() < 1e-9);
         assert!((at.miss - 50.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_stale_cursor_from_a_bigger_table_just_ends() {
+        let mut big = Linear::<u64, u64>::new(64, BucketIndex::Mod);
+        big.insert_new(Entry::new(40, 1, 1));
+        let mut cursor = ProbeCursor::new();
+        assert_eq!(big.probe_next(40, &mut cursor), Some(SlotId(40)));
+        let small = Linear::<u64, u64>::new(8, BucketIndex::Mod);
+        assert_eq!(small.probe_next(40, &mut cursor), None);
     }
 }

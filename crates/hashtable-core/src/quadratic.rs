@@ -54,7 +54,8 @@ use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKin
 const EMPTY: u8 = 0;
 /// `meta` value of a slot whose item was removed.
 const TOMBSTONE: u8 = 1;
-/// `ProbeCursor::position` once a probe has ended.
+/// `ProbeCursor::position` once a probe has ended: past every slot, so a
+/// stale cursor from a bigger table also just ends (never indexes out of range).
 const DONE: usize = usize::MAX;
 
 pub struct Quadratic<K, V> {
@@ -207,7 +208,7 @@ where
         let mask = self.mask();
         // After m steps every slot has been seen once: a full table of items
         // and tombstones cannot loop forever.
-        while slot != DONE && step < self.meta.len() {
+        while slot < self.meta.len() && step < self.meta.len() {
             cursor.visited += 1;
             let byte = self.meta[slot];
             if byte == EMPTY {
@@ -480,5 +481,15 @@ mod tests {
         assert!((at.hit - 2.0 * 2f64.ln()).abs() < 1e-12);
         assert!((at.miss - 2.0).abs() < 1e-12);
         assert_eq!(table.expected_probes(0.0), ExpectedProbes { hit: 1.0, miss: 1.0 });
+    }
+
+    #[test]
+    fn a_stale_cursor_from_a_bigger_table_just_ends() {
+        let mut big = Quadratic::<u64, u64>::new(64, BucketIndex::Mod);
+        big.insert_new(Entry::new(40, 1, 1));
+        let mut cursor = ProbeCursor::new();
+        assert_eq!(big.probe_next(40, &mut cursor), Some(SlotId(40)));
+        let small = Quadratic::<u64, u64>::new(8, BucketIndex::Mod);
+        assert_eq!(small.probe_next(40, &mut cursor), None);
     }
 }

@@ -55,7 +55,8 @@ use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKin
 const EMPTY: u8 = 0;
 /// `meta` value meaning "displacement >= SATURATED - 1: read the stored hash".
 const SATURATED: u8 = u8::MAX;
-/// `ProbeCursor::position` once a probe has ended.
+/// `ProbeCursor::position` once a probe has ended: past every slot, so a
+/// stale cursor from a bigger table also just ends (never indexes out of range).
 const DONE: usize = usize::MAX;
 
 pub struct RobinHood<K, V> {
@@ -210,7 +211,7 @@ where
             cursor.step = 0;
         }
         let (mut slot, mut step) = (cursor.position, cursor.step);
-        if slot == DONE {
+        if slot >= self.meta.len() {
             return None;
         }
         loop {
@@ -488,5 +489,15 @@ mod tests {
         assert!((at_half.hit - 1.5).abs() < 1e-12);
         assert!((at_half.miss - 2.5).abs() < 1e-12);
         assert_eq!(table.expected_probes(0.0), ExpectedProbes { hit: 1.0, miss: 1.0 });
+    }
+
+    #[test]
+    fn a_stale_cursor_from_a_bigger_table_just_ends() {
+        let mut big = RobinHood::<u64, u64>::new(64, BucketIndex::Mod);
+        big.insert_new(Entry::new(40, 1, 1));
+        let mut cursor = ProbeCursor::new();
+        assert_eq!(big.probe_next(40, &mut cursor), Some(SlotId(40)));
+        let small = RobinHood::<u64, u64>::new(8, BucketIndex::Mod);
+        assert_eq!(small.probe_next(40, &mut cursor), None);
     }
 }
