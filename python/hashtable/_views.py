@@ -24,6 +24,11 @@ class HashTableKeys(collections.abc.KeysView[Any]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self)!r})"
 
+    @property
+    def mapping(self) -> HashTable:
+        """The table this view looks at (dict views give a read-only proxy)."""
+        return self._mapping
+
 
 class HashTableValues(collections.abc.ValuesView[Any]):
     __slots__ = ()
@@ -35,6 +40,11 @@ class HashTableValues(collections.abc.ValuesView[Any]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self)!r})"
 
+    @property
+    def mapping(self) -> HashTable:
+        """The table this view looks at (dict views give a read-only proxy)."""
+        return self._mapping
+
 
 class HashTableItems(collections.abc.ItemsView[Any, Any]):
     __slots__ = ()
@@ -45,3 +55,8 @@ class HashTableItems(collections.abc.ItemsView[Any, Any]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self)!r})"
+
+    @property
+    def mapping(self) -> HashTable:
+        """The table this view looks at (dict views give a read-only proxy)."""
+        return self._mapping

@@ -201,6 +201,23 @@ where
         self.strategy.bucket_view(bucket)
     }
 
+    /// Re-place every entry into `buckets` buckets (rounded as the strategy and
+    /// index require), so a copy or an unpickled table keeps its original's
+    /// shape. Refused (returns false) if the items would not fit under
+    /// `max_load`. Not counted as a resize: the table was not full or sparse.
+    pub fn presize(&mut self, buckets: usize) -> bool {
+        let target = self.usable(buckets);
+        if target == self.size() {
+            return true;
+        }
+        if self.len() as f64 > self.config.max_load * target as f64 {
+            return false;
+        }
+        self.generation += 1;
+        self.strategy.rebuild(target);
+        true
+    }
+
     /// Heap bytes of the table's own storage, for `sys.getsizeof`.
     pub fn heap_bytes(&self) -> usize {
         self.strategy.heap_bytes()

@@ -21,7 +21,7 @@ pub(crate) fn picture(slf: &Bound<'_, HashTable>, limit: Option<usize>) -> PyRes
     let shown = limit.map_or(size, |limit| limit.min(size));
     let mut out = String::with_capacity(shown * 4);
     for bucket in 0..shown {
-        if bucket > 0 {
+        if !out.is_empty() {
             out.push('\n');
         }
         out.push_str("[]");
@@ -39,10 +39,11 @@ pub(crate) fn picture(slf: &Bound<'_, HashTable>, limit: Option<usize>) -> PyRes
     }
     if shown < size {
         let hidden = size - shown;
-        out.push_str(&format!(
-            "\n... {hidden} more bucket{} not shown",
-            if hidden == 1 { "" } else { "s" }
-        ));
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let plural = if hidden == 1 { "" } else { "s" };
+        out.push_str(&format!("... {hidden} more bucket{plural} not shown"));
     }
     Ok(out)
 }

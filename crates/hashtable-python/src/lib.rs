@@ -17,6 +17,7 @@ mod params;
 mod persistence;
 mod report;
 mod table;
+mod trashcan;
 mod views;
 
 use pyo3::prelude::*;

@@ -96,7 +96,7 @@ pub(crate) fn delete(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> PyRe
             drop(entry);
             Ok(())
         }
-        None => Err(PyKeyError::new_err(key.clone().unbind())),
+        None => Err(missing_key(key)),
     }
 }
 
@@ -131,8 +131,16 @@ pub(crate) fn popitem<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, P
 }
 
 pub(crate) fn clear(slf: &Bound<'_, HashTable>) -> PyResult<()> {
-    let drained = borrow_mut(slf)?.table.clear();
+    let (drained, before, after) = {
+        let mut this = borrow_mut(slf)?;
+        let before = this.table.size();
+        let drained = this.table.clear();
+        (drained, before, this.table.size())
+    };
     drop(drained);
+    if after != before {
+        logging::resized(slf.py(), before, after);
+    }
     Ok(())
 }
 
@@ -212,6 +220,11 @@ pub(crate) fn items_list<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py
         .map(|(key, value, _)| PyTuple::new(py, [key, value]))
         .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, pairs)
+}
+
+/// `KeyError(key)`, with the key as the single argument even when it is a tuple.
+pub(crate) fn missing_key(key: &Bound<'_, PyAny>) -> PyErr {
+    PyKeyError::new_err((key.clone().unbind(),))
 }
 
 pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {

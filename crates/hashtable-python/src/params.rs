@@ -97,7 +97,9 @@ fn number(value: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
             type_name(value)
         )));
     }
-    value.extract::<f64>()
+    value
+        .extract::<f64>()
+        .map_err(|_| PyValueError::new_err(format!("{name} must be a finite number, got {value}")))
 }
 
 fn text(value: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {

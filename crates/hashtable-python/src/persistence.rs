@@ -1,14 +1,15 @@
 //! Building tables from other data, copying, pickling and comparing.
 
 use pyo3::exceptions::PyValueError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use crate::hashing::HashFunc;
-use crate::lookup::borrow;
+use crate::lookup::{borrow, borrow_mut};
 use crate::operations::{self, snapshot};
-use crate::table::HashTable;
+use crate::table::{HashTable, PyTable};
 
 /// Fill a table that no Python code can see yet (inside `__new__`), so no
 /// borrow discipline is needed: user code cannot reach it.
@@ -24,26 +25,65 @@ pub(crate) fn load_unshared(py: Python<'_>, this: &mut HashTable, data: &Bound<'
     Ok(())
 }
 
-/// `t.copy()`: same parameters, same hash function, and the stored hashes are
-/// reused, so the hash function is not called.
-pub(crate) fn copy(slf: &Bound<'_, HashTable>) -> PyResult<Py<HashTable>> {
+/// The parts of a copy: same parameters, same hash function (a keyed one
+/// keeps its key), same size, and the stored hashes reused, so the hash
+/// function is not called.
+fn copy_parts(slf: &Bound<'_, HashTable>) -> PyResult<(PyTable, HashFunc)> {
     let py = slf.py();
-    let (config, hash_func) = {
+    let (config, size, hash_func) = {
         let this = borrow(slf)?;
-        (*this.table.config(), this.hash_func.clone_ref(py))
+        (*this.table.config(), this.table.size(), this.hash_func.clone_ref(py))
     };
-    let mut copy = HashTable::empty(py, config, hash_func)?;
+    let mut table = PyTable::new(config).map_err(|err| PyValueError::new_err(err.to_string()))?;
+    table.presize(size);
     for (key, value, hash) in snapshot(slf)? {
         // Keys of one table are distinct, so each goes straight in.
-        copy.table.insert_new(hash, key, value);
+        table.insert_new(hash, key, value);
     }
+    Ok((table, hash_func))
+}
+
+/// `t.copy()`: a plain HashTable, as `dict.copy` gives a plain dict.
+pub(crate) fn copy(slf: &Bound<'_, HashTable>) -> PyResult<Py<HashTable>> {
+    let py = slf.py();
+    let (table, hash_func) = copy_parts(slf)?;
+    let mut copy = HashTable::empty(py, *table.config(), hash_func)?;
+    let empty = std::mem::replace(&mut copy.table, table);
+    drop(empty);
     Py::new(py, copy)
 }
 
-/// `(rebuild, (cls, params), None, None, iter(items))`: pickle and
-/// copy.deepcopy create the empty table first (so a table that contains
-/// itself round-trips), then set the items.
-pub(crate) fn reduce<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyTuple>> {
+/// `copy.copy(t)`: the same class, its instance attributes, and the items.
+pub(crate) fn shallow_copy<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyAny>> {
+    let py = slf.py();
+    if slf.is_exact_instance_of::<HashTable>() {
+        return Ok(copy(slf)?.into_bound(py).into_any());
+    }
+    let target = rebuild_function(py)?.call1((slf.get_type(), parameters(slf)?))?;
+    let (mut table, mut hash_func) = copy_parts(slf)?;
+    {
+        let mut this = borrow_mut(target.cast::<HashTable>()?)?;
+        std::mem::swap(&mut this.table, &mut table);
+        std::mem::swap(&mut this.hash_func, &mut hash_func);
+    }
+    // Whatever the subclass's constructor had put in, released after the borrow.
+    drop((table, hash_func));
+    copy_attributes(slf, &target)?;
+    Ok(target)
+}
+
+fn copy_attributes(source: &Bound<'_, HashTable>, target: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = source.py();
+    if let Ok(attributes) = source.getattr(intern!(py, "__dict__")) {
+        target
+            .getattr(intern!(py, "__dict__"))?
+            .call_method1(intern!(py, "update"), (attributes,))?;
+    }
+    Ok(())
+}
+
+/// The keyword parameters that rebuild an empty table like this one.
+fn parameters<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyDict>> {
     let py = slf.py();
     let (config, hash_func) = {
         let this = borrow(slf)?;
@@ -61,6 +101,21 @@ pub(crate) fn reduce<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, Py
     params.set_item("strategy", config.strategy.name())?;
     params.set_item("index", config.index.name())?;
     params.set_item("hash_func", hash_func)?;
+    Ok(params)
+}
+
+/// `(rebuild, (cls, params), state, None, iter(items))`: pickle and
+/// copy.deepcopy create the empty table first (so a table that contains
+/// itself round-trips), then set the items. The state carries the current
+/// size and a subclass's instance attributes.
+pub(crate) fn reduce<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyTuple>> {
+    let py = slf.py();
+    let params = parameters(slf)?;
+    let state = PyDict::new(py);
+    state.set_item("size", borrow(slf)?.table.size())?;
+    if let Ok(attributes) = slf.getattr(intern!(py, "__dict__")) {
+        state.set_item("attributes", attributes)?;
+    }
     let items = operations::items_list(slf)?.try_iter()?;
     let rebuild = rebuild_function(py)?;
     PyTuple::new(
@@ -68,11 +123,47 @@ pub(crate) fn reduce<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, Py
         [
             rebuild.clone().into_any(),
             PyTuple::new(py, [slf.get_type().into_any(), params.into_any()])?.into_any(),
-            py.None().into_bound(py),
+            state.into_any(),
             py.None().into_bound(py),
             items.into_any(),
         ],
     )
+}
+
+/// Applies `reduce`'s state: restore the size, then the instance attributes.
+pub(crate) fn set_state(slf: &Bound<'_, HashTable>, state: &Bound<'_, PyAny>) -> PyResult<()> {
+    let state = state.cast::<PyDict>()?;
+    if let Some(size) = state.get_item("size")? {
+        let size: usize = size.extract()?;
+        borrow_mut(slf)?.table.presize(size);
+    }
+    if let Some(attributes) = state.get_item("attributes")? {
+        for (name, value) in attributes.cast::<PyDict>()?.iter() {
+            slf.setattr(name.cast::<PyString>()?, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// `t | other` and `other | t`: a new table with this one's parameters and
+/// hash function, holding `first`'s items updated by `second`'s.
+pub(crate) fn union(
+    slf: &Bound<'_, HashTable>,
+    first: &Bound<'_, PyAny>,
+    second: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let py = slf.py();
+    if !first.is_instance(mapping_abc(py)?)? || !second.is_instance(mapping_abc(py)?)? {
+        return Ok(py.NotImplemented());
+    }
+    let (config, hash_func) = {
+        let this = borrow(slf)?;
+        (*this.table.config(), this.hash_func.clone_ref(py))
+    };
+    let result = Bound::new(py, HashTable::empty(py, config, hash_func)?)?;
+    operations::update_from(&result, first)?;
+    operations::update_from(&result, second)?;
+    Ok(result.into_any().unbind())
 }
 
 fn rebuild_function(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {

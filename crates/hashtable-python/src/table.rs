@@ -2,7 +2,7 @@
 //! borrow discipline lives in `lookup` and `operations`.
 
 use hashtable_core::{Table, TableConfig};
-use pyo3::exceptions::{PyKeyError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
@@ -13,8 +13,9 @@ use crate::gc::PyGcTraverse;
 use crate::hashing::HashFunc;
 use crate::iteration::{IterKind, TableIterator};
 use crate::lookup::{borrow, borrow_mut};
+use crate::operations::missing_key;
 use crate::params::{table_config, Params};
-use crate::{display, logging, operations, persistence, report, views};
+use crate::{display, logging, operations, persistence, report, trashcan, views};
 
 pub(crate) type PyTable = Table<Py<PyAny>, Py<PyAny>>;
 
@@ -121,7 +122,7 @@ impl HashTable {
         match operations::take(slf, key)? {
             Some(entry) => Ok(entry.value.into_bound(slf.py())),
             None if default.len() == 1 => default.get_item(0),
-            None => Err(PyKeyError::new_err(key.clone().unbind())),
+            None => Err(missing_key(key)),
         }
     }
 
@@ -141,7 +142,7 @@ impl HashTable {
                 return slf.call_method1(missing, (key,));
             }
         }
-        Err(PyKeyError::new_err(key.clone().unbind()))
+        Err(missing_key(key))
     }
 
     fn __setitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -219,8 +220,20 @@ impl HashTable {
         persistence::copy(slf)
     }
 
-    fn __copy__(slf: &Bound<'_, Self>) -> PyResult<Py<HashTable>> {
-        persistence::copy(slf)
+    fn __copy__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        persistence::shallow_copy(slf)
+    }
+
+    fn __or__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        persistence::union(slf, slf.as_any(), other)
+    }
+
+    fn __ror__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        persistence::union(slf, other, slf.as_any())
+    }
+
+    fn __ior__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> {
+        operations::update_from(slf, other)
     }
 
     #[classmethod]
@@ -270,7 +283,15 @@ impl HashTable {
     }
 
     #[pyo3(signature = (limit=None))]
-    fn picture(slf: &Bound<'_, Self>, limit: Option<usize>) -> PyResult<String> {
+    fn picture(slf: &Bound<'_, Self>, limit: Option<i64>) -> PyResult<String> {
+        let limit = match limit {
+            Some(limit) if limit < 0 => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "limit must be None or a non-negative int, got {limit}"
+                )))
+            }
+            other => other.map(|limit| limit as usize),
+        };
         display::picture(slf, limit)
     }
 
@@ -284,6 +305,10 @@ impl HashTable {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         persistence::reduce(slf)
+    }
+
+    fn __setstate__(slf: &Bound<'_, Self>, state: &Bound<'_, PyAny>) -> PyResult<()> {
+        persistence::set_state(slf, state)
     }
 
     // --- read-only attributes ---
@@ -353,6 +378,7 @@ impl Drop for HashTable {
         if self.announce {
             logging::freed(self.table.size(), self.table.len());
         }
+        trashcan::release(self.table.clear());
     }
 }
 
