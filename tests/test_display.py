@@ -150,7 +150,6 @@ def test_picture_whole_and_limited(make_table: MakeTable) -> None:
     assert t.picture(limit=t.size) == whole
 
 
-@pytest.mark.xfail(strict=True, reason="binding bug: picture(limit=0) starts with an empty line")
 def test_picture_limit_zero(make_table: MakeTable) -> None:
     t = make_table(size=4)
     assert t.picture(limit=0) == f"... {t.size} more buckets not shown"
@@ -253,10 +252,6 @@ def test_deeply_nested_repr_raises_recursion_error() -> None:
     assert result.stdout.splitlines() == ["caught RecursionError", "HashTable({1: 2})"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="binding bug: freeing 100000 nested tables recurses through tp_dealloc and overflows the C stack",
-)
 def test_deeply_nested_tables_are_freed_without_crash() -> None:
     result = _run(
         _DEEP_BUILD

@@ -72,7 +72,6 @@ def test_shrinks_are_logged(make_table: MakeTable, caplog: pytest.LogCaptureFixt
     assert all(new < old for old, new in pairs)
 
 
-@pytest.mark.xfail(strict=True, reason="binding bug: clear() resizes back to the initial size without logging it")
 def test_every_counted_resize_is_logged(make_table: MakeTable, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.DEBUG, logger="hashtable"):
         t = make_table(min_load=0.1)

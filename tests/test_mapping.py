@@ -99,7 +99,6 @@ def test_missing_key_error_carries_the_key(make_table: MakeTable) -> None:
     assert info.value.args == ("absent",)
 
 
-@pytest.mark.xfail(strict=True, reason="binding bug: KeyError(tuple) is raised as KeyError(*tuple), unlike dict")
 @pytest.mark.parametrize("key", [(1, 2), (), ("x",)])
 def test_missing_tuple_key_error_carries_the_tuple(make_table: MakeTable, key: tuple[Any, ...]) -> None:
     t = make_table()

@@ -83,11 +83,6 @@ def test_round_trip_empty(make_table: MakeTable, how: str) -> None:
     assert u.size == make_table(size=9).size
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="binding bug: copies and pickles restart from the size parameter, so a table "
-    "that grew and then emptied comes back with fewer buckets (t.size differs)",
-)
 @pytest.mark.parametrize("how", ROUND_TRIPS)
 def test_round_trip_keeps_current_size(make_table: MakeTable, how: str) -> None:
     t = make_table()
@@ -205,10 +200,6 @@ def test_subclass_type_round_trips(make_table: MakeTable, how: str) -> None:
     assert (u.strategy, u.size) == (s.strategy, s.size)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="binding bug: __reduce__ drops a subclass instance's __dict__ (dict subclasses keep it)",
-)
 @pytest.mark.parametrize("how", ["pickle", "copy.deepcopy", "copy.copy"])
 def test_subclass_attributes_round_trip(how: str) -> None:
     s = PickledSub({"a": 1})
@@ -221,10 +212,5 @@ def test_subclass_attributes_round_trip(how: str) -> None:
     assert u.note == "kept"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="binding bug: __copy__ always builds a plain HashTable, so copy.copy(subclass) "
-    "loses the subclass (copy.copy of a dict subclass keeps it)",
-)
 def test_copy_copy_keeps_subclass() -> None:
     assert type(copy.copy(PickledSub({"a": 1}))) is PickledSub

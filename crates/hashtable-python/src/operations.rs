@@ -161,8 +161,12 @@ pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Vec<(Py<PyAny>, P
 /// iterable of pairs, in that order of preference, as dict does.
 pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> PyResult<()> {
     let py = slf.py();
+    if other.is(slf) {
+        // Every key would be looked up and stored again unchanged: as in dict, a no-op.
+        return Ok(());
+    }
     if let Ok(source) = other.cast::<HashTable>() {
-        let same_hashing = source.is(slf) || borrow(source)?.hash_func.same_as(&borrow(slf)?.hash_func);
+        let same_hashing = borrow(source)?.hash_func.same_as(&borrow(slf)?.hash_func);
         for (key, value, hash) in snapshot(source)? {
             if same_hashing {
                 set_hashed(slf, key.bind(py), value.bind(py), hash)?;
