@@ -80,7 +80,9 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>>;
     /// The next occupied slot in this strategy's iteration order.
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId>;
-    /// The entry that `popitem` removes: the last one in iteration order.
+    /// The entry that `popitem` removes. Open-addressing strategies take the
+    /// last one in iteration order; chaining takes its newest node (found in
+    /// O(1) at the end of its arena), which is not its last bucket's item.
     fn last_slot(&self) -> Option<SlotId>;
     fn bucket_view(&self, bucket: usize) -> BucketView;
     fn structure(&self) -> Structure;

@@ -359,7 +359,7 @@ fn pop_last_takes_items_from_the_end_of_iteration_order() {
         assert!(table.is_empty());
         order.reverse();
         if kind == StrategyKind::Chaining {
-            // Chaining pops its newest node, not its last bucket's (reported).
+            // Chaining pops its newest node, not its last bucket's (documented on last_slot).
             popped.sort_unstable();
             order.sort_unstable();
         }

@@ -176,7 +176,7 @@ impl Harness {
                     assert_eq!(self.model.remove(&entry.key), Some(entry.value), "{kind:?}: popped");
                     assert_eq!(entry.hash, self.hashing.hash(entry.key));
                     // Chaining pops its newest node instead of its last in
-                    // iteration order (see the report on chaining.rs).
+                    // iteration order (documented on CollisionStrategy::last_slot).
                     if kind != StrategyKind::Chaining {
                         assert_eq!(
                             Some(entry.key),
