@@ -80,7 +80,8 @@ use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKin
 
 const PERTURB_SHIFT: u32 = 5;
 
-/// `ProbeCursor::position` once a probe has ended.
+/// `ProbeCursor::position` once a probe has ended: past every slot, so a stale
+/// cursor from a bigger table also just ends (never indexes out of range).
 const FINISHED: usize = usize::MAX;
 
 /// From this step on the walk is the pure `5i + 1` generator: step `k` adds
@@ -256,7 +257,7 @@ fn probe_in<W: IndexWord, K, V>(
 ) -> Option<SlotId> {
     let mask = indices.len() - 1;
     let limit = read_limit(indices.len());
-    while cursor.position != FINISHED {
+    while cursor.position < indices.len() {
         if cursor.visited >= limit {
             break;
         }

@@ -370,3 +370,14 @@ fn reaches_before_agrees_with_a_full_replay() {
         }
     }
 }
+
+#[test]
+fn a_stale_cursor_from_a_bigger_table_just_ends() {
+    let mut big = Compact::<u64, u64>::new(256, BucketIndex::Mask);
+    big.insert_new(Entry::new(200, 1, 1));
+    let mut cursor = ProbeCursor::new();
+    assert_eq!(big.probe_next(200, &mut cursor), Some(SlotId(0)));
+    assert!(cursor.position >= 16, "the walk moved on to slot {}", cursor.position);
+    let small = Compact::<u64, u64>::new(16, BucketIndex::Mask);
+    assert_eq!(small.probe_next(200, &mut cursor), None);
+}

@@ -245,6 +245,10 @@ impl<K, V> Swiss<K, V> {
             cursor.step = 0;
             cursor.matches = 0;
         }
+        if cursor.position > self.mask {
+            // A stale cursor from a bigger table: end rather than index past the end.
+            cursor.matches = DONE;
+        }
         let tag = tag(hash);
         loop {
             if cursor.matches & DONE != 0 {

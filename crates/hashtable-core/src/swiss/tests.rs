@@ -355,6 +355,17 @@ fn inserting_past_the_last_free_slot_grows_instead_of_spinning() {
 }
 
 #[test]
+fn a_stale_cursor_from_a_bigger_table_just_ends() {
+    let mut big = Swiss::<u64, u64>::new(256, BucketIndex::Mask);
+    big.insert_new(Entry::new(200, 1, 1));
+    let mut cursor = ProbeCursor::new();
+    assert_eq!(big.probe_next(200, &mut cursor), Some(SlotId(200)));
+    let small = Swiss::<u64, u64>::new(16, BucketIndex::Mask);
+    assert_eq!(small.probe_next(200, &mut cursor), None);
+    assert_eq!(small.probe_next(200, &mut cursor), None);
+}
+
+#[test]
 fn a_stale_cursor_only_ever_yields_full_slots() {
     // Contract: a cursor is resumed only while the table is unchanged. Misuse
     // must still stay memory-safe: pending tag matches may name emptied slots.
