@@ -30,26 +30,31 @@ def _resizes(messages: list[str]) -> list[tuple[int, int]]:
 
 
 def test_create_resize_free_logged(make_table: MakeTable, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.DEBUG, logger="hashtable"):
-        t = make_table(size=4)
-        initial = t.size
-        created = _messages(caplog)
-        assert len(created) == 1
-        assert "creat" in created[0].lower()
-        assert t.strategy in created[0]
-        caplog.clear()
-        sizes = [t.size]
-        for i in range(40):
-            t[i] = i
-            if t.size != sizes[-1]:
-                sizes.append(t.size)
-        assert len(sizes) > 1
-        assert _resizes(_messages(caplog)) == list(zip(sizes, sizes[1:], strict=False))
-        assert sizes[0] == initial
-        caplog.clear()
-        del t
-        gc.collect()
-        freed = _messages(caplog)
+    # Tables left over by earlier tests must not be freed (and logged) in the middle.
+    gc.collect()
+    gc.disable()
+    try:
+        with caplog.at_level(logging.DEBUG, logger="hashtable"):
+            t = make_table(size=4)
+            initial = t.size
+            created = _messages(caplog)
+            assert len(created) == 1
+            assert "creat" in created[0].lower()
+            assert t.strategy in created[0]
+            caplog.clear()
+            sizes = [t.size]
+            for i in range(40):
+                t[i] = i
+                if t.size != sizes[-1]:
+                    sizes.append(t.size)
+            assert len(sizes) > 1
+            assert _resizes(_messages(caplog)) == list(zip(sizes, sizes[1:], strict=False))
+            assert sizes[0] == initial
+            caplog.clear()
+            del t  # the last reference: freed at once, no collection needed
+            freed = _messages(caplog)
+    finally:
+        gc.enable()
     assert len(freed) == 1
     assert "Dealloc-ing" in freed[0]
     for record in caplog.records:
