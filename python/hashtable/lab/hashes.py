@@ -88,6 +88,8 @@ def builtin_choices() -> list[HashChoice]:
     ]
     taken = {choice.name for choice in choices}
     for native in _native_names():
+        if native == "python":
+            continue  # hash_func="python" is Python's own hash, already listed first
         label = f"{native}-native" if native in taken else native
         choices.append(HashChoice(label, native, "native", f"native {native} (Rust)"))
         taken.add(label)
