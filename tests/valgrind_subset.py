@@ -1,0 +1,86 @@
+"""The core subset of the reliability suite that scripts/valgrind.sh runs under
+valgrind memcheck (PYTHONMALLOC=malloc), for every strategy.
+
+Not collected by a plain `pytest tests` (the name does not start with test_):
+it re-exports chosen tests from the test modules and adds a few compact
+drivers, so that every native code path (each operation, error paths,
+re-entrant user code, GC traversal and clearing, iteration, pickling, threads)
+runs at least once in a few minutes of valgrind time.
+
+    .venv/bin/python -m pytest tests/valgrind_subset.py      # without valgrind, ~2 s
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers_reliability import threaded_workload
+from soak import CONFIGS, soak_one
+from test_bad_input import (  # noqa: F401 - re-exported for collection
+    test_constant_hash_func_decides_hashability,
+    test_eq_returning_an_object_whose_bool_raises,
+    test_huge_ints_are_keys,
+    test_key_whose_hash_is_minus_one,
+    test_nan_keys_are_found_by_identity_only,
+)
+from test_memory import (  # noqa: F401 - re-exported for collection
+    test_collected_cycle_with_finalizers_frees_every_item,
+    test_cycles_through_a_table_are_collected,
+    test_dropping_a_table_releases_everything,
+    test_gc_sees_every_key_value_and_the_hash_func,
+    test_hash_func_closure_referring_to_the_table_is_collected,
+)
+from test_reentrancy import (  # noqa: F401 - re-exported for collection
+    ACTIONS,
+    DEL_MUTATIONS,
+    HASH_MUTATIONS,
+    hash_scenario,
+    low_gc_threshold,
+    run_both,
+    test_eq_that_always_mutates_gives_up_with_runtime_error,
+    test_equality_while_eq_mutates_a_table,
+    test_finalizers_touch_a_table_in_a_garbage_cycle,
+    test_gc_during_inserts_runs_finalizers_that_insert,
+    test_iteration_with_delete_then_readd_is_a_runtime_error,
+    test_iteration_with_mutation_matches_dict_or_raises,
+    test_key_whose_hash_changes_after_insertion,
+    test_update_from_a_mapping_that_mutates_the_table,
+    test_update_from_pairs_that_mutate_the_table,
+    trap_scenario,
+)
+from test_reentrancy import (
+    test_del_of_a_removed_key_or_value_mutates_the_table as _del_removed,
+)
+from test_reentrancy import (
+    test_del_of_a_replaced_value_mutates_the_table as _del_replaced,
+)
+
+
+@pytest.mark.parametrize("hash_index", range(len(CONFIGS)))
+def test_random_operations_against_dict(strategy: str, hash_index: int) -> None:
+    hash_func, pool = CONFIGS[hash_index]
+    soak_one(strategy, hash_func, min(pool, 120), 400, seed=hash_index)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_eq_mutates_the_table_mid_operation(strategy: str, action: str) -> None:
+    for op in ("get", "setitem", "pop"):
+        for probe_equal in (True, False):
+            run_both(strategy, trap_scenario(op, action, probe_equal))
+
+
+@pytest.mark.parametrize("how", DEL_MUTATIONS)
+def test_del_mutates_the_table(strategy: str, how: str) -> None:
+    _del_replaced(strategy, "setitem", how)
+    for op in ("delitem", "popitem", "clear"):
+        for victim in ("key", "value"):
+            _del_removed(strategy, op, victim, how)
+
+
+@pytest.mark.parametrize("how", HASH_MUTATIONS)
+def test_hash_code_mutates_the_table(strategy: str, how: str) -> None:
+    for op in ("get", "setitem", "delitem"):
+        run_both(strategy, hash_scenario(op, how))
+
+
+def test_threads(strategy: str) -> None:
+    threaded_workload(strategy, threads=4, ops_per_thread=400)
