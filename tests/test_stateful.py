@@ -102,13 +102,7 @@ class TableMachine(RuleBasedStateMachine):
         except KeyError as err:
             with pytest.raises(KeyError) as info:
                 on_table()
-            if isinstance(err.args[0], tuple):
-                # Known binding bug, pinned by test_bad_input.py::
-                # test_keyerror_for_a_tuple_key_carries_the_tuple (xfail strict): the
-                # tuple becomes KeyError's args. Drop this branch when that test passes.
-                assert info.value.args in (err.args, err.args[0])
-            else:
-                assert info.value.args == err.args
+            assert info.value.args == err.args
             expected = None
         else:
             result = on_table()
