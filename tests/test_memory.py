@@ -9,7 +9,7 @@ import gc
 import pickle
 import sys
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import hashtable
@@ -221,16 +221,23 @@ def _invalidated_iterator(c: Context) -> None:
 @pytest.mark.parametrize("hash_kind", ["builtin", "python", "named"])
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 def test_operation_leaves_reference_counts_unchanged(strategy: str, hash_kind: str, operation: str) -> None:
-    ctx = Context(strategy, hash_kind)
-    action = OPERATIONS[operation]
-    action(ctx)  # warm up caches (interned names, lazily imported helpers)
-    contents_before = [(id(k), id(v)) for k, v in ctx.table.items()]
-    gc.collect()
-    before = [sys.getrefcount(obj) for obj in ctx.watched()]
-    for _ in range(25):
-        action(ctx)
-    gc.collect()
-    after = [sys.getrefcount(obj) for obj in ctx.watched()]
+    # With automatic collection paused, everything made here stays young, so a
+    # young-generation collection frees any cyclic garbage the action made: a
+    # full gc.collect() would cost seconds once a long session has filled the heap.
+    gc.disable()
+    try:
+        ctx = Context(strategy, hash_kind)
+        action = OPERATIONS[operation]
+        action(ctx)  # warm up caches (interned names, lazily imported helpers)
+        contents_before = [(id(k), id(v)) for k, v in ctx.table.items()]
+        gc.collect(1)
+        before = [sys.getrefcount(obj) for obj in ctx.watched()]
+        for _ in range(25):
+            action(ctx)
+        gc.collect(1)
+        after = [sys.getrefcount(obj) for obj in ctx.watched()]
+    finally:
+        gc.enable()
     names = ["table", "key", "value", "other", "other_value", "bad_eq", "unhashable"]
     names += ["big_key", "str_key", "tuple_key", "HASH_RESULT", "hash_func"]
     leaks = {name: a - b for name, b, a in zip(names, before, after, strict=False) if a != b}
@@ -274,10 +281,10 @@ def test_million_set_delete_cycles_keep_rss_flat(strategy: str) -> None:
             del table[key]
 
     cycles(100_000)  # warm-up
-    gc.collect()
+    gc.collect(1)
     before = rss()
     cycles(1_000_000)
-    gc.collect()
+    gc.collect(1)
     growth = rss() - before
     assert len(table) == 0
     assert growth < MIB, f"RSS grew by {growth / MIB:.2f} MiB over 10^6 set/delete cycles"
@@ -297,10 +304,10 @@ def test_grow_and_shrink_cycles_keep_rss_flat(strategy: str) -> None:
                 del table[key]
 
     rounds(25)
-    gc.collect()
+    gc.collect(1)
     before = rss()
     rounds(250)
-    gc.collect()
+    gc.collect(1)
     growth = rss() - before
     assert len(table) == 0 and table.stats()["resizes"] > 250
     assert growth < MIB, f"RSS grew by {growth / MIB:.2f} MiB over 250 grow/shrink rounds"
@@ -321,15 +328,27 @@ def test_error_paths_keep_rss_flat(strategy: str) -> None:
                 pass
 
     misses(50_000)
-    gc.collect()
+    gc.collect(1)
     before = rss()
     misses(300_000)
-    gc.collect()
+    gc.collect(1)
     growth = rss() - before
     assert growth < MIB, f"RSS grew by {growth / MIB:.2f} MiB over 3*10^5 failing lookups"
 
 
 # ---- reference cycles through a table are collected ---------------------------------------
+
+
+@pytest.fixture
+def paused_gc() -> Iterator[None]:
+    """Automatic collection off: what a test makes stays in the young
+    generations, so gc.collect(1) finds its cycles cheaply however large the
+    rest of the session's heap is."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class Node:
@@ -378,20 +397,21 @@ CYCLES: dict[str, Callable[[hashtable.HashTable], None]] = {
 }
 
 
+@pytest.mark.usefixtures("paused_gc")
 @pytest.mark.parametrize("cycle", sorted(CYCLES))
 def test_cycles_through_a_table_are_collected(strategy: str, cycle: str) -> None:
-    gc.collect()
     table = hashtable.HashTable({i: str(i) for i in range(10)}, strategy=strategy)
     CYCLES[cycle](table)
     assert gc.is_tracked(table)
     alive = weakref.ref(table)
     del table
-    gc.collect()
+    assert alive() is not None, "the premise: only the cycle keeps it"
+    gc.collect(1)
     assert alive() is None, f"{cycle}: the cycle kept the table alive"
 
 
+@pytest.mark.usefixtures("paused_gc")
 def test_hash_func_closure_referring_to_the_table_is_collected(strategy: str) -> None:
-    gc.collect()
 
     def make() -> weakref.ref[hashtable.HashTable]:
         table: hashtable.HashTable | None = None
@@ -408,7 +428,7 @@ def test_hash_func_closure_referring_to_the_table_is_collected(strategy: str) ->
 
     alive = make()
     assert alive() is not None  # only the cycle keeps it
-    gc.collect()
+    gc.collect(1)
     assert alive() is None
 
 
@@ -427,6 +447,7 @@ def test_gc_sees_every_key_value_and_the_hash_func(strategy: str) -> None:
     assert table in gc.get_referents(iterator)
 
 
+@pytest.mark.usefixtures("paused_gc")
 def test_collected_cycle_with_finalizers_frees_every_item(strategy: str) -> None:
     freed: list[int] = []
 
@@ -442,5 +463,5 @@ def test_collected_cycle_with_finalizers_frees_every_item(strategy: str) -> None
     for i in range(40):
         table[i] = Finalized(i, table)
     del table
-    gc.collect()
+    gc.collect(1)
     assert sorted(freed) == list(range(40))
