@@ -5,7 +5,7 @@ DEPS    := $(VENV)/.deps-installed
 BUILT   := $(VENV)/.extension-built
 SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.toml pyproject.toml
 
-.PHONY: all build lab demo test test-rust test-python lint soak valgrind fuzz bench clean
+.PHONY: all build lab demo test test-rust test-python lint soak valgrind fuzz bench bench-quick clean
 
 all: build
 
@@ -41,6 +41,25 @@ lint: $(BUILT)
 	cargo clippy --all-targets -- -D warnings
 	$(VENV)/bin/ruff check python tests examples scripts
 	$(PYTHON) -m mypy.stubtest hashtable._hashtable --allowlist .ci/stubtest-allowlist.txt
+
+# Criterion benchmarks of every strategy against hashbrown (same hasher); writes BENCHMARKS.md.
+# Two full passes (about 17 minutes on 2 cores); each cell keeps its quickest pass.
+BENCH_PASSES ?= 2
+
+bench:
+	rm -rf target/bench
+	for pass in $$(seq $(BENCH_PASSES)); do \
+	  CRITERION_HOME=$(CURDIR)/target/bench/pass$$pass cargo bench -p hashtable-core --bench strategies || exit 1; \
+	done
+	python3 scripts/bench_report.py --criterion-dir target/bench --command "make bench"
+
+# A few minutes; the report goes to target/bench/BENCHMARKS.md, not over the committed one.
+bench-quick:
+	rm -rf target/bench
+	for pass in 1 2 3; do \
+	  BENCH_QUICK=1 CRITERION_HOME=$(CURDIR)/target/bench/pass$$pass cargo bench -p hashtable-core --bench strategies || exit 1; \
+	done
+	python3 scripts/bench_report.py --criterion-dir target/bench --output target/bench/BENCHMARKS.md --command "make bench-quick"
 
 clean:
 	rm -rf $(VENV) target lab-report
