@@ -187,6 +187,34 @@ class EqHookKey:
         return f"EqHookKey({self.hash_value}, {self.name!r})"
 
 
+# ---- running one scenario on a dict and on a HashTable (test_reentrancy*.py) --------------
+
+Container = Any  # a dict or a HashTable
+Scenario = Callable[[Container], Any]
+
+
+def outcome(container: Container, scenario: Scenario) -> tuple[Any, ...]:
+    try:
+        result: tuple[Any, ...] = ("returned", canonical(scenario(container)))
+    except Exception as err:  # noqa: BLE001 - the exception type is the outcome
+        result = ("raised", type(err).__name__)
+    return result
+
+
+def run_both(strategy: str, scenario: Scenario, **params: Any) -> hashtable.HashTable:
+    """Run `scenario` on a dict and on a HashTable of `strategy`: the table must
+    end exactly as the dict did, with the same result or exception type, and
+    be consistent (len equals what iteration yields, every key found again)."""
+    model: dict[Any, Any] = {}
+    table = hashtable.HashTable(strategy=strategy, **params)
+    expected = outcome(model, scenario)
+    got = outcome(table, scenario)
+    items = assert_consistent(table)
+    assert got == expected, f"table: {got}, dict: {expected}"
+    assert canonical_items(items) == canonical_items(model.items())
+    return table
+
+
 # ---- the threaded workload (tests/test_threads.py and tests/soak.py) ---------------------
 
 

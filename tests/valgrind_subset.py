@@ -13,7 +13,7 @@ runs at least once in a few minutes of valgrind time.
 from __future__ import annotations
 
 import pytest
-from helpers_reliability import threaded_workload
+from helpers_reliability import run_both, threaded_workload
 from soak import CONFIGS, soak_one
 from test_bad_input import (  # noqa: F401 - re-exported for collection
     test_constant_hash_func_decides_hashability,
@@ -23,6 +23,7 @@ from test_bad_input import (  # noqa: F401 - re-exported for collection
     test_nan_keys_are_found_by_identity_only,
 )
 from test_memory import (  # noqa: F401 - re-exported for collection
+    paused_gc,
     test_collected_cycle_with_finalizers_frees_every_item,
     test_cycles_through_a_table_are_collected,
     test_dropping_a_table_releases_everything,
@@ -34,9 +35,17 @@ from test_reentrancy import (  # noqa: F401 - re-exported for collection
     DEL_MUTATIONS,
     HASH_MUTATIONS,
     hash_scenario,
-    low_gc_threshold,
-    run_both,
     test_eq_that_always_mutates_gives_up_with_runtime_error,
+    trap_scenario,
+)
+from test_reentrancy import (
+    test_del_of_a_removed_key_or_value_mutates_the_table as _del_removed,
+)
+from test_reentrancy import (
+    test_del_of_a_replaced_value_mutates_the_table as _del_replaced,
+)
+from test_reentrancy_iteration_gc import (  # noqa: F401 - re-exported for collection
+    low_gc_threshold,
     test_equality_while_eq_mutates_a_table,
     test_finalizers_touch_a_table_in_a_garbage_cycle,
     test_gc_during_inserts_runs_finalizers_that_insert,
@@ -45,13 +54,6 @@ from test_reentrancy import (  # noqa: F401 - re-exported for collection
     test_key_whose_hash_changes_after_insertion,
     test_update_from_a_mapping_that_mutates_the_table,
     test_update_from_pairs_that_mutate_the_table,
-    trap_scenario,
-)
-from test_reentrancy import (
-    test_del_of_a_removed_key_or_value_mutates_the_table as _del_removed,
-)
-from test_reentrancy import (
-    test_del_of_a_replaced_value_mutates_the_table as _del_replaced,
 )
 
 
