@@ -465,3 +465,60 @@ def test_collected_cycle_with_finalizers_frees_every_item(strategy: str) -> None
     del table
     gc.collect(1)
     assert sorted(freed) == list(range(40))
+
+
+# ---- freeing deeply nested tables --------------------------------------------------------
+
+DEEP_SCRIPT = """
+import gc
+from hashtable import HashTable
+
+def chain(depth):
+    inner = t = HashTable(strategy=STRATEGY)
+    for _ in range(depth):
+        t = HashTable({0: t}, strategy=STRATEGY)
+    return inner, t
+
+for how in WAYS:
+    inner, t = chain(100_000)
+    if how == "clear":
+        t.clear()
+    elif how == "del":
+        del t[0]
+    elif how == "pop":
+        t.pop(0)
+    elif how == "replace":
+        t[0] = None
+    elif how == "popitem":
+        t.popitem()
+    elif how == "update":
+        t.update({0: None})
+    elif how == "gc_cycle":
+        inner["back"] = t  # only the cyclic GC can free the chain now
+        del t, inner
+        gc.collect()
+    else:
+        del t, inner
+    print(how, "freed", flush=True)
+"""
+
+
+def test_deeply_nested_tables_are_freed_by_every_removal(strategy: str) -> None:
+    """A chain of 100 000 tables, each the only value of the next, released by
+    each way of removing a value (and by the GC): no native stack overflow.
+    Every way for chaining; the freeing code is shared, so the other strategies
+    run two of them."""
+    import subprocess
+
+    ways = ["clear", "del", "pop", "replace", "popitem", "update", "gc_cycle", "drop"]
+    if strategy != "chaining":
+        ways = ["gc_cycle", "drop"]
+    script = DEEP_SCRIPT.replace("STRATEGY", repr(strategy)).replace("WAYS", repr(ways))
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, (result.returncode, result.stderr[-2000:])
+    assert result.stdout.split() == [word for way in ways for word in (way, "freed")]
