@@ -384,3 +384,52 @@ def test_str_bytes_comparison_under_python_b_is_like_dict(strategy: str) -> None
     dict_line, table_line = result.stdout.splitlines()
     assert dict_line == "dict None 2"  # the premise: the warning ran and inserted
     assert table_line == "HashTable None 2"
+
+
+def test_errors_in_view_containment_propagate(make_table: MakeTable) -> None:
+    """CPython's test_errors_in_view_containment_check."""
+
+    class C:
+        def __eq__(self, other: object) -> bool:
+            raise EqError("value comparison")
+
+    left = make_table({1: C()})
+    right = make_table({1: C()})
+    with pytest.raises(EqError):
+        _ = left.items() == right.items()
+    with pytest.raises(EqError):
+        _ = left == right
+    with pytest.raises(EqError):
+        _ = (1, C()) in left.items()
+
+
+class StrNeverEqual(str):
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    __hash__ = str.__hash__
+
+
+class IntAlwaysEqual(int):
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    __hash__ = int.__hash__
+
+
+def test_builtin_subclass_keys_compare_through_python_like_dict(make_table: MakeTable) -> None:
+    """Exact str, int and float keys are compared natively; subclasses whose
+    __eq__ is overridden must get the same say as in dict."""
+    table = make_table()
+    model: dict[Any, Any] = {}
+    for container in (table, model):
+        container["abc"] = "exact"
+        container[5] = "five"
+        container[StrNeverEqual("abc")] = "never equal"  # a second key, as in dict
+        container[IntAlwaysEqual(7)] = "seven"
+    assert len(table) == len(model) == 4
+    assert table.get(StrNeverEqual("abc")) is model.get(StrNeverEqual("abc")) is None
+    assert table["abc"] == model["abc"] == "exact"
+    assert table[7] == model[7] == "seven"
+    assert (IntAlwaysEqual(5) in table) is (IntAlwaysEqual(5) in model) is True
+    assert_consistent(table)

@@ -313,3 +313,78 @@ def test_hash_func_that_mutates_on_every_call(strategy: str) -> None:
         model[("side", i)] = i
         model[i] = i
     assert canonical_items(assert_consistent(table)) == canonical_items(model.items())
+
+
+# ---- user code runs exactly as often as in dict (CPython's test_setdefault_atomic) --------
+
+
+class Counting:
+    """Hash 42 for every instance, equal only to itself, counting calls."""
+
+    def __init__(self) -> None:
+        self.hash_calls = 0
+        self.eq_calls = 0
+
+    def __hash__(self) -> int:
+        self.hash_calls += 1
+        return 42
+
+    def __eq__(self, other: object) -> bool:
+        self.eq_calls += 1
+        return self is other
+
+
+COUNTED_OPERATIONS: dict[str, Callable[[Container, Any], Any]] = {
+    "setdefault": lambda c, k: c.setdefault(k, []),
+    "setitem": lambda c, k: c.__setitem__(k, 1),
+    "get": lambda c, k: c.get(k),
+    "contains": lambda c, k: k in c,
+    "pop": lambda c, k: c.pop(k, None),
+}
+
+
+@pytest.mark.parametrize("op", sorted(COUNTED_OPERATIONS))
+def test_one_hash_and_one_comparison_per_operation(strategy: str, op: str) -> None:
+    counts = []
+    for c in ({}, hashtable.HashTable(strategy=strategy)):
+        stored = Counting()
+        c[stored] = 5
+        probe = Counting()
+        stored.hash_calls = stored.eq_calls = 0
+        COUNTED_OPERATIONS[op](c, probe)
+        counts.append((stored.hash_calls, probe.hash_calls, stored.eq_calls + probe.eq_calls))
+    assert counts[1] == counts[0] == (0, 1, 1)
+
+
+def test_growth_hashes_no_key_again(strategy: str) -> None:
+    keys = [Counting() for _ in range(500)]
+    table = hashtable.HashTable(strategy=strategy)
+    for key in keys:
+        table[key] = 0
+    assert table.stats()["resizes"] > 3
+    assert all(key.hash_calls == 1 for key in keys)
+
+
+# ---- CPython's test_reentrant_insertion: a replaced value's __del__ mutates ---------------
+
+
+@pytest.mark.parametrize("mutation", ["insert", "update_then_clear", "popitem_all"])
+def test_replaced_values_del_mutates_during_a_refill(strategy: str, mutation: str) -> None:
+    def scenario(c: Container) -> Any:
+        def mutate() -> None:
+            if mutation == "insert":
+                c["b"] = 5
+            elif mutation == "update_then_clear":
+                c.update({f"x{i}": i for i in range(40)})
+                c.clear()
+            else:
+                while c:
+                    c.popitem()
+
+        for k in "abcdefghijklmnopqr":
+            c[k] = Tracked(k, on_del=mutate)
+        for k in list(c):
+            c[k] = k
+        return len(c)
+
+    run_both(strategy, scenario)

@@ -387,3 +387,101 @@ def test_finalizers_touch_a_table_in_a_garbage_cycle(strategy: str) -> None:
     finally:
         gc.enable()
     assert alive() is None
+
+
+# ---- ports of CPython's test_dict use-after-free cases --------------------------------------
+
+
+def _compare_while_both_operands_clear(a: Container, b: Container) -> bool:
+    class X:
+        def __del__(self) -> None:
+            b.clear()
+
+        def __eq__(self, other: object) -> bool:
+            a.clear()
+            return True
+
+        def __hash__(self) -> int:
+            return 13
+
+    a[X()] = 0
+    b[X()] = X()
+    return bool(a == b)
+
+
+def test_equal_operator_modifying_both_operands(strategy: str) -> None:
+    """CPython's test_equal_operator_modifying_operand: __eq__ clears one
+    operand and a __del__ clears the other while == runs."""
+    expected = _compare_while_both_operands_clear({}, {})
+    left = hashtable.HashTable(strategy=strategy)
+    right = hashtable.HashTable(strategy=strategy)
+    assert _compare_while_both_operands_clear(left, right) is expected
+    assert_consistent(left)
+    assert_consistent(right)
+
+
+def _items_contains_while_clearing(c: Container) -> bool:
+    class X:
+        def __eq__(self, other: object) -> Any:
+            c.clear()
+            return NotImplemented
+
+    return (0, X()) in c.items()
+
+
+def test_items_contains_whose_eq_clears_the_table(strategy: str) -> None:
+    """CPython's test_dictitems_contains_use_after_free."""
+    table = hashtable.HashTable({0: set()}, strategy=strategy)
+    assert _items_contains_while_clearing({0: set()}) is False
+    assert _items_contains_while_clearing(table) is False
+    assert len(assert_consistent(table)) == 0
+
+
+def test_items_iteration_when_a_replaced_values_del_clears(strategy: str) -> None:
+    """CPython's test_oob_indexing_dictiter_iternextitem: replacing a value
+    frees the old one, whose __del__ clears the table mid-iteration."""
+    table = hashtable.HashTable(strategy=strategy)
+
+    class X(int):
+        def __del__(self) -> None:
+            table.clear()
+
+    for i in range(8):
+        table[i] = X(i)
+    with pytest.raises(RuntimeError):
+        for key, _ in table.items():
+            if key == 2:
+                table[2] = None  # frees X(2): its __del__ clears the table
+    assert len(assert_consistent(table)) == 0
+
+
+@pytest.mark.parametrize("source_kind", ["dict", "table"])
+def test_update_whose_eq_clears_the_source(strategy: str, source_kind: str) -> None:
+    """CPython's test_merge_and_mutate: dict.update raises RuntimeError when the
+    source changes under it; the table copies the source's items first, so it
+    either raises RuntimeError too or holds every source item."""
+    source: Any
+
+    class X:
+        def __hash__(self) -> int:
+            return 0
+
+        def __eq__(self, other: object) -> bool:
+            source.clear()
+            return False
+
+    pairs = [(i, 0) for i in range(1, 1337)]
+    source = dict(pairs) if source_kind == "dict" else hashtable.HashTable(pairs, strategy=strategy)
+    source[X()] = 0
+    expected = len(source) + 2
+    target = hashtable.HashTable(strategy=strategy)
+    target[X()] = 0
+    target[1] = 1
+    try:
+        target.update(source)
+    except RuntimeError:
+        pass
+    else:
+        assert len(target) == expected - 1  # key 1 is shared
+    assert len(source) == 0
+    assert_consistent(target)
