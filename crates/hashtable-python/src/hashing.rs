@@ -119,6 +119,9 @@ impl Hasher<'_> {
     }
 }
 
+/// 2^63 as a float: floats in [-2^63, 2^63) convert to i64 exactly when integral.
+const TWO_POW_63: f64 = (1u64 << 63) as f64;
+
 /// Reduce `key` to the encoding the named functions hash, so that keys equal
 /// under `==` always arrive identical: ints (and bools, and floats with an
 /// integral value) as `Int`, other floats as `Float`, str as UTF-8, bytes as
@@ -135,7 +138,7 @@ fn with_canonical<T>(key: &Bound<'_, PyAny>, hash: impl FnOnce(CanonicalKey<'_>)
     } else if let Ok(float) = key.cast::<PyFloat>() {
         let value = float.value();
         // Exactly the floats that equal some i64: -2^63 <= v < 2^63 and integral.
-        if value.fract() == 0.0 && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&value) {
+        if value.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(&value) {
             return Ok(hash(CanonicalKey::Int(value as i64)));
         }
         if !value.is_finite() || value.fract() != 0.0 {

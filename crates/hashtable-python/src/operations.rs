@@ -145,7 +145,10 @@ pub(crate) fn clear(slf: &Bound<'_, HashTable>) -> PyResult<()> {
 }
 
 /// Copies of every (key, value) pair, taken in one borrow, in table order.
-pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Vec<(Py<PyAny>, Py<PyAny>, u64)>> {
+/// (key, value, stored hash) for every item, each reference owned.
+pub(crate) type Snapshot = Vec<(Py<PyAny>, Py<PyAny>, u64)>;
+
+pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Snapshot> {
     let py = slf.py();
     let this = borrow(slf)?;
     let mut items = Vec::with_capacity(this.table.len());
