@@ -42,6 +42,22 @@ lint: $(BUILT)
 	$(VENV)/bin/ruff check python tests examples scripts
 	$(PYTHON) -m mypy.stubtest hashtable._hashtable --allowlist .ci/stubtest-allowlist.txt
 
+# At least 10^6 random operations against dict over every strategy and hash, plus threads.
+soak: $(BUILT)
+	$(PYTHON) tests/soak.py
+
+# The core of the test suite under valgrind memcheck (PYTHONMALLOC=malloc); fails on any
+# invalid read/write and on any definite leak from the extension.
+valgrind: $(BUILT)
+	command -v valgrind >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq valgrind)
+	PYTHON=$(PYTHON) scripts/valgrind.sh
+
+# A bounded cargo-fuzz run of the core against HashMap (stable toolchain, RUSTC_BOOTSTRAP).
+FUZZ_SECONDS ?= 60
+fuzz:
+	command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run table_ops -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
+
 # Criterion benchmarks of every strategy against hashbrown (same hasher); writes BENCHMARKS.md.
 # Two full passes (about 17 minutes on 2 cores); each cell keeps its quickest pass.
 BENCH_PASSES ?= 2

@@ -366,13 +366,6 @@ for container in ({}, HashTable(strategy=STRATEGY)):
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: lookup.rs settles exact str vs exact bytes under the borrow "
-    "(settle_without_python), but with python -b that comparison emits a BytesWarning "
-    "whose showwarning is Python code: it finds the table busy (RuntimeError), and so "
-    "could another thread",
-)
 def test_str_bytes_comparison_under_python_b_is_like_dict(strategy: str) -> None:
     """`python -b` makes str == bytes emit a BytesWarning, which runs Python code
     (warnings.showwarning) in the middle of the comparison: the table must not

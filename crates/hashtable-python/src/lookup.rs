@@ -2,8 +2,9 @@
 //!
 //! A lookup walks the core's probe sequence in short borrows. Each candidate
 //! (an entry whose stored full hash equals the key's) is settled under the
-//! borrow when no Python code can run: the same object, or two plain builtin
-//! scalars (exact str, int, float, bytes, bool) whose comparison is pure C.
+//! borrow when no Python code can run: the same object, or two builtin
+//! scalars of one family (exact str, exact bytes, or exact int/float/bool)
+//! whose comparison is pure C.
 //! Any other candidate is cloned (one incref), the borrow is released, and
 //! `stored == key` runs with the table free: that `__eq__` may read, mutate or
 //! even free the table's contents, and other threads may run. Afterwards the
@@ -36,25 +37,40 @@ fn busy_error() -> PyErr {
     PyRuntimeError::new_err("HashTable is busy: it was re-entered while it was being modified")
 }
 
-/// True for objects whose equality with each other never runs Python code.
+/// Which builtin scalars compare with each other in pure C, with no warning
+/// that could run Python code (str against bytes warns under `python -b`).
+#[derive(PartialEq, Eq)]
+enum ScalarFamily {
+    Text,
+    Bytes,
+    Number,
+}
+
 #[inline]
-fn is_plain_scalar(obj: &Bound<'_, PyAny>) -> bool {
-    obj.is_exact_instance_of::<PyString>()
-        || obj.is_exact_instance_of::<PyInt>()
+fn scalar_family(obj: &Bound<'_, PyAny>) -> Option<ScalarFamily> {
+    if obj.is_exact_instance_of::<PyString>() {
+        Some(ScalarFamily::Text)
+    } else if obj.is_exact_instance_of::<PyInt>()
         || obj.is_exact_instance_of::<PyFloat>()
-        || obj.is_exact_instance_of::<PyBytes>()
         || obj.is_exact_instance_of::<PyBool>()
+    {
+        Some(ScalarFamily::Number)
+    } else if obj.is_exact_instance_of::<PyBytes>() {
+        Some(ScalarFamily::Bytes)
+    } else {
+        None
+    }
 }
 
 /// Settle `stored == key` without running Python code, if that is possible.
 #[inline]
 fn settle_without_python(stored: &Bound<'_, PyAny>, key: &Bound<'_, PyAny>) -> Option<PyResult<bool>> {
     if stored.is(key) {
-        Some(Ok(true))
-    } else if is_plain_scalar(stored) && is_plain_scalar(key) {
-        Some(stored.eq(key))
-    } else {
-        None
+        return Some(Ok(true));
+    }
+    match (scalar_family(stored), scalar_family(key)) {
+        (Some(a), Some(b)) if a == b => Some(stored.eq(key)),
+        _ => None,
     }
 }
 
