@@ -39,8 +39,6 @@
 //!   `mod`, fuse into one long cluster), and the variance of probe lengths is
 //!   high, which is what Robin Hood fixes.
 
-use std::collections::BTreeMap;
-
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
@@ -316,20 +314,7 @@ where
     }
 
     fn structure(&self) -> Structure {
-        let mut structure = Structure::default();
-        let mut histogram = BTreeMap::new();
-        for slot in 0..self.meta.len() {
-            if self.meta[slot] == EMPTY {
-                structure.empty_buckets += 1;
-                continue;
-            }
-            let probes = self.displacement(slot) + 1;
-            *histogram.entry(probes).or_insert(0) += 1;
-            structure.longest = structure.longest.max(probes);
-            structure.successful_probe_total += probes as u64;
-        }
-        structure.histogram = histogram;
-        structure
+        Structure::from_slot_views((0..self.meta.len()).map(|slot| self.bucket_view(slot)))
     }
 
     /// One `meta` byte and one `Option<Entry>` per slot, allocated up front.

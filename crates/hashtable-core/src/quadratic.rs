@@ -42,8 +42,6 @@
 //!   of two (up to twice the memory asked for), and deletes leave tombstones
 //!   that lengthen misses until a rebuild.
 
-use std::collections::BTreeMap;
-
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::linear::hash_tag;
@@ -306,22 +304,7 @@ where
     }
 
     fn structure(&self) -> Structure {
-        let mut structure = Structure::default();
-        let mut histogram = BTreeMap::new();
-        for slot in 0..self.meta.len() {
-            match self.meta[slot] {
-                EMPTY => structure.empty_buckets += 1,
-                TOMBSTONE => structure.tombstones += 1,
-                _ => {
-                    let probes = self.displacement(slot) + 1;
-                    *histogram.entry(probes).or_insert(0) += 1;
-                    structure.longest = structure.longest.max(probes);
-                    structure.successful_probe_total += probes as u64;
-                }
-            }
-        }
-        structure.histogram = histogram;
-        structure
+        Structure::from_slot_views((0..self.meta.len()).map(|slot| self.bucket_view(slot)))
     }
 
     /// One `meta` byte and one `Option<Entry>` per slot, allocated up front.

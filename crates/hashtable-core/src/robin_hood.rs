@@ -44,8 +44,6 @@
 //!   (a bad hash still makes long runs), and the displacement byte per slot is
 //!   extra memory compared with a tag-free table.
 
-use std::collections::BTreeMap;
-
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
@@ -340,20 +338,7 @@ where
     }
 
     fn structure(&self) -> Structure {
-        let mut structure = Structure::default();
-        let mut histogram = BTreeMap::new();
-        for slot in 0..self.meta.len() {
-            if self.meta[slot] == EMPTY {
-                structure.empty_buckets += 1;
-                continue;
-            }
-            let probes = self.displacement(slot) + 1;
-            *histogram.entry(probes).or_insert(0) += 1;
-            structure.longest = structure.longest.max(probes);
-            structure.successful_probe_total += probes as u64;
-        }
-        structure.histogram = histogram;
-        structure
+        Structure::from_slot_views((0..self.meta.len()).map(|slot| self.bucket_view(slot)))
     }
 
     /// One `meta` byte and one `Option<Entry>` per slot, allocated up front.

@@ -39,6 +39,29 @@ pub struct Structure {
     pub tombstones: usize,
 }
 
+impl Structure {
+    /// The shape of an open-addressing table from its slots' views, where an
+    /// item `displacement` probe steps from home takes `displacement + 1`
+    /// probes to find.
+    pub fn from_slot_views(views: impl Iterator<Item = BucketView>) -> Self {
+        let mut structure = Structure::default();
+        for view in views {
+            match view {
+                BucketView::Empty => structure.empty_buckets += 1,
+                BucketView::Tombstone => structure.tombstones += 1,
+                BucketView::Filled { displacement } => {
+                    let probes = displacement + 1;
+                    *structure.histogram.entry(probes).or_insert(0) += 1;
+                    structure.longest = structure.longest.max(probes);
+                    structure.successful_probe_total += probes as u64;
+                }
+                BucketView::Chain { .. } => unreachable!("open addressing has no chains"),
+            }
+        }
+        structure
+    }
+}
+
 /// Expected probe lengths at a load factor, from the strategy's textbook model.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ExpectedProbes {
