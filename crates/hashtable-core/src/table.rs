@@ -112,15 +112,24 @@ where
     }
 
     /// Find the entry whose key `eq` accepts, among those stored with `hash`.
+    ///
+    /// The visits are added to `comparisons` once, when the lookup ends (also
+    /// when `eq` fails), so the cursor can stay in registers through the loop.
     #[inline]
     pub fn find<E>(&mut self, hash: u64, mut eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
         let mut cursor = ProbeCursor::new();
-        while let Some(slot) = self.probe_next(hash, &mut cursor) {
-            if eq(&self.strategy.entry(slot).key)? {
-                return Ok(Some(slot));
+        let found = loop {
+            let Some(slot) = self.strategy.probe_next(hash, &mut cursor) else {
+                break Ok(None);
+            };
+            match eq(&self.strategy.entry(slot).key) {
+                Ok(false) => {}
+                Ok(true) => break Ok(Some(slot)),
+                Err(err) => break Err(err),
             }
-        }
-        Ok(None)
+        };
+        self.counters.comparisons += cursor.visited;
+        found
     }
 
     #[inline]
