@@ -62,6 +62,11 @@ pub(crate) trait ControlGroup: Copy {
     const WIDTH: usize;
     /// The bytes `ctrl[at..at + WIDTH]`. Panics if they are not all in `ctrl`.
     fn load(ctrl: &[u8], at: usize) -> Self;
+    /// The bytes `ctrl[at..at + WIDTH]`, without the bounds check.
+    ///
+    /// # Safety
+    /// `at + WIDTH <= ctrl.len()`.
+    unsafe fn load_unchecked(ctrl: &[u8], at: usize) -> Self;
     /// Bytes equal to `tag` (which must be a 7-bit tag).
     fn match_tag(self, tag: u8) -> BitMask;
     fn match_empty(self) -> BitMask;
@@ -99,6 +104,15 @@ pub(crate) mod sse2 {
             // above checked the bounds) and `_mm_loadu_si128` has no alignment
             // requirement.
             Group(unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) })
+        }
+
+        #[inline]
+        unsafe fn load_unchecked(ctrl: &[u8], at: usize) -> Self {
+            debug_assert!(at + Self::WIDTH <= ctrl.len());
+            // SAFETY: the caller guarantees `ctrl[at..at + 16]` is in bounds, so
+            // the 16 bytes are readable and initialised; `_mm_loadu_si128` has no
+            // alignment requirement.
+            Group(unsafe { _mm_loadu_si128(ctrl.as_ptr().add(at).cast()) })
         }
 
         #[inline]
@@ -165,6 +179,17 @@ pub(crate) mod generic {
             let mut bytes = [0u8; 8];
             bytes.copy_from_slice(&ctrl[at..at + Self::WIDTH]);
             Group(u64::from_le_bytes(bytes))
+        }
+
+        #[inline]
+        unsafe fn load_unchecked(ctrl: &[u8], at: usize) -> Self {
+            debug_assert!(at + Self::WIDTH <= ctrl.len());
+            // SAFETY: the caller guarantees `ctrl[at..at + 8]` is in bounds, so
+            // the 8 bytes are readable and initialised; `read_unaligned` has no
+            // alignment requirement.
+            Group(u64::from_le(unsafe {
+                ctrl.as_ptr().add(at).cast::<u64>().read_unaligned()
+            }))
         }
 
         #[inline]
@@ -239,6 +264,8 @@ mod tests {
             for at in 0..=row.len() - G::WIDTH {
                 let bytes = &row[at..at + G::WIDTH];
                 let group = G::load(&row, at);
+                // SAFETY: `at + WIDTH <= row.len()` by the loop's range.
+                assert!(unsafe { G::load_unchecked(&row, at) }.match_full() == group.match_full());
                 for tag in [0x00, 0x01, 0x02, 0x3F, 0x40, 0x41, 0x7E, 0x7F] {
                     assert_eq!(
                         group.match_tag(tag),

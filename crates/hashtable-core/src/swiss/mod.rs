@@ -21,7 +21,8 @@
 //! `0..GROUP` writes its mirror too, so a window wraps around for free.
 //!
 //! * **Hash split**: the home slot `h1 = index.bucket(hash, buckets)` follows the
-//!   user's [`BucketIndex`]; the tag is `h2 = (hash * C) >> 57` with `C` an odd
+//!   user's [`BucketIndex`] (computed as `(hash * m) >> s & mask`, which is
+//!   what every index comes to on a power of two: no match per probe); the tag is `h2 = (hash * C) >> 57` with `C` an odd
 //!   64-bit constant. hashbrown takes the raw top seven bits, which suits its
 //!   own well-mixed hashers; Python's `hash(i) == i` would give every small
 //!   int tag 0 and turn each group match into a full scan, so one multiply
@@ -38,7 +39,13 @@
 //!   equality check; a window holding an `EMPTY` ends the probe, because an
 //!   insert would have used that slot. A resumed probe continues from the
 //!   cursor: `position` is the window start, `step` the stride, and `matches`
-//!   the tag matches of that window not yet handed out.
+//!   the tag matches of that window not yet handed out (the window is read
+//!   again for its `EMPTY`s once they are).
+//! * **Lookup cost**: a fresh cursor takes a straight path (home window, its
+//!   tag matches, one write of the cursor on return) that inlines into
+//!   `Table::find` with the cursor in registers; only a resumed cursor or a
+//!   second window calls the general loop, out of line. About one window in
+//!   this table's lookups at max_load 0.5 needs it.
 //! * **Insertion** takes the first `EMPTY` or `DELETED` slot along the probe.
 //! * **Deletion** (hashbrown's rule): if the run of non-`EMPTY` slots through the
 //!   deleted slot is shorter than GROUP, every window that covers the slot also
@@ -89,13 +96,17 @@ const GROUP: usize = Group::WIDTH;
 /// Multiplier for the tag: murmur3's finaliser constant (odd, unrelated to φ).
 const TAG_MULTIPLIER: u64 = 0xFF51_AFD7_ED55_8CCD;
 
+/// 2^64 / φ rounded to odd, as in [`BucketIndex::Fibonacci`] (a test checks
+/// that [`Swiss::home`] agrees with [`BucketIndex::bucket`]).
+const GOLDEN_RATIO_64: u64 = 0x9E37_79B9_7F4A_7C15;
+
 /// `ProbeCursor::matches`: bits 0..32 are the window's tag matches not yet
-/// handed out; the flags say the window was loaded, that it held an `EMPTY`
-/// (so the probe ends with it), or that the probe is over.
+/// handed out; the flags say the window was loaded or that the probe is over.
+/// Whether the window holds an `EMPTY` is not kept: a resumed probe that has
+/// handed out the window's matches reads the window again to decide.
 const PENDING: u64 = 0xFFFF_FFFF;
 const LOADED: u64 = 1 << 32;
-const LAST_WINDOW: u64 = 1 << 33;
-const DONE: u64 = 1 << 34;
+const DONE: u64 = 1 << 33;
 
 /// The 7-bit tag stored in a full slot's control byte.
 #[inline]
@@ -105,6 +116,19 @@ fn tag(hash: u64) -> u8 {
 
 fn empty_ctrl(buckets: usize) -> Box<[u8]> {
     vec![EMPTY; buckets + GROUP].into_boxed_slice()
+}
+
+/// `(multiplier, shift)` such that, for a power-of-two `buckets`,
+/// `index.bucket(hash, buckets)` is `(hash * multiplier) >> shift` masked to
+/// `buckets - 1`: `mod` and `mask` both keep the low bits, and Fibonacci's
+/// multiply-high by a power of two is a shift of the product. One branch-free
+/// formula instead of a match per probe.
+fn home_split(index: BucketIndex, buckets: usize) -> (u64, u32) {
+    debug_assert!(buckets.is_power_of_two() && buckets >= GROUP);
+    match index {
+        BucketIndex::Mod | BucketIndex::Mask => (1, 0),
+        BucketIndex::Fibonacci => (GOLDEN_RATIO_64, u64::BITS - buckets.trailing_zeros()),
+    }
 }
 
 pub struct Swiss<K, V> {
@@ -119,11 +143,15 @@ pub struct Swiss<K, V> {
     /// One past the highest full slot (0 when empty): where reverse scans start.
     top: usize,
     index: BucketIndex,
+    /// [`home_split`] of `index` at the current size.
+    home_multiplier: u64,
+    home_shift: u32,
 }
 
 impl<K, V> Swiss<K, V> {
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
         let buckets = Self::usable_size(buckets, index);
+        let (home_multiplier, home_shift) = home_split(index, buckets);
         Swiss {
             ctrl: empty_ctrl(buckets),
             slots: Box::new_uninit_slice(buckets),
@@ -132,6 +160,8 @@ impl<K, V> Swiss<K, V> {
             deleted: 0,
             top: 0,
             index,
+            home_multiplier,
+            home_shift,
         }
     }
 
@@ -150,29 +180,45 @@ impl<K, V> Swiss<K, V> {
         self.mask + 1
     }
 
+    /// `index.bucket(hash, buckets)`, without the match on `index`.
     #[inline]
     fn home(&self, hash: u64) -> usize {
-        self.index.bucket(hash, self.buckets())
+        (hash.wrapping_mul(self.home_multiplier) >> self.home_shift) as usize & self.mask
+    }
+
+    /// The GROUP control bytes from `position` (taken modulo the slot count).
+    #[inline]
+    fn window(&self, position: usize) -> Group {
+        let position = position & self.mask;
+        // SAFETY: `position < buckets` and `ctrl` holds `buckets + GROUP` bytes.
+        unsafe { Group::load_unchecked(&self.ctrl, position) }
     }
 
     /// The stored entry of a full slot.
     ///
     /// # Safety
-    /// `ctrl[slot]` must be a tag (the slot is full).
+    /// `slot < buckets` and `ctrl[slot]` must be a tag (the slot is full).
     #[inline]
     unsafe fn full_entry(&self, slot: usize) -> &Entry<K, V> {
-        debug_assert!(is_full(self.ctrl[slot]));
-        // SAFETY: the caller guarantees the slot is full, and a full slot's
-        // entry is initialised (the invariant on `slots`).
-        unsafe { self.slots[slot].assume_init_ref() }
+        debug_assert!(slot < self.buckets() && is_full(self.ctrl[slot]));
+        // SAFETY: the caller guarantees `slot < buckets == slots.len()` and that
+        // the slot is full, and a full slot's entry is initialised (the
+        // invariant on `slots`).
+        unsafe { self.slots.get_unchecked(slot).assume_init_ref() }
     }
 
+    /// Whether `slot` names a full slot of this table.
+    #[inline]
+    fn holds_item(&self, slot: SlotId) -> bool {
+        // SAFETY: `slot.0 <= mask < ctrl.len()`, checked first.
+        slot.0 <= self.mask && is_full(unsafe { *self.ctrl.get_unchecked(slot.0) })
+    }
+
+    #[inline]
     fn assert_full(&self, slot: SlotId) {
-        assert!(
-            slot.0 < self.buckets() && is_full(self.ctrl[slot.0]),
-            "swiss: slot {} holds no item (stale SlotId?)",
-            slot.0
-        );
+        if !self.holds_item(slot) {
+            stale_slot(slot);
+        }
     }
 
     /// Write a control byte and, for the first GROUP slots, its mirror.
@@ -217,6 +263,7 @@ impl<K, V> Swiss<K, V> {
             slots: mem::replace(&mut self.slots, Box::new_uninit_slice(buckets)),
             top: self.top,
         };
+        (self.home_multiplier, self.home_shift) = home_split(self.index, buckets);
         self.mask = buckets - 1;
         self.len = 0;
         self.deleted = 0;
@@ -237,57 +284,125 @@ impl<K, V> Swiss<K, V> {
         unreachable!("swiss: item in slot {slot} not on its own probe sequence")
     }
 
+    /// A probe's next candidate. A fresh cursor takes the straight path: load
+    /// the home window, check its tag matches, and write the cursor back only
+    /// on the way out (as a local, it stays in registers when inlined). A
+    /// resumed cursor, and a probe that needs a second window, go on in
+    /// [`Swiss::probe_resume`].
     #[inline]
     fn probe(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        if !cursor.started {
-            cursor.started = true;
-            cursor.position = self.home(hash);
-            cursor.step = 0;
-            cursor.matches = 0;
+        if cursor.started {
+            return self.resume(hash, cursor);
+        }
+        let tag = tag(hash);
+        let position = self.home(hash);
+        let group = self.window(position);
+        let mut visited = cursor.visited + 1;
+        let mut matches = group.match_tag(tag).0;
+        while matches != 0 {
+            let bit = matches.trailing_zeros() as usize;
+            matches &= matches - 1;
+            visited += 1;
+            let slot = (position + bit) & self.mask;
+            // SAFETY: `slot <= mask`, and this window was loaded just now, so a
+            // tag match is exact: byte `bit` of the window is `ctrl[slot]` (the
+            // mirror repeats the head), a 7-bit tag, so the slot is full.
+            if unsafe { self.full_entry(slot) }.hash == hash {
+                *cursor = ProbeCursor {
+                    started: true,
+                    position,
+                    step: 0,
+                    visited,
+                    matches: u64::from(matches) | LOADED,
+                };
+                return Some(SlotId(slot));
+            }
+        }
+        let last = group.match_empty().any();
+        *cursor = ProbeCursor {
+            started: true,
+            position,
+            step: 0,
+            visited,
+            matches: if last { DONE } else { LOADED },
+        };
+        if last {
+            // An EMPTY in the home window: the probe ends with it.
+            return None;
+        }
+        self.resume(hash, cursor)
+    }
+
+    /// [`Swiss::probe_resume`] on a copy of the cursor. Only the copy's address
+    /// reaches the (out-of-line) call, so a caller that inlines [`Swiss::probe`]
+    /// keeps its own cursor in registers.
+    #[inline(always)]
+    fn resume(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
+        let mut copy = *cursor;
+        let found = self.probe_resume(hash, &mut copy);
+        *cursor = copy;
+        found
+    }
+
+    /// [`Swiss::probe`] from a cursor that has started: hand out the rest of
+    /// the window's matches, then move on window by window. Out of line: most
+    /// probes end in their home window, and the loop's registers would
+    /// otherwise be saved and restored on every call of `probe_next`.
+    #[inline(never)]
+    fn probe_resume(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
+        if cursor.matches & DONE != 0 {
+            return None;
         }
         if cursor.position > self.mask {
             // A stale cursor from a bigger table: end rather than index past the end.
             cursor.matches = DONE;
+            return None;
         }
         let tag = tag(hash);
-        loop {
-            if cursor.matches & DONE != 0 {
-                return None;
+        let (mut position, mut step, mut visited, mut matches) =
+            (cursor.position, cursor.step, cursor.visited, cursor.matches);
+        let found = 'windows: loop {
+            if matches & LOADED == 0 {
+                visited += 1;
+                matches = u64::from(self.window(position).match_tag(tag).0) | LOADED;
             }
-            if cursor.matches & LOADED == 0 {
-                let group = Group::load(&self.ctrl, cursor.position);
-                cursor.visited += 1;
-                cursor.matches = u64::from(group.match_tag(tag).0) | LOADED;
-                if group.match_empty().any() {
-                    cursor.matches |= LAST_WINDOW;
-                }
-            }
-            while cursor.matches & PENDING != 0 {
-                let bit = cursor.matches.trailing_zeros() as usize;
-                cursor.matches &= cursor.matches - 1;
-                let slot = (cursor.position + bit) & self.mask;
-                cursor.visited += 1;
+            while matches & PENDING != 0 {
+                let bit = matches.trailing_zeros() as usize;
+                matches &= matches - 1;
+                visited += 1;
+                let slot = (position + bit) & self.mask;
+                // SAFETY: `slot <= mask < ctrl.len()`.
+                let byte = unsafe { *self.ctrl.get_unchecked(slot) };
                 // Byte `bit` of the window is `ctrl[slot]` (the mirror repeats
                 // the head), so this holds unless the cursor is stale: it
                 // outlived a change to the table. Checking keeps such misuse
                 // from reading an empty slot.
-                if self.ctrl[slot] != tag {
+                if byte != tag {
                     continue;
                 }
-                // SAFETY: `ctrl[slot]` is a 7-bit tag, so the slot is full.
+                // SAFETY: `slot <= mask` and `ctrl[slot]` is a 7-bit tag, so the
+                // slot is full.
                 if unsafe { self.full_entry(slot) }.hash == hash {
-                    return Some(SlotId(slot));
+                    break 'windows Some(SlotId(slot));
                 }
             }
-            cursor.step += GROUP;
-            if cursor.matches & LAST_WINDOW != 0 || cursor.step >= self.buckets() {
+            step += GROUP;
+            if self.window(position).match_empty().any() || step >= self.buckets() {
                 // An EMPTY ended the probe, or every window has been seen.
-                cursor.matches = DONE;
-                return None;
+                matches = DONE;
+                break None;
             }
-            cursor.position = (cursor.position + cursor.step) & self.mask;
-            cursor.matches = 0;
-        }
+            position = (position + step) & self.mask;
+            matches = 0;
+        };
+        *cursor = ProbeCursor {
+            started: true,
+            position,
+            step,
+            visited,
+            matches,
+        };
+        found
     }
 
     /// The highest full slot below `end`, scanning back a group at a time.
@@ -318,6 +433,14 @@ impl<K, V> Swiss<K, V> {
             EMPTY
         }
     }
+}
+
+/// The panic of a `SlotId` that names no item: kept out of line, so the
+/// checks in `entry` stay a compare and a branch.
+#[cold]
+#[inline(never)]
+fn stale_slot(slot: SlotId) -> ! {
+    panic!("swiss: slot {} holds no item (stale SlotId?)", slot.0)
 }
 
 /// Storage taken out of a table by [`Swiss::reset`]. Its `MaybeUninit` boxes
@@ -387,16 +510,19 @@ where
         self.probe(hash, cursor)
     }
 
+    #[inline]
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
         self.assert_full(slot);
-        // SAFETY: `assert_full` checked that the slot is full.
+        // SAFETY: `assert_full` checked that `slot < buckets` and that the slot is full.
         unsafe { self.full_entry(slot.0) }
     }
 
+    #[inline]
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
         self.assert_full(slot);
-        // SAFETY: `assert_full` checked that the slot is full, so initialised.
-        unsafe { self.slots[slot.0].assume_init_mut() }
+        // SAFETY: `assert_full` checked that `slot < buckets == slots.len()` and
+        // that the slot is full, so initialised.
+        unsafe { self.slots.get_unchecked_mut(slot.0).assume_init_mut() }
     }
 
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
@@ -461,7 +587,7 @@ where
     }
 
     fn bucket_view(&self, bucket: usize) -> BucketView {
-        match self.ctrl[bucket] {
+        match self.ctrl[..self.buckets()][bucket] {
             EMPTY => BucketView::Empty,
             DELETED => BucketView::Tombstone,
             _ => {

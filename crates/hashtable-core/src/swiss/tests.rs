@@ -391,3 +391,98 @@ fn a_stale_cursor_only_ever_yields_full_slots() {
         assert_eq!(table.entry(slot).hash, shared);
     }
 }
+
+#[test]
+fn home_agrees_with_the_bucket_index_at_every_size() {
+    for index in BucketIndex::ALL {
+        let mut table = Swiss::<u64, u64>::new(GROUP, index);
+        let mut hashes: Vec<u64> = (0..2000).map(mix).collect();
+        hashes.extend([0, 1, u64::MAX, 1 << 63, 0x9E37_79B9_7F4A_7C15, 12345 << 40]);
+        for _ in 0..12 {
+            let buckets = table.buckets();
+            for &hash in &hashes {
+                assert_eq!(
+                    table.home(hash),
+                    index.bucket(hash, buckets),
+                    "{index:?} {buckets} {hash:#x}"
+                );
+            }
+            // Growing recomputes the split.
+            table.rebuild(buckets * 2);
+        }
+        // And a reset to a smaller size (drain) does too.
+        table.drain(GROUP);
+        for &hash in &hashes {
+            assert_eq!(table.home(hash), index.bucket(hash, GROUP), "{index:?} {hash:#x}");
+        }
+    }
+}
+
+#[test]
+fn a_probe_resumed_after_a_hit_in_the_home_window_ends_at_its_empty() {
+    // Three items share a hash; the home window still has EMPTY slots, so
+    // after the three hits the probe ends without loading another window.
+    let mut table = Swiss::<u64, u64>::new(4 * GROUP, BucketIndex::Mask);
+    let shared = 5u64;
+    for key in 0..3 {
+        table.insert_new(Entry::new(shared, key, key));
+    }
+    let mut cursor = ProbeCursor::new();
+    let mut seen = Vec::new();
+    while let Some(slot) = table.probe_next(shared, &mut cursor) {
+        seen.push(slot.0);
+    }
+    assert_eq!(seen, [5, 6, 7]);
+    assert_eq!(cursor.visited, 1 + 3, "one window and three tag matches");
+    assert_eq!(table.probe_next(shared, &mut cursor), None);
+    assert_eq!(cursor.visited, 4, "an ended probe visits nothing more");
+    // A miss in a window with an EMPTY: one visit, and the probe is over.
+    let mut miss = ProbeCursor::new();
+    assert_eq!(table.probe_next(shared + (1 << 40), &mut miss), None);
+    assert!(miss.visited == 1 || miss.visited == 2, "{}", miss.visited);
+    assert_eq!(table.probe_next(shared + (1 << 40), &mut miss), None);
+}
+
+#[test]
+fn a_full_home_window_sends_the_probe_on_to_the_next() {
+    // Every hash has home 0 (mask index, multiples of the size): GROUP + 2
+    // items fill the first window and spill into the next (stride GROUP).
+    let buckets = 4 * GROUP;
+    let mut table = Swiss::<u64, u64>::new(buckets, BucketIndex::Mask);
+    let hash = |key: u64| ((key + 1) * buckets as u64) << 8;
+    for key in 0..GROUP as u64 + 2 {
+        table.insert_new(Entry::new(hash(key), key, key));
+    }
+    for key in 0..GROUP as u64 + 2 {
+        let slot = find(&table, hash(key), key).unwrap();
+        assert_eq!(table.entry(slot).key, key);
+    }
+    // An absent hash with the same home reads both windows (the first is full).
+    let mut cursor = ProbeCursor::new();
+    let absent = hash(1000);
+    let found: Vec<_> = std::iter::from_fn(|| table.probe_next(absent, &mut cursor)).collect();
+    assert!(found.is_empty());
+    let windows = 2;
+    let tag_matches = (0..buckets).filter(|&s| table.ctrl[s] == tag(absent)).count() as u64;
+    assert!(
+        cursor.visited >= windows && cursor.visited <= windows + tag_matches,
+        "{}",
+        cursor.visited
+    );
+}
+
+#[test]
+fn entry_refuses_slots_that_hold_no_item() {
+    let mut table = Swiss::<u64, u64>::new(GROUP, BucketIndex::Mask);
+    table.insert_new(Entry::new(3, 3, 3));
+    assert_eq!(table.entry(SlotId(3)).key, 3);
+    // Slot GROUP is past the end, though its mirror control byte is a tag.
+    for slot in [0, 4, GROUP, GROUP + 3, usize::MAX] {
+        let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| table.entry(SlotId(slot)).key));
+        assert!(refused.is_err(), "slot {slot}");
+    }
+    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        table.entry_mut(SlotId(GROUP + 3)).value
+    }));
+    assert!(refused.is_err());
+}
