@@ -335,8 +335,9 @@ def test_siphash13_spreads_ints_that_share_their_low_bits(make_table: MakeTable,
 @needs_siphash
 @pytest.mark.xfail(
     strict=True,
-    reason="bug: siphash13 hashes an int beyond 64 bits as PreHashed(hash(key)), so ints "
-    "with equal Python hashes (5 + i * (2**61 - 1)) still all collide",
+    reason="known limitation, as issue 4's encoding table specifies: an int beyond 64 bits "
+    "goes through Python's hash first, so ints with equal Python hashes (5 + i * (2**61 - 1)) "
+    "still collide under siphash13",
 )
 def test_siphash13_spreads_big_ints_with_equal_python_hash(make_table: MakeTable) -> None:
     modulus = 2**61 - 1
