@@ -67,7 +67,7 @@ bench:
 	for pass in $$(seq $(BENCH_PASSES)); do \
 	  CRITERION_HOME=$(CURDIR)/target/bench/pass$$pass cargo bench -p hashtable-core --bench strategies || exit 1; \
 	done
-	python3 scripts/bench_report.py --criterion-dir target/bench --command "make bench"
+	python3 scripts/bench_report.py --criterion-dir target/bench --command "make bench BENCH_PASSES=$(BENCH_PASSES)"
 
 # A few minutes; the report goes to target/bench/BENCHMARKS.md, not over the committed one.
 bench-quick:
