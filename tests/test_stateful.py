@@ -202,7 +202,13 @@ class TableMachine(RuleBasedStateMachine):
         """Delete (or pop) a key that is there, by the very object stored."""
         if not self.model:
             return
-        key = data.draw(st.sampled_from(list(self.model)))
+        # Draw a position, not from the keys themselves: after a popitem the model
+        # follows the table's choice, which for id-hashed keys (NaN) differs from one
+        # replay to the next, and a state-dependent strategy would make hypothesis
+        # report FlakyStrategyDefinition instead of testing the table.
+        position = data.draw(st.integers(min_value=0, max_value=2**16))
+        keys = list(self.model)
+        key = keys[position % len(keys)]
         if data.draw(st.booleans()):
             self.run(lambda: self.table.pop(key), lambda: self.model.pop(key))
         else:

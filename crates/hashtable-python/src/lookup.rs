@@ -46,6 +46,12 @@ enum ScalarFamily {
     Number,
 }
 
+/// Exact builtin scalars, whose `hash()` is pure C (str caches it in the object).
+#[inline]
+pub(crate) fn hashes_without_python(key: &Bound<'_, PyAny>) -> bool {
+    scalar_family(key).is_some()
+}
+
 #[inline]
 fn scalar_family(obj: &Bound<'_, PyAny>) -> Option<ScalarFamily> {
     if obj.is_exact_instance_of::<PyString>() {
@@ -81,10 +87,24 @@ pub(crate) fn find<'py>(
     key: &Bound<'py, PyAny>,
     hash: u64,
 ) -> PyResult<(PyRefMut<'py, HashTable>, Option<SlotId>)> {
+    find_from(slf, borrow_mut(slf)?, key, hash)
+}
+
+/// `find`, starting with a borrow the caller already holds.
+pub(crate) fn find_from<'py>(
+    slf: &Bound<'py, HashTable>,
+    held: PyRefMut<'py, HashTable>,
+    key: &Bound<'py, PyAny>,
+    hash: u64,
+) -> PyResult<(PyRefMut<'py, HashTable>, Option<SlotId>)> {
     let py = slf.py();
     let mut restarts = 0;
+    let mut held = Some(held);
     'restart: loop {
-        let mut this = borrow_mut(slf)?;
+        let mut this = match held.take() {
+            Some(this) => this,
+            None => borrow_mut(slf)?,
+        };
         let mut cursor = ProbeCursor::new();
         while let Some(slot) = this.table.probe_next(hash, &mut cursor) {
             let stored = this.table.entry(slot).key.bind(py);

@@ -4,40 +4,53 @@
 //! Dropping a key or value can run its `__del__`, which may touch this table,
 //! so everything removed is moved out of the borrow and released after it.
 
-use hashtable_core::Entry;
+use hashtable_core::{Entry, SlotId};
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
+use crate::hashing::HashFunc;
 use crate::logging;
-use crate::lookup::{borrow, borrow_mut, find};
+use crate::lookup::{borrow, borrow_mut, find, find_from, hashes_without_python};
 use crate::table::HashTable;
 
-/// Hash `key` once with the table's hash function, with the table not borrowed.
-pub(crate) fn hash_key(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> PyResult<u64> {
-    let hasher = {
-        let mut this = borrow_mut(slf)?;
-        this.hash_calls += 1;
-        this.hash_func.hasher(slf.py())
+/// Hash `key` once with the table's hash function and find it. User code (a
+/// Python hash function, a key's `__hash__`) runs with the table released; the
+/// builtin hash of an exact str, int, float or bytes is pure C and runs inside
+/// the one borrow, so the common case borrows once. Returns the table still
+/// borrowed, the hash, and the slot holding the key, if any.
+pub(crate) fn locate<'py>(
+    slf: &Bound<'py, HashTable>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<(PyRefMut<'py, HashTable>, u64, Option<SlotId>)> {
+    let mut this = borrow_mut(slf)?;
+    this.hash_calls += 1;
+    let hash = if matches!(this.hash_func, HashFunc::Builtin) && hashes_without_python(key) {
+        key.hash()? as i64 as u64
+    } else {
+        let hasher = this.hash_func.hasher(slf.py());
+        drop(this);
+        let hash = hasher.hash(key)?;
+        this = borrow_mut(slf)?;
+        hash
     };
-    hasher.hash(key)
+    let (this, slot) = find_from(slf, this, key, hash)?;
+    Ok((this, hash, slot))
 }
 
 pub(crate) fn get<'py>(slf: &Bound<'py, HashTable>, key: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let hash = hash_key(slf, key)?;
-    let (this, slot) = find(slf, key, hash)?;
+    let (this, _, slot) = locate(slf, key)?;
     Ok(slot.map(|slot| this.table.entry(slot).value.bind(slf.py()).clone()))
 }
 
 pub(crate) fn contains(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let hash = hash_key(slf, key)?;
-    let (_this, slot) = find(slf, key, hash)?;
+    let (_this, _, slot) = locate(slf, key)?;
     Ok(slot.is_some())
 }
 
 pub(crate) fn set(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-    let hash = hash_key(slf, key)?;
-    set_hashed(slf, key, value, hash)
+    let (this, hash, slot) = locate(slf, key)?;
+    store(slf, this, slot, key, value, hash)
 }
 
 /// Insert or update with a hash already computed (copying, loading pairs).
@@ -47,7 +60,20 @@ pub(crate) fn set_hashed(
     value: &Bound<'_, PyAny>,
     hash: u64,
 ) -> PyResult<()> {
-    let (mut this, slot) = find(slf, key, hash)?;
+    let (this, slot) = find(slf, key, hash)?;
+    store(slf, this, slot, key, value, hash)
+}
+
+/// Store `value` under `key` at the slot a lookup just found (or as a new
+/// key), then release the borrow, the replaced value, and log any resize.
+fn store<'py>(
+    slf: &Bound<'py, HashTable>,
+    mut this: PyRefMut<'py, HashTable>,
+    slot: Option<SlotId>,
+    key: &Bound<'py, PyAny>,
+    value: &Bound<'py, PyAny>,
+    hash: u64,
+) -> PyResult<()> {
     let replaced;
     let resized;
     match slot {
@@ -77,8 +103,7 @@ pub(crate) fn take(
     slf: &Bound<'_, HashTable>,
     key: &Bound<'_, PyAny>,
 ) -> PyResult<Option<Entry<Py<PyAny>, Py<PyAny>>>> {
-    let hash = hash_key(slf, key)?;
-    let (mut this, slot) = find(slf, key, hash)?;
+    let (mut this, _, slot) = locate(slf, key)?;
     let Some(slot) = slot else { return Ok(None) };
     let before = this.table.size();
     let entry = this.table.remove_slot(slot);
@@ -105,8 +130,7 @@ pub(crate) fn setdefault<'py>(
     key: &Bound<'py, PyAny>,
     default: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let hash = hash_key(slf, key)?;
-    let (mut this, slot) = find(slf, key, hash)?;
+    let (mut this, hash, slot) = locate(slf, key)?;
     if let Some(slot) = slot {
         return Ok(this.table.entry(slot).value.bind(slf.py()).clone());
     }
