@@ -24,6 +24,7 @@ pub mod entry;
 pub mod hash_functions;
 pub mod index;
 pub mod linear;
+mod open_slots;
 pub mod probe;
 pub mod quadratic;
 pub mod robin_hood;

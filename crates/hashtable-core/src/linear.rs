@@ -41,11 +41,11 @@
 
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
+use crate::open_slots::{OpenSlots, EMPTY};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
 
 /// `meta` value of an empty slot.
-const EMPTY: u8 = 0;
 /// `ProbeCursor::position` once a probe has ended: past every slot, so a
 /// stale cursor from a bigger table also just ends (never indexes out of range).
 const DONE: usize = usize::MAX;
@@ -75,22 +75,15 @@ pub(crate) fn linear_probing_expectation(load_factor: f64) -> ExpectedProbes {
 }
 
 pub struct Linear<K, V> {
-    /// 0 for an empty slot, else `hash_tag(hash)`.
-    meta: Vec<u8>,
-    slots: Vec<Option<Entry<K, V>>>,
-    len: usize,
-    /// One past the highest filled slot (0 when empty), so `last_slot` is O(1).
-    end: usize,
+    /// Each slot's `meta` byte: 0 for an empty slot, else `hash_tag(hash)`.
+    store: OpenSlots<K, V>,
     index: BucketIndex,
 }
 
 impl<K, V> Linear<K, V> {
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
         let mut table = Linear {
-            meta: Vec::new(),
-            slots: Vec::new(),
-            len: 0,
-            end: 0,
+            store: OpenSlots::with_slots(0),
             index,
         };
         table.reset(buckets);
@@ -102,22 +95,20 @@ impl<K, V> Linear<K, V> {
         index.usable_size(requested)
     }
 
-    fn reset(&mut self, buckets: usize) {
+    /// Fresh empty storage for `buckets` slots; the old storage is returned.
+    fn reset(&mut self, buckets: usize) -> OpenSlots<K, V> {
         let slots = Self::usable_size(buckets, self.index);
-        self.meta = vec![EMPTY; slots];
-        self.slots = std::iter::repeat_with(|| None).take(slots).collect();
-        self.len = 0;
-        self.end = 0;
+        std::mem::replace(&mut self.store, OpenSlots::with_slots(slots))
     }
 
     #[inline]
     fn home(&self, hash: u64) -> usize {
-        self.index.bucket(hash, self.meta.len())
+        self.index.bucket(hash, self.store.meta.len())
     }
 
     #[inline]
     fn next(&self, slot: usize) -> usize {
-        if slot + 1 == self.meta.len() {
+        if slot + 1 == self.store.meta.len() {
             0
         } else {
             slot + 1
@@ -130,12 +121,12 @@ impl<K, V> Linear<K, V> {
         if to >= from {
             to - from
         } else {
-            to + self.meta.len() - from
+            to + self.store.meta.len() - from
         }
     }
 
     fn stored(&self, slot: usize) -> &Entry<K, V> {
-        self.slots[slot].as_ref().expect("linear: slot holds no entry")
+        self.store.slots[slot].as_ref().expect("linear: slot holds no entry")
     }
 
     fn displacement(&self, slot: usize) -> usize {
@@ -145,11 +136,7 @@ impl<K, V> Linear<K, V> {
     /// After `slot` stopped holding an item: if it was the last one, walk
     /// `end` down to the next filled slot.
     fn vacated(&mut self, slot: usize) {
-        if slot + 1 == self.end {
-            while self.end > 0 && self.meta[self.end - 1] == EMPTY {
-                self.end -= 1;
-            }
-        }
+        self.store.vacated(slot, |meta| meta != EMPTY);
     }
 
     /// Every item reachable from its home without crossing an empty slot, and
@@ -157,26 +144,29 @@ impl<K, V> Linear<K, V> {
     #[cfg(test)]
     fn check_invariants(&self) {
         let mut filled = 0;
-        for slot in 0..self.meta.len() {
-            if self.meta[slot] == EMPTY {
-                assert!(self.slots[slot].is_none(), "slot {slot}: meta empty, entry present");
+        for slot in 0..self.store.meta.len() {
+            if self.store.meta[slot] == EMPTY {
+                assert!(
+                    self.store.slots[slot].is_none(),
+                    "slot {slot}: meta empty, entry present"
+                );
                 continue;
             }
             filled += 1;
             let entry = self.stored(slot);
-            assert_eq!(self.meta[slot], hash_tag(entry.hash), "slot {slot}: stale tag");
+            assert_eq!(self.store.meta[slot], hash_tag(entry.hash), "slot {slot}: stale tag");
             let mut at = self.home(entry.hash);
             while at != slot {
                 assert!(
-                    self.meta[at] != EMPTY,
+                    self.store.meta[at] != EMPTY,
                     "slot {slot}: an empty slot cuts it off from home"
                 );
                 at = self.next(at);
             }
         }
-        assert_eq!(filled, self.len);
-        assert!(self.end == 0 || self.meta[self.end - 1] != EMPTY);
-        assert!(self.meta[self.end..].iter().all(|&m| m == EMPTY));
+        assert_eq!(filled, self.store.len);
+        assert!(self.store.end == 0 || self.store.meta[self.store.end - 1] != EMPTY);
+        assert!(self.store.meta[self.store.end..].iter().all(|&m| m == EMPTY));
     }
 }
 
@@ -190,11 +180,11 @@ where
     }
 
     fn bucket_count(&self) -> usize {
-        self.meta.len()
+        self.store.meta.len()
     }
 
     fn len(&self) -> usize {
-        self.len
+        self.store.len
     }
 
     fn home_bucket(&self, hash: u64) -> usize {
@@ -212,9 +202,9 @@ where
         }
         let (mut slot, mut step) = (cursor.position, cursor.step);
         let tag = hash_tag(hash);
-        while slot < self.meta.len() && step < self.meta.len() {
+        while slot < self.store.meta.len() && step < self.store.meta.len() {
             cursor.visited += 1;
-            let byte = self.meta[slot];
+            let byte = self.store.meta[slot];
             if byte == EMPTY {
                 break;
             }
@@ -235,77 +225,70 @@ where
     }
 
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
-        self.slots[slot.0].as_mut().expect("linear: slot holds no entry")
+        self.store.slots[slot.0].as_mut().expect("linear: slot holds no entry")
     }
 
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        assert!(self.len < self.meta.len(), "linear: insert into a full table");
+        assert!(
+            self.store.len < self.store.meta.len(),
+            "linear: insert into a full table"
+        );
         let mut slot = self.home(entry.hash);
-        while self.meta[slot] != EMPTY {
+        while self.store.meta[slot] != EMPTY {
             slot = self.next(slot);
         }
-        self.meta[slot] = hash_tag(entry.hash);
-        self.slots[slot] = Some(entry);
-        self.len += 1;
-        self.end = self.end.max(slot + 1);
+        self.store.meta[slot] = hash_tag(entry.hash);
+        self.store.slots[slot] = Some(entry);
+        self.store.len += 1;
+        self.store.end = self.store.end.max(slot + 1);
         SlotId(slot)
     }
 
     /// Knuth's Algorithm R: close the gap instead of leaving a tombstone.
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
-        let entry = self.slots[slot.0].take().expect("linear: remove of an empty slot");
+        let entry = self.store.slots[slot.0]
+            .take()
+            .expect("linear: remove of an empty slot");
         let mut hole = slot.0;
         let mut at = slot.0;
         loop {
             at = self.next(at);
-            if self.meta[at] == EMPTY {
+            if self.store.meta[at] == EMPTY {
                 break;
             }
             // The item may fill the hole only if its probe path crosses it.
             if self.displacement(at) >= self.distance(hole, at) {
-                self.slots[hole] = self.slots[at].take();
-                self.meta[hole] = self.meta[at];
+                self.store.slots[hole] = self.store.slots[at].take();
+                self.store.meta[hole] = self.store.meta[at];
                 hole = at;
             }
         }
-        self.meta[hole] = EMPTY;
-        self.len -= 1;
+        self.store.meta[hole] = EMPTY;
+        self.store.len -= 1;
         self.vacated(hole);
         entry
     }
 
     fn rebuild(&mut self, buckets: usize) {
-        let old = std::mem::take(&mut self.slots);
-        self.reset(buckets);
-        for entry in old.into_iter().flatten() {
+        for entry in self.reset(buckets).into_entries() {
             self.insert_new(entry);
         }
     }
 
     fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
-        let old = std::mem::take(&mut self.slots);
-        self.reset(buckets);
-        old.into_iter().flatten().collect()
+        self.reset(buckets).into_entries().collect()
     }
 
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
-        while cursor.position < self.end {
-            let slot = cursor.position;
-            cursor.position += 1;
-            if self.meta[slot] != EMPTY {
-                return Some(SlotId(slot));
-            }
-        }
-        None
+        self.store.next_filled(cursor, |meta| meta != EMPTY)
     }
 
-    /// The highest filled slot, kept in `end`: O(1).
     fn last_slot(&self) -> Option<SlotId> {
-        self.end.checked_sub(1).map(SlotId)
+        self.store.last_slot()
     }
 
     fn bucket_view(&self, bucket: usize) -> BucketView {
-        match self.meta[bucket] {
+        match self.store.meta[bucket] {
             EMPTY => BucketView::Empty,
             _ => BucketView::Filled {
                 displacement: self.displacement(bucket),
@@ -314,12 +297,11 @@ where
     }
 
     fn structure(&self) -> Structure {
-        Structure::from_slot_views((0..self.meta.len()).map(|slot| self.bucket_view(slot)))
+        Structure::from_slot_views((0..self.store.meta.len()).map(|slot| self.bucket_view(slot)))
     }
 
-    /// One `meta` byte and one `Option<Entry>` per slot, allocated up front.
     fn heap_bytes(&self) -> usize {
-        self.meta.capacity() + self.slots.capacity() * std::mem::size_of::<Option<Entry<K, V>>>()
+        self.store.heap_bytes()
     }
 
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
@@ -394,7 +376,7 @@ mod tests {
         with.remove(slot);
         assert_eq!(views(&with), views(&without));
         for slot in 0..8 {
-            let keys = |t: &Linear<u64, u64>| t.slots[slot].as_ref().map(|e| e.key);
+            let keys = |t: &Linear<u64, u64>| t.store.slots[slot].as_ref().map(|e| e.key);
             assert_eq!(keys(&with), keys(&without), "slot {slot}");
         }
     }

@@ -45,11 +45,11 @@
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::linear::hash_tag;
+use crate::open_slots::{OpenSlots, EMPTY};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
 
 /// `meta` value of a slot that never held an item since the last rebuild.
-const EMPTY: u8 = 0;
 /// `meta` value of a slot whose item was removed.
 const TOMBSTONE: u8 = 1;
 /// `ProbeCursor::position` once a probe has ended: past every slot, so a
@@ -57,13 +57,9 @@ const TOMBSTONE: u8 = 1;
 const DONE: usize = usize::MAX;
 
 pub struct Quadratic<K, V> {
-    /// EMPTY, TOMBSTONE, or `hash_tag(hash)` (high bit set) for an item.
-    meta: Vec<u8>,
-    slots: Vec<Option<Entry<K, V>>>,
-    len: usize,
+    /// Each slot's `meta` byte: EMPTY, TOMBSTONE, or `hash_tag(hash)` (high bit set) for an item.
+    store: OpenSlots<K, V>,
     tombstones: usize,
-    /// One past the highest filled slot (0 when empty), so `last_slot` is O(1).
-    end: usize,
     index: BucketIndex,
 }
 
@@ -75,11 +71,8 @@ fn is_filled(byte: u8) -> bool {
 impl<K, V> Quadratic<K, V> {
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
         let mut table = Quadratic {
-            meta: Vec::new(),
-            slots: Vec::new(),
-            len: 0,
+            store: OpenSlots::with_slots(0),
             tombstones: 0,
-            end: 0,
             index,
         };
         table.reset(buckets);
@@ -92,27 +85,25 @@ impl<K, V> Quadratic<K, V> {
         requested.max(1).next_power_of_two()
     }
 
-    fn reset(&mut self, buckets: usize) {
+    /// Fresh empty storage for `buckets` slots; the old storage is returned.
+    fn reset(&mut self, buckets: usize) -> OpenSlots<K, V> {
         let slots = Self::usable_size(buckets, self.index);
-        self.meta = vec![EMPTY; slots];
-        self.slots = std::iter::repeat_with(|| None).take(slots).collect();
-        self.len = 0;
         self.tombstones = 0;
-        self.end = 0;
+        std::mem::replace(&mut self.store, OpenSlots::with_slots(slots))
     }
 
     #[inline]
     fn home(&self, hash: u64) -> usize {
-        self.index.bucket(hash, self.meta.len())
+        self.index.bucket(hash, self.store.meta.len())
     }
 
     #[inline]
     fn mask(&self) -> usize {
-        self.meta.len() - 1
+        self.store.meta.len() - 1
     }
 
     fn stored(&self, slot: usize) -> &Entry<K, V> {
-        self.slots[slot].as_ref().expect("quadratic: slot holds no entry")
+        self.store.slots[slot].as_ref().expect("quadratic: slot holds no entry")
     }
 
     /// The probe step at which the item in `slot` is found: its displacement.
@@ -122,7 +113,7 @@ impl<K, V> Quadratic<K, V> {
         while at != slot {
             step += 1;
             at = (at + step) & self.mask();
-            debug_assert!(step < self.meta.len(), "slot {slot} is off its probe sequence");
+            debug_assert!(step < self.store.meta.len(), "slot {slot} is off its probe sequence");
         }
         step
     }
@@ -130,11 +121,7 @@ impl<K, V> Quadratic<K, V> {
     /// After `slot` stopped holding an item: if it was the last one, walk
     /// `end` down to the next filled slot.
     fn vacated(&mut self, slot: usize) {
-        if slot + 1 == self.end {
-            while self.end > 0 && !is_filled(self.meta[self.end - 1]) {
-                self.end -= 1;
-            }
-        }
+        self.store.vacated(slot, is_filled);
     }
 
     /// Every item on its own probe sequence with no empty slot before it,
@@ -142,11 +129,11 @@ impl<K, V> Quadratic<K, V> {
     #[cfg(test)]
     fn check_invariants(&self) {
         let (mut filled, mut tombstones) = (0, 0);
-        for slot in 0..self.meta.len() {
-            match self.meta[slot] {
+        for slot in 0..self.store.meta.len() {
+            match self.store.meta[slot] {
                 EMPTY | TOMBSTONE => {
-                    tombstones += usize::from(self.meta[slot] == TOMBSTONE);
-                    assert!(self.slots[slot].is_none(), "slot {slot}: no item, entry present");
+                    tombstones += usize::from(self.store.meta[slot] == TOMBSTONE);
+                    assert!(self.store.slots[slot].is_none(), "slot {slot}: no item, entry present");
                 }
                 byte => {
                     filled += 1;
@@ -154,16 +141,16 @@ impl<K, V> Quadratic<K, V> {
                     assert_eq!(byte, hash_tag(entry.hash), "slot {slot}: stale tag");
                     let (mut at, mut step) = (self.home(entry.hash), 0);
                     while at != slot {
-                        assert!(self.meta[at] != EMPTY, "slot {slot}: an empty slot cuts it off");
+                        assert!(self.store.meta[at] != EMPTY, "slot {slot}: an empty slot cuts it off");
                         step += 1;
                         at = (at + step) & self.mask();
                     }
                 }
             }
         }
-        assert_eq!((filled, tombstones), (self.len, self.tombstones));
-        assert!(self.end == 0 || is_filled(self.meta[self.end - 1]));
-        assert!(self.meta[self.end..].iter().all(|&m| !is_filled(m)));
+        assert_eq!((filled, tombstones), (self.store.len, self.tombstones));
+        assert!(self.store.end == 0 || is_filled(self.store.meta[self.store.end - 1]));
+        assert!(self.store.meta[self.store.end..].iter().all(|&m| !is_filled(m)));
     }
 }
 
@@ -177,11 +164,11 @@ where
     }
 
     fn bucket_count(&self) -> usize {
-        self.meta.len()
+        self.store.meta.len()
     }
 
     fn len(&self) -> usize {
-        self.len
+        self.store.len
     }
 
     fn tombstones(&self) -> usize {
@@ -206,9 +193,9 @@ where
         let mask = self.mask();
         // After m steps every slot has been seen once: a full table of items
         // and tombstones cannot loop forever.
-        while slot < self.meta.len() && step < self.meta.len() {
+        while slot < self.store.meta.len() && step < self.store.meta.len() {
             cursor.visited += 1;
-            let byte = self.meta[slot];
+            let byte = self.store.meta[slot];
             if byte == EMPTY {
                 break;
             }
@@ -230,71 +217,66 @@ where
     }
 
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
-        self.slots[slot.0].as_mut().expect("quadratic: slot holds no entry")
+        self.store.slots[slot.0]
+            .as_mut()
+            .expect("quadratic: slot holds no entry")
     }
 
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        assert!(self.len < self.meta.len(), "quadratic: insert into a full table");
+        assert!(
+            self.store.len < self.store.meta.len(),
+            "quadratic: insert into a full table"
+        );
         let mut slot = self.home(entry.hash);
         let mut step = 0;
         // The sequence is a permutation of the slots, so a free one is reached.
-        while is_filled(self.meta[slot]) {
+        while is_filled(self.store.meta[slot]) {
             step += 1;
             slot = (slot + step) & self.mask();
         }
-        if self.meta[slot] == TOMBSTONE {
+        if self.store.meta[slot] == TOMBSTONE {
             self.tombstones -= 1;
         }
-        self.meta[slot] = hash_tag(entry.hash);
-        self.slots[slot] = Some(entry);
-        self.len += 1;
-        self.end = self.end.max(slot + 1);
+        self.store.meta[slot] = hash_tag(entry.hash);
+        self.store.slots[slot] = Some(entry);
+        self.store.len += 1;
+        self.store.end = self.store.end.max(slot + 1);
         SlotId(slot)
     }
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
-        let entry = self.slots[slot.0].take().expect("quadratic: remove of an empty slot");
-        self.meta[slot.0] = TOMBSTONE;
+        let entry = self.store.slots[slot.0]
+            .take()
+            .expect("quadratic: remove of an empty slot");
+        self.store.meta[slot.0] = TOMBSTONE;
         self.tombstones += 1;
-        self.len -= 1;
+        self.store.len -= 1;
         self.vacated(slot.0);
         entry
     }
 
     fn rebuild(&mut self, buckets: usize) {
-        let old = std::mem::take(&mut self.slots);
-        self.reset(buckets);
-        for entry in old.into_iter().flatten() {
+        for entry in self.reset(buckets).into_entries() {
             self.insert_new(entry);
         }
     }
 
     fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
-        let old = std::mem::take(&mut self.slots);
-        self.reset(buckets);
-        old.into_iter().flatten().collect()
+        self.reset(buckets).into_entries().collect()
     }
 
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
-        while cursor.position < self.end {
-            let slot = cursor.position;
-            cursor.position += 1;
-            if is_filled(self.meta[slot]) {
-                return Some(SlotId(slot));
-            }
-        }
-        None
+        self.store.next_filled(cursor, is_filled)
     }
 
-    /// The highest filled slot, kept in `end`: O(1).
     fn last_slot(&self) -> Option<SlotId> {
-        self.end.checked_sub(1).map(SlotId)
+        self.store.last_slot()
     }
 
     /// `displacement` is the probe step `i`, not a slot distance: the item
     /// sits at `home + i(i+1)/2`.
     fn bucket_view(&self, bucket: usize) -> BucketView {
-        match self.meta[bucket] {
+        match self.store.meta[bucket] {
             EMPTY => BucketView::Empty,
             TOMBSTONE => BucketView::Tombstone,
             _ => BucketView::Filled {
@@ -304,12 +286,11 @@ where
     }
 
     fn structure(&self) -> Structure {
-        Structure::from_slot_views((0..self.meta.len()).map(|slot| self.bucket_view(slot)))
+        Structure::from_slot_views((0..self.store.meta.len()).map(|slot| self.bucket_view(slot)))
     }
 
-    /// One `meta` byte and one `Option<Entry>` per slot, allocated up front.
     fn heap_bytes(&self) -> usize {
-        self.meta.capacity() + self.slots.capacity() * std::mem::size_of::<Option<Entry<K, V>>>()
+        self.store.heap_bytes()
     }
 
     /// Uniform probing: hit (1/α)·ln(1/(1−α)), miss 1/(1−α).
@@ -427,7 +408,7 @@ mod tests {
             let mut present: Vec<(u64, u64)> = Vec::new();
             for round in 0..4000 {
                 let roll = splitmix(&mut state);
-                if table.len + table.tombstones >= 56 {
+                if table.store.len + table.tombstones >= 56 {
                     table.rebuild(64); // what the table policy does
                     assert_eq!(table.tombstones, 0);
                 }

@@ -46,11 +46,11 @@
 
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
+use crate::open_slots::{OpenSlots, EMPTY};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
 
 /// `meta` value of an empty slot.
-const EMPTY: u8 = 0;
 /// `meta` value meaning "displacement >= SATURATED - 1: read the stored hash".
 const SATURATED: u8 = u8::MAX;
 /// `ProbeCursor::position` once a probe has ended: past every slot, so a
@@ -58,12 +58,8 @@ const SATURATED: u8 = u8::MAX;
 const DONE: usize = usize::MAX;
 
 pub struct RobinHood<K, V> {
-    /// 0 for an empty slot, else `min(displacement + 1, SATURATED)`.
-    meta: Vec<u8>,
-    slots: Vec<Option<Entry<K, V>>>,
-    len: usize,
-    /// One past the highest filled slot (0 when empty), so `last_slot` is O(1).
-    end: usize,
+    /// Each slot's `meta` byte: 0 for an empty slot, else `min(displacement + 1, SATURATED)`.
+    store: OpenSlots<K, V>,
     index: BucketIndex,
 }
 
@@ -75,10 +71,7 @@ fn encode(displacement: usize) -> u8 {
 impl<K, V> RobinHood<K, V> {
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
         let mut table = RobinHood {
-            meta: Vec::new(),
-            slots: Vec::new(),
-            len: 0,
-            end: 0,
+            store: OpenSlots::with_slots(0),
             index,
         };
         table.reset(buckets);
@@ -90,22 +83,20 @@ impl<K, V> RobinHood<K, V> {
         index.usable_size(requested)
     }
 
-    fn reset(&mut self, buckets: usize) {
+    /// Fresh empty storage for `buckets` slots; the old storage is returned.
+    fn reset(&mut self, buckets: usize) -> OpenSlots<K, V> {
         let slots = Self::usable_size(buckets, self.index);
-        self.meta = vec![EMPTY; slots];
-        self.slots = std::iter::repeat_with(|| None).take(slots).collect();
-        self.len = 0;
-        self.end = 0;
+        std::mem::replace(&mut self.store, OpenSlots::with_slots(slots))
     }
 
     #[inline]
     fn home(&self, hash: u64) -> usize {
-        self.index.bucket(hash, self.meta.len())
+        self.index.bucket(hash, self.store.meta.len())
     }
 
     #[inline]
     fn next(&self, slot: usize) -> usize {
-        if slot + 1 == self.meta.len() {
+        if slot + 1 == self.store.meta.len() {
             0
         } else {
             slot + 1
@@ -115,25 +106,27 @@ impl<K, V> RobinHood<K, V> {
     #[inline]
     fn prev(&self, slot: usize) -> usize {
         if slot == 0 {
-            self.meta.len() - 1
+            self.store.meta.len() - 1
         } else {
             slot - 1
         }
     }
 
     fn stored(&self, slot: usize) -> &Entry<K, V> {
-        self.slots[slot].as_ref().expect("robin_hood: slot holds no entry")
+        self.store.slots[slot]
+            .as_ref()
+            .expect("robin_hood: slot holds no entry")
     }
 
     /// The true displacement of the (filled) slot, from its `meta` byte if it
     /// fits, else from the stored hash.
     #[inline]
     fn displacement(&self, slot: usize) -> usize {
-        match self.meta[slot] {
+        match self.store.meta[slot] {
             EMPTY => unreachable!("robin_hood: displacement of an empty slot"),
             SATURATED => {
                 let home = self.home(self.stored(slot).hash);
-                (slot + self.meta.len() - home) % self.meta.len()
+                (slot + self.store.meta.len() - home) % self.store.meta.len()
             }
             byte => (byte - 1) as usize,
         }
@@ -142,39 +135,41 @@ impl<K, V> RobinHood<K, V> {
     /// After `slot` stopped holding an item: if it was the last one, walk
     /// `end` down to the next filled slot.
     fn vacated(&mut self, slot: usize) {
-        if slot + 1 == self.end {
-            while self.end > 0 && self.meta[self.end - 1] == EMPTY {
-                self.end -= 1;
-            }
-        }
+        self.store.vacated(slot, |meta| meta != EMPTY);
     }
 
     /// The displacement-ordering invariant, checked slot by slot (for tests).
     #[cfg(test)]
     fn check_invariants(&self) {
         let mut filled = 0;
-        for slot in 0..self.meta.len() {
-            if self.meta[slot] == EMPTY {
-                assert!(self.slots[slot].is_none(), "slot {slot}: meta empty, entry present");
+        for slot in 0..self.store.meta.len() {
+            if self.store.meta[slot] == EMPTY {
+                assert!(
+                    self.store.slots[slot].is_none(),
+                    "slot {slot}: meta empty, entry present"
+                );
                 continue;
             }
             filled += 1;
             let entry = self.stored(slot);
             let home = self.home(entry.hash);
-            let real = (slot + self.meta.len() - home) % self.meta.len();
-            assert_eq!(self.meta[slot], encode(real), "slot {slot}: stale meta byte");
+            let real = (slot + self.store.meta.len() - home) % self.store.meta.len();
+            assert_eq!(self.store.meta[slot], encode(real), "slot {slot}: stale meta byte");
             let before = self.prev(slot);
             if real > 0 {
-                assert!(self.meta[before] != EMPTY, "slot {slot}: displaced past an empty slot");
+                assert!(
+                    self.store.meta[before] != EMPTY,
+                    "slot {slot}: displaced past an empty slot"
+                );
                 assert!(
                     self.displacement(before) + 1 >= real,
                     "slot {slot}: cluster out of home order"
                 );
             }
         }
-        assert_eq!(filled, self.len);
-        assert!(self.end == 0 || self.meta[self.end - 1] != EMPTY);
-        assert!(self.meta[self.end..].iter().all(|&m| m == EMPTY));
+        assert_eq!(filled, self.store.len);
+        assert!(self.store.end == 0 || self.store.meta[self.store.end - 1] != EMPTY);
+        assert!(self.store.meta[self.store.end..].iter().all(|&m| m == EMPTY));
     }
 }
 
@@ -188,11 +183,11 @@ where
     }
 
     fn bucket_count(&self) -> usize {
-        self.meta.len()
+        self.store.meta.len()
     }
 
     fn len(&self) -> usize {
-        self.len
+        self.store.len
     }
 
     fn home_bucket(&self, hash: u64) -> usize {
@@ -209,12 +204,12 @@ where
             cursor.step = 0;
         }
         let (mut slot, mut step) = (cursor.position, cursor.step);
-        if slot >= self.meta.len() {
+        if slot >= self.store.meta.len() {
             return None;
         }
         loop {
             cursor.visited += 1;
-            let byte = self.meta[slot];
+            let byte = self.store.meta[slot];
             if byte == EMPTY {
                 break;
             }
@@ -247,89 +242,84 @@ where
     }
 
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
-        self.slots[slot.0].as_mut().expect("robin_hood: slot holds no entry")
+        self.store.slots[slot.0]
+            .as_mut()
+            .expect("robin_hood: slot holds no entry")
     }
 
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        assert!(self.len < self.meta.len(), "robin_hood: insert into a full table");
+        assert!(
+            self.store.len < self.store.meta.len(),
+            "robin_hood: insert into a full table"
+        );
         let mut slot = self.home(entry.hash);
         let mut step = 0;
-        while self.meta[slot] != EMPTY && self.displacement(slot) >= step {
+        while self.store.meta[slot] != EMPTY && self.displacement(slot) >= step {
             slot = self.next(slot);
             step += 1;
         }
         // `slot` is empty or holds a richer item: shift the run that starts
         // there one slot right, into the first empty slot after it.
         let mut hole = slot;
-        while self.meta[hole] != EMPTY {
+        while self.store.meta[hole] != EMPTY {
             hole = self.next(hole);
         }
         let last = hole;
         while hole != slot {
             let from = self.prev(hole);
-            self.slots[hole] = self.slots[from].take();
-            self.meta[hole] = self.meta[from].saturating_add(1);
+            self.store.slots[hole] = self.store.slots[from].take();
+            self.store.meta[hole] = self.store.meta[from].saturating_add(1);
             hole = from;
         }
-        self.slots[slot] = Some(entry);
-        self.meta[slot] = encode(step);
-        self.len += 1;
-        self.end = self.end.max(last + 1);
+        self.store.slots[slot] = Some(entry);
+        self.store.meta[slot] = encode(step);
+        self.store.len += 1;
+        self.store.end = self.store.end.max(last + 1);
         SlotId(slot)
     }
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
-        let entry = self.slots[slot.0].take().expect("robin_hood: remove of an empty slot");
+        let entry = self.store.slots[slot.0]
+            .take()
+            .expect("robin_hood: remove of an empty slot");
         let mut hole = slot.0;
         loop {
             let from = self.next(hole);
             // Stop at an empty slot or an item already at home (byte 1).
-            if self.meta[from] <= 1 {
+            if self.store.meta[from] <= 1 {
                 break;
             }
             let displacement = self.displacement(from);
-            self.slots[hole] = self.slots[from].take();
-            self.meta[hole] = encode(displacement - 1);
+            self.store.slots[hole] = self.store.slots[from].take();
+            self.store.meta[hole] = encode(displacement - 1);
             hole = from;
         }
-        self.meta[hole] = EMPTY;
-        self.len -= 1;
+        self.store.meta[hole] = EMPTY;
+        self.store.len -= 1;
         self.vacated(hole);
         entry
     }
 
     fn rebuild(&mut self, buckets: usize) {
-        let old = std::mem::take(&mut self.slots);
-        self.reset(buckets);
-        for entry in old.into_iter().flatten() {
+        for entry in self.reset(buckets).into_entries() {
             self.insert_new(entry);
         }
     }
 
     fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
-        let old = std::mem::take(&mut self.slots);
-        self.reset(buckets);
-        old.into_iter().flatten().collect()
+        self.reset(buckets).into_entries().collect()
     }
 
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
-        while cursor.position < self.end {
-            let slot = cursor.position;
-            cursor.position += 1;
-            if self.meta[slot] != EMPTY {
-                return Some(SlotId(slot));
-            }
-        }
-        None
+        self.store.next_filled(cursor, |meta| meta != EMPTY)
     }
 
-    /// The highest filled slot, kept in `end`: O(1).
     fn last_slot(&self) -> Option<SlotId> {
-        self.end.checked_sub(1).map(SlotId)
+        self.store.last_slot()
     }
 
     fn bucket_view(&self, bucket: usize) -> BucketView {
-        match self.meta[bucket] {
+        match self.store.meta[bucket] {
             EMPTY => BucketView::Empty,
             _ => BucketView::Filled {
                 displacement: self.displacement(bucket),
@@ -338,12 +328,11 @@ where
     }
 
     fn structure(&self) -> Structure {
-        Structure::from_slot_views((0..self.meta.len()).map(|slot| self.bucket_view(slot)))
+        Structure::from_slot_views((0..self.store.meta.len()).map(|slot| self.bucket_view(slot)))
     }
 
-    /// One `meta` byte and one `Option<Entry>` per slot, allocated up front.
     fn heap_bytes(&self) -> usize {
-        self.meta.capacity() + self.slots.capacity() * std::mem::size_of::<Option<Entry<K, V>>>()
+        self.store.heap_bytes()
     }
 
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
