@@ -33,6 +33,8 @@ pub mod stats;
 pub mod strategy;
 pub mod swiss;
 pub mod table;
+#[cfg(test)]
+mod test_support;
 
 pub use config::{ConfigError, TableConfig};
 pub use entry::{Entry, SlotId};

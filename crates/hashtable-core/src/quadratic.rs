@@ -314,24 +314,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn splitmix(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn find(table: &Quadratic<u64, u64>, hash: u64, key: u64) -> Option<SlotId> {
-        let mut cursor = ProbeCursor::new();
-        while let Some(slot) = table.probe_next(hash, &mut cursor) {
-            if table.entry(slot).key == key {
-                return Some(slot);
-            }
-        }
-        None
-    }
+    use crate::test_support::{find, splitmix};
 
     #[test]
     fn triangular_steps_visit_every_slot_of_a_power_of_two_table() {

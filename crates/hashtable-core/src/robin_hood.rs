@@ -344,25 +344,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small deterministic generator, so the tests need no extra crate.
-    fn splitmix(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn find(table: &RobinHood<u64, u64>, hash: u64, key: u64) -> Option<SlotId> {
-        let mut cursor = ProbeCursor::new();
-        while let Some(slot) = table.probe_next(hash, &mut cursor) {
-            if table.entry(slot).key == key {
-                return Some(slot);
-            }
-        }
-        None
-    }
+    use crate::test_support::{find, splitmix};
 
     #[test]
     fn displacement_order_holds_after_random_inserts_and_removes() {

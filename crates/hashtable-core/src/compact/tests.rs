@@ -1,19 +1,7 @@
 use super::*;
 use crate::config::TableConfig;
 use crate::table::Table;
-
-/// splitmix64: a well-mixed stand-in for a good hash function.
-fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn find(compact: &Compact<u64, u64>, hash: u64, key: u64) -> Option<SlotId> {
-    let mut cursor = ProbeCursor::new();
-    std::iter::from_fn(|| compact.probe_next(hash, &mut cursor)).find(|&slot| compact.entry(slot).key == key)
-}
+use crate::test_support::{find, mix};
 
 fn keys_in_order(compact: &Compact<u64, u64>) -> Vec<u64> {
     let mut cursor = IterCursor::new();
