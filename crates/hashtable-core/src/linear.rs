@@ -125,12 +125,8 @@ impl<K, V> Linear<K, V> {
         }
     }
 
-    fn stored(&self, slot: usize) -> &Entry<K, V> {
-        self.store.slots[slot].as_ref().expect("linear: slot holds no entry")
-    }
-
     fn displacement(&self, slot: usize) -> usize {
-        self.distance(self.home(self.stored(slot).hash), slot)
+        self.distance(self.home(self.store.entry(slot).hash), slot)
     }
 
     /// After `slot` stopped holding an item: if it was the last one, walk
@@ -153,7 +149,7 @@ impl<K, V> Linear<K, V> {
                 continue;
             }
             filled += 1;
-            let entry = self.stored(slot);
+            let entry = self.store.entry(slot);
             assert_eq!(self.store.meta[slot], hash_tag(entry.hash), "slot {slot}: stale tag");
             let mut at = self.home(entry.hash);
             while at != slot {
@@ -208,7 +204,7 @@ where
             if byte == EMPTY {
                 break;
             }
-            if byte == tag && self.stored(slot).hash == hash {
+            if byte == tag && self.store.entry(slot).hash == hash {
                 cursor.position = self.next(slot);
                 cursor.step = step + 1;
                 return Some(SlotId(slot));
@@ -221,11 +217,11 @@ where
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
-        self.stored(slot.0)
+        self.store.entry(slot.0)
     }
 
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
-        self.store.slots[slot.0].as_mut().expect("linear: slot holds no entry")
+        self.store.entry_mut(slot.0)
     }
 
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {

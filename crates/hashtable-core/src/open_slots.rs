@@ -35,6 +35,15 @@ impl<K, V> OpenSlots<K, V> {
         }
     }
 
+    /// The entry in a filled slot; an empty one is a caller bug.
+    pub(crate) fn entry(&self, slot: usize) -> &Entry<K, V> {
+        self.slots[slot].as_ref().expect("open addressing: slot holds no entry")
+    }
+
+    pub(crate) fn entry_mut(&mut self, slot: usize) -> &mut Entry<K, V> {
+        self.slots[slot].as_mut().expect("open addressing: slot holds no entry")
+    }
+
     /// Every stored entry, in slot order.
     pub(crate) fn into_entries(self) -> impl Iterator<Item = Entry<K, V>> {
         self.slots.into_iter().flatten()

@@ -102,13 +102,9 @@ impl<K, V> Quadratic<K, V> {
         self.store.meta.len() - 1
     }
 
-    fn stored(&self, slot: usize) -> &Entry<K, V> {
-        self.store.slots[slot].as_ref().expect("quadratic: slot holds no entry")
-    }
-
     /// The probe step at which the item in `slot` is found: its displacement.
     fn displacement(&self, slot: usize) -> usize {
-        let mut at = self.home(self.stored(slot).hash);
+        let mut at = self.home(self.store.entry(slot).hash);
         let mut step = 0;
         while at != slot {
             step += 1;
@@ -137,7 +133,7 @@ impl<K, V> Quadratic<K, V> {
                 }
                 byte => {
                     filled += 1;
-                    let entry = self.stored(slot);
+                    let entry = self.store.entry(slot);
                     assert_eq!(byte, hash_tag(entry.hash), "slot {slot}: stale tag");
                     let (mut at, mut step) = (self.home(entry.hash), 0);
                     while at != slot {
@@ -201,7 +197,7 @@ where
             }
             step += 1;
             let next = (slot + step) & mask;
-            if byte == tag && self.stored(slot).hash == hash {
+            if byte == tag && self.store.entry(slot).hash == hash {
                 cursor.position = next;
                 cursor.step = step;
                 return Some(SlotId(slot));
@@ -213,13 +209,11 @@ where
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
-        self.stored(slot.0)
+        self.store.entry(slot.0)
     }
 
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
-        self.store.slots[slot.0]
-            .as_mut()
-            .expect("quadratic: slot holds no entry")
+        self.store.entry_mut(slot.0)
     }
 
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {

@@ -112,12 +112,6 @@ impl<K, V> RobinHood<K, V> {
         }
     }
 
-    fn stored(&self, slot: usize) -> &Entry<K, V> {
-        self.store.slots[slot]
-            .as_ref()
-            .expect("robin_hood: slot holds no entry")
-    }
-
     /// The true displacement of the (filled) slot, from its `meta` byte if it
     /// fits, else from the stored hash.
     #[inline]
@@ -125,7 +119,7 @@ impl<K, V> RobinHood<K, V> {
         match self.store.meta[slot] {
             EMPTY => unreachable!("robin_hood: displacement of an empty slot"),
             SATURATED => {
-                let home = self.home(self.stored(slot).hash);
+                let home = self.home(self.store.entry(slot).hash);
                 (slot + self.store.meta.len() - home) % self.store.meta.len()
             }
             byte => (byte - 1) as usize,
@@ -151,7 +145,7 @@ impl<K, V> RobinHood<K, V> {
                 continue;
             }
             filled += 1;
-            let entry = self.stored(slot);
+            let entry = self.store.entry(slot);
             let home = self.home(entry.hash);
             let real = (slot + self.store.meta.len() - home) % self.store.meta.len();
             assert_eq!(self.store.meta[slot], encode(real), "slot {slot}: stale meta byte");
@@ -225,7 +219,7 @@ where
             if displacement < step {
                 break;
             }
-            if displacement == step && self.stored(slot).hash == hash {
+            if displacement == step && self.store.entry(slot).hash == hash {
                 cursor.position = self.next(slot);
                 cursor.step = step + 1;
                 return Some(SlotId(slot));
@@ -238,13 +232,11 @@ where
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
-        self.stored(slot.0)
+        self.store.entry(slot.0)
     }
 
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
-        self.store.slots[slot.0]
-            .as_mut()
-            .expect("robin_hood: slot holds no entry")
+        self.store.entry_mut(slot.0)
     }
 
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
