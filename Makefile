@@ -17,7 +17,7 @@ $(DEPS): requirements-dev.txt
 
 $(BUILT): $(DEPS) $(SOURCES)
 	# flock: helpers and parallel make runs must not install into the venv at once.
-	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH flock $(VENV)/.build-lock $(VENV)/bin/maturin develop --release --quiet
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH flock $(VENV)/.build-lock $(VENV)/bin/maturin develop --profile extension --quiet
 	touch $@
 
 build: $(BUILT)

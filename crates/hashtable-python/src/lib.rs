@@ -15,6 +15,7 @@ mod lookup;
 mod operations;
 mod params;
 mod persistence;
+mod recursion;
 mod report;
 mod table;
 mod trashcan;
@@ -23,7 +24,7 @@ mod views;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-#[pymodule]
+#[pymodule(gil_used = true)]
 fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<table::HashTable>()?;
     module.add_class::<iteration::TableIterator>()?;
@@ -36,6 +37,6 @@ fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     module.add("INDEXES", PyTuple::new(py, indexes)?)?;
     module.add("HASH_FUNCTIONS", PyTuple::new(py, hashing::names())?)?;
-    module.add("MAX_SIZE", params::MAX_SIZE)?;
+    module.add("MAX_SIZE", hashtable_core::MAX_SIZE)?;
     Ok(())
 }

@@ -1,12 +1,14 @@
 //! `hashtable.HashTable`: the pyclass. Each method is a thin wrapper; the
 //! borrow discipline lives in `lookup` and `operations`.
 
-use hashtable_core::{Table, TableConfig};
+use std::mem::ManuallyDrop;
+
+use hashtable_core::{AllocError, Table, TableConfig, TableError};
 use pyo3::exceptions::PyTypeError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyTuple, PyType};
 use pyo3::PyTraverseError;
 
 use crate::gc::PyGcTraverse;
@@ -19,9 +21,12 @@ use crate::{display, logging, operations, persistence, report, trashcan, views};
 
 pub(crate) type PyTable = Table<Py<PyAny>, Py<PyAny>>;
 
-#[pyclass(name = "HashTable", module = "hashtable", subclass, weakref, mapping)]
+/// `immutable_type`: like dict's, the type's attributes cannot be replaced, so
+/// no one can swap in a `__new__` that skips building the native contents.
+#[pyclass(name = "HashTable", module = "hashtable", subclass, weakref, mapping, immutable_type)]
 pub struct HashTable {
-    pub(crate) table: PyTable,
+    /// Taken out, never dropped in place, when the table is freed (see `Drop`).
+    pub(crate) table: ManuallyDrop<PyTable>,
     pub(crate) hash_func: HashFunc,
     pub(crate) hash_calls: u64,
     /// False for the private staging table `__new__` fills: it is not a table
@@ -38,9 +43,9 @@ impl HashTable {
     }
 
     pub(crate) fn unannounced(config: TableConfig, hash_func: HashFunc) -> PyResult<Self> {
-        let table = Table::new(config).map_err(|err| pyo3::exceptions::PyValueError::new_err(err.to_string()))?;
+        let table = Table::new(config).map_err(table_error)?;
         Ok(HashTable {
-            table,
+            table: ManuallyDrop::new(table),
             hash_func,
             hash_calls: 0,
             announce: false,
@@ -50,12 +55,15 @@ impl HashTable {
 
 #[pymethods]
 impl HashTable {
+    /// Builds the empty table from the keyword parameters. The positional
+    /// data is `__init__`'s, as in dict: a subclass's `__init__` decides what
+    /// its own positional arguments mean.
     #[new]
-    #[pyo3(signature = (data=None, /, *, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None))]
+    #[pyo3(signature = (*_args, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        data: Option<&Bound<'_, PyAny>>,
+        _args: &Bound<'_, PyTuple>,
         size: Option<&Bound<'_, PyAny>>,
         max_load: Option<&Bound<'_, PyAny>>,
         hash_func: Option<&Bound<'_, PyAny>>,
@@ -64,16 +72,6 @@ impl HashTable {
         growth: Option<&Bound<'_, PyAny>>,
         min_load: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        if let Some(data) = data {
-            let positional_number = data.is_instance_of::<PyInt>() || data.is_instance_of::<PyFloat>();
-            if positional_number && !data.is_instance_of::<PyBool>() {
-                return Err(PyTypeError::new_err(format!(
-                    "HashTable() takes its parameters as keywords, e.g. HashTable(size=8); \
-                     the only positional argument is a mapping or an iterable of pairs, got {}",
-                    operations::type_name(data)
-                )));
-            }
-        }
         let defaults = Defaults::new(py);
         let config = table_config(&Params {
             size: size.unwrap_or(defaults.size.bind(py)),
@@ -83,11 +81,44 @@ impl HashTable {
             strategy: strategy.unwrap_or(defaults.strategy.bind(py)),
             index: index.unwrap_or(defaults.index.bind(py)),
         })?;
-        let mut this = HashTable::empty(py, config, HashFunc::from_argument(py, hash_func)?)?;
-        if let Some(data) = data {
-            persistence::load_unshared(py, &mut this, data)?;
+        HashTable::empty(py, config, HashFunc::from_argument(py, hash_func)?)
+    }
+
+    /// Adds the positional data, as `dict.__init__` does: also when called
+    /// again on an existing table. The keyword parameters were `__new__`'s.
+    #[pyo3(signature = (*args, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None))]
+    #[allow(clippy::too_many_arguments, unused_variables)]
+    fn __init__(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        size: Option<&Bound<'_, PyAny>>,
+        max_load: Option<&Bound<'_, PyAny>>,
+        hash_func: Option<&Bound<'_, PyAny>>,
+        strategy: Option<&Bound<'_, PyAny>>,
+        index: Option<&Bound<'_, PyAny>>,
+        growth: Option<&Bound<'_, PyAny>>,
+        min_load: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let data = match args.len() {
+            0 => return Ok(()),
+            // The original API's `data=None`: no data (`update(None)` refuses it).
+            1 if args.get_item(0)?.is_none() => return Ok(()),
+            1 => args.get_item(0)?,
+            n => {
+                return Err(PyTypeError::new_err(format!(
+                    "HashTable expected at most 1 positional argument, got {n}"
+                )))
+            }
+        };
+        let positional_number = data.is_instance_of::<PyInt>() || data.is_instance_of::<PyFloat>();
+        if positional_number && !data.is_instance_of::<PyBool>() {
+            return Err(PyTypeError::new_err(format!(
+                "HashTable() takes its parameters as keywords, e.g. HashTable(size=8); \
+                 the only positional argument is a mapping or an iterable of pairs, got {}",
+                operations::type_name(&data)
+            )));
         }
-        Ok(this)
+        operations::update_from(slf, &data)
     }
 
     // --- the original API ---
@@ -137,9 +168,8 @@ impl HashTable {
             return Ok(value);
         }
         if !slf.is_exact_instance_of::<Self>() {
-            let missing = pyo3::intern!(slf.py(), "__missing__");
-            if slf.hasattr(missing)? {
-                return slf.call_method1(missing, (key,));
+            if let Some(missing) = operations::special_method(slf.as_any(), pyo3::intern!(slf.py(), "__missing__"))? {
+                return missing.call1((key,));
             }
         }
         Err(missing_key(key))
@@ -183,6 +213,37 @@ impl HashTable {
         TableIterator::new(slf, IterKind::Items)
     }
 
+    fn __reversed__(slf: &Bound<'_, Self>) -> PyResult<TableIterator> {
+        TableIterator::reversed(slf, IterKind::Keys)
+    }
+
+    fn _reversed_values(slf: &Bound<'_, Self>) -> PyResult<TableIterator> {
+        TableIterator::reversed(slf, IterKind::Values)
+    }
+
+    fn _reversed_items(slf: &Bound<'_, Self>) -> PyResult<TableIterator> {
+        TableIterator::reversed(slf, IterKind::Items)
+    }
+
+    /// Every key, in one borrow: what the views build their sets from.
+    fn _key_list<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyList>> {
+        operations::key_list(slf)
+    }
+
+    fn _item_list<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyList>> {
+        operations::items_list(slf)
+    }
+
+    /// `value in t.values()` in one pass over a snapshot of the values.
+    fn _values_contain(slf: &Bound<'_, Self>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+        operations::values_contain(slf, value)
+    }
+
+    /// `item in t.items()`: False for anything but a pair, as dict's view.
+    fn _items_contain(slf: &Bound<'_, Self>, item: &Bound<'_, PyAny>) -> PyResult<bool> {
+        operations::items_contain(slf, item)
+    }
+
     #[pyo3(signature = (key, default=None))]
     fn setdefault<'py>(
         slf: &Bound<'py, Self>,
@@ -201,17 +262,19 @@ impl HashTable {
         operations::clear(slf)
     }
 
-    #[pyo3(signature = (other=None, /, **kwargs))]
-    fn update(
-        slf: &Bound<'_, Self>,
-        other: Option<&Bound<'_, PyAny>>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        if let Some(other) = other {
-            operations::update_from(slf, other)?;
+    #[pyo3(signature = (*args, **kwargs))]
+    fn update(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+        match args.len() {
+            0 => {}
+            1 => operations::update_from(slf, &args.get_item(0)?)?,
+            n => {
+                return Err(PyTypeError::new_err(format!(
+                    "update expected at most 1 argument, got {n}"
+                )))
+            }
         }
         if let Some(kwargs) = kwargs {
-            operations::update_from(slf, kwargs.as_any())?;
+            operations::update_from_keywords(slf, kwargs)?;
         }
         Ok(())
     }
@@ -304,6 +367,7 @@ impl HashTable {
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        crate::recursion::check_stack("while pickling a HashTable")?;
         persistence::reduce(slf)
     }
 
@@ -361,15 +425,24 @@ impl HashTable {
         self.table.py_gc_traverse(&visit)
     }
 
+    /// Breaks reference cycles by removing the items one at a time, each
+    /// released after its borrow, so that it needs no memory of its own.
     fn __clear__(slf: &Bound<'_, Self>) {
-        let released = match borrow_mut(slf) {
-            Ok(mut this) => Some((
-                this.table.clear(),
-                std::mem::replace(&mut this.hash_func, HashFunc::Builtin),
-            )),
-            Err(_) => None,
+        let hash_func = match borrow_mut(slf) {
+            Ok(mut this) => std::mem::replace(&mut this.hash_func, HashFunc::Builtin),
+            Err(_) => return,
         };
-        drop(released);
+        drop(hash_func);
+        loop {
+            let entry = match borrow_mut(slf) {
+                Ok(mut this) => this.table.pop_last(),
+                Err(_) => None,
+            };
+            match entry {
+                Some(entry) => drop(entry),
+                None => break,
+            }
+        }
     }
 }
 
@@ -378,8 +451,25 @@ impl Drop for HashTable {
         if self.announce {
             logging::freed(self.table.size(), self.table.len());
         }
-        trashcan::release(self.table.clear());
+        // SAFETY: `drop` runs once and nothing reads `self.table` after it;
+        // taking the table out (instead of clearing it in place) means freeing
+        // a table allocates nothing.
+        let table = unsafe { ManuallyDrop::take(&mut self.table) };
+        let hash_func = std::mem::replace(&mut self.hash_func, HashFunc::Builtin);
+        trashcan::release((table.into_storage(), hash_func));
     }
+}
+
+/// A core error as the Python exception that names it.
+pub(crate) fn table_error(err: TableError) -> PyErr {
+    match err {
+        TableError::Config(err) => pyo3::exceptions::PyValueError::new_err(err.to_string()),
+        TableError::OutOfMemory(err) => memory_error(err),
+    }
+}
+
+pub(crate) fn memory_error(err: AllocError) -> PyErr {
+    pyo3::exceptions::PyMemoryError::new_err(err.to_string())
 }
 
 /// Default parameter values as Python objects, made once.

@@ -85,6 +85,7 @@ use std::collections::BTreeMap;
 use std::mem::{self, MaybeUninit};
 
 use self::group::{is_full, BitMask, ControlGroup, Group, DELETED, EMPTY};
+use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
@@ -114,8 +115,8 @@ fn tag(hash: u64) -> u8 {
     (hash.wrapping_mul(TAG_MULTIPLIER) >> 57) as u8
 }
 
-fn empty_ctrl(buckets: usize) -> Box<[u8]> {
-    vec![EMPTY; buckets + GROUP].into_boxed_slice()
+fn empty_ctrl(buckets: usize) -> Result<Box<[u8]>, AllocError> {
+    Ok(alloc::filled(EMPTY, buckets + GROUP)?.into_boxed_slice())
 }
 
 /// `(multiplier, shift)` such that, for a power-of-two `buckets`,
@@ -149,12 +150,17 @@ pub struct Swiss<K, V> {
 }
 
 impl<K, V> Swiss<K, V> {
+    /// Empty storage; panics if it cannot be allocated (see `try_new`).
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
+        Self::try_new(buckets, index).expect("swiss: allocating the slots")
+    }
+
+    pub fn try_new(buckets: usize, index: BucketIndex) -> Result<Self, AllocError> {
         let buckets = Self::usable_size(buckets, index);
         let (home_multiplier, home_shift) = home_split(index, buckets);
-        Swiss {
-            ctrl: empty_ctrl(buckets),
-            slots: Box::new_uninit_slice(buckets),
+        Ok(Swiss {
+            ctrl: empty_ctrl(buckets)?,
+            slots: alloc::uninit_slice(buckets)?,
             mask: buckets - 1,
             len: 0,
             deleted: 0,
@@ -162,7 +168,7 @@ impl<K, V> Swiss<K, V> {
             index,
             home_multiplier,
             home_shift,
-        }
+        })
     }
 
     /// A power of two, and at least one group (16 slots on x86_64, 8
@@ -256,11 +262,13 @@ impl<K, V> Swiss<K, V> {
     }
 
     /// Swap in fresh storage of `buckets` slots and hand back the old.
-    fn reset(&mut self, buckets: usize) -> Detached<K, V> {
+    fn reset(&mut self, buckets: usize) -> Result<Detached<K, V>, AllocError> {
         let buckets = Self::usable_size(buckets, self.index);
+        let ctrl = empty_ctrl(buckets)?;
+        let slots = alloc::uninit_slice(buckets)?;
         let detached = Detached {
-            ctrl: mem::replace(&mut self.ctrl, empty_ctrl(buckets)),
-            slots: mem::replace(&mut self.slots, Box::new_uninit_slice(buckets)),
+            ctrl: mem::replace(&mut self.ctrl, ctrl),
+            slots: mem::replace(&mut self.slots, slots),
             top: self.top,
         };
         (self.home_multiplier, self.home_shift) = home_split(self.index, buckets);
@@ -268,7 +276,7 @@ impl<K, V> Swiss<K, V> {
         self.len = 0;
         self.deleted = 0;
         self.top = 0;
-        detached
+        Ok(detached)
     }
 
     /// Visits a successful lookup of the item in `slot` makes.
@@ -525,13 +533,21 @@ where
         unsafe { self.slots.get_unchecked_mut(slot.0).assume_init_mut() }
     }
 
-    fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
+    fn reserve_one(&mut self) -> Result<(), AllocError> {
         // The Table grows before `len + tombstones` reaches max_load * buckets,
         // which leaves an EMPTY slot. Used on its own, keep one anyway.
         if self.len + self.deleted + 1 >= self.buckets() {
             let buckets = self.buckets();
-            self.rebuild(if self.len + 1 < buckets { buckets } else { buckets * 2 });
+            self.rebuild(if self.len + 1 < buckets { buckets } else { buckets * 2 })?;
         }
+        Ok(())
+    }
+
+    fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
+        // A no-op after the Table's own `reserve_one`; it keeps this strategy
+        // usable on its own (its unit tests insert without a Table).
+        self.reserve_one()
+            .expect("swiss: insert_new used alone ran out of memory");
         SlotId(self.place(entry))
     }
 
@@ -553,16 +569,20 @@ where
         entry
     }
 
-    fn rebuild(&mut self, buckets: usize) {
-        self.reset(buckets.max(self.len + 1)).for_each(|entry| {
+    fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
+        self.reset(buckets.max(self.len + 1))?.for_each(|entry| {
             self.place(entry);
         });
+        Ok(())
     }
 
-    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
-        let mut drained = Vec::with_capacity(self.len);
-        self.reset(buckets).for_each(|entry| drained.push(entry));
-        drained
+    fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
+        let fresh = Self::try_new(buckets, self.index)?;
+        Ok(mem::replace(self, fresh))
+    }
+
+    fn index(&self) -> BucketIndex {
+        self.index
     }
 
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {

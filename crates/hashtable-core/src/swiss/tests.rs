@@ -179,7 +179,7 @@ fn tags_spread_sequential_int_hashes() {
     )
     .unwrap();
     for i in 0..100_000u64 {
-        table.insert_new(i, i, i);
+        table.insert_new(i, i, i).unwrap();
     }
     let stats = table.stats();
     // About one window plus the item's own tag match.
@@ -200,7 +200,7 @@ fn mean_probe_tracks_the_group_model() {
         .unwrap();
         let items = (max_load * (1 << 14) as f64) as u64;
         for i in 0..items {
-            table.insert_new(mix(i), i, i);
+            table.insert_new(mix(i), i, i).unwrap();
         }
         assert_eq!(table.size(), 1 << 14);
         let stats = table.stats();
@@ -296,7 +296,7 @@ fn every_entry_is_dropped_exactly_once() {
         for key in 0..200 {
             table.insert_new(Entry::new(mix(key), key, Arc::clone(&token)));
             if table.len() * 8 > table.buckets() * 7 {
-                table.rebuild(table.buckets() * 2);
+                table.rebuild(table.buckets() * 2).unwrap();
             }
         }
         assert_eq!(Arc::strong_count(&token), 201);
@@ -308,9 +308,9 @@ fn every_entry_is_dropped_exactly_once() {
             drop(table.remove(slot));
         }
         assert_eq!(Arc::strong_count(&token), 151);
-        table.rebuild(table.buckets());
+        table.rebuild(table.buckets()).unwrap();
         assert_eq!(Arc::strong_count(&token), 151);
-        let drained = table.drain(16);
+        let drained = table.take_all(16).unwrap();
         assert_eq!(drained.len(), 150);
         assert!(table.is_empty());
         drop(drained);
@@ -391,10 +391,10 @@ fn home_agrees_with_the_bucket_index_at_every_size() {
                 );
             }
             // Growing recomputes the split.
-            table.rebuild(buckets * 2);
+            table.rebuild(buckets * 2).unwrap();
         }
         // And a reset to a smaller size (drain) does too.
-        table.drain(GROUP);
+        drop(table.take_all(GROUP).unwrap());
         for &hash in &hashes {
             assert_eq!(table.home(hash), index.bucket(hash, GROUP), "{index:?} {hash:#x}");
         }
