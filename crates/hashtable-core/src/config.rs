@@ -96,7 +96,8 @@ impl TableConfig {
             return Err(ConfigError::Size { value: self.size });
         }
         let open_addressing = self.strategy.is_open_addressing();
-        let max_load_ok = self.max_load.is_finite() && self.max_load >= MIN_MAX_LOAD && (!open_addressing || self.max_load < 1.0);
+        let max_load_ok =
+            self.max_load.is_finite() && self.max_load >= MIN_MAX_LOAD && (!open_addressing || self.max_load < 1.0);
         if !max_load_ok {
             return Err(ConfigError::MaxLoad {
                 value: self.max_load,
@@ -155,9 +156,27 @@ mod tests {
             ),
             (TableConfig { growth: 1.0, ..base }, "growth"),
             (TableConfig { growth: 17.0, ..base }, "growth"),
-            (TableConfig { size: MAX_SIZE + 1, ..base }, "size"),
-            (TableConfig { max_load: 1e-12, ..base }, "max_load"),
-            (TableConfig { max_load: 1e-300, ..base }, "max_load"),
+            (
+                TableConfig {
+                    size: MAX_SIZE + 1,
+                    ..base
+                },
+                "size",
+            ),
+            (
+                TableConfig {
+                    max_load: 1e-12,
+                    ..base
+                },
+                "max_load",
+            ),
+            (
+                TableConfig {
+                    max_load: 1e-300,
+                    ..base
+                },
+                "max_load",
+            ),
             (TableConfig { min_load: 0.3, ..base }, "min_load"),
             (TableConfig { min_load: -0.1, ..base }, "min_load"),
         ];

@@ -221,8 +221,10 @@ where
     /// the load above `max_load`. Out of memory, the table is unchanged and
     /// `key` and `value` are dropped.
     pub fn insert_new(&mut self, hash: u64, key: K, value: V) -> Result<SlotId, AllocError> {
-        self.make_room_for_one()?;
+        // The strategy's own room first: if growing then succeeded and this
+        // failed, the table would be left resized without the item.
         self.strategy.reserve_one()?;
+        self.make_room_for_one()?;
         self.generation += 1;
         Ok(self.strategy.insert_new(Entry::new(hash, key, value)))
     }

@@ -204,7 +204,13 @@ pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) 
     }
     if other.hasattr(pyo3::intern!(py, "keys"))? {
         // As PyMapping_Keys: the keys first, as a list, then each value.
-        let keys = PyList::new(py, other.call_method0(pyo3::intern!(py, "keys"))?.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
+        let keys = PyList::new(
+            py,
+            other
+                .call_method0(pyo3::intern!(py, "keys"))?
+                .try_iter()?
+                .collect::<PyResult<Vec<_>>>()?,
+        )?;
         for key in keys.iter() {
             let value = other.get_item(&key)?;
             set(slf, &key, &value)?;

@@ -10,7 +10,6 @@ use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
 use crate::operations::type_name;
 
-
 pub(crate) struct Params<'a, 'py> {
     pub size: &'a Bound<'py, PyAny>,
     pub max_load: &'a Bound<'py, PyAny>,

@@ -131,9 +131,7 @@ pub(crate) fn set_state(slf: &Bound<'_, HashTable>, state: &Bound<'_, PyAny>) ->
         ))
     })?;
     let size = match state.get_item("size")? {
-        Some(size) => Some(params::size(&size).map_err(|err| {
-            PyValueError::new_err(format!("invalid HashTable state: {}", err.value(slf.py())))
-        })?),
+        Some(size) => Some(params::size(&size)?),
         None => None,
     };
     let attributes = match state.get_item("attributes")? {

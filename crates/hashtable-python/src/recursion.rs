@@ -12,8 +12,8 @@ use std::ffi::CStr;
 use std::marker::PhantomData;
 
 use pyo3::exceptions::PyRecursionError;
-use pyo3::prelude::*;
 use pyo3::ffi;
+use pyo3::prelude::*;
 
 /// Stack kept free for the frames between two guard points, and for
 /// formatting the error itself.

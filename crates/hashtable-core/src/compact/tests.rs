@@ -43,11 +43,13 @@ fn iteration_is_insertion_order_after_deletes_and_rebuilds() {
                     // Keep the Table's invariant by hand: grow or clean first.
                     let slots = compact.slots();
                     if (compact.len() + compact.tombstones() + 1) * 3 > slots * 2 {
-                        compact.rebuild(if (compact.len() + 1) * 3 > slots {
-                            slots * 2
-                        } else {
-                            slots
-                        }).unwrap();
+                        compact
+                            .rebuild(if (compact.len() + 1) * 3 > slots {
+                                slots * 2
+                            } else {
+                                slots
+                            })
+                            .unwrap();
                         assert_eq!(compact.tombstones(), 0);
                         assert_eq!(compact.entries.len(), compact.len(), "a rebuild compacts");
                     }

@@ -533,21 +533,15 @@ where
         unsafe { self.slots.get_unchecked_mut(slot.0).assume_init_mut() }
     }
 
-    fn reserve_one(&mut self) -> Result<(), AllocError> {
+    fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
         // The Table grows before `len + tombstones` reaches max_load * buckets,
-        // which leaves an EMPTY slot. Used on its own, keep one anyway.
+        // which leaves an EMPTY slot, so this never fires under a Table. Used
+        // on its own (its unit tests), keep one anyway.
         if self.len + self.deleted + 1 >= self.buckets() {
             let buckets = self.buckets();
-            self.rebuild(if self.len + 1 < buckets { buckets } else { buckets * 2 })?;
+            self.rebuild(if self.len + 1 < buckets { buckets } else { buckets * 2 })
+                .expect("swiss: insert_new used alone ran out of memory");
         }
-        Ok(())
-    }
-
-    fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        // A no-op after the Table's own `reserve_one`; it keeps this strategy
-        // usable on its own (its unit tests insert without a Table).
-        self.reserve_one()
-            .expect("swiss: insert_new used alone ran out of memory");
         SlotId(self.place(entry))
     }
 
