@@ -35,6 +35,20 @@ class HashTable(Generic[_K, _V]):
         growth: float | None = None,
         min_load: float | None = None,
     ) -> HashTable[_K, _V]: ...
+    def __init__(
+        self,
+        data: Mapping[_K, _V] | Iterable[tuple[_K, _V]] | None = None,
+        /,
+        *,
+        size: int | None = None,
+        max_load: float | None = None,
+        hash_func: Callable[[Any], int] | str | None = None,
+        strategy: str | None = None,
+        index: str | None = None,
+        growth: float | None = None,
+        min_load: float | None = None,
+    ) -> None: ...
+    def __reversed__(self) -> Iterator[_K]: ...
     @property
     def size(self) -> int: ...
     @property
