@@ -342,3 +342,11 @@ def test_setdefault_and_update_growth_is_logged(make_table: MakeTable, caplog: p
     logged = [r for r in caplog.records if "resized" in r.getMessage()]
     assert len(logged) == t.stats()["resizes"] > 0
 
+
+
+def test_the_default_size_of_four_is_honoured_by_every_strategy(make_table: MakeTable, strategy: str) -> None:
+    assert make_table().size == 4
+    assert make_table(size=8).size == 8
+    t = make_table(size=4, max_load=0.75)
+    t.update({"a": 1, "b": 2, "c": 3})
+    assert t.size == 4 and dict(t.items()) == {"a": 1, "b": 2, "c": 3}

@@ -28,9 +28,15 @@
 //!   int tag 0 and turn each group match into a full scan, so one multiply
 //!   spreads the tag instead. `C` differs from the Fibonacci index's
 //!   multiplier, so the tag stays independent of the home slot.
-//! * **Slot count**: `usable_size` rounds up to a power of two of at least
-//!   GROUP slots: the triangular probe needs a power of two to reach every
-//!   group, and a window must never be longer than the table.
+//! * **Slot count**: `usable_size` rounds up to a power of two of at least 4
+//!   slots: the triangular probe needs a power of two to reach every group.
+//!   A table smaller than a group works as hashbrown's do: its `ctrl` still
+//!   holds `buckets + GROUP` bytes, the bytes between the slots and the mirror
+//!   stay `EMPTY` forever, so every window holds an `EMPTY` and the home window
+//!   (which sees each slot exactly once, directly or through the mirror) ends
+//!   every probe. Those trailing `EMPTY`s can point an insert, once masked, at a
+//!   full slot: `find_insert_slot` then scans again from slot 0, where the
+//!   first free slot comes before any of them.
 //! * **Probe sequence**: group `i` starts at `pos_i = (h1 + GROUP * i(i+1)/2) mod
 //!   buckets` (the stride grows by GROUP each time). With `g = buckets / GROUP`
 //!   a power of two, `i(i+1)/2 mod g` takes every value for `i < g`, so `g`
@@ -74,7 +80,7 @@
 //!   control bytes plus one item read, so max_load can sit near 0.875 where
 //!   linear probing slows; bad hashes degrade gracefully because a tag filters
 //!   1 in 128 mismatches. The price is a byte per slot, power-of-two sizes of at
-//!   least a group (a 4-slot request gets 16), no useful insertion order, and
+//!   least 4, no useful insertion order, and
 //!   tombstones under heavy delete traffic when runs reach a group's width.
 
 mod group;
@@ -109,6 +115,9 @@ const PENDING: u64 = 0xFFFF_FFFF;
 const LOADED: u64 = 1 << 32;
 const DONE: u64 = 1 << 33;
 
+/// The fewest slots a table has.
+const MIN_BUCKETS: usize = 4;
+
 /// The 7-bit tag stored in a full slot's control byte.
 #[inline]
 fn tag(hash: u64) -> u8 {
@@ -125,7 +134,7 @@ fn empty_ctrl(buckets: usize) -> Result<Box<[u8]>, AllocError> {
 /// multiply-high by a power of two is a shift of the product. One branch-free
 /// formula instead of a match per probe.
 fn home_split(index: BucketIndex, buckets: usize) -> (u64, u32) {
-    debug_assert!(buckets.is_power_of_two() && buckets >= GROUP);
+    debug_assert!(buckets.is_power_of_two() && buckets >= MIN_BUCKETS);
     match index {
         BucketIndex::Mod | BucketIndex::Mask => (1, 0),
         BucketIndex::Fibonacci => (GOLDEN_RATIO_64, u64::BITS - buckets.trailing_zeros()),
@@ -171,12 +180,11 @@ impl<K, V> Swiss<K, V> {
         })
     }
 
-    /// A power of two, and at least one group (16 slots on x86_64, 8
-    /// elsewhere): group windows must not outrun the table, and the triangular
-    /// probe reaches every group only when their count is a power of two.
+    /// A power of two (the triangular probe reaches every group only then), and
+    /// at least 4, as in hashbrown: smaller tables work through the mirror.
     pub fn usable_size(requested: usize, _index: BucketIndex) -> usize {
         requested
-            .max(GROUP)
+            .max(MIN_BUCKETS)
             .checked_next_power_of_two()
             .unwrap_or(1 << (usize::BITS - 1))
     }
@@ -240,12 +248,27 @@ impl<K, V> Swiss<K, V> {
         let mut stride = 0;
         while stride < self.buckets() {
             if let Some(bit) = Group::load(&self.ctrl, position).match_empty_or_deleted().lowest() {
-                return (position + bit) & self.mask;
+                let slot = (position + bit) & self.mask;
+                if is_full(self.ctrl[slot]) {
+                    // Only in a table smaller than a group: the match was one of
+                    // the EMPTY bytes past the slots (see the module comment).
+                    return self.first_free_from_start();
+                }
+                return slot;
             }
             stride += GROUP;
             position = (position + stride) & self.mask;
         }
         unreachable!("swiss: no free slot although len < buckets")
+    }
+
+    /// The first free slot of a table smaller than a group: its window at 0
+    /// shows every slot before any of the EMPTY bytes past them.
+    fn first_free_from_start(&self) -> usize {
+        match Group::load(&self.ctrl, 0).match_empty_or_deleted().lowest() {
+            Some(slot) if slot < self.buckets() => slot,
+            _ => unreachable!("swiss: no free slot although len < buckets"),
+        }
     }
 
     /// Place an entry whose key is absent, into a table with a free slot.

@@ -25,16 +25,59 @@ fn scalar_vacated_byte(ctrl: &[u8], buckets: usize, slot: usize) -> u8 {
 }
 
 #[test]
-fn sizes_round_up_to_a_power_of_two_of_at_least_a_group() {
-    assert_eq!(Swiss::<(), ()>::usable_size(1, BucketIndex::Mod), GROUP);
+fn sizes_round_up_to_a_power_of_two_of_at_least_four() {
+    assert_eq!(Swiss::<(), ()>::usable_size(1, BucketIndex::Mod), 4);
+    assert_eq!(Swiss::<(), ()>::usable_size(4, BucketIndex::Fibonacci), 4);
+    assert_eq!(Swiss::<(), ()>::usable_size(5, BucketIndex::Fibonacci), 8);
     assert_eq!(
         Swiss::<(), ()>::usable_size(GROUP + 1, BucketIndex::Fibonacci),
         2 * GROUP
     );
     assert_eq!(Swiss::<(), ()>::usable_size(1000, BucketIndex::Mask), 1024);
     let table = Swiss::<u64, u64>::new(5, BucketIndex::Mod);
-    assert_eq!(table.bucket_count(), GROUP);
-    assert_eq!(table.ctrl.len(), GROUP + GROUP);
+    assert_eq!(table.bucket_count(), 8);
+    assert_eq!(table.ctrl.len(), 8 + GROUP);
+}
+
+#[test]
+fn tables_smaller_than_a_group_fill_every_slot_and_find_each_item() {
+    for index in BucketIndex::ALL.iter().copied() {
+        for buckets in [4, 8] {
+            // Every item on one home slot, and then on spread ones: the EMPTY
+            // bytes past the slots must never send an insert to a full slot.
+            for shared in [true, false] {
+                let mut table = Swiss::<u64, u64>::new(buckets, index);
+                let hash = |key: u64| if shared { 3 } else { mix(key) };
+                for key in 0..buckets as u64 - 1 {
+                    table.insert_new(Entry::new(hash(key), key, key * 10));
+                    assert_eq!(
+                        table.bucket_count(),
+                        buckets,
+                        "{index:?}: no growth while a slot is free"
+                    );
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                for key in 0..buckets as u64 - 1 {
+                    let mut cursor = ProbeCursor::new();
+                    let slot = std::iter::from_fn(|| table.probe_next(hash(key), &mut cursor))
+                        .find(|&slot| table.entry(slot).key == key)
+                        .unwrap_or_else(|| panic!("{index:?} {buckets}: key {key} lost"));
+                    assert_eq!(table.entry(slot).value, key * 10);
+                    assert!(seen.insert(slot.index()), "two keys in slot {}", slot.index());
+                }
+                let victim = {
+                    let mut cursor = ProbeCursor::new();
+                    std::iter::from_fn(|| table.probe_next(hash(1), &mut cursor))
+                        .find(|&slot| table.entry(slot).key == 1)
+                        .unwrap()
+                };
+                assert_eq!(table.remove(victim).key, 1);
+                assert_eq!(table.tombstones(), 0, "a window always holds an EMPTY here");
+                let mut cursor = ProbeCursor::new();
+                assert!(std::iter::from_fn(|| table.probe_next(hash(1), &mut cursor)).all(|s| table.entry(s).key != 1));
+            }
+        }
+    }
 }
 
 #[test]
