@@ -6,6 +6,7 @@
 //! `__eq__`/`__hash__`, the user's hash function, or a `__del__` reached
 //! through a decref), so that code may use the table freely.
 
+mod cell;
 mod display;
 mod gc;
 mod hashing;
