@@ -80,9 +80,10 @@ impl Moments {
         self.sum / self.count
     }
 
-    fn sd(&self) -> f64 {
+    /// Standard error of the mean: the sample's standard deviation / sqrt(count).
+    fn standard_error(&self) -> f64 {
         let mean = self.mean();
-        (self.squares / self.count - mean * mean).max(0.0).sqrt()
+        ((self.squares / self.count - mean * mean).max(0.0) / self.count).sqrt()
     }
 }
 
@@ -132,9 +133,9 @@ fn _time_table<'py>(
     out.set_item("delete_ns", timed.delete)?;
     if let Some(probes) = timed.probes {
         out.set_item("probe_hit", probes.hit.mean())?;
-        out.set_item("probe_hit_sd", probes.hit.sd())?;
+        out.set_item("probe_hit_se", probes.hit.standard_error())?;
         out.set_item("probe_miss", probes.miss.mean())?;
-        out.set_item("probe_miss_sd", probes.miss.sd())?;
+        out.set_item("probe_miss_se", probes.miss.standard_error())?;
         out.set_item("expected_probe_hit", probes.expected_hit)?;
         out.set_item("expected_probe_miss", probes.expected_miss)?;
         out.set_item("load_factor", probes.load_factor)?;
@@ -279,14 +280,17 @@ fn _time_hash<'py>(
     let hasher = func.hasher(py);
     let count = keys.len();
     let mut from_object = Vec::with_capacity(runs);
-    for _ in 0..runs {
+    // One untimed pass first, so no run pays for cold caches alone.
+    for run in 0..=runs {
         let started = Instant::now();
         let mut acc = 0u64;
         for key in keys.iter() {
             acc ^= hasher.hash(&key)?;
         }
         black_box(acc);
-        from_object.push(started.elapsed().as_nanos() as f64 / count as f64);
+        if run > 0 {
+            from_object.push(started.elapsed().as_nanos() as f64 / count as f64);
+        }
     }
     let out = PyDict::new(py);
     out.set_item("from_object_ns", from_object)?;
@@ -305,6 +309,8 @@ fn _time_hash<'py>(
 }
 
 fn time_canonical(named: NamedHash, keys: &[OwnedKey], runs: usize) -> Vec<f64> {
+    let warm_up = keys.iter().fold(0u64, |acc, key| acc ^ named.hash(key.view()));
+    black_box(warm_up);
     (0..runs)
         .map(|_| {
             let started = Instant::now();
