@@ -8,8 +8,9 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Column, Table
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TimeElapsedColumn
+from rich.table import Table
 from rich.text import Text
 
 from .findings import Finding
@@ -31,25 +32,33 @@ def make_console(stderr: bool = False, wide: bool = False) -> Console:
     return probe if probe.is_terminal else Console(stderr=stderr, width=WIDE_PIPE_WIDTH if wide else PIPE_WIDTH)
 
 
-def progress_columns() -> tuple[Any, ...]:
-    """Bar, count and time first and of fixed width, so they show at any width;
-    the description of the current run takes what is left, cut with an ellipsis."""
-    return (
-        BarColumn(bar_width=20),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn(
-            "{task.description}",
-            style="dim",
-            table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1, min_width=0),
-        ),
-    )
+BAR_WIDTH = 20
+# The bar, "done/total", the elapsed time and the spaces between them.
+PROGRESS_FIXED_WIDTH = BAR_WIDTH + 12 + 8 + 4
+
+
+class _Description(ProgressColumn):
+    """The current run's description, cut to the room the console has left, so the
+    bar, the count and the time before it always show."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__()
+        self.console = console
+
+    def render(self, task: Task) -> Text:
+        text = Text(task.description, style="dim", no_wrap=True, overflow="ellipsis")
+        text.truncate(max(0, self.console.width - PROGRESS_FIXED_WIDTH), overflow="ellipsis")
+        return text
+
+
+def progress_columns(console: Console) -> tuple[ProgressColumn, ...]:
+    return (BarColumn(bar_width=BAR_WIDTH), MofNCompleteColumn(), TimeElapsedColumn(), _Description(console))
 
 
 @contextmanager
 def progress_bar(console: Console, total: int) -> Iterator[ProgressCallback]:
     """A rich progress bar on `console`; yields the callback the runner calls."""
-    progress = Progress(*progress_columns(), console=console, transient=True)
+    progress = Progress(*progress_columns(console), console=console, transient=True)
     task = progress.add_task("", total=total)
 
     def advance(done: int, total: int, what: str) -> None:
@@ -64,7 +73,7 @@ def summary_table(rows: list[Row], options: Options, wide: bool | None = None) -
     columns = summary_columns(options.wide if wide is None else wide)
     configurations = sum(row["strategy"] != "dict" for row in shown)
     table = Table(
-        title=f"{configurations} configurations and dict, fastest structure first",
+        title=f"{configurations} configuration{'s' if configurations != 1 else ''} and dict, fastest structure first",
         title_justify="left",
         caption=LEGEND,
         caption_justify="left",
@@ -105,9 +114,15 @@ def hash_cost_table(costs: list[Row]) -> Table:
             cost["hash"],
             f"{cost['from_object_ns']:,.1f}",
             "-" if native is None else f"{native:,.1f}",
-            "-" if cost["conversion_ns"] is None else f"{cost['conversion_ns']:,.1f}",
+            _conversion(cost),
         )
     return table
+
+
+def _conversion(cost: Row) -> str:
+    if cost["conversion_ns"] is None:
+        return "-"
+    return f"{cost['conversion_ns']:,.1f}" if cost["conversion_measurable"] else "not measurable"
 
 
 def print_report(
@@ -121,12 +136,12 @@ def print_report(
     seconds: float,
 ) -> None:
     for note in notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     console.print(summary_table(rows, options))
     if costs:
         console.print(hash_cost_table(costs))
     for finding in findings:
-        console.print(f"[bold]{finding.title}[/]: {finding.text}", highlight=False)
+        console.print(f"[bold]{escape(finding.title)}[/]: {escape(finding.text)}", highlight=False)
     if failures:
         console.print(f"[bold red]{len(failures)} configurations failed:[/]")
         for failure in failures[:FAILURES_SHOWN]:

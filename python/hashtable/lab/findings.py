@@ -150,19 +150,24 @@ def n_finding(rows: list[Row], options: Options) -> str:
     at_top = {name: points[-1][1] for name, points in native.items() if points[-1][0] == top}
     ref = options.reference_hash if options.reference_hash in at_top else min(at_top, key=lambda k: at_top[k].best)
     base = at_top[ref]
-    worst = max(at_top, key=lambda name: at_top[name].best)
-    head = f"At n={top:,.0f} ({options.reference_strategy}), the structure alone (native): "
-    if worst == ref or not differs(at_top[worst], base):
-        text = head + f"no hash function's lookups differ measurably from {ref}'s ({fmt_ns(base.best)})"
-    else:
-        baseline = f"{ref}'s"
-        text = head + (
-            f"{worst}'s lookups cost {versus(at_top[worst], base, baseline)} "
-            f"({fmt_ns(at_top[worst].best)} against {fmt_ns(base.best)})"
+    others = sorted((name for name in at_top if name != ref), key=lambda name: -at_top[name].best)
+    apart = [name for name in others if differs(at_top[name], base)]
+    ties = [name for name in others if name not in apart]
+    parts = []
+    for i, name in enumerate(apart[:3]):
+        value = at_top[name]
+        ratio = f"{fmt_times(value.best / base.best)} {ref}'s"
+        parts.append(
+            f"{name}'s cost {ratio} ({fmt_ns(value.best)} against {fmt_ns(base.best)})"
+            if i == 0
+            else f"{name}'s {fmt_times(value.best / base.best)}"
         )
-        ties = [name for name, value in at_top.items() if name != ref and not differs(value, base)]
-        if ties:
-            text += f"; {names_list(ties)}: no measurable difference from {ref}'s"
+    if len(apart) > 3:
+        parts.append(f"{names_list(apart[3:])} differ measurably too")
+    if ties:
+        parts.append(f"{names_list(ties)}: no measurable difference from {ref}'s")
+    text = f"At n={top:,.0f} ({options.reference_strategy}), lookups in the structure alone (native): "
+    text += "; ".join(parts) if parts else f"only {ref} was measured ({fmt_ns(base.best)})"
     python = n_series(rows, options, "lookup_hit_ns")
     dict_points = dict(python.get("dict", []))
     if top in dict_points:
@@ -210,12 +215,13 @@ def size_finding(rows: list[Row], options: Options) -> str:
     after = sorted({points[-1][1] for points in full.values()})
 
     def span(values: list[float]) -> str:
-        return f"{values[0]:.0f}" if len(values) == 1 else f"{values[0]:.0f} to {values[-1]:.0f}"
+        text = f"{values[0]:.0f}" if len(values) == 1 else f"{values[0]:.0f} to {values[-1]:.0f}"
+        return text + (" resize" if values == [1] else " resizes")
 
     changes = {name: (points[0][2], points[-1][2]) for name, points in full.items()}
     return (
         f"Inserting {n:,} keys into a table created with {big:,.0f} buckets instead of {small:,.0f} "
-        f"({span(after)} resizes instead of {span(before)}), timed as {view_words(options)}: inserts became "
+        f"({span(after)} instead of {span(before)}), timed as {view_words(options)}: inserts became "
         f"{describe_changes(changes, f'at size {small:,.0f}')}."
     )
 

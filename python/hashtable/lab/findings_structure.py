@@ -24,7 +24,6 @@ from .finding_words import (
     names_list,
     plain,
 )
-from .hashes import PYTHON_SUFFIX
 from .noise import Cell, cell, versus
 from .plan import SCALE_WORKLOAD, Options
 from .rows import in_experiment, is_dict
@@ -61,34 +60,38 @@ def cache_context(table_bytes: list[int], caches: dict[str, int]) -> str:
     """'the largest tables (24 to 48 MiB) are past L1d and L2 (2 MiB) and within L3 (260 MiB)'."""
     low, high = min(table_bytes), max(table_bytes)
     size = format_bytes(high) if low == high else f"{format_bytes(low)} to {format_bytes(high)}"
+    text = f"the largest tables take {size}"
     if not caches:
-        return f"the largest tables take {size} (this machine's cache sizes are unknown)"
+        return text + " (this machine's cache sizes are unknown)"
     passed = [name for name, capacity in caches.items() if capacity < low]
     holding = [name for name, capacity in caches.items() if capacity >= high]
-    text = f"the largest tables ({size})"
     if passed:
-        last = passed[-1]
-        text += f" are past {names_list(passed)} ({format_bytes(caches[last])})"
+        text += f", more than {names_list(passed)} hold ({format_bytes(caches[passed[-1]])})"
     if holding:
-        first = holding[0]
-        text += f"{' and' if passed else ''} fit in {first} ({format_bytes(caches[first])})"
-    elif not passed:
-        text += " straddle the cache sizes"
+        text += f", {'but ' if passed else ''}within {holding[0]} ({format_bytes(caches[holding[0]])})"
     return text
 
 
 def scale_finding(rows: list[Row], caches: dict[str, int]) -> str:
-    native = {k: v for k, v in scale_series(rows, "native_lookup_hit_ns").items() if len(v) >= 2}
+    native = scale_series(rows, "native_lookup_hit_ns")
     if not native:
         return "No data: the scale sweep did not run (--no-scale) or every configuration failed."
     low = min(points[0].n for points in native.values())
     high = max(points[-1].n for points in native.values())
-    changes = {k: (v[0].time, v[-1].time) for k, v in native.items() if v[0].n == low and v[-1].n == high}
     biggest = [v[-1].table_bytes for v in native.values() if v[-1].n == high]
-    text = (
-        f"From n={low:,} to n={high:,} random ints ({cache_context(biggest, caches)}), successful "
-        f"lookups in the structure alone (native) became {describe_changes(changes, f'at n={low:,}')}"
-    )
+    if low == high:
+        times = sorted(points[0].time.best for points in native.values())
+        text = (
+            f"The scale sweep measured only n={low:,} random ints (see the notes), where "
+            f"{cache_context(biggest, caches)}: successful lookups in the structure alone (native) take "
+            f"{fmt_ns(times[0])} to {fmt_ns(times[-1])}"
+        )
+    else:
+        changes = {k: (v[0].time, v[-1].time) for k, v in native.items() if v[0].n == low and v[-1].n == high}
+        text = (
+            f"From n={low:,} to n={high:,} random ints, where {cache_context(biggest, caches)}, successful "
+            f"lookups in the structure alone (native) became {describe_changes(changes, f'at n={low:,}')}"
+        )
     python = scale_series(rows, "lookup_hit_ns")
     base = next((p.time for p in python.get("dict", []) if p.n == high), None)
     if base is not None:
@@ -227,7 +230,9 @@ def overhead_finding(rows: list[Row], options: Options) -> str:
         return NO_DATA
     overheads = sorted(python - native for _, python, native in pairs)
     fastest = min(pairs, key=lambda pair: pair[2])
-    span = fmt_ns(overheads[0]) if len(overheads) == 1 else f"{fmt_ns(overheads[0])} to {fmt_ns(overheads[-1])}"
+    span = fmt_ns(overheads[0])
+    if fmt_ns(overheads[-1]) != span:
+        span += f" to {fmt_ns(overheads[-1])}"
     text = (
         f"On {workload} with hash {ref}, a successful lookup from Python costs {span} more than the structure "
         f"alone (the interpreter loop, the binding and the hash call): {fastest[0]} takes "
@@ -252,15 +257,22 @@ def hash_cost_finding(costs: list[Row], options: Options) -> str:
     if natives:
         low = min(natives, key=lambda name: natives[name]["native_ns"])
         high = max(natives, key=lambda name: natives[name]["native_ns"])
-        conversions = [c["conversion_ns"] for c in natives.values()]
+        conversions = sorted(c["conversion_ns"] for c in natives.values() if c["conversion_measurable"])
+        if not conversions:
+            converting = "converting the Python key to those bytes adds no measurable time"
+        elif fmt_ns(conversions[0]) == fmt_ns(conversions[-1]):
+            converting = f"converting the Python key to those bytes adds {fmt_ns(conversions[0])}"
+        else:
+            converting = (
+                f"converting the Python key to those bytes adds {fmt_ns(conversions[0])} to {fmt_ns(conversions[-1])}"
+            )
         parts.append(
             f"the named native hashes take {fmt_ns(natives[low]['native_ns'])} ({low}) to "
-            f"{fmt_ns(natives[high]['native_ns'])} ({high}) on the canonical bytes, and converting the "
-            f"Python key to those bytes adds {fmt_ns(min(conversions))} to {fmt_ns(max(conversions))}"
+            f"{fmt_ns(natives[high]['native_ns'])} ({high}) on the canonical bytes, and {converting}"
         )
-    callbacks = {name: c for name, c in mine.items() if name.endswith(PYTHON_SUFFIX) or name == "awesome"}
+    callbacks = [c.name for c in options.hashes if c.origin in ("python", "user") and c.name in mine]
     if callbacks:
-        listed = [f"{name} {fmt_ns(c['from_object_ns'])}" for name, c in callbacks.items()]
+        listed = [f"{name} {fmt_ns(mine[name]['from_object_ns'])}" for name in callbacks]
         parts.append(f"hash functions written in Python cost a call each: {', '.join(listed)}")
     return f"Hashing one {workload} key (ns per key, best run): " + "; ".join(parts) + "."
 

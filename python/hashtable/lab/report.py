@@ -110,7 +110,10 @@ def _cost_table(costs: list[Row]) -> str:
     for cost in costs:
         cells = [f'<td class="name">{html.escape(str(cost[k]))}</td>' for k in ("workload", "hash")]
         for key in ("from_object_ns", "native_ns", "conversion_ns"):
-            cells.append(f"<td>{'-' if cost[key] is None else f'{cost[key]:,.1f}'}</td>")
+            value = "-" if cost[key] is None else f"{cost[key]:,.1f}"
+            if key == "conversion_ns" and cost[key] is not None and not cost["conversion_measurable"]:
+                value = "not measurable"
+            cells.append(f"<td>{value}</td>")
         lines.append(f"<tr>{''.join(cells)}</tr>")
     lines.append("</tbody></table>")
     return "\n".join(lines)

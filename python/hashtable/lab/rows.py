@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .measure import OPERATIONS
-from .noise import Cell
+from .noise import Cell, differs
 from .runner import HashCost, LabRun, Result
 
 Row = dict[str, Any]
@@ -202,6 +202,7 @@ def hash_cost_rows(lab: LabRun) -> list[Row]:
                 "native_ns": round(native.best, 2) if native else None,
                 "native_spread": round(native.spread, 4) if native else None,
                 "conversion_ns": round(from_object.best - native.best, 2) if native else None,
+                "conversion_measurable": differs(from_object, native) if native else None,
             }
         )
     return rows
