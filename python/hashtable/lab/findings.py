@@ -151,19 +151,25 @@ def n_finding(rows: list[Row], options: Options) -> str:
     ref = options.reference_hash if options.reference_hash in at_top else min(at_top, key=lambda k: at_top[k].best)
     base = at_top[ref]
     others = sorted((name for name in at_top if name != ref), key=lambda name: -at_top[name].best)
-    apart = [name for name in others if differs(at_top[name], base)]
-    ties = [name for name in others if name not in apart]
-    parts = []
-    for i, name in enumerate(apart[:3]):
-        value = at_top[name]
-        ratio = f"{fmt_times(value.best / base.best)} {ref}'s"
-        parts.append(
-            f"{name}'s cost {ratio} ({fmt_ns(value.best)} against {fmt_ns(base.best)})"
-            if i == 0
-            else f"{name}'s {fmt_times(value.best / base.best)}"
+    slower = [name for name in others if differs(at_top[name], base) and at_top[name].best > base.best]
+    faster = [name for name in reversed(others) if differs(at_top[name], base) and at_top[name].best < base.best]
+    ties = [name for name in others if name not in slower and name not in faster]
+
+    def ratios(names: list[str], word: str) -> str:
+        listed = [f"{name}'s {fmt_times(at_top[name].best / base.best)}" for name in names[:3]]
+        first = names[0]
+        listed[0] = (
+            f"{first}'s cost {fmt_times(at_top[first].best / base.best)} {ref}'s "
+            f"({fmt_ns(at_top[first].best)} against {fmt_ns(base.best)})"
         )
-    if len(apart) > 3:
-        parts.append(f"{names_list(apart[3:])} differ measurably too")
+        more = f"; {names_list(names[3:])} are measurably {word} too" if len(names) > 3 else ""
+        return ", ".join(listed) + more
+
+    parts = []
+    if slower:
+        parts.append(ratios(slower, "slower"))
+    if faster:
+        parts.append(f"measurably faster: {ratios(faster, 'faster')}")
     if ties:
         parts.append(f"{names_list(ties)}: no measurable difference from {ref}'s")
     text = f"At n={top:,.0f} ({options.reference_strategy}), lookups in the structure alone (native): "

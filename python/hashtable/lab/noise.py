@@ -6,11 +6,20 @@ sets the spread, so one run spoiled by a burst of load elsewhere on the machine
 does not hide every difference, while a cell whose runs scatter widely gets a
 wide spread.
 
-Two cells differ measurably when the gap between their best runs, relative to
-the smaller, exceeds the spread of both sides. Findings state a difference only
-then, and the terminal and HTML tables colour a cell only then; otherwise they
-say that no difference could be measured. Exact counts (resizes, probe lengths,
-bytes) have no spread: any gap between them is a difference.
+Two timed cells differ measurably when the gap between their best runs, relative
+to the smaller, exceeds the spread of both sides and MIN_GAP. Findings state a
+difference only then, and the terminal and HTML tables colour a cell only then;
+otherwise they say that no difference could be measured. Exact counts (resizes,
+longest chains, bytes) have no spread: any gap between them is a difference.
+
+MIN_GAP covers part of what one run's spread cannot see: whole runs of the lab
+drift apart by a few percent (CPU frequency, memory layout, other processes).
+`scripts/lab_noise_check.py` measures that drift: it repeats a quick lab and, for
+several floors, counts the stated differences and the pairs of configurations
+whose stated difference reverses from one run to the next. A higher floor
+reverses less and states less; 5% is where, on the shared 2-core machine this
+was written on, reversals fell without losing more than a few percent of the
+statements. Run the script to see the trade-off on yours.
 """
 
 from __future__ import annotations
@@ -22,6 +31,8 @@ from typing import Any
 
 # The fewest runs that give a spread; the runner never stops a job before this.
 MIN_RUNS = 2
+# Timed cells closer than this (relative) never differ measurably; see the module comment.
+MIN_GAP = 0.05
 NO_DIFFERENCE = "no measurable difference"
 
 
@@ -32,6 +43,7 @@ class Cell:
     best: float
     median: float
     spread: float
+    timed: bool = True  # False for exact counts and sizes
 
     @classmethod
     def of(cls, runs: Sequence[float]) -> Cell:
@@ -45,7 +57,7 @@ class Cell:
     @classmethod
     def exact(cls, value: float) -> Cell:
         """A count or size: no spread."""
-        return cls(value, value, 0.0)
+        return cls(value, value, 0.0, timed=False)
 
 
 def gap(a: Cell, b: Cell) -> float:
@@ -56,10 +68,12 @@ def gap(a: Cell, b: Cell) -> float:
     return abs(a.best - b.best) / low if low > 0 else float("inf")
 
 
-def differs(a: Cell, b: Cell) -> bool:
-    """Whether a and b differ by more than the spread of each of them."""
+def differs(a: Cell, b: Cell, floor: float = MIN_GAP) -> bool:
+    """Whether a and b differ by more than the spread of each of them (and, when
+    either is timed, by more than `floor`)."""
     size = gap(a, b)
-    return size > a.spread and size > b.spread
+    least = floor if a.timed or b.timed else 0.0
+    return size > a.spread and size > b.spread and size > least
 
 
 def ratio_text(value: float) -> str:
