@@ -59,7 +59,9 @@ def scale_series(rows: list[Row], column: str) -> dict[str, list[ScalePoint]]:
 def cache_context(table_bytes: list[int], caches: dict[str, int]) -> str:
     """'the largest tables (24 to 48 MiB) are past L1d and L2 (2 MiB) and within L3 (260 MiB)'."""
     low, high = min(table_bytes), max(table_bytes)
-    size = format_bytes(high) if low == high else f"{format_bytes(low)} to {format_bytes(high)}"
+    size = format_bytes(low)
+    if format_bytes(high) != size:
+        size += f" to {format_bytes(high)}"
     text = f"the largest tables take {size}"
     if not caches:
         return text + " (this machine's cache sizes are unknown)"
