@@ -12,7 +12,18 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 _T = TypeVar("_T")
 
-__all__ = ["HashTable", "HashTableIterator", "_install_views", "STRATEGIES", "INDEXES", "HASH_FUNCTIONS", "MAX_SIZE"]
+__all__ = [
+    "HashTable",
+    "HashTableIterator",
+    "_install_views",
+    "_hash_keys",
+    "_time_table",
+    "_time_hash",
+    "STRATEGIES",
+    "INDEXES",
+    "HASH_FUNCTIONS",
+    "MAX_SIZE",
+]
 
 STRATEGIES: tuple[str, ...]
 HASH_FUNCTIONS: tuple[str, ...]
