@@ -21,6 +21,7 @@ from . import findings, plots_structure
 from .finding_words import PLOTS, timed_column, view_words
 from .plan import Options
 from .plot_style import colours, legend, log_axis, marker, no_data, plain_number, save
+from .plot_style import figure as new_figure
 from .rows import in_experiment
 
 Row = dict[str, Any]
@@ -83,7 +84,7 @@ def chain_histogram(rows: list[Row], options: Options, path: Path) -> None:
 
 def lookup_vs_max_load(rows: list[Row], options: Options, path: Path) -> None:
     palette = colours(list(options.strategies))
-    figure = Figure(figsize=(11, 5.2), layout="constrained")
+    figure = new_figure(11, 5.2)
     panels = figure.subplots(1, 2)
     for ax, operation, what in zip(panels, ("lookup_hit", "lookup_miss"), ("successful", "failed"), strict=True):
         series = findings.max_load_series(rows, timed_column(options, operation))
@@ -111,7 +112,7 @@ def lookup_vs_max_load(rows: list[Row], options: Options, path: Path) -> None:
 def lookup_vs_n(rows: list[Row], options: Options, path: Path) -> None:
     names = [choice.name for choice in options.hashes]
     palette = colours(names)
-    figure = Figure(figsize=(13, 5.8), layout="constrained")
+    figure = new_figure(13, 5.8, right=0.87)
     panels = figure.subplots(1, 2, sharex=True)
     views = (("native_lookup_hit_ns", "the structure alone (native)"), ("lookup_hit_ns", "from Python"))
     for ax, (column, what) in zip(panels, views, strict=True):
@@ -145,7 +146,7 @@ def lookup_vs_n(rows: list[Row], options: Options, path: Path) -> None:
 def resizes_vs_size(rows: list[Row], options: Options, path: Path) -> None:
     series = findings.size_series(rows, timed_column(options, "insert"))
     palette = colours(list(options.strategies))
-    figure = Figure(figsize=(8.5, 6.4), layout="constrained")
+    figure = new_figure(8.5, 6.4, hspace=0.08, left=0.11)
     top, bottom = figure.subplots(2, 1, sharex=True)
     for i, (strategy, points) in enumerate(series.items()):
         sizes = [size for size, _, _ in points]

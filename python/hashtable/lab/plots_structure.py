@@ -14,12 +14,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-from matplotlib.figure import Figure
-
 from . import findings_structure as data
 from .cache import format_bytes
 from .plan import SCALE_WORKLOAD, Options
 from .plot_style import colours, legend, log_axis, marker, no_data, save
+from .plot_style import figure as new_figure
 
 Row = dict[str, Any]
 
@@ -30,7 +29,7 @@ def _short(n: int) -> str:
 
 def scale(rows: list[Row], options: Options, path: Path, caches: dict[str, int]) -> None:
     palette = colours(list(options.strategies))
-    figure = Figure(figsize=(13, 6), layout="constrained")
+    figure = new_figure(13, 6, right=0.86)
     panels = figure.subplots(1, 2, sharex=True)
     xs_all: list[float] = []
     for ax, operation, what in zip(panels, ("lookup_hit", "lookup_miss"), ("successful", "failed"), strict=True):
@@ -108,7 +107,7 @@ def scale(rows: list[Row], options: Options, path: Path, caches: dict[str, int])
 def memory_per_entry(rows: list[Row], options: Options, path: Path) -> None:
     series = data.memory_series(rows, options)
     palette = colours(list(options.strategies))
-    figure = Figure(figsize=(8.5, 5.4), layout="constrained")
+    figure = new_figure(8.5, 5.4, left=0.09)
     ax = figure.subplots()
     for i, strategy in enumerate(options.strategies):
         points = series.get(strategy, [])
@@ -132,7 +131,7 @@ def memory_per_entry(rows: list[Row], options: Options, path: Path) -> None:
 
 def probe_theory(rows: list[Row], options: Options, path: Path) -> None:
     palette = colours(list(options.strategies))
-    figure = Figure(figsize=(13, 5.6), layout="constrained")
+    figure = new_figure(13, 5.6, right=0.88)
     panels = figure.subplots(1, 2, sharex=True)
     for ax, kind, what in zip(panels, ("hit", "miss"), ("successful", "failed"), strict=True):
         series = data.probe_series(rows, kind)
