@@ -70,6 +70,16 @@ def _native_names() -> tuple[str, ...]:
 
 
 PYTHON_SUFFIX = "-py"
+# What each named native hash is (hash_functions.rs in the core has the details).
+NATIVE_DESCRIPTIONS = {
+    "seed": "the original C table's default: int itself, float floor, str length",
+    "knuth": "Knuth's multiplicative hash, x * 2654435761, over a 31-polynomial of str and bytes",
+    "fnv1a": "64-bit FNV-1a over the key's bytes",
+    "murmur3": "MurmurHash3 x64, the first 64 bits",
+    "siphash13": "SipHash-1-3 under a random key per table (CPython's str hash)",
+    "xxh3": "XXH3 64-bit",
+    "foldhash": "foldhash, hashbrown's default, seeded per table",
+}
 
 
 def builtin_choices() -> list[HashChoice]:
@@ -78,8 +88,8 @@ def builtin_choices() -> list[HashChoice]:
     for native in _native_names():
         if native == "python":
             continue  # hash_func="python" is Python's own hash, already listed first
-        described = "the original C table's default: int itself, float floor, str length" if native == "seed" else ""
-        choices.append(HashChoice(native, native, "native", f"{described or native} (native, Rust)"))
+        described = NATIVE_DESCRIPTIONS.get(native, native)
+        choices.append(HashChoice(native, native, "native", f"{described} (native, Rust)"))
     choices += [
         HashChoice(
             "seed" + PYTHON_SUFFIX,

@@ -155,7 +155,7 @@ def write_html(
         "dict on the same keys; and <em>natively</em>, the structure alone in a Rust loop over the core "
         "table with the keys hashed in advance. Times are ns per operation of the best run; a difference "
         "is stated, and a cell coloured, only when it exceeds the spread ((median - best) / best) of the "
-        "runs on both sides.</p>",
+        "runs on both sides, and 5%.</p>",
     ]
     parts += [f"<p>Note: {esc(note)}</p>" for note in notes]
     parts.append("<details><summary>The hash functions</summary><ul>")

@@ -49,8 +49,9 @@ LEGEND = (
     "native: the structure alone, ns per operation in a Rust loop over the core table "
     "(keys hashed in advance); py: ns per operation from Python, the interpreter loop "
     "included, with the ratio to dict on the same keys; hit overhead: py hit - native hit. "
-    "Green: measurably the best in its column, red: measurably the worst (each beyond the "
-    "spread of the runs of every other row); ties are not coloured. dict has no native time."
+    "Green: measurably the best in its column, red: measurably the worst (each apart from every "
+    "other row by more than both spreads of the runs and 5%); ties are not coloured. dict has no "
+    "native time."
 )
 
 
