@@ -12,7 +12,18 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 _T = TypeVar("_T")
 
-__all__ = ["HashTable", "HashTableIterator", "_install_views", "STRATEGIES", "INDEXES", "HASH_FUNCTIONS", "MAX_SIZE"]
+__all__ = [
+    "HashTable",
+    "HashTableIterator",
+    "_install_views",
+    "_hash_keys",
+    "_time_table",
+    "_time_hash",
+    "STRATEGIES",
+    "INDEXES",
+    "HASH_FUNCTIONS",
+    "MAX_SIZE",
+]
 
 STRATEGIES: tuple[str, ...]
 HASH_FUNCTIONS: tuple[str, ...]
@@ -108,3 +119,19 @@ class HashTableIterator(Iterator[Any]):
     def __length_hint__(self) -> int: ...
 
 def _install_views(keys: type[HashTableKeys], values: type[HashTableValues], items: type[HashTableItems]) -> None: ...
+
+# The lab's native view (native_timing.rs): private, for hashtable.lab only.
+def _hash_keys(keys: list[Any], hash_func: Callable[[Any], int] | str | None = None) -> list[int]: ...
+def _time_table(
+    hashes: list[int],
+    missing: list[int],
+    *,
+    strategy: str,
+    index: str,
+    max_load: float,
+    size: int,
+    runs: int,
+) -> dict[str, Any]: ...
+def _time_hash(
+    keys: list[Any], hash_func: Callable[[Any], int] | str | None = None, *, runs: int
+) -> dict[str, list[float] | None]: ...
