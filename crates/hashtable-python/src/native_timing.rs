@@ -23,7 +23,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::hashing::{with_canonical, HashFunc};
-use crate::params::MAX_SIZE;
+use hashtable_core::MAX_SIZE;
 
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(_hash_keys, module)?)?;
@@ -158,7 +158,7 @@ fn time_runs(config: TableConfig, hashes: &[u64], missing: &[u64], runs: usize) 
         for (id, &hash) in (0u64..).zip(hashes) {
             let Ok(found) = table.find(hash, same(id));
             if found.is_none() {
-                table.insert_new(hash, id, id);
+                table.insert_new(hash, id, id).map_err(|_| "out of memory")?;
             }
         }
         out.insert.push(per_op(started, hashes.len()));
