@@ -9,9 +9,9 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use crate::hashing::HashFunc;
 use crate::lookup::{borrow, borrow_mut};
 use crate::operations::{self, snapshot};
-use crate::{logging, params};
 use crate::recursion::RecursionGuard;
 use crate::table::{memory_error, table_error, HashTable, PyTable};
+use crate::{logging, params};
 
 /// The parts of a copy: same parameters, same hash function (a keyed one
 /// keeps its key), same size, and the stored hashes reused, so the hash

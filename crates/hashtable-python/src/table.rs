@@ -26,7 +26,15 @@ pub(crate) type PyTable = Table<Py<PyAny>, Py<PyAny>>;
 /// no one can swap in a `__new__` that skips building the native contents.
 /// `frozen`: PyO3 keeps no borrow flag of its own (an atomic one); the state
 /// sits in a [`BorrowCell`] with a plain counter instead (see `cell.rs`).
-#[pyclass(name = "HashTable", module = "hashtable", subclass, weakref, mapping, immutable_type, frozen)]
+#[pyclass(
+    name = "HashTable",
+    module = "hashtable",
+    subclass,
+    weakref,
+    mapping,
+    immutable_type,
+    frozen
+)]
 pub struct HashTable {
     pub(crate) cell: BorrowCell<TableState>,
 }
