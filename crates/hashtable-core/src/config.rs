@@ -5,6 +5,12 @@ use std::fmt;
 use crate::index::BucketIndex;
 use crate::strategy::StrategyKind;
 
+/// The largest initial `size` the bindings accept: more buckets would ask for
+/// gigabytes before the first insert.
+pub const MAX_SIZE: usize = 1 << 27;
+/// The largest `growth` the bindings accept: more overflows sizes after a few resizes.
+pub const MAX_GROWTH: f64 = 16.0;
+
 /// Everything that shapes a table, as the user asked for it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TableConfig {

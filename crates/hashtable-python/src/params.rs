@@ -3,6 +3,7 @@
 //! Wrong types are TypeErrors, values out of range are ValueErrors, and every
 //! message names the parameter and what it accepts.
 
+use hashtable_core::config::MAX_GROWTH;
 use hashtable_core::{BucketIndex, StrategyKind, TableConfig};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -10,10 +11,7 @@ use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
 use crate::operations::type_name;
 
-/// Buckets beyond this would ask for gigabytes before the first insert.
-pub(crate) const MAX_SIZE: usize = 1 << 27;
-/// Growth beyond this overflows sizes after a few resizes.
-const MAX_GROWTH: f64 = 16.0;
+pub(crate) use hashtable_core::config::MAX_SIZE;
 
 pub(crate) struct Params<'a, 'py> {
     pub size: &'a Bound<'py, PyAny>,
