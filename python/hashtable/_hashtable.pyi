@@ -12,12 +12,23 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 _T = TypeVar("_T")
 
-__all__ = ["HashTable", "HashTableIterator", "_install_views", "STRATEGIES", "INDEXES", "HASH_FUNCTIONS", "MAX_SIZE"]
+__all__ = [
+    "HashTable",
+    "HashTableIterator",
+    "_install_views",
+    "_C_API",
+    "STRATEGIES",
+    "INDEXES",
+    "HASH_FUNCTIONS",
+    "MAX_SIZE",
+]
 
 STRATEGIES: tuple[str, ...]
 HASH_FUNCTIONS: tuple[str, ...]
 INDEXES: tuple[str, ...]
 MAX_SIZE: int
+# A PyCapsule named "hashtable._C_API" (see hashtable.get_include()).
+_C_API: object
 
 @disjoint_base
 class HashTable(Generic[_K, _V]):
