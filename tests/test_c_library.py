@@ -1,12 +1,16 @@
 """The C library and the Python type are one engine: with the same parameters
 and the same `bytes` keys, `libhashtable` (loaded with ctypes) and `HashTable`
 hash every key to the same value and so draw the same picture, for every
-strategy and every unkeyed named hash. (`make test` builds the library first;
-the C API itself is tested in C, by tests/c/.)"""
+strategy and every unkeyed named hash. The README's C example is built with
+the README's link line and run. (`make test` builds the library first; the
+C API itself is tested in C, by tests/c/.)"""
 
 from __future__ import annotations
 
 import ctypes
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -86,3 +90,37 @@ def test_named_hashes_are_the_cores_reference_values(library: ctypes.CDLL) -> No
     assert library.ht_hash(table, b"foobar", 6, ctypes.byref(hash_value)) == 0
     library.ht_free(table)
     assert hash_value.value == 0x85944171F73967E8  # FNV-1a 64 of "foobar"
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+README_OUTPUT = "pi = 3.14159\n2 keys in 4 buckets:\n[]\n[]\n[]\n[]**\n"
+
+
+@pytest.fixture(scope="module")
+def readme_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README's C example, built with exactly the link line the README and the header give."""
+    if not LIBRARY.exists():
+        pytest.skip(f"{LIBRARY} is not built: run `make c-lib`")
+    section = README.read_text().split("## From C", 1)[1]
+    source = re.search(r"```c\n(.*?)```", section, re.S)
+    assert source is not None, "the README's From C section has a C example"
+    folder = tmp_path_factory.mktemp("readme")
+    (folder / "prog.c").write_text(source.group(1))
+    root = README.parent
+    command = ["cc", f"-I{root / 'include'}", "prog.c", str(root / "target/release/libhashtable.a")]
+    built = subprocess.run([*command, "-lpthread", "-ldl", "-lm"], cwd=folder, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    return folder / "a.out"
+
+
+def test_the_readme_c_example_prints_what_the_readme_says(readme_program: Path) -> None:
+    ran = subprocess.run([str(readme_program)], capture_output=True, text=True, check=True)
+    assert ran.stdout == README_OUTPUT
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed (make valgrind installs it)")
+def test_the_readme_c_example_runs_clean_under_valgrind(readme_program: Path) -> None:
+    command = ["valgrind", "-q", "--leak-check=full", "--errors-for-leak-kinds=all", "--error-exitcode=99"]
+    ran = subprocess.run([*command, str(readme_program)], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == README_OUTPUT
