@@ -4,6 +4,14 @@ PYTHON  := $(VENV)/bin/python
 DEPS    := $(VENV)/.deps-installed
 BUILT   := $(VENV)/.extension-built
 SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.toml pyproject.toml
+# The C library (crates/hashtable-c) and its tests.
+C_LIB     := target/release/libhashtable.a
+C_SOURCES := $(shell find crates/hashtable-c crates/hashtable-core -name '*.rs' -o -name Cargo.toml) Cargo.toml
+C_FLAGS   := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
+C_LIBS    := -lpthread -ldl -lm
+C_TESTS   := $(patsubst tests/c/%.c,target/c/%,$(wildcard tests/c/test_*.c))
+# Memcheck for the C tests: any invalid access or lost block fails.
+C_VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99
 
 .PHONY: all build lab demo test test-rust test-python lint soak valgrind fuzz bench bench-quick clean
 .PHONY: c-lib c-header c-demo test-c cc
@@ -34,17 +42,10 @@ test: test-rust test-c test-python
 test-rust:
 	cargo test --workspace --exclude hashtable-python
 
-test-python: $(BUILT) $(C_LIB)
+test-python: $(BUILT) $(C_LIB) | cc
 	$(PYTHON) -m pytest tests
 
 # --- The engine as a C library: crates/hashtable-c, include/hashtable.h ---
-C_LIB     := target/release/libhashtable.a
-C_SOURCES := $(shell find crates/hashtable-c crates/hashtable-core -name '*.rs' -o -name Cargo.toml) Cargo.toml
-C_FLAGS   := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
-C_LIBS    := -lpthread -ldl -lm
-C_TESTS   := $(patsubst tests/c/%.c,target/c/%,$(wildcard tests/c/test_*.c))
-# Memcheck for the C tests: any invalid access or lost block fails.
-C_VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99
 
 cc:
 	@command -v $(CC) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq gcc)

@@ -74,8 +74,8 @@ typedef enum {
    */
   HT_ERR_BUSY = -4,
   /**
-   * An internal error (a Rust panic) was caught; the table is unchanged
-   * or left in a valid state, and the process goes on.
+   * An internal error (a Rust panic) was caught and the process goes on;
+   * the table stays memory-safe but may be inconsistent: only ht_free it.
    */
   HT_ERR_PANIC = -5,
   /**

@@ -24,8 +24,8 @@ pub enum ht_status {
     HT_ERR_NOMEM = -3,
     /// The table was re-entered from its own hash callback.
     HT_ERR_BUSY = -4,
-    /// An internal error (a Rust panic) was caught; the table is unchanged
-    /// or left in a valid state, and the process goes on.
+    /// An internal error (a Rust panic) was caught and the process goes on;
+    /// the table stays memory-safe but may be inconsistent: only ht_free it.
     HT_ERR_PANIC = -5,
     /// ht_iter_next: the table changed (a new key, a removal, a resize, a
     /// clear) or was freed since ht_iter_new. Start a new iteration.
