@@ -23,11 +23,3 @@ mod operations;
 mod iteration;
 mod report;
 
-pub use config::{ht_config, ht_config_default, ht_hash_fn, ht_hash_names, ht_strategy_names};
-pub use errors::{ht_last_error, ht_status};
-pub use handle::{ht_free, ht_new, ht_table};
-pub use iteration::{ht_iter, ht_iter_free, ht_iter_new, ht_iter_next};
-pub use operations::{
-    ht_clear, ht_get, ht_get_hashed, ht_hash, ht_len, ht_remove, ht_remove_hashed, ht_set, ht_set_hashed, ht_size,
-};
-pub use report::{ht_get_stats, ht_picture, ht_stats, ht_string_free};
