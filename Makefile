@@ -4,8 +4,17 @@ PYTHON  := $(VENV)/bin/python
 DEPS    := $(VENV)/.deps-installed
 BUILT   := $(VENV)/.extension-built
 SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.toml pyproject.toml
+# The C library (crates/hashtable-c) and its tests.
+C_LIB     := target/release/libhashtable.a
+C_SOURCES := $(shell find crates/hashtable-c crates/hashtable-core -name '*.rs' -o -name Cargo.toml) Cargo.toml
+C_FLAGS   := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
+C_LIBS    := -lpthread -ldl -lm
+C_TESTS   := $(patsubst tests/c/%.c,target/c/%,$(wildcard tests/c/test_*.c))
+# Memcheck for the C tests: any invalid access or lost block fails.
+C_VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99
 
 .PHONY: all build lab docs-images demo test test-rust test-python lint soak valgrind fuzz bench bench-quick clean
+.PHONY: c-lib c-header c-demo test-c cc
 
 all: build
 
@@ -34,13 +43,43 @@ docs-images: $(BUILT)
 demo: $(BUILT)
 	$(PYTHON) examples/talk_demo.py
 
-test: test-rust test-python
+test: test-rust test-c test-python
 
 test-rust:
 	cargo test --workspace --exclude hashtable-python
 
-test-python: $(BUILT)
+test-python: $(BUILT) $(C_LIB) | cc
 	$(PYTHON) -m pytest tests
+
+# --- The engine as a C library: crates/hashtable-c, include/hashtable.h ---
+
+cc:
+	@command -v $(CC) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq gcc)
+
+# libhashtable.a and libhashtable.so
+$(C_LIB): $(C_SOURCES)
+	cargo build --release -p hashtable-c
+	touch $@
+
+c-lib: $(C_LIB)
+
+# Rewrite include/hashtable.h from the crate (cargo test -p hashtable-c fails while it is stale).
+c-header:
+	UPDATE_HEADER=1 cargo test -p hashtable-c --test header
+
+target/c/%: tests/c/%.c tests/c/check.h include/hashtable.h $(C_LIB) | cc
+	@mkdir -p target/c
+	$(CC) $(C_FLAGS) -Itests/c $< $(C_LIB) $(C_LIBS) -o $@
+
+target/c/demo: examples/c/demo.c include/hashtable.h $(C_LIB) | cc
+	@mkdir -p target/c
+	$(CC) $(C_FLAGS) $< $(C_LIB) $(C_LIBS) -o $@
+
+c-demo: target/c/demo
+	target/c/demo
+
+test-c: $(C_TESTS)
+	@status=0; for test in $(C_TESTS); do $$test || status=1; done; exit $$status
 
 lint: $(BUILT)
 	cargo fmt --all -- --check
@@ -52,10 +91,14 @@ lint: $(BUILT)
 soak: $(BUILT)
 	$(PYTHON) tests/soak.py
 
-# The core of the test suite under valgrind memcheck (PYTHONMALLOC=malloc); fails on any
-# invalid read/write and on any definite leak from the extension.
-valgrind: $(BUILT)
+# The C tests, then the core of the Python suite, under valgrind memcheck (PYTHONMALLOC=malloc);
+# fails on any invalid read/write, on any lost block in the C tests and on any definite leak
+# from the extension.
+valgrind: $(BUILT) $(C_TESTS)
 	command -v valgrind >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq valgrind)
+	for test in $(C_TESTS); do \
+	  HT_UNDER_VALGRIND=1 GLIBC_TUNABLES=glibc.malloc.tcache_count=0 $(C_VALGRIND) $$test || exit 1; \
+	done
 	PYTHON=$(PYTHON) scripts/valgrind.sh
 
 # A bounded cargo-fuzz run of the core against HashMap (stable toolchain, RUSTC_BOOTSTRAP).

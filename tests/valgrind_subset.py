@@ -4,7 +4,8 @@ valgrind memcheck (PYTHONMALLOC=malloc), for every strategy.
 Not collected by a plain `pytest tests` (the name does not start with test_):
 it re-exports chosen tests from the test modules and adds a few compact
 drivers, so that every native code path (each operation, error paths,
-re-entrant user code, GC traversal and clearing, iteration, pickling, threads)
+re-entrant user code, GC traversal and clearing, iteration, pickling, threads,
+the C API capsule)
 runs at least once in a few minutes of valgrind time.
 
     .venv/bin/python -m pytest tests/valgrind_subset.py      # without valgrind, ~2 s
@@ -21,6 +22,14 @@ from test_bad_input import (  # noqa: F401 - re-exported for collection
     test_huge_ints_are_keys,
     test_key_whose_hash_is_minus_one,
     test_nan_keys_are_found_by_identity_only,
+)
+from test_capi import (  # noqa: F401 - re-exported for collection
+    probe,
+    test_a_raising_eq_or_hash_propagates_unchanged,
+    test_error_paths_leave_reference_counts_unchanged,
+    test_new_raises_as_the_constructor_does,
+    test_null_arguments_raise_system_error,
+    test_reference_counts_are_exactly_the_python_methods,
 )
 from test_memory import (  # noqa: F401 - re-exported for collection
     paused_gc,

@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import collections.abc
+from pathlib import Path
 from typing import Any
 
+from hashtable._hashtable import _C_API as _C_API  # for PyCapsule_Import("hashtable._C_API")
 from hashtable._hashtable import (
     HASH_FUNCTIONS,
     INDEXES,
@@ -33,7 +35,14 @@ __all__ = [
     "HashTableIterator",
     "HashTableKeys",
     "HashTableValues",
+    "get_include",
 ]
+
+
+def get_include() -> str:
+    """The folder holding `hashtable_capi.h`, for C extensions that use HashTable
+    through the capsule `hashtable._C_API` (as `numpy.get_include()` is used)."""
+    return str(Path(__file__).resolve().parent / "include")
 
 
 def _rebuild(cls: type[HashTable], params: dict[str, Any]) -> HashTable:

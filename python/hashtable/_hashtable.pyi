@@ -19,6 +19,7 @@ __all__ = [
     "_hash_keys",
     "_time_table",
     "_time_hash",
+    "_C_API",
     "STRATEGIES",
     "INDEXES",
     "HASH_FUNCTIONS",
@@ -29,6 +30,8 @@ STRATEGIES: tuple[str, ...]
 HASH_FUNCTIONS: tuple[str, ...]
 INDEXES: tuple[str, ...]
 MAX_SIZE: int
+# A PyCapsule named "hashtable._C_API" (see hashtable.get_include()).
+_C_API: object
 
 @disjoint_base
 class HashTable(Generic[_K, _V]):

@@ -26,6 +26,7 @@ pub mod hash_functions;
 pub mod index;
 pub mod linear;
 mod open_slots;
+pub mod picture;
 pub mod probe;
 pub mod quadratic;
 pub mod robin_hood;
@@ -42,6 +43,7 @@ pub use config::{ConfigError, TableConfig, MAX_GROWTH, MAX_SIZE, MIN_MAX_LOAD};
 pub use entry::{Entry, SlotId};
 pub use hash_functions::{CanonicalKey, KeySource, NamedHash, UnknownHashName, NAMES as HASH_FUNCTION_NAMES};
 pub use index::BucketIndex;
+pub use picture::write_picture;
 pub use probe::{IterCursor, ProbeCursor};
 pub use stats::TableStats;
 pub use strategy::{

@@ -1,7 +1,6 @@
 //! The table's two faces: `repr`, which looks like dict's, and the picture,
 //! which draws the buckets as the original C table did.
 
-use hashtable_core::BucketView;
 use pyo3::ffi;
 use pyo3::prelude::*;
 
@@ -12,39 +11,11 @@ use crate::table::HashTable;
 /// `print(t)` draws at most this many bucket lines.
 pub(crate) const PRINT_LIMIT: usize = 64;
 
-/// One line per bucket: `[]` and a `*` per chained item; for open addressing,
-/// one line per slot: `[]` empty, `[]*` at home, `[]*3` displaced by 3 slots
-/// (`[]*9+` for 9 or more), `[]x` a tombstone.
+/// The bucket picture (`hashtable_core::picture` draws it), first `limit` lines.
 pub(crate) fn picture(slf: &Bound<'_, HashTable>, limit: Option<usize>) -> PyResult<String> {
     let this = borrow(slf)?;
-    let size = this.table.size();
-    let shown = limit.map_or(size, |limit| limit.min(size));
-    let mut out = String::with_capacity(shown * 4);
-    for bucket in 0..shown {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str("[]");
-        match this.table.bucket_view(bucket) {
-            BucketView::Chain { items } => out.extend(std::iter::repeat_n('*', items)),
-            BucketView::Empty => {}
-            BucketView::Tombstone => out.push('x'),
-            BucketView::Filled { displacement: 0 } => out.push('*'),
-            BucketView::Filled { displacement } if displacement < 9 => {
-                out.push('*');
-                out.push(char::from(b'0' + displacement as u8));
-            }
-            BucketView::Filled { .. } => out.push_str("*9+"),
-        }
-    }
-    if shown < size {
-        let hidden = size - shown;
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        let plural = if hidden == 1 { "" } else { "s" };
-        out.push_str(&format!("... {hidden} more bucket{plural} not shown"));
-    }
+    let mut out = String::new();
+    hashtable_core::write_picture(&this.table, limit, &mut out);
     Ok(out)
 }
 

@@ -6,6 +6,7 @@
 //! `__eq__`/`__hash__`, the user's hash function, or a `__del__` reached
 //! through a decref), so that code may use the table freely.
 
+mod capi;
 mod cell;
 mod display;
 mod gc;
@@ -41,5 +42,6 @@ fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("INDEXES", PyTuple::new(py, indexes)?)?;
     module.add("HASH_FUNCTIONS", PyTuple::new(py, hashing::names())?)?;
     module.add("MAX_SIZE", hashtable_core::MAX_SIZE)?;
+    capi::add_capsule(module)?;
     Ok(())
 }

@@ -1,0 +1,245 @@
+//! The `ht_table` handle: a core table over owned byte keys and the caller's
+//! `void *` values, its hasher, and what keeps re-entry and freeing safe.
+//!
+//! A handle is an `Arc`: the caller's pointer is one strong reference (from
+//! `Arc::into_raw`) and each live iterator holds another, so an iterator that
+//! outlives `ht_free` reports `HT_ERR_CHANGED` instead of reading freed memory.
+//!
+//! Re-entry: the only foreign code an operation runs is the caller's
+//! `hash_fn`, and it runs before the operation touches the core table. While
+//! it runs, this thread records the handle as hashing; any call on the same
+//! handle from inside it gets `HT_ERR_BUSY` (and `ht_free` is deferred to the
+//! end of the outer operation). Other threads are not affected: concurrent
+//! readers follow the `&`/`&mut` rule the header states.
+
+use std::cell::{RefCell, UnsafeCell};
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use hashtable_core::{CanonicalKey, Table, TableError};
+
+use crate::config::{ht_config, ht_config_default, parse, KeyHasher};
+use crate::errors::{ht_status, run, Failure, Outcome};
+
+/// Keys are copies of the caller's bytes, owned by the table.
+pub(crate) type Key = Box<[u8]>;
+
+/// A caller's value pointer. The table stores and returns it, never reads
+/// through it and never frees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Value(pub(crate) *mut c_void);
+
+// SAFETY: a Value is an opaque word to the table: it is never dereferenced,
+// so sharing or sending it between threads cannot race on what it points to.
+unsafe impl Send for Value {}
+// SAFETY: as for Send.
+unsafe impl Sync for Value {}
+
+pub(crate) type CoreTable = Table<Key, Value>;
+
+/// A hash table. Create with ht_new, release with ht_free.
+pub struct ht_table {
+    table: UnsafeCell<CoreTable>,
+    hasher: KeyHasher,
+    /// ht_free has run; iterators still holding the handle see it.
+    freed: AtomicBool,
+    /// ht_free was called from inside this table's hash_fn: free it when the
+    /// operation that called the hash_fn returns.
+    free_when_done: AtomicBool,
+}
+
+// SAFETY: the header's rule is Rust's: any number of threads may call the
+// reading functions at once (they only form `&CoreTable`, and the core table is
+// Sync), while a writing function needs exclusive access to the table, which
+// the caller guarantees. The flags are atomics, and `hash_ctx` is the caller's
+// pointer, only handed back to the caller's hash_fn.
+unsafe impl Send for ht_table {}
+// SAFETY: as for Send.
+unsafe impl Sync for ht_table {}
+
+thread_local! {
+    /// Addresses of the handles whose hash_fn is running on this thread (nested
+    /// when one table's hash_fn uses another table).
+    static HASHING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks a handle as hashing on this thread until dropped.
+struct HashingMark(usize);
+
+impl HashingMark {
+    fn new(handle: &ht_table) -> Self {
+        let address = handle as *const ht_table as usize;
+        HASHING.with(|stack| stack.borrow_mut().push(address));
+        HashingMark(address)
+    }
+}
+
+impl Drop for HashingMark {
+    fn drop(&mut self) {
+        let _ = HASHING.try_with(|stack| {
+            let mut stack = stack.borrow_mut();
+            if let Some(position) = stack.iter().rposition(|&address| address == self.0) {
+                stack.remove(position);
+            }
+        });
+    }
+}
+
+impl ht_table {
+    /// Whether this handle's hash_fn is running on this thread.
+    pub(crate) fn is_hashing_here(&self) -> bool {
+        let address = self as *const ht_table as usize;
+        HASHING
+            .try_with(|stack| stack.borrow().contains(&address))
+            .unwrap_or(false)
+    }
+
+    pub(crate) fn is_freed(&self) -> bool {
+        self.freed.load(Ordering::Acquire)
+    }
+
+    /// The hash of `key`: the named hash over its bytes (as the Python side
+    /// hashes a `bytes` key), or the caller's hash_fn.
+    pub(crate) fn hash(&self, key: &[u8]) -> u64 {
+        match self.hasher {
+            KeyHasher::Named(named) => named.hash(CanonicalKey::Bytes(key)),
+            KeyHasher::Callback { hash_fn, ctx } => {
+                let _mark = HashingMark::new(self);
+                // SAFETY: hash_fn is the caller's function with the ht_hash_fn
+                // signature; `key` is valid for `key.len()` bytes for the call.
+                unsafe { hash_fn(key.as_ptr().cast(), key.len(), ctx) }
+            }
+        }
+    }
+
+    /// The core table, for reading.
+    ///
+    /// # Safety
+    /// No writing function runs on this table at the same time (the header's
+    /// rule). Within one thread that holds: writers only form `&mut` after
+    /// their hash_fn has returned, and re-entry from it is refused.
+    pub(crate) unsafe fn table(&self) -> &CoreTable {
+        // SAFETY: per this function's contract, no `&mut` to the table is live.
+        unsafe { &*self.table.get() }
+    }
+
+    /// The core table, for writing.
+    ///
+    /// # Safety
+    /// The caller has exclusive access to the table (the header's rule), and
+    /// does not hold another reference from `table()` or `table_mut()`.
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn table_mut(&self) -> &mut CoreTable {
+        // SAFETY: per this function's contract, this is the only reference.
+        unsafe { &mut *self.table.get() }
+    }
+}
+
+/// Run an exported function's body on the table `t`: NULL and re-entry from
+/// the table's own hash_fn are refused; an `ht_free` deferred by the hash_fn
+/// happens once the body is done.
+pub(crate) fn run_on(t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> ht_status {
+    run(|| {
+        // SAFETY: a non-NULL `t` came from ht_new and has not been freed (the
+        // header's contract for every table argument).
+        let handle = unsafe { t.as_ref() }.ok_or_else(|| Failure::null("table"))?;
+        if handle.is_hashing_here() {
+            return Err(Failure::busy());
+        }
+        let outcome = body(handle);
+        if handle.free_when_done.load(Ordering::Acquire) {
+            // SAFETY: the hash_fn asked to free `t`; the body has finished with it.
+            unsafe { release(t) };
+        }
+        outcome
+    })
+}
+
+/// Drop the caller's reference: the table goes when no iterator holds it.
+///
+/// # Safety
+/// `t` came from ht_new and this is the caller's one release of it.
+unsafe fn release(t: *const ht_table) {
+    // SAFETY: per the contract, `t` is live.
+    unsafe { &*t }.freed.store(true, Ordering::Release);
+    // SAFETY: `t` came from Arc::into_raw in ht_new; this consumes that reference.
+    drop(unsafe { Arc::from_raw(t) });
+}
+
+/// Another strong reference to the handle, for an iterator.
+///
+/// # Safety
+/// `t` came from ht_new and has not been freed.
+pub(crate) unsafe fn share(t: *const ht_table) -> Arc<ht_table> {
+    // SAFETY: `t` came from Arc::into_raw and its reference is still held by
+    // the caller, so the count is at least one before the increment.
+    unsafe {
+        Arc::increment_strong_count(t);
+        Arc::from_raw(t)
+    }
+}
+
+/// Create a table from `config` (NULL: every default) and store it in `*out`.
+/// On failure `*out` is set to NULL and ht_last_error() names the bad field.
+///
+/// # Safety
+/// `config` is NULL or points to an ht_config whose string fields are NULL or
+/// NUL-terminated; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn ht_new(config: *const ht_config, out: *mut *mut ht_table) -> ht_status {
+    run(|| {
+        if out.is_null() {
+            return Err(Failure::null("out"));
+        }
+        // SAFETY: `out` is writable (contract) and not NULL.
+        unsafe { out.write(std::ptr::null_mut()) };
+        let defaults = ht_config_default();
+        // SAFETY: a non-NULL config points to a valid ht_config (contract).
+        let config = unsafe { config.as_ref() }.unwrap_or(&defaults);
+        // SAFETY: the string fields are NULL or NUL-terminated (contract).
+        let (table_config, hasher) = unsafe { parse(config) }?;
+        let table = Table::new(table_config).map_err(|err| {
+            let status = match err {
+                TableError::Config(_) => ht_status::HT_ERR_CONFIG,
+                TableError::OutOfMemory(_) => ht_status::HT_ERR_NOMEM,
+            };
+            Failure::new(status, err.to_string())
+        })?;
+        let handle = Arc::new(ht_table {
+            table: UnsafeCell::new(table),
+            hasher,
+            freed: AtomicBool::new(false),
+            free_when_done: AtomicBool::new(false),
+        });
+        // SAFETY: as above.
+        unsafe { out.write(Arc::into_raw(handle).cast_mut()) };
+        Ok(ht_status::HT_OK)
+    })
+}
+
+/// Release the table, its key copies and its own memory (never the values).
+/// NULL is a no-op. Called from the table's own hash_fn, the release happens
+/// when the operation that called the hash_fn returns. An iterator still open
+/// on the table keeps its memory until ht_iter_free, and reports
+/// HT_ERR_CHANGED.
+///
+/// # Safety
+/// `table` is NULL or came from ht_new and was not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn ht_free(table: *mut ht_table) {
+    if table.is_null() {
+        return;
+    }
+    run(|| {
+        // SAFETY: not NULL, from ht_new, not yet freed (contract).
+        let handle = unsafe { &*table };
+        if handle.is_hashing_here() {
+            handle.free_when_done.store(true, Ordering::Release);
+        } else {
+            // SAFETY: the caller's one release of `table`.
+            unsafe { release(table) };
+        }
+        Ok(ht_status::HT_OK)
+    });
+}
