@@ -6,6 +6,7 @@
 //! `__eq__`/`__hash__`, the user's hash function, or a `__del__` reached
 //! through a decref), so that code may use the table freely.
 
+mod bench_support;
 mod display;
 mod gc;
 mod hashing;
@@ -29,6 +30,7 @@ fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<table::HashTable>()?;
     module.add_class::<iteration::TableIterator>()?;
     module.add_function(wrap_pyfunction!(views::_install_views, module)?)?;
+    module.add_function(wrap_pyfunction!(bench_support::_time_hash_calls, module)?)?;
     let py = module.py();
     let indexes = hashtable_core::BucketIndex::ALL.iter().map(|index| index.name());
     module.add(
