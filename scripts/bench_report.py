@@ -30,6 +30,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import markdown_block
+
 BASELINE = "hashbrown"
 OPERATIONS = ("insert", "lookup_hit", "lookup_miss", "delete")
 OPERATION_TITLES = {
@@ -325,6 +327,12 @@ def default_command() -> str:
     return f"{prefix}cargo bench -p hashtable-core --bench strategies && python3 scripts/bench_report.py"
 
 
+def write_keeping_python_section(path: Path, report: str) -> None:
+    """Write the report; the section `make bench-python` wrote into the same file survives."""
+    previous = markdown_block.extract(path.read_text()) if path.exists() else None
+    path.write_text(f"{report}\n{previous}\n" if previous else report)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -342,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
     if not any(r.table == BASELINE for r in results):
         print(f"no strategies benchmark results with a {BASELINE} baseline under {args.criterion_dir}", file=sys.stderr)
         return 1
-    args.output.write_text(render(results, args.command or default_command(), args.estimator, passes))
+    write_keeping_python_section(
+        args.output, render(results, args.command or default_command(), args.estimator, passes)
+    )
     print(f"wrote {args.output} from {len(results)} benchmarks")
     return 0
 

@@ -12,7 +12,16 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 _T = TypeVar("_T")
 
-__all__ = ["HashTable", "HashTableIterator", "_install_views", "STRATEGIES", "INDEXES", "HASH_FUNCTIONS", "MAX_SIZE"]
+__all__ = [
+    "HashTable",
+    "HashTableIterator",
+    "_install_views",
+    "_time_hash_calls",
+    "STRATEGIES",
+    "INDEXES",
+    "HASH_FUNCTIONS",
+    "MAX_SIZE",
+]
 
 STRATEGIES: tuple[str, ...]
 HASH_FUNCTIONS: tuple[str, ...]
