@@ -16,9 +16,11 @@ inherits the other's specialised instructions. Each time is the best of
 shared machine only ever add time. Results are ratios to dict, lower is better.
 
 Memory is the growth of the resident set size (RSS) while one table of 1M int
-keys is built from pairs, each table in its own fresh process: that counts what
-dict allocates through pymalloc and what the Rust core allocates through malloc
-alike, allocator overhead included, which `sys.getsizeof` (also shown) cannot.
+keys is built from pairs, each table in its own fresh process, with glibc's
+mmap threshold fixed so that blocks freed while growing go back to the system:
+that counts what dict allocates through pymalloc and what the Rust core
+allocates through malloc alike, allocator overhead included, and does not trust
+a type's own `__sizeof__` (`sys.getsizeof` is shown beside it).
 
 The Python `hash_func` overhead is `t[k]` with `hash_func=lambda k: hash(k)`
 minus `t[k]` with the default hash, above the floor: the cost of one bare
@@ -104,7 +106,6 @@ class Scenario:
 
     id: str
     title: str
-    kind: str
     keys: list[Any]
     lookups: list[Any]  # the same key objects, shuffled
     baseline: Contender
@@ -272,7 +273,7 @@ def build_scenarios(settings: Settings, contenders: list[Contender]) -> list[Sce
             random.Random(settings.seed).shuffle(lookups)
             takers = [c for c in contenders if kind in c.key_kinds]
             title = f"{kind} keys, {size_label(n)}"
-            scenarios.append(Scenario(f"{kind}-{size}", title, kind, keys, lookups, DICT, takers))
+            scenarios.append(Scenario(f"{kind}-{size}", title, keys, lookups, DICT, takers))
     # Issue 10 (key=, eq=) adds its comparisons here, each a Scenario with its own baseline,
     # timed, rendered and tested like the ones above:
     #   - identity tables, HashTable(eq="identity", strategy=s) over unhashable objects,
@@ -431,12 +432,19 @@ def memory_probe(label: str, n: int, seed: int) -> dict[str, float | None]:
     return {"rss": rss, "sizeof": sys.getsizeof(table) / n}
 
 
+# glibc raises its mmap threshold each time a large block is freed, so blocks freed while the
+# keys were made (or while a table grew) would come back from the heap and stay resident,
+# counted against whichever table came next. A fixed threshold turns that off: every block
+# of 128 KiB or more is mapped on allocation and unmapped on free. Other allocators ignore it.
+PROBE_ENVIRONMENT = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "131072"}
+
+
 def measure_memory(contenders: list[Contender], n: int, seed: int, progress: Callable[[str], None]) -> list[MemoryRow]:
     measured = {}
     for contender in [DICT, *contenders]:
         progress(f"memory: {contender.label}")
         argv = [sys.executable, __file__, "--memory-probe", contender.label, "--n", str(n), "--seed", str(seed)]
-        output = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+        output = subprocess.run(argv, capture_output=True, text=True, check=True, env=PROBE_ENVIRONMENT).stdout
         measured[contender.label] = json.loads(output)
     dict_rss = measured[DICT.label]["rss"]
     rows = []

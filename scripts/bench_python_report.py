@@ -195,6 +195,8 @@ def render_memory(results: Results) -> list[str]:
         "",
         "Growth of the process's resident set size while the table is built from a list of pairs, in a",
         "fresh process per table, divided by the number of keys (the keys themselves are not counted).",
+        "glibc's mmap threshold is fixed at 128 KiB in that process, so the arrays a table frees as it",
+        "grows are returned to the system rather than kept resident and counted against it.",
         "`sys.getsizeof` is what the type reports about itself; other libraries may leave out their nodes.",
         "",
         "| table | bytes per entry (RSS) | ratio to dict | `sys.getsizeof` per entry |",
