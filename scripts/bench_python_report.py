@@ -5,9 +5,7 @@ Rendering only; `scripts/bench_python.py` measures. Standard library only.
 
 from __future__ import annotations
 
-import datetime
 import math
-import os
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -235,21 +233,11 @@ def render_hash_func(results: Results) -> list[str]:
 def render(results: Results, command: str, default_label: str, candidates: list[Contender], has_info: bool) -> str:
     tables = list(dict.fromkeys(["dict"] + [c.label for s in results.scenarios for c in s.contenders]))
     settings = results.settings
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    python = f"- Python: {platform.python_implementation()} {platform.python_version()}"
     out = [
         "## Python: every strategy against dict",
         "",
-        f"Produced on {datetime.date.today().isoformat()} by:",
-        "",
-        "```sh",
-        command,
-        "```",
-        "",
-        "Machine:",
-        "",
-        *bench_report.machine(),
-        f"- Python: {platform.python_implementation()} {platform.python_version()}",
-        f"- load average (1, 5, 15 min) when the report was written: {load}",
+        *bench_report.provenance(command, (python,)),
         "",
         f"Each time is the best of {settings.repeat} runs in one process, every table taking its turn in",
         "each run (other processes only ever add time). Loops use the mapping syntax, compiled afresh per",

@@ -162,6 +162,24 @@ def machine() -> list[str]:
     return lines
 
 
+def provenance(command: str, machine_extra: tuple[str, ...] = ()) -> list[str]:
+    """Where the numbers come from: the date, the command, the machine and its load."""
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return [
+        f"Produced on {datetime.date.today().isoformat()} by:",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        "Machine:",
+        "",
+        *machine(),
+        *machine_extra,
+        f"- load average (1, 5, 15 min) when the report was written: {load}",
+    ]
+
+
 def geometric_mean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
@@ -194,7 +212,6 @@ def render(results: list[Result], command: str, estimator: str, passes: int = 1)
     sizes = sorted({r.size for r in results})
     tables = sorted({r.table for r in results}, key=table_order)
     ours = [t for t in tables if t != BASELINE]
-    today = datetime.date.today().isoformat()
 
     out = [
         "# Benchmarks: collision strategies against hashbrown",
@@ -215,17 +232,7 @@ def render(results: list[Result], command: str, estimator: str, passes: int = 1)
             else []
         ),
         "",
-        f"Produced on {today} by:",
-        "",
-        "```sh",
-        command,
-        "```",
-        "",
-        "Machine:",
-        "",
-        *machine(),
-        "- load average (1, 5, 15 min) when the report was written: "
-        + ", ".join(f"{load:.2f}" for load in os.getloadavg()),
+        *provenance(command),
         "",
     ]
 
