@@ -17,6 +17,9 @@ __all__ = [
     "HashTableIterator",
     "_install_views",
     "_time_hash_calls",
+    "_hash_keys",
+    "_time_table",
+    "_time_hash",
     "STRATEGIES",
     "INDEXES",
     "HASH_FUNCTIONS",
@@ -117,4 +120,22 @@ class HashTableIterator(Iterator[Any]):
     def __length_hint__(self) -> int: ...
 
 def _install_views(keys: type[HashTableKeys], values: type[HashTableValues], items: type[HashTableItems]) -> None: ...
+
+# The lab's native view (native_timing.rs): private, for hashtable.lab only.
+def _hash_keys(keys: list[Any], hash_func: Callable[[Any], int] | str | None = None) -> list[int]: ...
+def _time_table(
+    hashes: list[int],
+    missing: list[int],
+    *,
+    strategy: str,
+    index: str,
+    max_load: float,
+    size: int,
+    runs: int,
+) -> dict[str, Any]: ...
+def _time_hash(
+    keys: list[Any], hash_func: Callable[[Any], int] | str | None = None, *, runs: int
+) -> dict[str, list[float] | None]: ...
+
+# The floor under a Python hash_func (bench_support.rs): private, for scripts/bench_python.py.
 def _time_hash_calls(keys: list[Any], hash_func: Callable[[Any], int] | None = None) -> int: ...

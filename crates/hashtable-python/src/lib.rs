@@ -7,12 +7,14 @@
 //! through a decref), so that code may use the table freely.
 
 mod bench_support;
+mod cell;
 mod display;
 mod gc;
 mod hashing;
 mod iteration;
 mod logging;
 mod lookup;
+mod native_timing;
 mod operations;
 mod params;
 mod persistence;
@@ -30,6 +32,7 @@ fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<table::HashTable>()?;
     module.add_class::<iteration::TableIterator>()?;
     module.add_function(wrap_pyfunction!(views::_install_views, module)?)?;
+    native_timing::register(module)?;
     module.add_function(wrap_pyfunction!(bench_support::_time_hash_calls, module)?)?;
     let py = module.py();
     let indexes = hashtable_core::BucketIndex::ALL.iter().map(|index| index.name());

@@ -12,7 +12,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::hashing::HashFunc;
 use crate::logging;
-use crate::lookup::{borrow, borrow_mut, find, find_from, hashes_without_python};
+use crate::lookup::{borrow, borrow_mut, find, find_from, hashes_without_python, scalar_hash, TableMut};
 use crate::table::{memory_error, HashTable};
 
 /// Hash `key` once with the table's hash function and find it. User code (a
@@ -20,14 +20,14 @@ use crate::table::{memory_error, HashTable};
 /// builtin hash of an exact str, int, float or bytes is pure C and runs inside
 /// the one borrow, so the common case borrows once. Returns the table still
 /// borrowed, the hash, and the slot holding the key, if any.
-pub(crate) fn locate<'py>(
-    slf: &Bound<'py, HashTable>,
+pub(crate) fn locate<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
-) -> PyResult<(PyRefMut<'py, HashTable>, u64, Option<SlotId>)> {
+) -> PyResult<(TableMut<'a>, u64, Option<SlotId>)> {
     let mut this = borrow_mut(slf)?;
     this.hash_calls += 1;
     let hash = if matches!(this.hash_func, HashFunc::Builtin) && hashes_without_python(key) {
-        key.hash()? as i64 as u64
+        scalar_hash(key)?
     } else {
         let hasher = this.hash_func.hasher(slf.py());
         drop(this);
@@ -67,9 +67,9 @@ pub(crate) fn set_hashed(
 
 /// Store `value` under `key` at the slot a lookup just found (or as a new
 /// key), then release the borrow, the replaced value, and log any resize.
-fn store<'py>(
-    slf: &Bound<'py, HashTable>,
-    mut this: PyRefMut<'py, HashTable>,
+fn store<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
+    mut this: TableMut<'a>,
     slot: Option<SlotId>,
     key: &Bound<'py, PyAny>,
     value: &Bound<'py, PyAny>,
@@ -92,7 +92,7 @@ fn store<'py>(
 /// then drop what the operation removed (its `__del__` may use the table) and
 /// log the resize. Every mutating operation ends here, so no resize goes
 /// unlogged.
-pub(crate) fn finish<T>(slf: &Bound<'_, HashTable>, mut this: PyRefMut<'_, HashTable>, released: T) {
+pub(crate) fn finish<T>(slf: &Bound<'_, HashTable>, mut this: TableMut<'_>, released: T) {
     let resize = this.table.take_resize();
     drop(this);
     drop(released);

@@ -9,9 +9,9 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use crate::hashing::HashFunc;
 use crate::lookup::{borrow, borrow_mut};
 use crate::operations::{self, snapshot};
-use crate::params;
 use crate::recursion::RecursionGuard;
 use crate::table::{memory_error, table_error, HashTable, PyTable};
+use crate::{logging, params};
 
 /// The parts of a copy: same parameters, same hash function (a keyed one
 /// keeps its key), same size, and the stored hashes reused, so the hash
@@ -35,10 +35,8 @@ fn copy_parts(slf: &Bound<'_, HashTable>) -> PyResult<(PyTable, HashFunc)> {
 pub(crate) fn copy(slf: &Bound<'_, HashTable>) -> PyResult<Py<HashTable>> {
     let py = slf.py();
     let (table, hash_func) = copy_parts(slf)?;
-    let mut copy = HashTable::empty(py, *table.config(), hash_func)?;
-    let empty = copy.table.replace_with(table);
-    drop(empty);
-    Py::new(py, copy)
+    logging::created(py, table.config());
+    Py::new(py, HashTable::holding(table, hash_func))
 }
 
 /// `copy.copy(t)`: the same class, its instance attributes, and the items.

@@ -11,6 +11,7 @@ use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyTuple, PyType};
 use pyo3::PyTraverseError;
 
+use crate::cell::BorrowCell;
 use crate::gc::PyGcTraverse;
 use crate::hashing::HashFunc;
 use crate::iteration::{IterKind, TableIterator};
@@ -23,33 +24,49 @@ pub(crate) type PyTable = Table<Py<PyAny>, Py<PyAny>>;
 
 /// `immutable_type`: like dict's, the type's attributes cannot be replaced, so
 /// no one can swap in a `__new__` that skips building the native contents.
-#[pyclass(name = "HashTable", module = "hashtable", subclass, weakref, mapping, immutable_type)]
+/// `frozen`: PyO3 keeps no borrow flag of its own (an atomic one); the state
+/// sits in a [`BorrowCell`] with a plain counter instead (see `cell.rs`).
+#[pyclass(
+    name = "HashTable",
+    module = "hashtable",
+    subclass,
+    weakref,
+    mapping,
+    immutable_type,
+    frozen
+)]
 pub struct HashTable {
+    pub(crate) cell: BorrowCell<TableState>,
+}
+
+/// Everything a table holds, borrowed through its cell.
+pub(crate) struct TableState {
     /// Taken out, never dropped in place, when the table is freed (see `Drop`).
     pub(crate) table: ManuallyDrop<PyTable>,
     pub(crate) hash_func: HashFunc,
     pub(crate) hash_calls: u64,
-    /// False for the private staging table `__new__` fills: it is not a table
-    /// the user made, so its birth and death are not logged.
+    /// False for tables the user did not make (a copy's scratch table): their
+    /// birth and death are not logged.
     pub(crate) announce: bool,
 }
 
 impl HashTable {
     pub(crate) fn empty(py: Python<'_>, config: TableConfig, hash_func: HashFunc) -> PyResult<Self> {
-        let mut table = HashTable::unannounced(config, hash_func)?;
-        table.announce = true;
+        let table = Table::new(config).map_err(table_error)?;
         logging::created(py, &config);
-        Ok(table)
+        Ok(HashTable::holding(table, hash_func))
     }
 
-    pub(crate) fn unannounced(config: TableConfig, hash_func: HashFunc) -> PyResult<Self> {
-        let table = Table::new(config).map_err(table_error)?;
-        Ok(HashTable {
-            table: ManuallyDrop::new(table),
-            hash_func,
-            hash_calls: 0,
-            announce: false,
-        })
+    /// A table the user made, around already-built storage.
+    pub(crate) fn holding(table: PyTable, hash_func: HashFunc) -> Self {
+        HashTable {
+            cell: BorrowCell::new(TableState {
+                table: ManuallyDrop::new(table),
+                hash_func,
+                hash_calls: 0,
+                announce: true,
+            }),
+        }
     }
 }
 
@@ -421,8 +438,13 @@ impl HashTable {
     // --- garbage collection ---
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        self.hash_func.py_gc_traverse(&visit)?;
-        self.table.py_gc_traverse(&visit)
+        // While a writer holds the table, its references are in flux: skip,
+        // as PyO3 does for a mutably borrowed pyclass.
+        let Some(state) = self.cell.peek() else {
+            return Ok(());
+        };
+        state.hash_func.py_gc_traverse(&visit)?;
+        state.table.py_gc_traverse(&visit)
     }
 
     /// Breaks reference cycles by removing the items one at a time, each
@@ -448,14 +470,15 @@ impl HashTable {
 
 impl Drop for HashTable {
     fn drop(&mut self) {
-        if self.announce {
-            logging::freed(self.table.size(), self.table.len());
+        let state = self.cell.get_mut();
+        if state.announce {
+            logging::freed(state.table.size(), state.table.len());
         }
-        // SAFETY: `drop` runs once and nothing reads `self.table` after it;
+        // SAFETY: `drop` runs once and nothing reads `state.table` after it;
         // taking the table out (instead of clearing it in place) means freeing
         // a table allocates nothing.
-        let table = unsafe { ManuallyDrop::take(&mut self.table) };
-        let hash_func = std::mem::replace(&mut self.hash_func, HashFunc::Builtin);
+        let table = unsafe { ManuallyDrop::take(&mut state.table) };
+        let hash_func = std::mem::replace(&mut state.hash_func, HashFunc::Builtin);
         trashcan::release((table.into_storage(), hash_func));
     }
 }
