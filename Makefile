@@ -13,7 +13,7 @@ C_TESTS   := $(patsubst tests/c/%.c,target/c/%,$(wildcard tests/c/test_*.c))
 # Memcheck for the C tests: any invalid access or lost block fails.
 C_VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99
 
-.PHONY: all build lab docs-images demo test test-rust test-python lint soak valgrind fuzz bench bench-quick clean
+.PHONY: all build lab docs-images demo test test-rust test-python lint soak valgrind fuzz bench bench-quick bench-python clean
 .PHONY: c-lib c-header c-demo test-c cc
 
 all: build
@@ -125,6 +125,14 @@ bench-quick:
 	  BENCH_QUICK=1 CRITERION_HOME=$(CURDIR)/target/bench/pass$$pass cargo bench -p hashtable-core --bench strategies || exit 1; \
 	done
 	python3 scripts/bench_report.py --criterion-dir target/bench --output target/bench/BENCHMARKS.md --command "make bench-quick"
+
+# Every strategy against dict from Python, in one process (a few minutes; not part of test):
+# rewrites its section of BENCHMARKS.md, between the bench-python markers. More runs per timing:
+# BENCH_PYTHON_ARGS="--repeat 9". A smoke test that writes nothing: scripts/bench_python.py --quick.
+# immutables, cykhash and preshed are timed too when they are installed in the venv.
+BENCH_PYTHON_ARGS ?=
+bench-python: $(BUILT)
+	$(PYTHON) scripts/bench_python.py $(BENCH_PYTHON_ARGS) --output BENCHMARKS.md --command "make bench-python$(if $(BENCH_PYTHON_ARGS), BENCH_PYTHON_ARGS='$(BENCH_PYTHON_ARGS)')"
 
 clean:
 	rm -rf $(VENV) target lab-report

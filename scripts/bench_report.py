@@ -30,6 +30,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import markdown_block
+
 BASELINE = "hashbrown"
 OPERATIONS = ("insert", "lookup_hit", "lookup_miss", "delete")
 OPERATION_TITLES = {
@@ -160,6 +162,24 @@ def machine() -> list[str]:
     return lines
 
 
+def provenance(command: str, machine_extra: tuple[str, ...] = ()) -> list[str]:
+    """Where the numbers come from: the date, the command, the machine and its load."""
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return [
+        f"Produced on {datetime.date.today().isoformat()} by:",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        "Machine:",
+        "",
+        *machine(),
+        *machine_extra,
+        f"- load average (1, 5, 15 min) when the report was written: {load}",
+    ]
+
+
 def geometric_mean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
@@ -192,7 +212,6 @@ def render(results: list[Result], command: str, estimator: str, passes: int = 1)
     sizes = sorted({r.size for r in results})
     tables = sorted({r.table for r in results}, key=table_order)
     ours = [t for t in tables if t != BASELINE]
-    today = datetime.date.today().isoformat()
 
     out = [
         "# Benchmarks: collision strategies against hashbrown",
@@ -213,17 +232,7 @@ def render(results: list[Result], command: str, estimator: str, passes: int = 1)
             else []
         ),
         "",
-        f"Produced on {today} by:",
-        "",
-        "```sh",
-        command,
-        "```",
-        "",
-        "Machine:",
-        "",
-        *machine(),
-        "- load average (1, 5, 15 min) when the report was written: "
-        + ", ".join(f"{load:.2f}" for load in os.getloadavg()),
+        *provenance(command),
         "",
     ]
 
@@ -325,6 +334,12 @@ def default_command() -> str:
     return f"{prefix}cargo bench -p hashtable-core --bench strategies && python3 scripts/bench_report.py"
 
 
+def write_keeping_python_section(path: Path, report: str) -> None:
+    """Write the report; the section `make bench-python` wrote into the same file survives."""
+    previous = markdown_block.extract(path.read_text()) if path.exists() else None
+    path.write_text(f"{report}\n{previous}\n" if previous else report)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -342,7 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     if not any(r.table == BASELINE for r in results):
         print(f"no strategies benchmark results with a {BASELINE} baseline under {args.criterion_dir}", file=sys.stderr)
         return 1
-    args.output.write_text(render(results, args.command or default_command(), args.estimator, passes))
+    write_keeping_python_section(
+        args.output, render(results, args.command or default_command(), args.estimator, passes)
+    )
     print(f"wrote {args.output} from {len(results)} benchmarks")
     return 0
 

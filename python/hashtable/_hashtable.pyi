@@ -16,6 +16,7 @@ __all__ = [
     "HashTable",
     "HashTableIterator",
     "_install_views",
+    "_time_hash_calls",
     "_hash_keys",
     "_time_table",
     "_time_hash",
@@ -138,3 +139,6 @@ def _time_table(
 def _time_hash(
     keys: list[Any], hash_func: Callable[[Any], int] | str | None = None, *, runs: int
 ) -> dict[str, list[float] | None]: ...
+
+# The floor under a Python hash_func (bench_support.rs): private, for scripts/bench_python.py.
+def _time_hash_calls(keys: list[Any], hash_func: Callable[[Any], int] | None = None) -> int: ...

@@ -6,6 +6,7 @@
 //! `__eq__`/`__hash__`, the user's hash function, or a `__del__` reached
 //! through a decref), so that code may use the table freely.
 
+mod bench_support;
 mod capi;
 mod cell;
 mod display;
@@ -33,6 +34,7 @@ fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<iteration::TableIterator>()?;
     module.add_function(wrap_pyfunction!(views::_install_views, module)?)?;
     native_timing::register(module)?;
+    module.add_function(wrap_pyfunction!(bench_support::_time_hash_calls, module)?)?;
     let py = module.py();
     let indexes = hashtable_core::BucketIndex::ALL.iter().map(|index| index.name());
     module.add(
