@@ -6,57 +6,65 @@
 
 from __future__ import annotations
 
-import collections.abc
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from hashtable._hashtable import HashTable
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
-class HashTableKeys(collections.abc.KeysView[Any]):
+
+class HashTableKeys(KeysView[_K]):
+    """A live view of a HashTable's keys, in the table's order; a set (`&`, `|`, `-`, `^`)."""
+
     __slots__ = ()
-    _mapping: HashTable
+    _mapping: HashTable[_K, Any]
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[_K]:
         return iter(self._mapping)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self)!r})"
 
     @property
-    def mapping(self) -> HashTable:
+    def mapping(self) -> HashTable[_K, Any]:
         """The table this view looks at (dict views give a read-only proxy)."""
         return self._mapping
 
 
-class HashTableValues(collections.abc.ValuesView[Any]):
-    __slots__ = ()
-    _mapping: HashTable
+class HashTableValues(ValuesView[_V]):
+    """A live view of a HashTable's values, in the table's order."""
 
-    def __iter__(self) -> Iterator[Any]:
+    __slots__ = ()
+    _mapping: HashTable[Any, _V]
+
+    def __iter__(self) -> Iterator[_V]:
         return self._mapping._iter_values()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self)!r})"
 
     @property
-    def mapping(self) -> HashTable:
+    def mapping(self) -> HashTable[Any, _V]:
         """The table this view looks at (dict views give a read-only proxy)."""
         return self._mapping
 
 
-class HashTableItems(collections.abc.ItemsView[Any, Any]):
-    __slots__ = ()
-    _mapping: HashTable
+class HashTableItems(ItemsView[_K, _V]):
+    """A live view of a HashTable's (key, value) pairs, in the table's order; a set."""
 
-    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+    __slots__ = ()
+    _mapping: HashTable[_K, _V]
+
+    def __iter__(self) -> Iterator[tuple[_K, _V]]:
         return self._mapping._iter_items()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self)!r})"
 
     @property
-    def mapping(self) -> HashTable:
+    def mapping(self) -> HashTable[_K, _V]:
         """The table this view looks at (dict views give a read-only proxy)."""
         return self._mapping

@@ -37,5 +37,7 @@ fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("INDEXES", PyTuple::new(py, indexes)?)?;
     module.add("HASH_FUNCTIONS", PyTuple::new(py, hashing::names())?)?;
     module.add("MAX_SIZE", params::MAX_SIZE)?;
+    // Cargo's version, which maturin also writes into the package metadata.
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
