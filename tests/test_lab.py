@@ -483,4 +483,4 @@ def test_missing_plotting_library_gives_one_line() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
-    assert done.stderr == "hashtable-lab: error: the lab needs matplotlib: pip install 'hashtable[lab]'\n"
+    assert done.stderr == "hashtable-lab: error: the lab needs matplotlib: pip install 'hashtable-engine[lab]'\n"

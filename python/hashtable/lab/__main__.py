@@ -16,7 +16,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         missing = (exc.name or "").partition(".")[0]
         if missing not in ("matplotlib", "rich"):
             raise
-        print(f"hashtable-lab: error: the lab needs {missing}: pip install 'hashtable[lab]'", file=sys.stderr)
+        print(f"hashtable-lab: error: the lab needs {missing}: pip install 'hashtable-engine[lab]'", file=sys.stderr)
         return 1
     return run(argv)
 

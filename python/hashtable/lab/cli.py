@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import hashtable
 
@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         "(terminal table, results.csv, results.json, PNG plots, index.html).",
         epilog=f"Lists take several values, space- or comma-separated. Workloads: {workloads}.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {hashtable.__version__}")
     parser.add_argument("--workload", nargs="+", metavar="W", help="default: names")
     parser.add_argument(
         "--n",
@@ -140,10 +141,13 @@ def _choose(kind: str, given: Sequence[str] | None, known: Sequence[str], defaul
     return tuple(given)
 
 
-def _numbers(flag: str, given: Sequence[str] | None, kind: type[int] | type[float]) -> list:
+_Number = TypeVar("_Number", int, float)
+
+
+def _numbers(flag: str, given: Sequence[str] | None, kind: type[_Number]) -> list[_Number]:
     if given is None:
         return []
-    numbers = []
+    numbers: list[_Number] = []
     for text in given:
         try:
             value = kind(text)

@@ -126,7 +126,7 @@ def in_experiment(rows: Iterable[dict[str, Any]], experiment: str) -> list[dict[
 
 
 def is_dict(row: dict[str, Any]) -> bool:
-    return row["strategy"] == "dict"
+    return bool(row["strategy"] == "dict")
 
 
 # --- the summary table (terminal and HTML) ----------------------------------------------
