@@ -19,6 +19,7 @@ use crate::{display, logging, operations, persistence, report, trashcan, views};
 
 pub(crate) type PyTable = Table<Py<PyAny>, Py<PyAny>>;
 
+#[doc = include_str!("docstrings/hashtable.txt")]
 #[pyclass(name = "HashTable", module = "hashtable", subclass, weakref, mapping)]
 pub struct HashTable {
     pub(crate) table: PyTable,
@@ -52,6 +53,10 @@ impl HashTable {
 impl HashTable {
     #[new]
     #[pyo3(signature = (data=None, /, *, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None))]
+    // What `help()` and `inspect.signature` show: the defaults `Defaults` supplies for None.
+    #[pyo3(
+        text_signature = "(data=None, /, *, size=4, max_load=0.5, hash_func=None, strategy='chaining', index='fibonacci', growth=2.0, min_load=0.0)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -92,10 +97,12 @@ impl HashTable {
 
     // --- the original API ---
 
+    /// Store `value` under `key`, as `t[key] = value` (the original API).
     fn set(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
         operations::set(slf, key, value)
     }
 
+    /// Return the value for `key`, or `default` if `key` is absent.
     #[pyo3(signature = (key, default=None))]
     fn get<'py>(
         slf: &Bound<'py, Self>,
@@ -107,6 +114,8 @@ impl HashTable {
             .unwrap_or_else(|| slf.py().None().into_bound(slf.py())))
     }
 
+    /// Remove `key` and return its value. If `key` is absent, return `default` if
+    /// given, else raise KeyError.
     #[pyo3(signature = (key, *default))]
     fn pop<'py>(
         slf: &Bound<'py, Self>,
@@ -163,14 +172,17 @@ impl HashTable {
 
     // --- the rest of dict ---
 
+    /// A live view of the keys, in the table's order; a set (`&`, `|`, `-`, `^`).
     fn keys<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         views::make(slf, views::ViewKind::Keys)
     }
 
+    /// A live view of the values, in the table's order.
     fn values<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         views::make(slf, views::ViewKind::Values)
     }
 
+    /// A live view of the (key, value) pairs, in the table's order; a set.
     fn items<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         views::make(slf, views::ViewKind::Items)
     }
@@ -183,6 +195,8 @@ impl HashTable {
         TableIterator::new(slf, IterKind::Items)
     }
 
+    /// Return the value for `key`; if `key` is absent, store `default` under it
+    /// first and return `default`.
     #[pyo3(signature = (key, default=None))]
     fn setdefault<'py>(
         slf: &Bound<'py, Self>,
@@ -193,14 +207,19 @@ impl HashTable {
         operations::setdefault(slf, key, &default)
     }
 
+    /// Remove and return a (key, value) pair: the last in iteration order
+    /// (chaining: the most recently stored). KeyError if the table is empty.
     fn popitem<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         operations::popitem(slf)
     }
 
+    /// Remove every item, and go back to the initial number of buckets.
     fn clear(slf: &Bound<'_, Self>) -> PyResult<()> {
         operations::clear(slf)
     }
 
+    /// Store every pair of `other` (a mapping, an object with `keys()`, or an
+    /// iterable of (key, value) pairs), then the keyword arguments, as dict does.
     #[pyo3(signature = (other=None, /, **kwargs))]
     fn update(
         slf: &Bound<'_, Self>,
@@ -216,10 +235,15 @@ impl HashTable {
         Ok(())
     }
 
+    /// A shallow copy: a new HashTable with the same parameters, hash function,
+    /// bucket count and items. Stored hashes are reused: the hash function is not
+    /// called.
     fn copy(slf: &Bound<'_, Self>) -> PyResult<Py<HashTable>> {
         persistence::copy(slf)
     }
 
+    /// `copy.copy(t)`: a shallow copy of the same class, with the instance's
+    /// attributes.
     fn __copy__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         persistence::shallow_copy(slf)
     }
@@ -236,6 +260,8 @@ impl HashTable {
         operations::update_from(slf, other)
     }
 
+    /// A new table of this class, with default parameters, mapping each key of
+    /// `iterable` to `value`.
     #[classmethod]
     #[pyo3(signature = (iterable, value=None))]
     fn fromkeys<'py>(
@@ -268,6 +294,7 @@ impl HashTable {
     #[classattr]
     const __hash__: Option<Py<PyAny>> = None;
 
+    /// `HashTable[K, V]` in annotations: a `types.GenericAlias`.
     #[classmethod]
     fn __class_getitem__<'py>(cls: &Bound<'py, PyType>, item: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let generic_alias = cls.py().import("types")?.getattr("GenericAlias")?;
@@ -282,6 +309,10 @@ impl HashTable {
         display::picture(slf, Some(display::PRINT_LIMIT))
     }
 
+    /// The buckets, one line each: `[]` then a `*` per item in its chain. For open
+    /// addressing, one line per slot: `[]` empty, `[]*` an item in its home slot,
+    /// `[]*3` one displaced by 3 slots (`[]*9+` for 9 or more), `[]x` a tombstone.
+    /// `limit`: draw at most that many lines (`print(t)` draws 64); None for all.
     #[pyo3(signature = (limit=None))]
     fn picture(slf: &Bound<'_, Self>, limit: Option<i64>) -> PyResult<String> {
         let limit = match limit {
@@ -295,59 +326,73 @@ impl HashTable {
         display::picture(slf, limit)
     }
 
+    #[doc = include_str!("docstrings/stats.txt")]
     fn stats<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
         report::stats(slf)
     }
 
+    /// Bytes used by the table and its buckets, not counting the keys and values.
     fn __sizeof__(slf: &Bound<'_, Self>) -> PyResult<usize> {
         Ok(std::mem::size_of::<Self>() + borrow(slf)?.table.heap_bytes())
     }
 
+    /// Pickling: the parameters, the bucket count, the instance's attributes and
+    /// the items.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         persistence::reduce(slf)
     }
 
+    /// Unpickling: restore the bucket count and the instance's attributes.
     fn __setstate__(slf: &Bound<'_, Self>, state: &Bound<'_, PyAny>) -> PyResult<()> {
         persistence::set_state(slf, state)
     }
 
     // --- read-only attributes ---
 
+    /// Buckets (chaining) or slots (open addressing) in the table now.
     #[getter]
     fn size(slf: &Bound<'_, Self>) -> PyResult<usize> {
         Ok(borrow(slf)?.table.size())
     }
 
+    /// Items stored: `len(t)`, by the original's name.
     #[getter]
     fn load(slf: &Bound<'_, Self>) -> PyResult<usize> {
         Ok(borrow(slf)?.table.len())
     }
 
+    /// The load factor (items per bucket) an insert of a new key may not exceed.
     #[getter]
     fn max_load(slf: &Bound<'_, Self>) -> PyResult<f64> {
         Ok(borrow(slf)?.table.config().max_load)
     }
 
+    /// The load factor below which a removal shrinks the table (0.0: never).
     #[getter]
     fn min_load(slf: &Bound<'_, Self>) -> PyResult<f64> {
         Ok(borrow(slf)?.table.config().min_load)
     }
 
+    /// The factor by which the bucket count grows and shrinks.
     #[getter]
     fn growth(slf: &Bound<'_, Self>) -> PyResult<f64> {
         Ok(borrow(slf)?.table.config().growth)
     }
 
+    /// The collision strategy, one of `hashtable.STRATEGIES`.
     #[getter]
     fn strategy(slf: &Bound<'_, Self>) -> PyResult<&'static str> {
         Ok(borrow(slf)?.table.config().strategy.name())
     }
 
+    /// How a hash picks its home bucket, one of `hashtable.INDEXES`.
     #[getter]
     fn index(slf: &Bound<'_, Self>) -> PyResult<&'static str> {
         Ok(borrow(slf)?.table.config().index.name())
     }
 
+    /// The hash function: `builtins.hash` by default, the callable given, or a
+    /// native hash function's name.
     #[getter]
     fn hash_func(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         let hash_func = borrow(slf)?.hash_func.clone_ref(slf.py());
