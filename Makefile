@@ -2,25 +2,38 @@
 VENV    := .venv
 PYTHON  := $(VENV)/bin/python
 DEPS    := $(VENV)/.deps-installed
-BUILT   := $(VENV)/.extension-built
+# One stamp per Cargo profile of the extension in the venv: `release` (stripped, what
+# wheels ship) or `profiling` (symbols and line tables, for valgrind and callgrind).
+# Building one removes the other's stamp, since both install the same module.
+BUILT   := $(VENV)/.extension-built-release
+PROFILING_BUILT := $(VENV)/.extension-built-profiling
 SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.toml pyproject.toml
+DIST    := target/dist
 
-.PHONY: all build lab demo test test-rust test-python lint soak valgrind fuzz bench bench-quick clean
+.PHONY: all build build-profiling lab demo test test-rust test-python lint typecheck soak valgrind fuzz bench bench-quick dist clean
 
 all: build
 
-$(DEPS): requirements-dev.txt
+# The dev dependency group in pyproject.toml (pip >= 25.1 reads PEP 735 groups).
+$(DEPS): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	$(PYTHON) -m pip install --quiet --group dev
 	touch $@
 
-$(BUILT): $(DEPS) $(SOURCES)
+# The package itself, editable, with its `lab` extra (matplotlib, rich); maturin also
+# checks the dev group. PIP_QUIET: pip's "Requirement already satisfied" and "Ignoring"
+# lines are not news.
+$(VENV)/.extension-built-%: $(DEPS) $(SOURCES)
+	rm -f $(VENV)/.extension-built-*
 	# flock: helpers and parallel make runs must not install into the venv at once.
-	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH flock $(VENV)/.build-lock $(VENV)/bin/maturin develop --release --quiet
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH PIP_QUIET=1 flock $(VENV)/.build-lock \
+	  $(VENV)/bin/maturin develop --profile $* --extras lab --quiet
 	touch $@
 
 build: $(BUILT)
+
+build-profiling: $(PROFILING_BUILT)
 
 lab: $(BUILT)
 	$(PYTHON) -m hashtable.lab
@@ -40,6 +53,15 @@ lint: $(BUILT)
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 	$(VENV)/bin/ruff check python tests examples scripts
+	$(MAKE) --no-print-directory typecheck
+
+# The package under mypy --strict; user code typed against the stubs must pass, and
+# each deliberate mistake in tests/typecheck/mistakes.py must be the error it names;
+# stubtest: the stubs match the runtime.
+typecheck: $(BUILT)
+	$(PYTHON) -m mypy --strict -p hashtable
+	$(PYTHON) -m mypy --strict tests/typecheck/user_code.py tests/typecheck/check_mistakes.py
+	$(PYTHON) tests/typecheck/check_mistakes.py
 	$(PYTHON) -m mypy.stubtest hashtable._hashtable --allowlist .ci/stubtest-allowlist.txt
 
 # At least 10^6 random operations against dict over every strategy and hash, plus threads.
@@ -48,7 +70,7 @@ soak: $(BUILT)
 
 # The core of the test suite under valgrind memcheck (PYTHONMALLOC=malloc); fails on any
 # invalid read/write and on any definite leak from the extension.
-valgrind: $(BUILT)
+valgrind: $(PROFILING_BUILT)
 	command -v valgrind >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq valgrind)
 	PYTHON=$(PYTHON) scripts/valgrind.sh
 
@@ -76,6 +98,15 @@ bench-quick:
 	  BENCH_QUICK=1 CRITERION_HOME=$(CURDIR)/target/bench/pass$$pass cargo bench -p hashtable-core --bench strategies || exit 1; \
 	done
 	python3 scripts/bench_report.py --criterion-dir target/bench --output target/bench/BENCHMARKS.md --command "make bench-quick"
+
+# The sdist and the release wheel in target/dist, checked by twine; then the sdist is
+# installed into a fresh venv (a full build from source: a few minutes) and imported.
+dist: $(DEPS)
+	rm -rf $(DIST)
+	$(VENV)/bin/maturin sdist --out $(DIST)
+	$(VENV)/bin/maturin build --release --interpreter $(PYTHON) --out $(DIST)
+	$(VENV)/bin/twine check --strict $(DIST)/*
+	$(PYTHON) scripts/check_dist.py $(DIST)
 
 clean:
 	rm -rf $(VENV) target lab-report

@@ -1,6 +1,8 @@
 """Instructions per `t[k]` against `d[k]`, counted by callgrind (repeatable on noisy machines).
 
-Run each container twice, with 0 and with 200 passes, and subtract:
+Build the extension with symbols first, `make build-profiling` (the release build is
+stripped, so `callgrind_annotate` could not name the table's functions). Run each
+container twice, with 0 and with 200 passes, and subtract:
 
     for m in ht dict; do for n in 0 200; do
       valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.$m.$n \\
