@@ -2,10 +2,10 @@
 VENV    := .venv
 PYTHON  := $(VENV)/bin/python
 DEPS    := $(VENV)/.deps-installed
-# One stamp per Cargo profile of the extension in the venv: `release` (stripped, what
+# One stamp per Cargo profile of the extension in the venv: `extension` (stripped, what
 # wheels ship) or `profiling` (symbols and line tables, for valgrind and callgrind).
 # Building one removes the other's stamp, since both install the same module.
-BUILT   := $(VENV)/.extension-built-release
+BUILT   := $(VENV)/.extension-built-extension
 PROFILING_BUILT := $(VENV)/.extension-built-profiling
 SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.toml pyproject.toml
 DIST    := target/dist
@@ -104,7 +104,7 @@ bench-quick:
 dist: $(DEPS)
 	rm -rf $(DIST)
 	$(VENV)/bin/maturin sdist --out $(DIST)
-	$(VENV)/bin/maturin build --release --interpreter $(PYTHON) --out $(DIST)
+	$(VENV)/bin/maturin build --profile extension --interpreter $(PYTHON) --out $(DIST)
 	$(VENV)/bin/twine check --strict $(DIST)/*
 	$(PYTHON) scripts/check_dist.py $(DIST)
 

@@ -180,10 +180,38 @@ def soak_one(strategy: str, hash_func: Any, pool_size: int, ops: int, seed: int)
     return largest
 
 
+def soak_big(strategy: str, items: int, cycles: int, seed: int) -> int:
+    """Grow a table to `items` keys and shrink it back (min_load > 0), `cycles`
+    times, checking it against a dict at every turn. Returns the resizes seen."""
+    rng = random.Random(seed)
+    table = hashtable.HashTable(strategy=strategy, min_load=0.1, max_load=0.5)
+    model: dict[int, int] = {}
+    for cycle in range(cycles):
+        keys = rng.sample(range(items * 4), items)
+        for key in keys:
+            table[key] = model[key] = key ^ cycle
+        if len(table) != len(model) or any(table[k] != v for k, v in rng.sample(sorted(model.items()), 1000)):
+            raise AssertionError(f"{strategy}: grown table differs from dict at cycle {cycle}")
+        grown = table.size
+        for key in keys[: items - items // 50]:
+            del table[key]
+            del model[key]
+        if table.size >= grown or set(table) != set(model):
+            raise AssertionError(f"{strategy}: did not shrink back to the dict's keys at cycle {cycle}")
+    resizes: int = table.stats()["resizes"]
+    return resizes
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=1_000_000, help="total random operations")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--big-items",
+        type=int,
+        default=200_000,
+        help="keys in the grow-and-shrink cycles of every strategy (one strategy also runs at 10^6)",
+    )
     parser.add_argument(
         "--thread-ops",
         type=int,
@@ -208,6 +236,17 @@ def main() -> int:
         done += per_config
     single = time.perf_counter() - started
 
+    big_resizes = 0
+    if args.big_items > 0:
+        million = STRATEGIES[args.seed % len(STRATEGIES)]
+        for i, strategy in enumerate(STRATEGIES):
+            items = 1_000_000 if strategy == million else args.big_items
+            try:
+                big_resizes += soak_big(strategy, items, cycles=2, seed=args.seed + i)
+            except AssertionError as err:
+                print(f"FAILED: big tables: {err}", file=sys.stderr)
+                return 1
+
     threaded = 0
     if args.thread_ops > 0:
         for i, strategy in enumerate(STRATEGIES):
@@ -221,6 +260,7 @@ def main() -> int:
     print(
         f"soak ok: {done} operations vs dict over {len(STRATEGIES)} strategies x "
         f"{len(CONFIGS)} hash functions (largest table {largest}) in {single:.1f} s; "
+        f"grow/shrink cycles to {args.big_items} keys (and 10^6 for one strategy) with {big_resizes} resizes; "
         f"{threaded} threaded operations; total {elapsed:.1f} s; seed {args.seed}"
     )
     return 0

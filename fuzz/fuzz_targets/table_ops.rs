@@ -28,7 +28,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use arbitrary::Arbitrary;
-use hashtable_core::{BucketIndex, IterCursor, ProbeCursor, StrategyKind, Table, TableConfig};
+use hashtable_core::{BucketIndex, CollisionStrategy, InsertError, IterCursor, ProbeCursor, StrategyKind, Table, TableConfig};
 use libfuzzer_sys::fuzz_target;
 
 /// Live `Counted` instances.
@@ -298,7 +298,8 @@ impl Harness {
                         }
                     });
                 match result {
-                    Err(_) => {
+                    Err(InsertError::OutOfMemory(err)) => panic!("fuzzed tables are small: {err}"),
+                    Err(InsertError::Eq(_)) => {
                         assert_eq!(self.table.generation(), generation, "a failed insert changed the table");
                         assert_eq!(self.table.len(), len);
                     }
@@ -332,8 +333,14 @@ impl Harness {
                 None => assert!(self.model.is_empty(), "pop_last found nothing in a non-empty table"),
             },
             Op::Clear => {
-                let drained = self.table.clear();
-                let drained: HashMap<u16, u16> = drained.into_iter().map(|e| (e.key.0, e.value.0)).collect();
+                let old = self.table.clear().expect("a small table fits");
+                let mut drained = HashMap::new();
+                let mut cursor = IterCursor::new();
+                while let Some(slot) = old.iter_next(&mut cursor) {
+                    let entry = old.entry(slot);
+                    drained.insert(entry.key.0, entry.value.0);
+                }
+                drop(old);
                 assert_eq!(drained, self.model, "clear drained other items");
                 self.model.clear();
                 assert_eq!(self.table.size(), self.table.config().initial_buckets());

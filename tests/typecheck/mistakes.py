@@ -46,6 +46,7 @@ value_upper = [value.upper() for value in counts.values()]  # E: [attr-defined] 
 
 # Unions and updates take mappings (or pairs, for |= and update), not anything.
 merged = counts | 3  # E: [operator] No overload variant of "__or__" of "HashTable" matches argument type "int"
+counts.update(None)  # E: [call-overload] No overload variant of "update" of "HashTable" matches
 counts.update(cat="many")  # E: [call-overload] No overload variant of "update" of "HashTable" matches
 counts |= {"cat": "many"}  # E: [dict-item] Dict entry 0 has incompatible type "str": "str"; expected "str": "int"
 

@@ -98,6 +98,8 @@ def main() -> None:
     assert ("the", 2) in items
     for word in counts:
         assert_type(word, str)
+    assert_type(reversed(counts), Iterator[str])
+    assert list(reversed(counts.values())) == list(counts.values())[::-1]
     for word, count in counts.items():
         assert count == counts[word]
 

@@ -29,6 +29,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
@@ -48,12 +49,17 @@ pub struct Chaining<K, V> {
 }
 
 impl<K, V> Chaining<K, V> {
+    /// Empty storage; panics if the heads cannot be allocated (see `try_new`).
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
-        Chaining {
-            heads: vec![NIL; buckets.max(1)],
+        Self::try_new(buckets, index).expect("chaining: allocating the bucket heads")
+    }
+
+    pub fn try_new(buckets: usize, index: BucketIndex) -> Result<Self, AllocError> {
+        Ok(Chaining {
+            heads: alloc::filled(NIL, buckets.max(1))?,
             nodes: Vec::new(),
             index,
-        }
+        })
     }
 
     /// Chaining can use any bucket count the index allows.
@@ -90,10 +96,9 @@ impl<K, V> Chaining<K, V> {
         &mut self.nodes[at as usize].next
     }
 
-    /// Link every node into `heads`, appending to tails so chain order follows
-    /// arena order.
-    fn relink_all(&mut self) {
-        let mut tails = vec![NIL; self.heads.len()];
+    /// Link every node into `heads`, appending to `tails` (one per bucket, all
+    /// NIL) so chain order follows arena order.
+    fn relink_all(&mut self, mut tails: Vec<u32>) {
         for i in 0..self.nodes.len() {
             let bucket = self.home(self.nodes[i].entry.hash);
             self.nodes[i].next = NIL;
@@ -156,11 +161,17 @@ where
         &mut self.nodes[slot.0].entry
     }
 
+    fn reserve_one(&mut self) -> Result<(), AllocError> {
+        if self.nodes.len() >= NIL as usize {
+            // Links are u32 and NIL is taken: no room for another node index.
+            return Err(AllocError::of::<Node<K, V>>(self.nodes.len() + 1));
+        }
+        alloc::reserve(&mut self.nodes, 1)
+    }
+
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        let new = u32::try_from(self.nodes.len())
-            .ok()
-            .filter(|&n| n != NIL)
-            .expect("chaining holds at most 2^32 - 1 items");
+        // `reserve_one` keeps the arena below NIL nodes.
+        let new = self.nodes.len() as u32;
         let bucket = self.home(entry.hash);
         self.nodes.push(Node { entry, next: NIL });
         if self.heads[bucket] == NIL {
@@ -187,17 +198,21 @@ where
         self.nodes.swap_remove(slot.0).entry
     }
 
-    fn rebuild(&mut self, buckets: usize) {
-        self.heads = vec![NIL; buckets.max(1)];
-        self.relink_all();
+    fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
+        let heads = alloc::filled(NIL, buckets.max(1))?;
+        let tails = alloc::filled(NIL, buckets.max(1))?;
+        self.heads = heads;
+        self.relink_all(tails);
+        Ok(())
     }
 
-    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
-        self.heads = vec![NIL; buckets.max(1)];
-        std::mem::take(&mut self.nodes)
-            .into_iter()
-            .map(|node| node.entry)
-            .collect()
+    fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
+        let fresh = Self::try_new(buckets, self.index)?;
+        Ok(std::mem::replace(self, fresh))
+    }
+
+    fn index(&self) -> BucketIndex {
+        self.index
     }
 
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {

@@ -5,6 +5,16 @@ use std::fmt;
 use crate::index::BucketIndex;
 use crate::strategy::StrategyKind;
 
+/// The largest initial bucket count: beyond it, a table would ask for
+/// gigabytes before its first insert.
+pub const MAX_SIZE: usize = 1 << 27;
+/// The largest growth factor: beyond it, sizes overflow after a few resizes.
+pub const MAX_GROWTH: f64 = 16.0;
+/// The smallest `max_load`: one item must fit in at most `MAX_SIZE` buckets,
+/// or the first insert would allocate past it (and below about 1e-300,
+/// doubling towards the target would never end).
+pub const MIN_MAX_LOAD: f64 = 1.0 / MAX_SIZE as f64;
+
 /// Everything that shapes a table, as the user asked for it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TableConfig {
@@ -46,27 +56,33 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::Size { value } => {
-                write!(f, "size must be a positive int (at least 1), got {value}")
+                write!(f, "size must be between 1 and {MAX_SIZE}, got {value}")
             }
             ConfigError::MaxLoad {
                 value,
                 open_addressing: true,
             } => write!(
                 f,
-                "max_load must be a finite number with 0 < max_load < 1 for open addressing, got {value}"
+                "max_load must be a finite number with {MIN_MAX_LOAD:e} <= max_load < 1 for open addressing, got {value}"
             ),
             ConfigError::MaxLoad {
                 value,
                 open_addressing: false,
             } => {
-                write!(f, "max_load must be a positive finite number, got {value}")
+                write!(
+                    f,
+                    "max_load must be a finite number of at least {MIN_MAX_LOAD:e} (one item in at most {MAX_SIZE} buckets), got {value}"
+                )
             }
             ConfigError::MinLoad { value, limit } => write!(
                 f,
                 "min_load must satisfy 0 <= min_load < max_load / growth = {limit}, got {value}"
             ),
             ConfigError::Growth { value } => {
-                write!(f, "growth must be a finite number above 1, got {value}")
+                write!(
+                    f,
+                    "growth must be a finite number with 1 < growth <= {MAX_GROWTH}, got {value}"
+                )
             }
         }
     }
@@ -76,18 +92,19 @@ impl std::error::Error for ConfigError {}
 
 impl TableConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.size == 0 {
+        if self.size == 0 || self.size > MAX_SIZE {
             return Err(ConfigError::Size { value: self.size });
         }
         let open_addressing = self.strategy.is_open_addressing();
-        let max_load_ok = self.max_load.is_finite() && self.max_load > 0.0 && (!open_addressing || self.max_load < 1.0);
+        let max_load_ok =
+            self.max_load.is_finite() && self.max_load >= MIN_MAX_LOAD && (!open_addressing || self.max_load < 1.0);
         if !max_load_ok {
             return Err(ConfigError::MaxLoad {
                 value: self.max_load,
                 open_addressing,
             });
         }
-        if !(self.growth.is_finite() && self.growth > 1.0) {
+        if !(self.growth.is_finite() && self.growth > 1.0 && self.growth <= MAX_GROWTH) {
             return Err(ConfigError::Growth { value: self.growth });
         }
         // Below max_load / growth, a shrink can never land a table straight
@@ -138,6 +155,28 @@ mod tests {
                 "max_load",
             ),
             (TableConfig { growth: 1.0, ..base }, "growth"),
+            (TableConfig { growth: 17.0, ..base }, "growth"),
+            (
+                TableConfig {
+                    size: MAX_SIZE + 1,
+                    ..base
+                },
+                "size",
+            ),
+            (
+                TableConfig {
+                    max_load: 1e-12,
+                    ..base
+                },
+                "max_load",
+            ),
+            (
+                TableConfig {
+                    max_load: 1e-300,
+                    ..base
+                },
+                "max_load",
+            ),
             (TableConfig { min_load: 0.3, ..base }, "min_load"),
             (TableConfig { min_load: -0.1, ..base }, "min_load"),
         ];

@@ -17,6 +17,7 @@
 //! assert_eq!(table.entry(slot).value, "answer");
 //! ```
 
+pub mod alloc;
 pub mod chaining;
 pub mod compact;
 pub mod config;
@@ -36,11 +37,12 @@ pub mod table;
 #[cfg(test)]
 mod test_support;
 
-pub use config::{ConfigError, TableConfig};
+pub use alloc::AllocError;
+pub use config::{ConfigError, TableConfig, MAX_GROWTH, MAX_SIZE, MIN_MAX_LOAD};
 pub use entry::{Entry, SlotId};
 pub use hash_functions::{CanonicalKey, KeySource, NamedHash, UnknownHashName, NAMES as HASH_FUNCTION_NAMES};
 pub use index::BucketIndex;
 pub use probe::{IterCursor, ProbeCursor};
 pub use stats::TableStats;
 pub use strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
-pub use table::{Counters, Table};
+pub use table::{Counters, InsertError, Resize, Table, TableError, MAX_BUCKETS};

@@ -10,6 +10,7 @@
 //! byte says it may match, so most of a probe stays in one or two cache
 //! lines. `end` lets iteration stop early and makes `last_slot` O(1).
 
+use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::probe::IterCursor;
 
@@ -26,13 +27,13 @@ pub(crate) struct OpenSlots<K, V> {
 }
 
 impl<K, V> OpenSlots<K, V> {
-    pub(crate) fn with_slots(slots: usize) -> Self {
-        OpenSlots {
-            meta: vec![EMPTY; slots],
-            slots: std::iter::repeat_with(|| None).take(slots).collect(),
+    pub(crate) fn with_slots(slots: usize) -> Result<Self, AllocError> {
+        Ok(OpenSlots {
+            meta: alloc::filled(EMPTY, slots)?,
+            slots: alloc::filled_with(slots, || None)?,
             len: 0,
             end: 0,
-        }
+        })
     }
 
     /// The entry in a filled slot; an empty one is a caller bug.

@@ -42,6 +42,7 @@
 //!   of two (up to twice the memory asked for), and deletes leave tombstones
 //!   that lengthen misses until a rebuild.
 
+use crate::alloc::AllocError;
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::linear::hash_tag;
@@ -69,14 +70,17 @@ fn is_filled(byte: u8) -> bool {
 }
 
 impl<K, V> Quadratic<K, V> {
+    /// Empty storage; panics if it cannot be allocated (see `try_new`).
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
-        let mut table = Quadratic {
-            store: OpenSlots::with_slots(0),
+        Self::try_new(buckets, index).expect("Quadratic: allocating the slots")
+    }
+
+    pub fn try_new(buckets: usize, index: BucketIndex) -> Result<Self, AllocError> {
+        Ok(Quadratic {
+            store: OpenSlots::with_slots(Self::usable_size(buckets, index))?,
             tombstones: 0,
             index,
-        };
-        table.reset(buckets);
-        table
+        })
     }
 
     /// The requested size rounded up to a power of two (at least 1): only
@@ -86,10 +90,11 @@ impl<K, V> Quadratic<K, V> {
     }
 
     /// Fresh empty storage for `buckets` slots; the old storage is returned.
-    fn reset(&mut self, buckets: usize) -> OpenSlots<K, V> {
+    fn reset(&mut self, buckets: usize) -> Result<OpenSlots<K, V>, AllocError> {
         let slots = Self::usable_size(buckets, self.index);
+        let fresh = OpenSlots::with_slots(slots)?;
         self.tombstones = 0;
-        std::mem::replace(&mut self.store, OpenSlots::with_slots(slots))
+        Ok(std::mem::replace(&mut self.store, fresh))
     }
 
     #[inline]
@@ -249,14 +254,20 @@ where
         entry
     }
 
-    fn rebuild(&mut self, buckets: usize) {
-        for entry in self.reset(buckets).into_entries() {
+    fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
+        for entry in self.reset(buckets)?.into_entries() {
             self.insert_new(entry);
         }
+        Ok(())
     }
 
-    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
-        self.reset(buckets).into_entries().collect()
+    fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
+        let fresh = Self::try_new(buckets, self.index)?;
+        Ok(std::mem::replace(self, fresh))
+    }
+
+    fn index(&self) -> BucketIndex {
+        self.index
     }
 
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
@@ -386,7 +397,7 @@ mod tests {
             for round in 0..4000 {
                 let roll = splitmix(&mut state);
                 if table.store.len + table.tombstones >= 56 {
-                    table.rebuild(64); // what the table policy does
+                    table.rebuild(64).unwrap(); // what the table policy does
                     assert_eq!(table.tombstones, 0);
                 }
                 if present.len() < 48 && (!roll.is_multiple_of(3) || present.is_empty()) {

@@ -44,6 +44,7 @@
 //!   (a bad hash still makes long runs), and the displacement byte per slot is
 //!   extra memory compared with a tag-free table.
 
+use crate::alloc::AllocError;
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::open_slots::{OpenSlots, EMPTY};
@@ -69,13 +70,16 @@ fn encode(displacement: usize) -> u8 {
 }
 
 impl<K, V> RobinHood<K, V> {
+    /// Empty storage; panics if it cannot be allocated (see `try_new`).
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
-        let mut table = RobinHood {
-            store: OpenSlots::with_slots(0),
+        Self::try_new(buckets, index).expect("RobinHood: allocating the slots")
+    }
+
+    pub fn try_new(buckets: usize, index: BucketIndex) -> Result<Self, AllocError> {
+        Ok(RobinHood {
+            store: OpenSlots::with_slots(Self::usable_size(buckets, index))?,
             index,
-        };
-        table.reset(buckets);
-        table
+        })
     }
 
     /// Any slot count the bucket index allows (a power of two for `Mask`).
@@ -84,9 +88,10 @@ impl<K, V> RobinHood<K, V> {
     }
 
     /// Fresh empty storage for `buckets` slots; the old storage is returned.
-    fn reset(&mut self, buckets: usize) -> OpenSlots<K, V> {
+    fn reset(&mut self, buckets: usize) -> Result<OpenSlots<K, V>, AllocError> {
         let slots = Self::usable_size(buckets, self.index);
-        std::mem::replace(&mut self.store, OpenSlots::with_slots(slots))
+        let fresh = OpenSlots::with_slots(slots)?;
+        Ok(std::mem::replace(&mut self.store, fresh))
     }
 
     #[inline]
@@ -292,14 +297,20 @@ where
         entry
     }
 
-    fn rebuild(&mut self, buckets: usize) {
-        for entry in self.reset(buckets).into_entries() {
+    fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
+        for entry in self.reset(buckets)?.into_entries() {
             self.insert_new(entry);
         }
+        Ok(())
     }
 
-    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
-        self.reset(buckets).into_entries().collect()
+    fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
+        let fresh = Self::try_new(buckets, self.index)?;
+        Ok(std::mem::replace(self, fresh))
+    }
+
+    fn index(&self) -> BucketIndex {
+        self.index
     }
 
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {

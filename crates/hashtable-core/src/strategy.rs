@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::alloc::AllocError;
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
@@ -94,13 +95,24 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     fn entry(&self, slot: SlotId) -> &Entry<K, V>;
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V>;
     /// Store an entry whose key is known to be absent. The caller has already
-    /// grown the table, so there is room.
+    /// grown the table and called [`CollisionStrategy::reserve_one`], so there
+    /// is room and nothing needs allocating.
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId;
+    /// Make sure the next `insert_new` allocates nothing: it cannot fail.
+    fn reserve_one(&mut self) -> Result<(), AllocError> {
+        Ok(())
+    }
     fn remove(&mut self, slot: SlotId) -> Entry<K, V>;
     /// Re-place every entry into `buckets` buckets, using the stored hashes.
-    fn rebuild(&mut self, buckets: usize);
-    /// Remove every entry and reset to `buckets` buckets.
-    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>>;
+    /// The new storage is allocated first: on an error nothing has changed.
+    fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError>;
+    /// Swap in fresh empty storage of `buckets` buckets and hand back the old
+    /// storage, entries and all, for the caller to drop when it is safe to.
+    fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError>
+    where
+        Self: Sized;
+    /// The bucket index this strategy was built with.
+    fn index(&self) -> BucketIndex;
     /// The next occupied slot in this strategy's iteration order.
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId>;
     /// The entry that `popitem` removes. Open-addressing strategies take the
@@ -150,14 +162,15 @@ macro_rules! strategies {
                 }
             }
 
-            pub fn build<K, V>(self, buckets: usize, index: BucketIndex) -> Box<dyn CollisionStrategy<K, V>>
+            /// Empty storage of `buckets` buckets for this strategy.
+            pub fn build<K, V>(self, buckets: usize, index: BucketIndex) -> Result<Box<dyn CollisionStrategy<K, V>>, AllocError>
             where
                 K: Send + Sync + 'static,
                 V: Send + Sync + 'static,
             {
-                match self {
-                    $(StrategyKind::$variant => Box::new(crate::$module::$type::<K, V>::new(buckets, index)),)*
-                }
+                Ok(match self {
+                    $(StrategyKind::$variant => Box::new(crate::$module::$type::<K, V>::try_new(buckets, index)?),)*
+                })
             }
         }
     };
@@ -180,7 +193,11 @@ impl StrategyKind {
     }
 }
 
-impl<K, V> CollisionStrategy<K, V> for Box<dyn CollisionStrategy<K, V>> {
+impl<K, V> CollisionStrategy<K, V> for Box<dyn CollisionStrategy<K, V>>
+where
+    K: Send + Sync + 'static,
+    V: Send + Sync + 'static,
+{
     fn kind(&self) -> StrategyKind {
         (**self).kind()
     }
@@ -211,11 +228,18 @@ impl<K, V> CollisionStrategy<K, V> for Box<dyn CollisionStrategy<K, V>> {
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         (**self).remove(slot)
     }
-    fn rebuild(&mut self, buckets: usize) {
+    fn reserve_one(&mut self) -> Result<(), AllocError> {
+        (**self).reserve_one()
+    }
+    fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         (**self).rebuild(buckets)
     }
-    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
-        (**self).drain(buckets)
+    fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
+        let fresh = self.kind().build(buckets, self.index())?;
+        Ok(std::mem::replace(self, fresh))
+    }
+    fn index(&self) -> BucketIndex {
+        (**self).index()
     }
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
         (**self).iter_next(cursor)

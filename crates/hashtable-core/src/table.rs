@@ -5,13 +5,20 @@
 //! caller drop its borrow to run foreign code (a Python `__eq__`) and then tell
 //! whether the slot it found is still the slot it meant.
 
+use std::fmt;
 use std::marker::PhantomData;
 
+use crate::alloc::AllocError;
 use crate::config::{ConfigError, TableConfig};
 use crate::entry::{Entry, SlotId};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::stats::TableStats;
 use crate::strategy::{BucketView, CollisionStrategy};
+
+/// No table grows past this many buckets: beyond it, sizes stop being
+/// addressable long before memory runs out, and a loop doubling towards an
+/// absurd `max_load` target must stop with an error, not spin.
+pub const MAX_BUCKETS: usize = 1 << 48;
 
 /// Running totals since the table was created.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,6 +31,50 @@ pub struct Counters {
     pub comparisons: u64,
 }
 
+/// Why a table could not be made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TableError {
+    Config(ConfigError),
+    OutOfMemory(AllocError),
+}
+
+impl fmt::Display for TableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TableError::Config(err) => err.fmt(f),
+            TableError::OutOfMemory(err) => err.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for TableError {}
+
+impl From<ConfigError> for TableError {
+    fn from(err: ConfigError) -> Self {
+        TableError::Config(err)
+    }
+}
+
+impl From<AllocError> for TableError {
+    fn from(err: AllocError) -> Self {
+        TableError::OutOfMemory(err)
+    }
+}
+
+/// A change of bucket count, reported once by [`Table::take_resize`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resize {
+    pub from: usize,
+    pub to: usize,
+}
+
+/// Why [`Table::insert`] failed: the caller's equality check, or memory.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InsertError<E> {
+    Eq(E),
+    OutOfMemory(AllocError),
+}
+
 /// A hash table over any strategy. `S` defaults to a boxed strategy chosen at
 /// run time; benchmarks name a concrete strategy to get static dispatch.
 pub struct Table<K, V, S = Box<dyn CollisionStrategy<K, V>>>
@@ -34,6 +85,8 @@ where
     strategy: S,
     generation: u64,
     counters: Counters,
+    /// The last resize not yet taken by the caller.
+    pending_resize: Option<Resize>,
     marker: PhantomData<fn() -> (K, V)>,
 }
 
@@ -43,9 +96,9 @@ where
     V: Send + Sync + 'static,
 {
     /// A table whose strategy is the one named in `config`.
-    pub fn new(config: TableConfig) -> Result<Self, ConfigError> {
+    pub fn new(config: TableConfig) -> Result<Self, TableError> {
         config.validate()?;
-        let strategy = config.strategy.build(config.initial_buckets(), config.index);
+        let strategy = config.strategy.build(config.initial_buckets(), config.index)?;
         Ok(Table::from_parts(config, strategy))
     }
 }
@@ -66,6 +119,7 @@ where
             strategy,
             generation: 0,
             counters: Counters::default(),
+            pending_resize: None,
             marker: PhantomData,
         }
     }
@@ -91,6 +145,26 @@ where
     /// Replacing a value in place does not change it.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Swap `other`'s storage, counters and parameters into this table, and
+    /// hand back what this table held. The generation moves past both tables'
+    /// generations, so a caller that remembered one from before the swap
+    /// (a suspended lookup, an iterator) can never mistake the new storage for
+    /// the old.
+    pub fn replace_with(&mut self, mut other: Table<K, V, S>) -> Table<K, V, S> {
+        let generation = self.generation.max(other.generation) + 1;
+        std::mem::swap(self, &mut other);
+        self.generation = generation;
+        other.generation = generation;
+        other
+    }
+
+    /// The resize the last operation made, if any, reported once. `Table` is
+    /// the only place that resizes, so a caller that logs resizes takes this
+    /// after every operation and misses none.
+    pub fn take_resize(&mut self) -> Option<Resize> {
+        self.pending_resize.take()
     }
 
     pub fn counters(&self) -> Counters {
@@ -144,11 +218,15 @@ where
     }
 
     /// Store a key known to be absent, growing first if the insert would push
-    /// the load above `max_load`.
-    pub fn insert_new(&mut self, hash: u64, key: K, value: V) -> SlotId {
-        self.make_room_for_one();
+    /// the load above `max_load`. Out of memory, the table is unchanged and
+    /// `key` and `value` are dropped.
+    pub fn insert_new(&mut self, hash: u64, key: K, value: V) -> Result<SlotId, AllocError> {
+        // The strategy's own room first: if growing then succeeded and this
+        // failed, the table would be left resized without the item.
+        self.strategy.reserve_one()?;
+        self.make_room_for_one()?;
         self.generation += 1;
-        self.strategy.insert_new(Entry::new(hash, key, value))
+        Ok(self.strategy.insert_new(Entry::new(hash, key, value)))
     }
 
     /// Insert or update. On update the table keeps its stored key and returns
@@ -160,14 +238,14 @@ where
         key: K,
         value: V,
         eq: impl FnMut(&K) -> Result<bool, E>,
-    ) -> Result<Option<(K, V)>, E> {
-        match self.find(hash, eq)? {
+    ) -> Result<Option<(K, V)>, InsertError<E>> {
+        match self.find(hash, eq).map_err(InsertError::Eq)? {
             Some(slot) => {
                 let old = self.replace_value(slot, value);
                 Ok(Some((key, old)))
             }
             None => {
-                self.insert_new(hash, key, value);
+                self.insert_new(hash, key, value).map_err(InsertError::OutOfMemory)?;
                 Ok(None)
             }
         }
@@ -191,14 +269,26 @@ where
         Some(self.remove_slot(slot))
     }
 
-    /// Remove everything and go back to the initial size.
-    pub fn clear(&mut self) -> Vec<Entry<K, V>> {
-        self.generation += 1;
+    /// Remove everything and go back to the initial size. The old storage,
+    /// with every entry, is handed back for the caller to drop when it is
+    /// safe to (dropping a value may run foreign code). Out of memory for the
+    /// fresh storage, the table is unchanged.
+    pub fn clear(&mut self) -> Result<S, AllocError> {
         let buckets = self.config.initial_buckets();
-        if buckets != self.size() {
+        let before = self.size();
+        let old = self.strategy.take_all(buckets)?;
+        self.generation += 1;
+        if buckets != before {
             self.counters.resizes += 1;
         }
-        self.strategy.drain(buckets)
+        self.note_resize(before);
+        Ok(old)
+    }
+
+    /// Take the whole storage out, leaving the table unusable: for a table
+    /// that is being freed, so that freeing needs no allocation.
+    pub fn into_storage(self) -> S {
+        self.strategy
     }
 
     #[inline]
@@ -214,17 +304,33 @@ where
     /// index require), so a copy or an unpickled table keeps its original's
     /// shape. Refused (returns false) if the items would not fit under
     /// `max_load`. Not counted as a resize: the table was not full or sparse.
-    pub fn presize(&mut self, buckets: usize) -> bool {
+    pub fn presize(&mut self, buckets: usize) -> Result<bool, AllocError> {
         let target = self.usable(buckets);
         if target == self.size() {
-            return true;
+            return Ok(true);
         }
         if self.len() as f64 > self.config.max_load * target as f64 {
-            return false;
+            return Ok(false);
         }
+        self.strategy.rebuild(target)?;
         self.generation += 1;
-        self.strategy.rebuild(target);
-        true
+        Ok(true)
+    }
+
+    /// Grow ahead of `additional` inserts of new keys, as `make_room_for_one`
+    /// would one by one, so a bulk load resizes once.
+    pub fn reserve(&mut self, additional: usize) -> Result<(), AllocError> {
+        let wanted = self.len().saturating_add(additional);
+        let size = self.size();
+        if wanted as f64 <= self.config.max_load * size as f64 {
+            return Ok(());
+        }
+        let target = self.grown_size(size, wanted)?;
+        self.strategy.rebuild(target)?;
+        self.counters.resizes += 1;
+        self.generation += 1;
+        self.note_resize(size);
+        Ok(())
     }
 
     /// Heap bytes of the table's own storage, for `sys.getsizeof`.
@@ -241,26 +347,46 @@ where
         self.config.strategy.usable_size(index.usable_size(requested), index)
     }
 
-    fn make_room_for_one(&mut self) {
+    fn note_resize(&mut self, from: usize) {
+        let to = self.size();
+        if to != from {
+            self.pending_resize = Some(Resize { from, to });
+        }
+    }
+
+    /// The bucket count, grown from `size` by `growth` steps, that holds
+    /// `wanted` items under `max_load`; an error past what memory can address.
+    fn grown_size(&self, size: usize, wanted: usize) -> Result<usize, AllocError> {
+        let too_loaded = |items: usize, buckets: usize| items as f64 > self.config.max_load * buckets as f64;
+        let mut target = size;
+        while too_loaded(wanted, target) {
+            if target > MAX_BUCKETS {
+                return Err(AllocError::of::<Entry<K, V>>(target));
+            }
+            target = self
+                .usable(((target as f64) * self.config.growth).ceil() as usize)
+                .max(target + 1);
+        }
+        Ok(target)
+    }
+
+    fn make_room_for_one(&mut self) -> Result<(), AllocError> {
         let size = self.size();
         let wanted = self.len() + 1;
         let too_loaded = |items: usize, buckets: usize| items as f64 > self.config.max_load * buckets as f64;
         if too_loaded(wanted, size) {
-            let mut target = size;
-            while too_loaded(wanted, target) {
-                target = self
-                    .usable(((target as f64) * self.config.growth).ceil() as usize)
-                    .max(target + 1);
-            }
+            let target = self.grown_size(size, wanted)?;
+            self.strategy.rebuild(target)?;
             self.counters.resizes += 1;
             self.generation += 1;
-            self.strategy.rebuild(target);
+            self.note_resize(size);
         } else if too_loaded(wanted + self.strategy.tombstones(), size) {
             // Tombstones, not items, are what fills the table: clean them out.
+            self.strategy.rebuild(size)?;
             self.counters.rebuilds += 1;
             self.generation += 1;
-            self.strategy.rebuild(size);
         }
+        Ok(())
     }
 
     fn shrink_if_sparse(&mut self) {
@@ -278,9 +404,10 @@ where
         // Leave room for one more item, so the next insert cannot grow straight
         // back (rounding sizes down can defeat min_load's limit on small tables).
         let fits = (self.len() + 1) as f64 <= self.config.max_load * target as f64;
-        if target < size && fits {
+        // A shrink is an optimisation: without memory for it, stay as large.
+        if target < size && fits && self.strategy.rebuild(target).is_ok() {
             self.counters.resizes += 1;
-            self.strategy.rebuild(target);
+            self.note_resize(size);
         }
     }
 }

@@ -151,7 +151,7 @@ fn sizes_while_inserting(config: TableConfig, n: u64) -> (Map, Vec<usize>) {
     let mut table: Map = Table::new(config).unwrap();
     let sizes = (0..n)
         .map(|key| {
-            table.insert_new(mix(key), key, key);
+            table.insert_new(mix(key), key, key).unwrap();
             table.size()
         })
         .collect();
@@ -275,7 +275,7 @@ fn min_load_shrinks_the_table_as_items_leave() {
                     if remove(&mut table, key) {
                         // One insert right after a shrink must not grow back.
                         let size = table.size();
-                        table.insert_new(mix(1000), 1000, 1000);
+                        table.insert_new(mix(1000), 1000, 1000).unwrap();
                         assert_eq!(table.size(), size, "{context}: shrink then grow");
                         remove(&mut table, 1000);
                     }
@@ -307,12 +307,12 @@ fn tombstones_trigger_same_size_rebuilds_and_never_fill_the_table() {
         })
         .unwrap();
         for key in 0..3 {
-            table.insert_new(mix(key), key, key);
+            table.insert_new(mix(key), key, key).unwrap();
         }
         let size = table.size();
         let mut most_tombstones = 0;
         for key in 100..400 {
-            table.insert_new(mix(key), key, key);
+            table.insert_new(mix(key), key, key).unwrap();
             assert!(table.remove(mix(key), same(key)).unwrap().is_some());
             let tombstones = table.strategy().tombstones();
             most_tombstones = most_tombstones.max(tombstones);

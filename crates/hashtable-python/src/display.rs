@@ -51,6 +51,7 @@ pub(crate) fn picture(slf: &Bound<'_, HashTable>, limit: Option<usize>) -> PyRes
 /// `HashTable({k: v, ...})`, with `...` where the table contains itself.
 pub(crate) fn repr(slf: &Bound<'_, HashTable>) -> PyResult<String> {
     let type_name = slf.get_type().name()?.to_string();
+    let _guard = crate::recursion::RecursionGuard::enter(slf.py(), c" while getting the repr of an object")?;
     // SAFETY: `slf` is a live object and we hold the GIL; Py_ReprEnter only
     // records the object in the thread's repr-recursion list.
     let entered = unsafe { ffi::Py_ReprEnter(slf.as_ptr()) };

@@ -111,12 +111,30 @@ impl Hasher<'_> {
                         result.get_type().qualname()?
                     )));
                 }
-                // hash() of an int is the int reduced modulo 2**61 - 1, with -1 mapped to -2.
-                Ok(result.hash()? as i64 as u64)
+                Ok(int_value_hash(&result)? as i64 as u64)
             }
             Hasher::Named(named) => with_canonical(key, |canonical| named.hash(canonical)),
         }
     }
+}
+
+/// `hash()` of an int's value: reduced modulo 2**61 - 1, with -1 mapped to -2.
+/// Taken from int's own hash slot, as CPython does with what `__hash__`
+/// returns, so an int subclass's own `__hash__` is never called.
+fn int_value_hash(int: &Bound<'_, PyAny>) -> PyResult<isize> {
+    // SAFETY: `PyLong_Type` is CPython's static int type, always initialised;
+    // reading its `tp_hash` slot is a plain read of an immutable static.
+    let long_hash = unsafe { (*std::ptr::addr_of!(pyo3::ffi::PyLong_Type)).tp_hash };
+    let Some(long_hash) = long_hash else {
+        return int.hash();
+    };
+    // SAFETY: `int` is an instance of int (checked by the caller), which is
+    // what int's hash slot reads; it runs no Python code.
+    let hash = unsafe { long_hash(int.as_ptr()) };
+    if hash == -1 {
+        return Err(PyErr::fetch(int.py()));
+    }
+    Ok(hash)
 }
 
 /// 2^63 as a float: floats in [-2^63, 2^63) convert to i64 exactly when integral.

@@ -6,6 +6,7 @@
 //! `__eq__`/`__hash__`, the user's hash function, or a `__del__` reached
 //! through a decref), so that code may use the table freely.
 
+mod cell;
 mod display;
 mod gc;
 mod hashing;
@@ -15,6 +16,7 @@ mod lookup;
 mod operations;
 mod params;
 mod persistence;
+mod recursion;
 mod report;
 mod table;
 mod trashcan;
@@ -23,7 +25,7 @@ mod views;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-#[pymodule]
+#[pymodule(gil_used = true)]
 fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<table::HashTable>()?;
     module.add_class::<iteration::TableIterator>()?;
@@ -36,7 +38,7 @@ fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     module.add("INDEXES", PyTuple::new(py, indexes)?)?;
     module.add("HASH_FUNCTIONS", PyTuple::new(py, hashing::names())?)?;
-    module.add("MAX_SIZE", params::MAX_SIZE)?;
+    module.add("MAX_SIZE", hashtable_core::MAX_SIZE)?;
     // Cargo's version, which maturin also writes into the package metadata.
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -19,22 +19,26 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString};
 
-use crate::table::HashTable;
+use crate::cell::{Exclusive, Shared};
+use crate::table::{HashTable, TableState};
 
 /// A lookup whose `__eq__` calls keep reshaping the table gives up after this
 /// many restarts, instead of looping forever.
 const MAX_RESTARTS: u32 = 100;
 
-pub(crate) fn borrow_mut<'py>(slf: &Bound<'py, HashTable>) -> PyResult<PyRefMut<'py, HashTable>> {
-    slf.try_borrow_mut().map_err(|_| busy_error())
+/// The table borrowed for reading.
+pub(crate) type TableRef<'a> = Shared<'a, TableState>;
+/// The table borrowed for changing.
+pub(crate) type TableMut<'a> = Exclusive<'a, TableState>;
+
+#[inline]
+pub(crate) fn borrow_mut<'a>(slf: &'a Bound<'_, HashTable>) -> PyResult<TableMut<'a>> {
+    slf.get().cell.try_borrow_mut()
 }
 
-pub(crate) fn borrow<'py>(slf: &Bound<'py, HashTable>) -> PyResult<PyRef<'py, HashTable>> {
-    slf.try_borrow().map_err(|_| busy_error())
-}
-
-fn busy_error() -> PyErr {
-    PyRuntimeError::new_err("HashTable is busy: it was re-entered while it was being modified")
+#[inline]
+pub(crate) fn borrow<'a>(slf: &'a Bound<'_, HashTable>) -> PyResult<TableRef<'a>> {
+    slf.get().cell.try_borrow()
 }
 
 /// Which builtin scalars compare with each other in pure C, with no warning
@@ -82,21 +86,21 @@ fn settle_without_python(stored: &Bound<'_, PyAny>, key: &Bound<'_, PyAny>) -> O
 
 /// Find `key` (whose hash is `hash`). Returns the table, still borrowed, and
 /// the slot holding the key, if any.
-pub(crate) fn find<'py>(
-    slf: &Bound<'py, HashTable>,
+pub(crate) fn find<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
     hash: u64,
-) -> PyResult<(PyRefMut<'py, HashTable>, Option<SlotId>)> {
+) -> PyResult<(TableMut<'a>, Option<SlotId>)> {
     find_from(slf, borrow_mut(slf)?, key, hash)
 }
 
 /// `find`, starting with a borrow the caller already holds.
-pub(crate) fn find_from<'py>(
-    slf: &Bound<'py, HashTable>,
-    held: PyRefMut<'py, HashTable>,
+pub(crate) fn find_from<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
+    held: TableMut<'a>,
     key: &Bound<'py, PyAny>,
     hash: u64,
-) -> PyResult<(PyRefMut<'py, HashTable>, Option<SlotId>)> {
+) -> PyResult<(TableMut<'a>, Option<SlotId>)> {
     let py = slf.py();
     let mut restarts = 0;
     let mut held = Some(held);

@@ -4,25 +4,26 @@
 //! Dropping a key or value can run its `__del__`, which may touch this table,
 //! so everything removed is moved out of the borrow and released after it.
 
-use hashtable_core::{Entry, SlotId};
-use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use hashtable_core::{Entry, Resize, SlotId};
+use pyo3::exceptions::{PyKeyError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::hashing::HashFunc;
 use crate::logging;
-use crate::lookup::{borrow, borrow_mut, find, find_from, hashes_without_python};
-use crate::table::HashTable;
+use crate::lookup::{borrow, borrow_mut, find, find_from, hashes_without_python, TableMut};
+use crate::table::{memory_error, HashTable};
 
 /// Hash `key` once with the table's hash function and find it. User code (a
 /// Python hash function, a key's `__hash__`) runs with the table released; the
 /// builtin hash of an exact str, int, float or bytes is pure C and runs inside
 /// the one borrow, so the common case borrows once. Returns the table still
 /// borrowed, the hash, and the slot holding the key, if any.
-pub(crate) fn locate<'py>(
-    slf: &Bound<'py, HashTable>,
+pub(crate) fn locate<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
-) -> PyResult<(PyRefMut<'py, HashTable>, u64, Option<SlotId>)> {
+) -> PyResult<(TableMut<'a>, u64, Option<SlotId>)> {
     let mut this = borrow_mut(slf)?;
     this.hash_calls += 1;
     let hash = if matches!(this.hash_func, HashFunc::Builtin) && hashes_without_python(key) {
@@ -66,36 +67,38 @@ pub(crate) fn set_hashed(
 
 /// Store `value` under `key` at the slot a lookup just found (or as a new
 /// key), then release the borrow, the replaced value, and log any resize.
-fn store<'py>(
-    slf: &Bound<'py, HashTable>,
-    mut this: PyRefMut<'py, HashTable>,
+fn store<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
+    mut this: TableMut<'a>,
     slot: Option<SlotId>,
     key: &Bound<'py, PyAny>,
     value: &Bound<'py, PyAny>,
     hash: u64,
 ) -> PyResult<()> {
-    let replaced;
-    let resized;
-    match slot {
-        Some(slot) => {
-            replaced = Some(this.table.replace_value(slot, value.clone().unbind()));
-            resized = None;
-        }
+    let replaced = match slot {
+        Some(slot) => Some(this.table.replace_value(slot, value.clone().unbind())),
         None => {
-            let before = this.table.size();
             this.table
-                .insert_new(hash, key.clone().unbind(), value.clone().unbind());
-            let after = this.table.size();
-            replaced = None;
-            resized = (after != before).then_some((before, after));
+                .insert_new(hash, key.clone().unbind(), value.clone().unbind())
+                .map_err(memory_error)?;
+            None
         }
-    }
-    drop(this);
-    drop(replaced);
-    if let Some((before, after)) = resized {
-        logging::resized(slf.py(), before, after);
-    }
+    };
+    finish(slf, this, replaced);
     Ok(())
+}
+
+/// End an operation: take the table's resize report, release the borrow,
+/// then drop what the operation removed (its `__del__` may use the table) and
+/// log the resize. Every mutating operation ends here, so no resize goes
+/// unlogged.
+pub(crate) fn finish<T>(slf: &Bound<'_, HashTable>, mut this: TableMut<'_>, released: T) {
+    let resize = this.table.take_resize();
+    drop(this);
+    drop(released);
+    if let Some(Resize { from, to }) = resize {
+        logging::resized(slf.py(), from, to);
+    }
 }
 
 /// Remove `key`, returning its entry, or None when it is absent.
@@ -105,13 +108,8 @@ pub(crate) fn take(
 ) -> PyResult<Option<Entry<Py<PyAny>, Py<PyAny>>>> {
     let (mut this, _, slot) = locate(slf, key)?;
     let Some(slot) = slot else { return Ok(None) };
-    let before = this.table.size();
     let entry = this.table.remove_slot(slot);
-    let after = this.table.size();
-    drop(this);
-    if after != before {
-        logging::resized(slf.py(), before, after);
-    }
+    finish(slf, this, ());
     Ok(Some(entry))
 }
 
@@ -134,48 +132,41 @@ pub(crate) fn setdefault<'py>(
     if let Some(slot) = slot {
         return Ok(this.table.entry(slot).value.bind(slf.py()).clone());
     }
-    let before = this.table.size();
     this.table
-        .insert_new(hash, key.clone().unbind(), default.clone().unbind());
-    let after = this.table.size();
-    drop(this);
-    if after != before {
-        logging::resized(slf.py(), before, after);
-    }
+        .insert_new(hash, key.clone().unbind(), default.clone().unbind())
+        .map_err(memory_error)?;
+    finish(slf, this, ());
     Ok(default.clone())
 }
 
 pub(crate) fn popitem<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyTuple>> {
-    let entry = borrow_mut(slf)?.table.pop_last();
-    let Some(entry) = entry else {
+    let mut this = borrow_mut(slf)?;
+    let Some(entry) = this.table.pop_last() else {
         return Err(PyKeyError::new_err("popitem(): HashTable is empty"));
     };
+    finish(slf, this, ());
     let py = slf.py();
     PyTuple::new(py, [entry.key.into_bound(py), entry.value.into_bound(py)])
 }
 
 pub(crate) fn clear(slf: &Bound<'_, HashTable>) -> PyResult<()> {
-    let (drained, before, after) = {
-        let mut this = borrow_mut(slf)?;
-        let before = this.table.size();
-        let drained = this.table.clear();
-        (drained, before, this.table.size())
-    };
-    drop(drained);
-    if after != before {
-        logging::resized(slf.py(), before, after);
-    }
+    let mut this = borrow_mut(slf)?;
+    let old = this.table.clear().map_err(memory_error)?;
+    finish(slf, this, old);
     Ok(())
 }
 
-/// Copies of every (key, value) pair, taken in one borrow, in table order.
-/// (key, value, stored hash) for every item, each reference owned.
+/// (key, value, stored hash) for every item, each reference owned, taken in
+/// one borrow, in table order.
 pub(crate) type Snapshot = Vec<(Py<PyAny>, Py<PyAny>, u64)>;
 
 pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Snapshot> {
     let py = slf.py();
     let this = borrow(slf)?;
-    let mut items = Vec::with_capacity(this.table.len());
+    let mut items = Vec::new();
+    items
+        .try_reserve_exact(this.table.len())
+        .map_err(|_| PyMemoryError::new_err("out of memory copying a HashTable's items"))?;
     let mut cursor = hashtable_core::IterCursor::new();
     while let Some(slot) = this.table.iter_next(&mut cursor) {
         let entry = this.table.entry(slot);
@@ -184,17 +175,22 @@ pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Snapshot> {
     Ok(items)
 }
 
-/// `update`'s positional argument: a mapping, an object with `keys()`, or an
-/// iterable of pairs, in that order of preference, as dict does.
+/// `update`'s positional argument, in dict's order of preference: an exact
+/// HashTable or dict read directly; any other object with `keys()` (a
+/// subclass included, so its own `keys` and `__getitem__` are honoured) as a
+/// mapping; anything else as an iterable of pairs.
 pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> PyResult<()> {
     let py = slf.py();
     if other.is(slf) {
         // Every key would be looked up and stored again unchanged: as in dict, a no-op.
         return Ok(());
     }
-    if let Ok(source) = other.cast::<HashTable>() {
+    if other.is_exact_instance_of::<HashTable>() {
+        let source = other.cast::<HashTable>()?;
         let same_hashing = borrow(source)?.hash_func.same_as(&borrow(slf)?.hash_func);
-        for (key, value, hash) in snapshot(source)? {
+        let items = snapshot(source)?;
+        reserve_for(slf, items.len())?;
+        for (key, value, hash) in items {
             if same_hashing {
                 set_hashed(slf, key.bind(py), value.bind(py), hash)?;
             } else {
@@ -203,28 +199,65 @@ pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) 
         }
         return Ok(());
     }
-    if let Ok(dict) = other.cast::<PyDict>() {
-        // A list snapshot: the dict may change under a key's __eq__ or __hash__.
-        for item in dict.items().iter() {
-            let pair = item.cast_into::<PyTuple>()?;
-            set(slf, &pair.get_item(0)?, &pair.get_item(1)?)?;
-        }
-        return Ok(());
+    if other.is_exact_instance_of::<PyDict>() {
+        return update_from_dict(slf, other.cast::<PyDict>()?);
     }
     if other.hasattr(pyo3::intern!(py, "keys"))? {
-        let keys = other.call_method0(pyo3::intern!(py, "keys"))?;
-        for key in keys.try_iter()? {
-            let key = key?;
+        // As PyMapping_Keys: the keys first, as a list, then each value.
+        let keys = PyList::new(
+            py,
+            other
+                .call_method0(pyo3::intern!(py, "keys"))?
+                .try_iter()?
+                .collect::<PyResult<Vec<_>>>()?,
+        )?;
+        for key in keys.iter() {
             let value = other.get_item(&key)?;
             set(slf, &key, &value)?;
         }
         return Ok(());
     }
+    update_from_pairs(slf, other)
+}
+
+/// An exact dict, walked in place the way dict's own merge walks it: a source
+/// that changes size while a key's `__eq__` or `__hash__` runs is an error.
+fn update_from_dict(slf: &Bound<'_, HashTable>, dict: &Bound<'_, PyDict>) -> PyResult<()> {
+    let py = slf.py();
+    let size = dict.len();
+    reserve_for(slf, size)?;
+    let mut position: ffi::Py_ssize_t = 0;
+    loop {
+        let mut key = std::ptr::null_mut();
+        let mut value = std::ptr::null_mut();
+        // SAFETY: `dict` is a live dict and the GIL is held. PyDict_Next checks
+        // `position` against the dict's current entries on every call, so it
+        // stays in bounds even if the dict changed since the last call; the
+        // references it hands out are borrowed, and are owned at once below.
+        if unsafe { ffi::PyDict_Next(dict.as_ptr(), &mut position, &mut key, &mut value) } == 0 {
+            return Ok(());
+        }
+        // SAFETY: PyDict_Next returned live borrowed references to a key and a value.
+        let (key, value) = unsafe { (Bound::from_borrowed_ptr(py, key), Bound::from_borrowed_ptr(py, value)) };
+        set(slf, &key, &value)?;
+        if dict.len() != size {
+            return Err(PyRuntimeError::new_err("dict mutated during update"));
+        }
+    }
+}
+
+fn update_from_pairs(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> PyResult<()> {
     let items = other
         .try_iter()
         .map_err(|_| PyTypeError::new_err(format!("'{}' object is not iterable", type_name(other))))?;
     for (position, item) in items.enumerate() {
         let item = item?;
+        if let Ok(pair) = item.cast_exact::<PyTuple>() {
+            if pair.len() == 2 {
+                set(slf, &pair.get_item(0)?, &pair.get_item(1)?)?;
+                continue;
+            }
+        }
         let pair: Vec<Bound<'_, PyAny>> = match item.try_iter() {
             Ok(iter) => iter.collect::<PyResult<_>>()?,
             Err(_) => {
@@ -244,6 +277,33 @@ pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) 
     Ok(())
 }
 
+/// `update(**kwargs)`: the names become keys; like dict, only str names.
+pub(crate) fn update_from_keywords(slf: &Bound<'_, HashTable>, kwargs: &Bound<'_, PyDict>) -> PyResult<()> {
+    let items = kwargs.items();
+    for item in items.iter() {
+        let pair = item.cast_into::<PyTuple>()?;
+        let key = pair.get_item(0)?;
+        if !key.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("keywords must be strings"));
+        }
+        set(slf, &key, &pair.get_item(1)?)?;
+    }
+    Ok(())
+}
+
+/// Grow once, ahead of a bulk load of `additional` distinct keys into an
+/// empty table, to the size inserting them one by one would reach. (Into a
+/// table with items, some keys may already be there: no guessing.)
+fn reserve_for(slf: &Bound<'_, HashTable>, additional: usize) -> PyResult<()> {
+    let mut this = borrow_mut(slf)?;
+    if !this.table.is_empty() {
+        return Ok(());
+    }
+    this.table.reserve(additional).map_err(memory_error)?;
+    finish(slf, this, ());
+    Ok(())
+}
+
 pub(crate) fn items_list<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyList>> {
     let py = slf.py();
     let pairs = snapshot(slf)?
@@ -251,6 +311,64 @@ pub(crate) fn items_list<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py
         .map(|(key, value, _)| PyTuple::new(py, [key, value]))
         .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, pairs)
+}
+
+pub(crate) fn key_list<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(slf.py(), snapshot(slf)?.into_iter().map(|(key, _, _)| key))
+}
+
+/// `value in t.values()`: compare against a snapshot of the values, so a
+/// comparison that changes the table cannot make the check fail.
+pub(crate) fn values_contain(slf: &Bound<'_, HashTable>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let py = slf.py();
+    for (_, stored, _) in snapshot(slf)? {
+        let stored = stored.bind(py);
+        if stored.is(value) || stored.eq(value)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// `item in t.items()`: as dict's view, False for anything but a 2-tuple;
+/// otherwise one lookup of the key and one comparison of the values.
+pub(crate) fn items_contain(slf: &Bound<'_, HashTable>, item: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let Ok(pair) = item.cast::<PyTuple>() else {
+        return Ok(false);
+    };
+    if pair.len() != 2 {
+        return Ok(false);
+    }
+    let wanted = pair.get_item(1)?;
+    match get(slf, &pair.get_item(0)?)? {
+        Some(found) => Ok(found.is(&wanted) || found.eq(&wanted)?),
+        None => Ok(false),
+    }
+}
+
+/// `type(obj).<name>` bound to `obj`, as CPython looks up special methods:
+/// on the type, never the instance.
+pub(crate) fn special_method<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &Bound<'py, PyString>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = obj.py();
+    let cls = obj.get_type();
+    for base in cls.mro().iter() {
+        let namespace = base.getattr(pyo3::intern!(py, "__dict__"))?;
+        let Some(descriptor) = namespace.get_item(name).ok() else {
+            continue;
+        };
+        let descriptor_type = descriptor.get_type();
+        if descriptor_type.hasattr(pyo3::intern!(py, "__get__"))? {
+            let bound = descriptor_type
+                .getattr(pyo3::intern!(py, "__get__"))?
+                .call1((&descriptor, obj, &cls))?;
+            return Ok(Some(bound));
+        }
+        return Ok(Some(descriptor));
+    }
+    Ok(None)
 }
 
 /// `KeyError(key)`, with the key as the single argument even when it is a tuple.

@@ -3,17 +3,12 @@
 //! Wrong types are TypeErrors, values out of range are ValueErrors, and every
 //! message names the parameter and what it accepts.
 
-use hashtable_core::{BucketIndex, StrategyKind, TableConfig};
+use hashtable_core::{BucketIndex, StrategyKind, TableConfig, MAX_SIZE};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
 use crate::operations::type_name;
-
-/// Buckets beyond this would ask for gigabytes before the first insert.
-pub(crate) const MAX_SIZE: usize = 1 << 27;
-/// Growth beyond this overflows sizes after a few resizes.
-const MAX_GROWTH: f64 = 16.0;
 
 pub(crate) struct Params<'a, 'py> {
     pub size: &'a Bound<'py, PyAny>,
@@ -47,12 +42,6 @@ pub(crate) fn table_config(params: &Params<'_, '_>) -> PyResult<TableConfig> {
         index,
         strategy,
     };
-    if config.growth > MAX_GROWTH {
-        return Err(PyValueError::new_err(format!(
-            "growth must be a finite number with 1 < growth <= {MAX_GROWTH}, got {}",
-            config.growth
-        )));
-    }
     config
         .validate()
         .map_err(|err| PyValueError::new_err(err.to_string()))?;
@@ -67,7 +56,7 @@ fn names<'a>(all: impl Iterator<Item = &'a str>) -> String {
     all.map(|name| format!("{name:?}")).collect::<Vec<_>>().join(", ")
 }
 
-fn size(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+pub(crate) fn size(value: &Bound<'_, PyAny>) -> PyResult<usize> {
     if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
         return Err(PyTypeError::new_err(format!(
             "size must be an int, got {}",

@@ -1,6 +1,6 @@
 //! Building tables from other data, copying, pickling and comparing.
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -9,21 +9,9 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use crate::hashing::HashFunc;
 use crate::lookup::{borrow, borrow_mut};
 use crate::operations::{self, snapshot};
-use crate::table::{HashTable, PyTable};
-
-/// Fill a table that no Python code can see yet (inside `__new__`), so no
-/// borrow discipline is needed: user code cannot reach it.
-pub(crate) fn load_unshared(py: Python<'_>, this: &mut HashTable, data: &Bound<'_, PyAny>) -> PyResult<()> {
-    let staging = Bound::new(
-        py,
-        HashTable::unannounced(*this.table.config(), this.hash_func.clone_ref(py))?,
-    )?;
-    operations::update_from(&staging, data)?;
-    let mut staged = staging.try_borrow_mut()?;
-    std::mem::swap(&mut this.table, &mut staged.table);
-    this.hash_calls += staged.hash_calls;
-    Ok(())
-}
+use crate::recursion::RecursionGuard;
+use crate::table::{memory_error, table_error, HashTable, PyTable};
+use crate::{logging, params};
 
 /// The parts of a copy: same parameters, same hash function (a keyed one
 /// keeps its key), same size, and the stored hashes reused, so the hash
@@ -34,11 +22,11 @@ fn copy_parts(slf: &Bound<'_, HashTable>) -> PyResult<(PyTable, HashFunc)> {
         let this = borrow(slf)?;
         (*this.table.config(), this.table.size(), this.hash_func.clone_ref(py))
     };
-    let mut table = PyTable::new(config).map_err(|err| PyValueError::new_err(err.to_string()))?;
-    table.presize(size);
+    let mut table = PyTable::new(config).map_err(table_error)?;
+    table.presize(size).map_err(memory_error)?;
     for (key, value, hash) in snapshot(slf)? {
         // Keys of one table are distinct, so each goes straight in.
-        table.insert_new(hash, key, value);
+        table.insert_new(hash, key, value).map_err(memory_error)?;
     }
     Ok((table, hash_func))
 }
@@ -47,10 +35,8 @@ fn copy_parts(slf: &Bound<'_, HashTable>) -> PyResult<(PyTable, HashFunc)> {
 pub(crate) fn copy(slf: &Bound<'_, HashTable>) -> PyResult<Py<HashTable>> {
     let py = slf.py();
     let (table, hash_func) = copy_parts(slf)?;
-    let mut copy = HashTable::empty(py, *table.config(), hash_func)?;
-    let empty = std::mem::replace(&mut copy.table, table);
-    drop(empty);
-    Py::new(py, copy)
+    logging::created(py, table.config());
+    Py::new(py, HashTable::holding(table, hash_func))
 }
 
 /// `copy.copy(t)`: the same class, its instance attributes, and the items.
@@ -60,14 +46,16 @@ pub(crate) fn shallow_copy<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'
         return Ok(copy(slf)?.into_bound(py).into_any());
     }
     let target = rebuild_function(py)?.call1((slf.get_type(), parameters(slf)?))?;
-    let (mut table, mut hash_func) = copy_parts(slf)?;
-    {
+    let (table, mut hash_func) = copy_parts(slf)?;
+    let previous = {
         let mut this = borrow_mut(target.cast::<HashTable>()?)?;
-        std::mem::swap(&mut this.table, &mut table);
         std::mem::swap(&mut this.hash_func, &mut hash_func);
-    }
+        // A new generation: the target may be a live table (a subclass's
+        // `__new__` can return one) with lookups or iterators in flight.
+        this.table.replace_with(table)
+    };
     // Whatever the subclass's constructor had put in, released after the borrow.
-    drop((table, hash_func));
+    drop((previous, hash_func));
     copy_attributes(slf, &target)?;
     Ok(target)
 }
@@ -131,16 +119,41 @@ pub(crate) fn reduce<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, Py
 }
 
 /// Applies `reduce`'s state: restore the size, then the instance attributes.
+/// A state can come from anywhere (a crafted pickle), so the size goes
+/// through the constructor's own validation.
 pub(crate) fn set_state(slf: &Bound<'_, HashTable>, state: &Bound<'_, PyAny>) -> PyResult<()> {
-    let state = state.cast::<PyDict>()?;
-    if let Some(size) = state.get_item("size")? {
-        let size: usize = size.extract()?;
-        borrow_mut(slf)?.table.presize(size);
+    let state = state.cast::<PyDict>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "HashTable state must be a dict, got {}",
+            operations::type_name(state)
+        ))
+    })?;
+    let size = match state.get_item("size")? {
+        Some(size) => Some(params::size(&size)?),
+        None => None,
+    };
+    let attributes = match state.get_item("attributes")? {
+        Some(attributes) => Some(
+            attributes
+                .cast_into::<PyDict>()
+                .map_err(|_| PyTypeError::new_err("invalid HashTable state: 'attributes' must be a dict"))?
+                .items(),
+        ),
+        None => None,
+    };
+    if let Some(size) = size {
+        let mut this = borrow_mut(slf)?;
+        this.table.presize(size).map_err(memory_error)?;
+        operations::finish(slf, this, ());
     }
-    if let Some(attributes) = state.get_item("attributes")? {
-        for (name, value) in attributes.cast::<PyDict>()?.iter() {
-            slf.setattr(name.cast::<PyString>()?, value)?;
-        }
+    // A list copy: setting an attribute can run a subclass's code.
+    for item in attributes.iter().flat_map(|items| items.iter()) {
+        let pair = item.cast_into::<PyTuple>()?;
+        let name = pair.get_item(0)?;
+        let name = name
+            .cast::<PyString>()
+            .map_err(|_| PyTypeError::new_err("invalid HashTable state: attribute names must be str"))?;
+        slf.setattr(name, pair.get_item(1)?)?;
     }
     Ok(())
 }
@@ -181,6 +194,7 @@ pub(crate) fn equals_mapping(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny
     if !other.is_instance(mapping_abc(py)?)? {
         return Ok(None);
     }
+    let _guard = RecursionGuard::enter(py, c" in comparison")?;
     if other.len()? != borrow(slf)?.table.len() {
         return Ok(Some(false));
     }

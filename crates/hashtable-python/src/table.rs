@@ -1,14 +1,17 @@
 //! `hashtable.HashTable`: the pyclass. Each method is a thin wrapper; the
 //! borrow discipline lives in `lookup` and `operations`.
 
-use hashtable_core::{Table, TableConfig};
+use std::mem::ManuallyDrop;
+
+use hashtable_core::{AllocError, Table, TableConfig, TableError};
 use pyo3::exceptions::PyTypeError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyTuple, PyType};
 use pyo3::PyTraverseError;
 
+use crate::cell::BorrowCell;
 use crate::gc::PyGcTraverse;
 use crate::hashing::HashFunc;
 use crate::iteration::{IterKind, TableIterator};
@@ -20,39 +23,61 @@ use crate::{display, logging, operations, persistence, report, trashcan, views};
 pub(crate) type PyTable = Table<Py<PyAny>, Py<PyAny>>;
 
 #[doc = include_str!("docstrings/hashtable.txt")]
-#[pyclass(name = "HashTable", module = "hashtable", subclass, weakref, mapping)]
+// `immutable_type`: like dict's, the type's attributes cannot be replaced, so
+// no one can swap in a `__new__` that skips building the native contents.
+// `frozen`: PyO3 keeps no borrow flag of its own (an atomic one); the state
+// sits in a [`BorrowCell`] with a plain counter instead (see `cell.rs`).
+#[pyclass(
+    name = "HashTable",
+    module = "hashtable",
+    subclass,
+    weakref,
+    mapping,
+    immutable_type,
+    frozen
+)]
 pub struct HashTable {
-    pub(crate) table: PyTable,
+    pub(crate) cell: BorrowCell<TableState>,
+}
+
+/// Everything a table holds, borrowed through its cell.
+pub(crate) struct TableState {
+    /// Taken out, never dropped in place, when the table is freed (see `Drop`).
+    pub(crate) table: ManuallyDrop<PyTable>,
     pub(crate) hash_func: HashFunc,
     pub(crate) hash_calls: u64,
-    /// False for the private staging table `__new__` fills: it is not a table
-    /// the user made, so its birth and death are not logged.
+    /// False for tables the user did not make (a copy's scratch table): their
+    /// birth and death are not logged.
     pub(crate) announce: bool,
 }
 
 impl HashTable {
     pub(crate) fn empty(py: Python<'_>, config: TableConfig, hash_func: HashFunc) -> PyResult<Self> {
-        let mut table = HashTable::unannounced(config, hash_func)?;
-        table.announce = true;
+        let table = Table::new(config).map_err(table_error)?;
         logging::created(py, &config);
-        Ok(table)
+        Ok(HashTable::holding(table, hash_func))
     }
 
-    pub(crate) fn unannounced(config: TableConfig, hash_func: HashFunc) -> PyResult<Self> {
-        let table = Table::new(config).map_err(|err| pyo3::exceptions::PyValueError::new_err(err.to_string()))?;
-        Ok(HashTable {
-            table,
-            hash_func,
-            hash_calls: 0,
-            announce: false,
-        })
+    /// A table the user made, around already-built storage.
+    pub(crate) fn holding(table: PyTable, hash_func: HashFunc) -> Self {
+        HashTable {
+            cell: BorrowCell::new(TableState {
+                table: ManuallyDrop::new(table),
+                hash_func,
+                hash_calls: 0,
+                announce: true,
+            }),
+        }
     }
 }
 
 #[pymethods]
 impl HashTable {
+    /// Builds the empty table from the keyword parameters. The positional
+    /// data is `__init__`'s, as in dict: a subclass's `__init__` decides what
+    /// its own positional arguments mean.
     #[new]
-    #[pyo3(signature = (data=None, /, *, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None))]
+    #[pyo3(signature = (*_args, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None))]
     // What `help()` and `inspect.signature` show: the defaults `Defaults` supplies for None.
     #[pyo3(
         text_signature = "(data=None, /, *, size=4, max_load=0.5, hash_func=None, strategy='chaining', index='fibonacci', growth=2.0, min_load=0.0)"
@@ -60,7 +85,7 @@ impl HashTable {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        data: Option<&Bound<'_, PyAny>>,
+        _args: &Bound<'_, PyTuple>,
         size: Option<&Bound<'_, PyAny>>,
         max_load: Option<&Bound<'_, PyAny>>,
         hash_func: Option<&Bound<'_, PyAny>>,
@@ -69,16 +94,6 @@ impl HashTable {
         growth: Option<&Bound<'_, PyAny>>,
         min_load: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        if let Some(data) = data {
-            let positional_number = data.is_instance_of::<PyInt>() || data.is_instance_of::<PyFloat>();
-            if positional_number && !data.is_instance_of::<PyBool>() {
-                return Err(PyTypeError::new_err(format!(
-                    "HashTable() takes its parameters as keywords, e.g. HashTable(size=8); \
-                     the only positional argument is a mapping or an iterable of pairs, got {}",
-                    operations::type_name(data)
-                )));
-            }
-        }
         let defaults = Defaults::new(py);
         let config = table_config(&Params {
             size: size.unwrap_or(defaults.size.bind(py)),
@@ -88,11 +103,44 @@ impl HashTable {
             strategy: strategy.unwrap_or(defaults.strategy.bind(py)),
             index: index.unwrap_or(defaults.index.bind(py)),
         })?;
-        let mut this = HashTable::empty(py, config, HashFunc::from_argument(py, hash_func)?)?;
-        if let Some(data) = data {
-            persistence::load_unshared(py, &mut this, data)?;
+        HashTable::empty(py, config, HashFunc::from_argument(py, hash_func)?)
+    }
+
+    /// Adds the positional data, as `dict.__init__` does: also when called
+    /// again on an existing table. The keyword parameters were `__new__`'s.
+    #[pyo3(signature = (*args, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None))]
+    #[allow(clippy::too_many_arguments, unused_variables)]
+    fn __init__(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        size: Option<&Bound<'_, PyAny>>,
+        max_load: Option<&Bound<'_, PyAny>>,
+        hash_func: Option<&Bound<'_, PyAny>>,
+        strategy: Option<&Bound<'_, PyAny>>,
+        index: Option<&Bound<'_, PyAny>>,
+        growth: Option<&Bound<'_, PyAny>>,
+        min_load: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let data = match args.len() {
+            0 => return Ok(()),
+            // The original API's `data=None`: no data (`update(None)` refuses it).
+            1 if args.get_item(0)?.is_none() => return Ok(()),
+            1 => args.get_item(0)?,
+            n => {
+                return Err(PyTypeError::new_err(format!(
+                    "HashTable expected at most 1 positional argument, got {n}"
+                )))
+            }
+        };
+        let positional_number = data.is_instance_of::<PyInt>() || data.is_instance_of::<PyFloat>();
+        if positional_number && !data.is_instance_of::<PyBool>() {
+            return Err(PyTypeError::new_err(format!(
+                "HashTable() takes its parameters as keywords, e.g. HashTable(size=8); \
+                 the only positional argument is a mapping or an iterable of pairs, got {}",
+                operations::type_name(&data)
+            )));
         }
-        Ok(this)
+        operations::update_from(slf, &data)
     }
 
     // --- the original API ---
@@ -146,9 +194,8 @@ impl HashTable {
             return Ok(value);
         }
         if !slf.is_exact_instance_of::<Self>() {
-            let missing = pyo3::intern!(slf.py(), "__missing__");
-            if slf.hasattr(missing)? {
-                return slf.call_method1(missing, (key,));
+            if let Some(missing) = operations::special_method(slf.as_any(), pyo3::intern!(slf.py(), "__missing__"))? {
+                return missing.call1((key,));
             }
         }
         Err(missing_key(key))
@@ -195,6 +242,38 @@ impl HashTable {
         TableIterator::new(slf, IterKind::Items)
     }
 
+    /// `reversed(t)`: the keys from last to first in the table's order.
+    fn __reversed__(slf: &Bound<'_, Self>) -> PyResult<TableIterator> {
+        TableIterator::reversed(slf, IterKind::Keys)
+    }
+
+    fn _reversed_values(slf: &Bound<'_, Self>) -> PyResult<TableIterator> {
+        TableIterator::reversed(slf, IterKind::Values)
+    }
+
+    fn _reversed_items(slf: &Bound<'_, Self>) -> PyResult<TableIterator> {
+        TableIterator::reversed(slf, IterKind::Items)
+    }
+
+    /// Every key, in one borrow: what the views build their sets from.
+    fn _key_list<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyList>> {
+        operations::key_list(slf)
+    }
+
+    fn _item_list<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyList>> {
+        operations::items_list(slf)
+    }
+
+    /// `value in t.values()` in one pass over a snapshot of the values.
+    fn _values_contain(slf: &Bound<'_, Self>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+        operations::values_contain(slf, value)
+    }
+
+    /// `item in t.items()`: False for anything but a pair, as dict's view.
+    fn _items_contain(slf: &Bound<'_, Self>, item: &Bound<'_, PyAny>) -> PyResult<bool> {
+        operations::items_contain(slf, item)
+    }
+
     /// Return the value for `key`; if `key` is absent, store `default` under it
     /// first and return `default`.
     #[pyo3(signature = (key, default=None))]
@@ -218,19 +297,22 @@ impl HashTable {
         operations::clear(slf)
     }
 
-    /// Store every pair of `other` (a mapping, an object with `keys()`, or an
-    /// iterable of (key, value) pairs), then the keyword arguments, as dict does.
-    #[pyo3(signature = (other=None, /, **kwargs))]
-    fn update(
-        slf: &Bound<'_, Self>,
-        other: Option<&Bound<'_, PyAny>>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        if let Some(other) = other {
-            operations::update_from(slf, other)?;
+    /// update([other], **kwargs): store every pair of `other`, if given (a mapping,
+    /// an object with `keys()`, or an iterable of (key, value) pairs), then the
+    /// keyword arguments, as dict does.
+    #[pyo3(signature = (*args, **kwargs))]
+    fn update(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+        match args.len() {
+            0 => {}
+            1 => operations::update_from(slf, &args.get_item(0)?)?,
+            n => {
+                return Err(PyTypeError::new_err(format!(
+                    "update expected at most 1 argument, got {n}"
+                )))
+            }
         }
         if let Some(kwargs) = kwargs {
-            operations::update_from(slf, kwargs.as_any())?;
+            operations::update_from_keywords(slf, kwargs)?;
         }
         Ok(())
     }
@@ -339,6 +421,7 @@ impl HashTable {
     /// Pickling: the parameters, the bucket count, the instance's attributes and
     /// the items.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        crate::recursion::check_stack("while pickling a HashTable")?;
         persistence::reduce(slf)
     }
 
@@ -402,29 +485,61 @@ impl HashTable {
     // --- garbage collection ---
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        self.hash_func.py_gc_traverse(&visit)?;
-        self.table.py_gc_traverse(&visit)
+        // While a writer holds the table, its references are in flux: skip,
+        // as PyO3 does for a mutably borrowed pyclass.
+        let Some(state) = self.cell.peek() else {
+            return Ok(());
+        };
+        state.hash_func.py_gc_traverse(&visit)?;
+        state.table.py_gc_traverse(&visit)
     }
 
+    /// Breaks reference cycles by removing the items one at a time, each
+    /// released after its borrow, so that it needs no memory of its own.
     fn __clear__(slf: &Bound<'_, Self>) {
-        let released = match borrow_mut(slf) {
-            Ok(mut this) => Some((
-                this.table.clear(),
-                std::mem::replace(&mut this.hash_func, HashFunc::Builtin),
-            )),
-            Err(_) => None,
+        let hash_func = match borrow_mut(slf) {
+            Ok(mut this) => std::mem::replace(&mut this.hash_func, HashFunc::Builtin),
+            Err(_) => return,
         };
-        drop(released);
+        drop(hash_func);
+        loop {
+            let entry = match borrow_mut(slf) {
+                Ok(mut this) => this.table.pop_last(),
+                Err(_) => None,
+            };
+            match entry {
+                Some(entry) => drop(entry),
+                None => break,
+            }
+        }
     }
 }
 
 impl Drop for HashTable {
     fn drop(&mut self) {
-        if self.announce {
-            logging::freed(self.table.size(), self.table.len());
+        let state = self.cell.get_mut();
+        if state.announce {
+            logging::freed(state.table.size(), state.table.len());
         }
-        trashcan::release(self.table.clear());
+        // SAFETY: `drop` runs once and nothing reads `state.table` after it;
+        // taking the table out (instead of clearing it in place) means freeing
+        // a table allocates nothing.
+        let table = unsafe { ManuallyDrop::take(&mut state.table) };
+        let hash_func = std::mem::replace(&mut state.hash_func, HashFunc::Builtin);
+        trashcan::release((table.into_storage(), hash_func));
     }
+}
+
+/// A core error as the Python exception that names it.
+pub(crate) fn table_error(err: TableError) -> PyErr {
+    match err {
+        TableError::Config(err) => pyo3::exceptions::PyValueError::new_err(err.to_string()),
+        TableError::OutOfMemory(err) => memory_error(err),
+    }
+}
+
+pub(crate) fn memory_error(err: AllocError) -> PyErr {
+    pyo3::exceptions::PyMemoryError::new_err(err.to_string())
 }
 
 /// Default parameter values as Python objects, made once.

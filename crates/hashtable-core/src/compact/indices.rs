@@ -12,6 +12,8 @@
 //! outnumber the index slots: see the module above), so a slot count of 2^7
 //! needs positions up to 127, which `i8` holds next to the two markers.
 
+use crate::alloc::{self, AllocError};
+
 /// The value of an index slot that never held a position.
 pub(crate) const EMPTY: isize = -1;
 /// The value of an index slot whose entry was deleted.
@@ -79,13 +81,13 @@ pub(crate) use with_indices;
 
 impl Indices {
     /// `slots` EMPTY slots, at the width `width_for(slots)`.
-    pub(crate) fn new(slots: usize) -> Self {
-        match width_for(slots) {
-            1 => Indices::I8(vec![i8::EMPTY; slots].into_boxed_slice()),
-            2 => Indices::I16(vec![i16::EMPTY; slots].into_boxed_slice()),
-            4 => Indices::I32(vec![i32::EMPTY; slots].into_boxed_slice()),
-            _ => Indices::I64(vec![i64::EMPTY; slots].into_boxed_slice()),
-        }
+    pub(crate) fn new(slots: usize) -> Result<Self, AllocError> {
+        Ok(match width_for(slots) {
+            1 => Indices::I8(alloc::filled(i8::EMPTY, slots)?.into_boxed_slice()),
+            2 => Indices::I16(alloc::filled(i16::EMPTY, slots)?.into_boxed_slice()),
+            4 => Indices::I32(alloc::filled(i32::EMPTY, slots)?.into_boxed_slice()),
+            _ => Indices::I64(alloc::filled(i64::EMPTY, slots)?.into_boxed_slice()),
+        })
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -126,15 +128,15 @@ mod tests {
         assert_eq!(width_for(1 << 16), 4);
         assert_eq!(width_for(1 << 31), 4);
         assert_eq!(width_for(1 << 32), 8);
-        assert!(matches!(Indices::new(128), Indices::I8(_)));
-        assert!(matches!(Indices::new(256), Indices::I16(_)));
-        assert!(matches!(Indices::new(1 << 16), Indices::I32(_)));
+        assert!(matches!(Indices::new(128).unwrap(), Indices::I8(_)));
+        assert!(matches!(Indices::new(256).unwrap(), Indices::I16(_)));
+        assert!(matches!(Indices::new(1 << 16).unwrap(), Indices::I32(_)));
     }
 
     #[test]
     fn the_largest_position_of_each_width_round_trips() {
         for slots in [128usize, 1 << 15, 1 << 16] {
-            let mut indices = Indices::new(slots);
+            let mut indices = Indices::new(slots).unwrap();
             assert_eq!(indices.width(), width_for(slots));
             indices.set(0, slots as isize - 1);
             indices.set(1, DUMMY);

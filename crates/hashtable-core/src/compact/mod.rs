@@ -73,6 +73,7 @@ use std::collections::BTreeMap;
 use std::mem;
 
 use self::indices::{with_indices, IndexWord, Indices, DUMMY, EMPTY};
+use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
@@ -150,14 +151,19 @@ pub struct Compact<K, V> {
 }
 
 impl<K, V> Compact<K, V> {
+    /// Empty storage; panics if it cannot be allocated (see `try_new`).
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
-        Compact {
-            indices: Indices::new(Self::usable_size(buckets, index)),
+        Self::try_new(buckets, index).expect("compact: allocating the indices")
+    }
+
+    pub fn try_new(buckets: usize, index: BucketIndex) -> Result<Self, AllocError> {
+        Ok(Compact {
+            indices: Indices::new(Self::usable_size(buckets, index))?,
             entries: Vec::new(),
             len: 0,
             dummies: 0,
             index,
-        }
+        })
     }
 
     /// The next power of two: the probe recurrence masks with `slots - 1`.
@@ -216,15 +222,17 @@ impl<K, V> Compact<K, V> {
     }
 
     /// Index every entry afresh into `slots` slots, compacting out the holes.
-    fn reindex(&mut self, slots: usize) {
+    /// The new indices are allocated before anything moves.
+    fn reindex(&mut self, slots: usize) -> Result<(), AllocError> {
+        self.indices = Indices::new(Self::usable_size(slots.max(self.len + 1), self.index))?;
         self.entries.retain(Option::is_some);
-        self.indices = Indices::new(Self::usable_size(slots.max(self.len + 1), self.index));
         self.dummies = 0;
         for position in 0..self.entries.len() {
             let hash = self.live(position).hash;
             let slot = self.find_empty_slot(hash);
             self.indices.set(slot, position as isize);
         }
+        Ok(())
     }
 }
 
@@ -332,12 +340,18 @@ where
         }
     }
 
+    fn reserve_one(&mut self) -> Result<(), AllocError> {
+        alloc::reserve(&mut self.entries, 1)
+    }
+
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
         // The Table grows before `len + tombstones` reaches max_load * slots,
-        // which leaves an EMPTY slot. Used on its own, keep one anyway.
+        // which leaves an EMPTY slot, so this never fires under a Table. Used
+        // on its own (its unit tests), keep one anyway.
         let slots = self.slots();
         if self.len + self.dummies + 1 >= slots {
-            self.reindex(if self.len + 1 < slots { slots } else { slots * 2 });
+            self.reindex(if self.len + 1 < slots { slots } else { slots * 2 })
+                .expect("compact: insert_new used alone ran out of memory");
         }
         SlotId(self.place(entry))
     }
@@ -354,15 +368,17 @@ where
         entry
     }
 
-    fn rebuild(&mut self, buckets: usize) {
-        self.reindex(buckets);
+    fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
+        self.reindex(buckets)
     }
 
-    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
-        self.indices = Indices::new(Self::usable_size(buckets, self.index));
-        self.len = 0;
-        self.dummies = 0;
-        mem::take(&mut self.entries).into_iter().flatten().collect()
+    fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
+        let fresh = Self::try_new(buckets, self.index)?;
+        Ok(mem::replace(self, fresh))
+    }
+
+    fn index(&self) -> BucketIndex {
+        self.index
     }
 
     /// Insertion order: the dense entries, skipping holes.

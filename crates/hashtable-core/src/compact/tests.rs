@@ -43,11 +43,13 @@ fn iteration_is_insertion_order_after_deletes_and_rebuilds() {
                     // Keep the Table's invariant by hand: grow or clean first.
                     let slots = compact.slots();
                     if (compact.len() + compact.tombstones() + 1) * 3 > slots * 2 {
-                        compact.rebuild(if (compact.len() + 1) * 3 > slots {
-                            slots * 2
-                        } else {
-                            slots
-                        });
+                        compact
+                            .rebuild(if (compact.len() + 1) * 3 > slots {
+                                slots * 2
+                            } else {
+                                slots
+                            })
+                            .unwrap();
                         assert_eq!(compact.tombstones(), 0);
                         assert_eq!(compact.entries.len(), compact.len(), "a rebuild compacts");
                     }
@@ -64,7 +66,7 @@ fn iteration_is_insertion_order_after_deletes_and_rebuilds() {
             assert_eq!(compact.tombstones(), dummies(&compact));
             assert!(holes(&compact) <= compact.tombstones());
         }
-        compact.rebuild(compact.slots());
+        compact.rebuild(compact.slots()).unwrap();
         assert_eq!(keys_in_order(&compact), order);
         assert_eq!(holes(&compact), 0);
     }
@@ -105,7 +107,7 @@ fn index_width_follows_the_slot_count_as_the_table_grows() {
     let mut widths = Vec::new();
     for key in 0..40_000u64 {
         if (compact.len() + 1) * 3 > compact.slots() * 2 {
-            compact.rebuild(compact.slots() * 2);
+            compact.rebuild(compact.slots() * 2).unwrap();
         }
         compact.insert_new(Entry::new(mix(key), key, key));
         if widths.last() != Some(&(compact.slots(), compact.indices.width())) {
@@ -255,7 +257,7 @@ fn mean_probe_tracks_uniform_probing() {
         let mut table = Table::with_strategy(config, Compact::<u64, u64>::new(1 << 14, BucketIndex::Mask)).unwrap();
         let items = (max_load * (1 << 14) as f64) as u64;
         for i in 0..items {
-            table.insert_new(mix(i), i, i);
+            table.insert_new(mix(i), i, i).unwrap();
         }
         assert_eq!(table.size(), 1 << 14);
         let stats = table.stats();

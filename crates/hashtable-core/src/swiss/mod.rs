@@ -28,9 +28,15 @@
 //!   int tag 0 and turn each group match into a full scan, so one multiply
 //!   spreads the tag instead. `C` differs from the Fibonacci index's
 //!   multiplier, so the tag stays independent of the home slot.
-//! * **Slot count**: `usable_size` rounds up to a power of two of at least
-//!   GROUP slots: the triangular probe needs a power of two to reach every
-//!   group, and a window must never be longer than the table.
+//! * **Slot count**: `usable_size` rounds up to a power of two of at least 4
+//!   slots: the triangular probe needs a power of two to reach every group.
+//!   A table smaller than a group works as hashbrown's do: its `ctrl` still
+//!   holds `buckets + GROUP` bytes, the bytes between the slots and the mirror
+//!   stay `EMPTY` forever, so every window holds an `EMPTY` and the home window
+//!   (which sees each slot exactly once, directly or through the mirror) ends
+//!   every probe. Those trailing `EMPTY`s can point an insert, once masked, at a
+//!   full slot: `find_insert_slot` then scans again from slot 0, where the
+//!   first free slot comes before any of them.
 //! * **Probe sequence**: group `i` starts at `pos_i = (h1 + GROUP * i(i+1)/2) mod
 //!   buckets` (the stride grows by GROUP each time). With `g = buckets / GROUP`
 //!   a power of two, `i(i+1)/2 mod g` takes every value for `i < g`, so `g`
@@ -74,7 +80,7 @@
 //!   control bytes plus one item read, so max_load can sit near 0.875 where
 //!   linear probing slows; bad hashes degrade gracefully because a tag filters
 //!   1 in 128 mismatches. The price is a byte per slot, power-of-two sizes of at
-//!   least a group (a 4-slot request gets 16), no useful insertion order, and
+//!   least 4, no useful insertion order, and
 //!   tombstones under heavy delete traffic when runs reach a group's width.
 
 mod group;
@@ -85,6 +91,7 @@ use std::collections::BTreeMap;
 use std::mem::{self, MaybeUninit};
 
 use self::group::{is_full, BitMask, ControlGroup, Group, DELETED, EMPTY};
+use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
@@ -108,14 +115,17 @@ const PENDING: u64 = 0xFFFF_FFFF;
 const LOADED: u64 = 1 << 32;
 const DONE: u64 = 1 << 33;
 
+/// The fewest slots a table has.
+const MIN_BUCKETS: usize = 4;
+
 /// The 7-bit tag stored in a full slot's control byte.
 #[inline]
 fn tag(hash: u64) -> u8 {
     (hash.wrapping_mul(TAG_MULTIPLIER) >> 57) as u8
 }
 
-fn empty_ctrl(buckets: usize) -> Box<[u8]> {
-    vec![EMPTY; buckets + GROUP].into_boxed_slice()
+fn empty_ctrl(buckets: usize) -> Result<Box<[u8]>, AllocError> {
+    Ok(alloc::filled(EMPTY, buckets + GROUP)?.into_boxed_slice())
 }
 
 /// `(multiplier, shift)` such that, for a power-of-two `buckets`,
@@ -124,7 +134,7 @@ fn empty_ctrl(buckets: usize) -> Box<[u8]> {
 /// multiply-high by a power of two is a shift of the product. One branch-free
 /// formula instead of a match per probe.
 fn home_split(index: BucketIndex, buckets: usize) -> (u64, u32) {
-    debug_assert!(buckets.is_power_of_two() && buckets >= GROUP);
+    debug_assert!(buckets.is_power_of_two() && buckets >= MIN_BUCKETS);
     match index {
         BucketIndex::Mod | BucketIndex::Mask => (1, 0),
         BucketIndex::Fibonacci => (GOLDEN_RATIO_64, u64::BITS - buckets.trailing_zeros()),
@@ -149,12 +159,17 @@ pub struct Swiss<K, V> {
 }
 
 impl<K, V> Swiss<K, V> {
+    /// Empty storage; panics if it cannot be allocated (see `try_new`).
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
+        Self::try_new(buckets, index).expect("swiss: allocating the slots")
+    }
+
+    pub fn try_new(buckets: usize, index: BucketIndex) -> Result<Self, AllocError> {
         let buckets = Self::usable_size(buckets, index);
         let (home_multiplier, home_shift) = home_split(index, buckets);
-        Swiss {
-            ctrl: empty_ctrl(buckets),
-            slots: Box::new_uninit_slice(buckets),
+        Ok(Swiss {
+            ctrl: empty_ctrl(buckets)?,
+            slots: alloc::uninit_slice(buckets)?,
             mask: buckets - 1,
             len: 0,
             deleted: 0,
@@ -162,15 +177,14 @@ impl<K, V> Swiss<K, V> {
             index,
             home_multiplier,
             home_shift,
-        }
+        })
     }
 
-    /// A power of two, and at least one group (16 slots on x86_64, 8
-    /// elsewhere): group windows must not outrun the table, and the triangular
-    /// probe reaches every group only when their count is a power of two.
+    /// A power of two (the triangular probe reaches every group only then), and
+    /// at least 4, as in hashbrown: smaller tables work through the mirror.
     pub fn usable_size(requested: usize, _index: BucketIndex) -> usize {
         requested
-            .max(GROUP)
+            .max(MIN_BUCKETS)
             .checked_next_power_of_two()
             .unwrap_or(1 << (usize::BITS - 1))
     }
@@ -234,12 +248,27 @@ impl<K, V> Swiss<K, V> {
         let mut stride = 0;
         while stride < self.buckets() {
             if let Some(bit) = Group::load(&self.ctrl, position).match_empty_or_deleted().lowest() {
-                return (position + bit) & self.mask;
+                let slot = (position + bit) & self.mask;
+                if is_full(self.ctrl[slot]) {
+                    // Only in a table smaller than a group: the match was one of
+                    // the EMPTY bytes past the slots (see the module comment).
+                    return self.first_free_from_start();
+                }
+                return slot;
             }
             stride += GROUP;
             position = (position + stride) & self.mask;
         }
         unreachable!("swiss: no free slot although len < buckets")
+    }
+
+    /// The first free slot of a table smaller than a group: its window at 0
+    /// shows every slot before any of the EMPTY bytes past them.
+    fn first_free_from_start(&self) -> usize {
+        match Group::load(&self.ctrl, 0).match_empty_or_deleted().lowest() {
+            Some(slot) if slot < self.buckets() => slot,
+            _ => unreachable!("swiss: no free slot although len < buckets"),
+        }
     }
 
     /// Place an entry whose key is absent, into a table with a free slot.
@@ -256,11 +285,13 @@ impl<K, V> Swiss<K, V> {
     }
 
     /// Swap in fresh storage of `buckets` slots and hand back the old.
-    fn reset(&mut self, buckets: usize) -> Detached<K, V> {
+    fn reset(&mut self, buckets: usize) -> Result<Detached<K, V>, AllocError> {
         let buckets = Self::usable_size(buckets, self.index);
+        let ctrl = empty_ctrl(buckets)?;
+        let slots = alloc::uninit_slice(buckets)?;
         let detached = Detached {
-            ctrl: mem::replace(&mut self.ctrl, empty_ctrl(buckets)),
-            slots: mem::replace(&mut self.slots, Box::new_uninit_slice(buckets)),
+            ctrl: mem::replace(&mut self.ctrl, ctrl),
+            slots: mem::replace(&mut self.slots, slots),
             top: self.top,
         };
         (self.home_multiplier, self.home_shift) = home_split(self.index, buckets);
@@ -268,7 +299,7 @@ impl<K, V> Swiss<K, V> {
         self.len = 0;
         self.deleted = 0;
         self.top = 0;
-        detached
+        Ok(detached)
     }
 
     /// Visits a successful lookup of the item in `slot` makes.
@@ -527,10 +558,12 @@ where
 
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
         // The Table grows before `len + tombstones` reaches max_load * buckets,
-        // which leaves an EMPTY slot. Used on its own, keep one anyway.
+        // which leaves an EMPTY slot, so this never fires under a Table. Used
+        // on its own (its unit tests), keep one anyway.
         if self.len + self.deleted + 1 >= self.buckets() {
             let buckets = self.buckets();
-            self.rebuild(if self.len + 1 < buckets { buckets } else { buckets * 2 });
+            self.rebuild(if self.len + 1 < buckets { buckets } else { buckets * 2 })
+                .expect("swiss: insert_new used alone ran out of memory");
         }
         SlotId(self.place(entry))
     }
@@ -553,16 +586,20 @@ where
         entry
     }
 
-    fn rebuild(&mut self, buckets: usize) {
-        self.reset(buckets.max(self.len + 1)).for_each(|entry| {
+    fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
+        self.reset(buckets.max(self.len + 1))?.for_each(|entry| {
             self.place(entry);
         });
+        Ok(())
     }
 
-    fn drain(&mut self, buckets: usize) -> Vec<Entry<K, V>> {
-        let mut drained = Vec::with_capacity(self.len);
-        self.reset(buckets).for_each(|entry| drained.push(entry));
-        drained
+    fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
+        let fresh = Self::try_new(buckets, self.index)?;
+        Ok(mem::replace(self, fresh))
+    }
+
+    fn index(&self) -> BucketIndex {
+        self.index
     }
 
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {

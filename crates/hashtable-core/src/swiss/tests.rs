@@ -25,16 +25,59 @@ fn scalar_vacated_byte(ctrl: &[u8], buckets: usize, slot: usize) -> u8 {
 }
 
 #[test]
-fn sizes_round_up_to_a_power_of_two_of_at_least_a_group() {
-    assert_eq!(Swiss::<(), ()>::usable_size(1, BucketIndex::Mod), GROUP);
+fn sizes_round_up_to_a_power_of_two_of_at_least_four() {
+    assert_eq!(Swiss::<(), ()>::usable_size(1, BucketIndex::Mod), 4);
+    assert_eq!(Swiss::<(), ()>::usable_size(4, BucketIndex::Fibonacci), 4);
+    assert_eq!(Swiss::<(), ()>::usable_size(5, BucketIndex::Fibonacci), 8);
     assert_eq!(
         Swiss::<(), ()>::usable_size(GROUP + 1, BucketIndex::Fibonacci),
         2 * GROUP
     );
     assert_eq!(Swiss::<(), ()>::usable_size(1000, BucketIndex::Mask), 1024);
     let table = Swiss::<u64, u64>::new(5, BucketIndex::Mod);
-    assert_eq!(table.bucket_count(), GROUP);
-    assert_eq!(table.ctrl.len(), GROUP + GROUP);
+    assert_eq!(table.bucket_count(), 8);
+    assert_eq!(table.ctrl.len(), 8 + GROUP);
+}
+
+#[test]
+fn tables_smaller_than_a_group_fill_every_slot_and_find_each_item() {
+    for index in BucketIndex::ALL.iter().copied() {
+        for buckets in [4, 8] {
+            // Every item on one home slot, and then on spread ones: the EMPTY
+            // bytes past the slots must never send an insert to a full slot.
+            for shared in [true, false] {
+                let mut table = Swiss::<u64, u64>::new(buckets, index);
+                let hash = |key: u64| if shared { 3 } else { mix(key) };
+                for key in 0..buckets as u64 - 1 {
+                    table.insert_new(Entry::new(hash(key), key, key * 10));
+                    assert_eq!(
+                        table.bucket_count(),
+                        buckets,
+                        "{index:?}: no growth while a slot is free"
+                    );
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                for key in 0..buckets as u64 - 1 {
+                    let mut cursor = ProbeCursor::new();
+                    let slot = std::iter::from_fn(|| table.probe_next(hash(key), &mut cursor))
+                        .find(|&slot| table.entry(slot).key == key)
+                        .unwrap_or_else(|| panic!("{index:?} {buckets}: key {key} lost"));
+                    assert_eq!(table.entry(slot).value, key * 10);
+                    assert!(seen.insert(slot.index()), "two keys in slot {}", slot.index());
+                }
+                let victim = {
+                    let mut cursor = ProbeCursor::new();
+                    std::iter::from_fn(|| table.probe_next(hash(1), &mut cursor))
+                        .find(|&slot| table.entry(slot).key == 1)
+                        .unwrap()
+                };
+                assert_eq!(table.remove(victim).key, 1);
+                assert_eq!(table.tombstones(), 0, "a window always holds an EMPTY here");
+                let mut cursor = ProbeCursor::new();
+                assert!(std::iter::from_fn(|| table.probe_next(hash(1), &mut cursor)).all(|s| table.entry(s).key != 1));
+            }
+        }
+    }
 }
 
 #[test]
@@ -179,7 +222,7 @@ fn tags_spread_sequential_int_hashes() {
     )
     .unwrap();
     for i in 0..100_000u64 {
-        table.insert_new(i, i, i);
+        table.insert_new(i, i, i).unwrap();
     }
     let stats = table.stats();
     // About one window plus the item's own tag match.
@@ -200,7 +243,7 @@ fn mean_probe_tracks_the_group_model() {
         .unwrap();
         let items = (max_load * (1 << 14) as f64) as u64;
         for i in 0..items {
-            table.insert_new(mix(i), i, i);
+            table.insert_new(mix(i), i, i).unwrap();
         }
         assert_eq!(table.size(), 1 << 14);
         let stats = table.stats();
@@ -296,7 +339,7 @@ fn every_entry_is_dropped_exactly_once() {
         for key in 0..200 {
             table.insert_new(Entry::new(mix(key), key, Arc::clone(&token)));
             if table.len() * 8 > table.buckets() * 7 {
-                table.rebuild(table.buckets() * 2);
+                table.rebuild(table.buckets() * 2).unwrap();
             }
         }
         assert_eq!(Arc::strong_count(&token), 201);
@@ -308,9 +351,9 @@ fn every_entry_is_dropped_exactly_once() {
             drop(table.remove(slot));
         }
         assert_eq!(Arc::strong_count(&token), 151);
-        table.rebuild(table.buckets());
+        table.rebuild(table.buckets()).unwrap();
         assert_eq!(Arc::strong_count(&token), 151);
-        let drained = table.drain(16);
+        let drained = table.take_all(16).unwrap();
         assert_eq!(drained.len(), 150);
         assert!(table.is_empty());
         drop(drained);
@@ -391,10 +434,10 @@ fn home_agrees_with_the_bucket_index_at_every_size() {
                 );
             }
             // Growing recomputes the split.
-            table.rebuild(buckets * 2);
+            table.rebuild(buckets * 2).unwrap();
         }
         // And a reset to a smaller size (drain) does too.
-        table.drain(GROUP);
+        drop(table.take_all(GROUP).unwrap());
         for &hash in &hashes {
             assert_eq!(table.home(hash), index.bucket(hash, GROUP), "{index:?} {hash:#x}");
         }
