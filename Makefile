@@ -10,7 +10,7 @@ PROFILING_BUILT := $(VENV)/.extension-built-profiling
 SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.toml pyproject.toml
 DIST    := target/dist
 
-.PHONY: all build build-profiling lab demo test test-rust test-python lint typecheck soak valgrind fuzz bench bench-quick dist clean
+.PHONY: all build build-profiling lab docs-images demo test test-rust test-python lint typecheck soak valgrind fuzz bench bench-quick dist clean
 
 all: build
 
@@ -37,6 +37,12 @@ build-profiling: $(PROFILING_BUILT)
 
 lab: $(BUILT)
 	$(PYTHON) -m hashtable.lab
+
+# The README's lab image: plot (c) of a run on the chaining strategy, 7 runs per cell (about 15 s).
+DOCS_LAB := target/docs-lab
+docs-images: $(BUILT)
+	$(PYTHON) -m hashtable.lab --strategy chaining --no-scale --repeat 7 --budget 2 --out $(DOCS_LAB)
+	cp $(DOCS_LAB)/lookup_vs_n.png docs/lab-lookup-vs-n.png
 
 demo: $(BUILT)
 	$(PYTHON) examples/talk_demo.py

@@ -1,42 +1,101 @@
-"""Instructions per `t[k]` against `d[k]`, counted by callgrind (repeatable on noisy machines).
+"""Instructions per operation of a HashTable against dict, counted by callgrind.
 
-Build the extension with symbols first, `make build-profiling` (the release build is
-stripped, so `callgrind_annotate` could not name the table's functions). Run each
-container twice, with 0 and with 200 passes, and subtract:
+Callgrind counts instructions, not seconds, so the numbers repeat on a noisy
+machine. Each configuration runs twice, with 0 and with `--passes` passes over
+1,000 keys, and the difference divided by the operations done is the cost of
+one loop iteration, interpreter included; the difference between a table and
+dict is what the table costs beyond dict.
 
-    for m in ht dict; do for n in 0 200; do
-      valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.$m.$n \\
-        .venv/bin/python scripts/callgrind_lookup.py $m $n 2>&1 | grep Collected
-    done; done
+    python scripts/callgrind_lookup.py --op get --keys str --strategy chaining swiss
 
-(instructions at 200 passes - instructions at 0 passes) / 200,000 lookups gives the cost of
-one loop iteration, interpreter overhead included; the difference between `ht` and `dict`
-is what the table costs beyond dict.
+runs valgrind itself and prints one line per configuration. `--child` is the
+program valgrind runs. The counts need no symbols; to see which functions they
+go to (`callgrind_annotate`), run it on `make build-profiling`: the release
+build is stripped.
 """
 
 from __future__ import annotations
 
+import argparse
+import re
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import hashtable
 
-KEYS = list(range(1000))
+OPS = {
+    "get": "for key in keys:\n    table[key]",
+    "in": "for key in keys:\n    key in table",
+    "set": "for key in keys:\n    table[key] = 2",
+}
 
 
-def main() -> None:
-    container = sys.argv[1] if len(sys.argv) > 1 else "ht"
-    passes = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    table: dict[int, int] | hashtable.HashTable = hashtable.HashTable() if container == "ht" else {}
-    for key in KEYS:
+def child(container: str, op: str, keys_kind: str, passes: int) -> None:
+    keys: list[Any] = [f"key{i * 7919}" for i in range(1000)] if keys_kind == "str" else list(range(1000))
+    if container == "dict":
+        table: Any = {}
+    else:
+        table = hashtable.HashTable(strategy=container)
+    for key in keys:
         table[key] = 1
+    code = compile(f"for _ in range(passes):\n" + "\n".join("    " + line for line in OPS[op].splitlines()), "op", "exec")
+    exec(code, {"table": table, "keys": keys, "passes": passes})
 
-    def run(table: dict[int, int] | hashtable.HashTable = table, keys: list[int] = KEYS) -> None:
-        for _ in range(passes):
-            for key in keys:
-                table[key]
 
-    run()
+def instructions(container: str, op: str, keys_kind: str, passes: int) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={Path(tmp) / 'out'}",
+                sys.executable,
+                __file__,
+                "--child",
+                container,
+                op,
+                keys_kind,
+                str(passes),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    match = re.search(r"Collected : (\d+)", done.stderr)
+    if match is None:
+        raise RuntimeError(done.stderr[-2000:])
+    return int(match.group(1))
+
+
+def per_operation(container: str, op: str, keys_kind: str, passes: int) -> float:
+    return (instructions(container, op, keys_kind, passes) - instructions(container, op, keys_kind, 0)) / (
+        passes * 1000
+    )
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        container, op, keys_kind, passes = sys.argv[2:6]
+        child(container, op, keys_kind, int(passes))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--op", choices=sorted(OPS), nargs="+", default=["get"])
+    parser.add_argument("--keys", choices=["int", "str"], nargs="+", default=["str"])
+    parser.add_argument("--strategy", nargs="+", default=["chaining"], choices=hashtable.STRATEGIES)
+    parser.add_argument("--passes", type=int, default=50)
+    args = parser.parse_args()
+    for keys_kind in args.keys:
+        for op in args.op:
+            baseline = per_operation("dict", op, keys_kind, args.passes)
+            print(f"{op:4s} {keys_kind:3s} dict        {baseline:7.1f} instructions per operation")
+            for strategy in args.strategy:
+                cost = per_operation(strategy, op, keys_kind, args.passes)
+                print(f"{op:4s} {keys_kind:3s} {strategy:11s} {cost:7.1f}  ({cost / baseline:.2f}x dict)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

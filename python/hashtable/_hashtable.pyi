@@ -20,6 +20,9 @@ __all__ = [
     "HashTable",
     "HashTableIterator",
     "_install_views",
+    "_hash_keys",
+    "_time_table",
+    "_time_hash",
     "STRATEGIES",
     "INDEXES",
     "HASH_FUNCTIONS",
@@ -181,3 +184,19 @@ class HashTableIterator(Iterator[Any]):
 def _install_views(
     keys: type[HashTableKeys[Any]], values: type[HashTableValues[Any]], items: type[HashTableItems[Any, Any]]
 ) -> None: ...
+
+# The lab's native view (native_timing.rs): private, for hashtable.lab only.
+def _hash_keys(keys: list[Any], hash_func: Callable[[Any], int] | str | None = None) -> list[int]: ...
+def _time_table(
+    hashes: list[int],
+    missing: list[int],
+    *,
+    strategy: str,
+    index: str,
+    max_load: float,
+    size: int,
+    runs: int,
+) -> dict[str, Any]: ...
+def _time_hash(
+    keys: list[Any], hash_func: Callable[[Any], int] | str | None = None, *, runs: int
+) -> dict[str, list[float] | None]: ...

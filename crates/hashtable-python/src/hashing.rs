@@ -144,7 +144,7 @@ const TWO_POW_63: f64 = (1u64 << 63) as f64;
 /// under `==` always arrive identical: ints (and bools, and floats with an
 /// integral value) as `Int`, other floats as `Float`, str as UTF-8, bytes as
 /// is, and everything else, or an int beyond 64 bits, as Python's own hash.
-fn with_canonical<T>(key: &Bound<'_, PyAny>, hash: impl FnOnce(CanonicalKey<'_>) -> T) -> PyResult<T> {
+pub(crate) fn with_canonical<T>(key: &Bound<'_, PyAny>, hash: impl FnOnce(CanonicalKey<'_>) -> T) -> PyResult<T> {
     if let Ok(text) = key.cast::<PyString>() {
         if let Ok(text) = text.to_str() {
             return Ok(hash(CanonicalKey::Text(text)));

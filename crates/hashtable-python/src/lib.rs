@@ -13,6 +13,7 @@ mod hashing;
 mod iteration;
 mod logging;
 mod lookup;
+mod native_timing;
 mod operations;
 mod params;
 mod persistence;
@@ -30,6 +31,7 @@ fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<table::HashTable>()?;
     module.add_class::<iteration::TableIterator>()?;
     module.add_function(wrap_pyfunction!(views::_install_views, module)?)?;
+    native_timing::register(module)?;
     let py = module.py();
     let indexes = hashtable_core::BucketIndex::ALL.iter().map(|index| index.name());
     module.add(

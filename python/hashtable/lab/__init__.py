@@ -1,17 +1,28 @@
 """The lab: measure HashTable configurations beside dict and show what each choice does.
 
 Run it as `python -m hashtable.lab` (or `hashtable-lab`, or `make lab`); `--help`
-lists the options. The package is small and plain:
+lists the options. From Python, `hashtable.lab.run(keys=..., strategies=...,
+hashes=...)` returns the rows as dicts. The package is small and plain:
 
-* workloads.py  the keys (stdlib identifiers, ints, floats, strings, adversarial)
-* hashes.py     the hash functions (python, seed, awesome, native ones, module:function)
-* plan.py       which configurations a run measures (a grid and three sweeps)
-* measure.py    timing one configuration, best of runs, gc off
-* runner.py     measuring a whole plan, collecting failures
-* rows.py       results as flat rows with units in the column names
-* findings.py   the data behind each plot and a sentence saying what it shows
-* plots.py      the four PNG plots
-* report.py     results.csv, results.json, index.html
-* console.py    the progress bar and the terminal table
-* cli.py        the command line
+* workloads.py, user_keys.py  the keys (stdlib identifiers, ints, floats, strings,
+                              adversarial; the user's own file or iterable)
+* hashes.py      the hash functions (python, the native ones, seed-py, awesome, module:function)
+* plan.py        which configurations a run measures (a grid and four sweeps)
+* measure.py     timing one configuration from Python, gc off
+* native.py      timing it natively: the structure alone, keys hashed in advance
+* runner.py      measuring a whole plan in interleaved rounds, collecting failures
+* noise.py       best, median and spread of the runs; when a difference counts
+* rows.py        results as flat rows with units in the column names
+* summary.py     the table's columns, order and colours (terminal and HTML)
+* finding_words.py, findings.py, findings_structure.py  the data behind each plot
+                 and a sentence saying what it shows
+* cache.py       this machine's CPU cache sizes
+* plot_style.py, plots.py, plots_structure.py  the PNG plots (matplotlib, imported lazily)
+* report.py      results.csv, results.json, index.html
+* console.py     the progress bar and the terminal table (rich)
+* args.py, cli.py, api.py  the command line, the command, and `run()`
 """
+
+from .api import run
+
+__all__ = ["run"]

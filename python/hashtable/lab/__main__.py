@@ -13,10 +13,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from hashtable.lab.cli import main as run
     except ModuleNotFoundError as exc:
-        missing = (exc.name or "").partition(".")[0]
-        if missing not in ("matplotlib", "rich"):
+        if (exc.name or "").partition(".")[0] != "rich":
             raise
-        print(f"hashtable-lab: error: the lab needs {missing}: pip install 'hashtable-engine[lab]'", file=sys.stderr)
+        print(
+            "hashtable-lab: error: the lab's terminal output needs rich: pip install 'hashtable-engine[lab]'",
+            file=sys.stderr,
+        )
         return 1
     return run(argv)
 

@@ -6,46 +6,59 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from rich import box
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from .findings import Finding
 from .measure import Failure
 from .plan import Options
-from .plots import Plot
-from .rows import SUMMARY_COLUMNS, extremes, format_cell, is_dict, summary_rows
 from .runner import Progress as ProgressCallback
+from .summary import LEGEND, format_cell, name_columns, standouts, summary_columns, summary_rows
 
 Row = dict[str, Any]
 # The most failures listed one per line before the rest are counted.
 FAILURES_SHOWN = 12
+# Piped output gets a fixed page width instead of rich's 80 columns.
+PIPE_WIDTH = 100
+WIDE_PIPE_WIDTH = 200
 
 
-def make_console(stderr: bool = False) -> Console:
+def make_console(stderr: bool = False, wide: bool = False) -> Console:
     probe = Console(stderr=stderr)
-    # Piped output gets a fixed, wide page instead of rich's 80 columns.
-    return probe if probe.is_terminal else Console(stderr=stderr, width=160)
+    return probe if probe.is_terminal else Console(stderr=stderr, width=WIDE_PIPE_WIDTH if wide else PIPE_WIDTH)
+
+
+BAR_WIDTH = 20
+# The bar, "done/total", the elapsed time and the spaces between them.
+PROGRESS_FIXED_WIDTH = BAR_WIDTH + 12 + 8 + 4
+
+
+class _Description(ProgressColumn):
+    """The current run's description, cut to the room the console has left, so the
+    bar, the count and the time before it always show."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__()
+        self.console = console
+
+    def render(self, task: Task) -> Text:
+        text = Text(task.description, style="dim", no_wrap=True, overflow="ellipsis")
+        text.truncate(max(0, self.console.width - PROGRESS_FIXED_WIDTH), overflow="ellipsis")
+        return text
+
+
+def progress_columns(console: Console) -> tuple[ProgressColumn, ...]:
+    return (BarColumn(bar_width=BAR_WIDTH), MofNCompleteColumn(), TimeElapsedColumn(), _Description(console))
 
 
 @contextmanager
 def progress_bar(console: Console, total: int) -> Iterator[ProgressCallback]:
     """A rich progress bar on `console`; yields the callback the runner calls."""
-    progress = Progress(
-        TextColumn("[bold]measuring"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}", style="dim"),
-        console=console,
-        transient=True,
-    )
+    progress = Progress(*progress_columns(console), console=console, transient=True)
     task = progress.add_task("", total=total)
 
     def advance(done: int, total: int, what: str) -> None:
@@ -55,52 +68,80 @@ def progress_bar(console: Console, total: int) -> Iterator[ProgressCallback]:
         yield advance
 
 
-def summary_table(rows: list[Row], options: Options) -> Table:
+def summary_table(rows: list[Row], options: Options, wide: bool | None = None) -> Table:
     shown = summary_rows(rows)
+    columns = summary_columns(options.wide if wide is None else wide)
+    configurations = sum(row["strategy"] != "dict" for row in shown)
     table = Table(
-        title=f"{sum(not is_dict(row) for row in shown)} configurations and dict, "
-        "fastest successful lookups first "
-        "(best per column green, worst red, dict cyan; (x) = ratio to dict)",
+        title=f"{configurations} configuration{'s' if configurations != 1 else ''} and dict, fastest structure first",
         title_justify="left",
+        caption=LEGEND,
+        caption_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    names = name_columns(len(options.workloads) > 1, len(options.indexes) > 1)
+    for name in names:
+        table.add_column(name, no_wrap=True, overflow="fold")
+    for column in columns:
+        table.add_column(column.heading, justify="right", no_wrap=True)
+    marks = standouts(shown, columns)
+    for position, row in enumerate(shown):
+        cells: list[Text | str] = [str(row[name]) for name in names]
+        for column in columns:
+            mark = marks.get((position, column.column))
+            style = "bold green" if mark == "best" else "bold red" if mark == "worst" else ""
+            cells.append(Text(format_cell(row, column.column, column.ratio), style=style))
+        table.add_row(*cells, style="cyan" if row["strategy"] == "dict" else None)
+    return table
+
+
+def hash_cost_table(costs: list[Row]) -> Table:
+    table = Table(
+        title="What hashing a key costs (ns per key, best run)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
         header_style="bold",
     )
-    names = ["hash", "strategy"]
-    if len(options.indexes) > 1:
-        names.append("index")
-    if len(options.workloads) > 1:
-        names.insert(0, "workload")
-    for name in names:
-        table.add_column(name)
-    for heading, *_ in SUMMARY_COLUMNS:
-        table.add_column(heading, justify="right")
-    limits = {column: extremes(shown, column) for _, column, _, lower in SUMMARY_COLUMNS if lower}
-    for row in shown:
-        cells: list[Text | str] = [str(row[name]) for name in names]
-        for _, column, ratio, lower in SUMMARY_COLUMNS:
-            best, worst = limits.get(column, (None, None))
-            style = ""
-            if lower and not is_dict(row) and best is not None:
-                style = "bold green" if row[column] == best else ""
-                style = "bold red" if row[column] == worst else style
-            cells.append(Text(format_cell(row, column, ratio), style=style))
-        table.add_row(*cells, style="cyan" if is_dict(row) else None)
+    for heading in ("workload", "hash", "from the object", "native, canonical bytes", "key conversion"):
+        table.add_column(heading, justify="left" if heading in ("workload", "hash") else "right", no_wrap=True)
+    for cost in costs:
+        native = cost["native_ns"]
+        table.add_row(
+            cost["workload"],
+            cost["hash"],
+            f"{cost['from_object_ns']:,.1f}",
+            "-" if native is None else f"{native:,.1f}",
+            _conversion(cost),
+        )
     return table
+
+
+def _conversion(cost: Row) -> str:
+    if cost["conversion_ns"] is None:
+        return "-"
+    return f"{cost['conversion_ns']:,.1f}" if cost["conversion_measurable"] else "not measurable"
 
 
 def print_report(
     console: Console,
     rows: list[Row],
+    costs: list[Row],
     failures: list[Failure],
     options: Options,
-    plots: list[Plot],
+    findings: list[Finding],
     notes: list[str],
     seconds: float,
 ) -> None:
     for note in notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     console.print(summary_table(rows, options))
-    for plot in plots:
-        console.print(f"[bold]{plot.title}[/]: {plot.finding}", highlight=False)
+    if costs:
+        console.print(hash_cost_table(costs))
+    for finding in findings:
+        console.print(f"[bold]{escape(finding.title)}[/]: {escape(finding.text)}", highlight=False)
     if failures:
         console.print(f"[bold red]{len(failures)} configurations failed:[/]")
         for failure in failures[:FAILURES_SHOWN]:
@@ -108,8 +149,9 @@ def print_report(
         if len(failures) > FAILURES_SHOWN:
             console.print(f"  ... and {len(failures) - FAILURES_SHOWN} more in results.json")
     shown = len(summary_rows(rows))
+    drawn = sum(finding.filename is not None for finding in findings)
     console.print(
         f"{len(rows)} rows ({shown} above) in {seconds:.1f} s; report in "
-        f"{options.out}/ (index.html, results.csv, results.json, {len(plots)} plots)",
+        f"{options.out}/ (index.html, results.csv, results.json, {drawn} plots)",
         highlight=False,
     )

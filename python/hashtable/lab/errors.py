@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class LabError(Exception):
+class LabError(ValueError):
     """A problem with the user's request: bad name, unloadable hash, unwritable folder.
 
     `exit_code` is what the command exits with: 2 for a bad argument, 1 for anything

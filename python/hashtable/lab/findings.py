@@ -1,41 +1,41 @@
-"""The data behind each plot, and one plain sentence of what it shows.
+"""The data behind plots (a) to (d), and one plain sentence of what each shows.
 
 Each `*_series` function picks the rows a plot draws; each `*_finding` turns the
-same data into a sentence with the numbers in it, so the sentence under a plot
-always says what that plot shows for this run.
+same data, across everything the plot shows, into a sentence with the numbers in
+it and its baseline named, stating a difference only when the noise rule allows.
+`all_findings` gathers these and those of findings_structure.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from . import findings_structure
+from .finding_words import (
+    NO_DATA,
+    PLOTS,
+    Finding,
+    describe_changes,
+    fmt_ns,
+    fmt_times,
+    keys_word,
+    names_list,
+    plain,
+    share,
+    timed_column,
+    view_words,
+)
+from .noise import Cell, cell, differs, versus
 from .plan import Options
 from .rows import in_experiment, is_dict
 
 Row = dict[str, Any]
-# name -> [(x, y), ...] sorted by x
-Series = dict[str, list[tuple[float, float]]]
+# name -> [(x, cell), ...] sorted by x
+Series = dict[str, list[tuple[float, Cell]]]
 
 
-def fmt_ns(value: float) -> str:
-    return f"{value:,.0f} ns" if value >= 10 else f"{value:.1f} ns"
-
-
-def fmt_times(ratio: float) -> str:
-    return f"{ratio:,.0f}x" if ratio >= 10 else f"{ratio:.1f}x"
-
-
-def _keys(count: float) -> str:
-    return "1 key" if count == 1 else f"{count:,.0f} keys"
-
-
-def _share(value: float) -> str:
-    text = f"{value:.0%}"
-    return f"{min(value, 0.999):.1%}" if text == "100%" and value < 1 else text
-
-
-def _plain(rows: list[Row]) -> list[Row]:
-    return [row for row in rows if not is_dict(row)]
+def _sorted(series: Series) -> Series:
+    return {name: sorted(points, key=lambda point: point[0]) for name, points in series.items()}
 
 
 # --- (a) chain lengths ----------------------------------------------------------------
@@ -47,7 +47,7 @@ def histogram_rows(rows: list[Row], options: Options) -> list[Row]:
     index = options.indexes[0]
     picked = [
         row
-        for row in _plain(in_experiment(rows, "grid"))
+        for row in plain(in_experiment(rows, "grid"))
         if row["workload"] == workload and row["strategy"] == strategy and row["index"] == index
     ]
     order = {choice.name: i for i, choice in enumerate(options.hashes)}
@@ -61,145 +61,188 @@ def chain_word(strategy: str) -> str:
 def histogram_finding(rows: list[Row], options: Options) -> str:
     picked = histogram_rows(rows, options)
     if not picked:
-        return "No data: every configuration for this plot failed (see the failures)."
+        return NO_DATA
     word = chain_word(options.reference_strategy)
     worst = max(picked, key=lambda row: row["longest_chain"])
     ref = next((row for row in picked if row["hash"] == options.reference_hash), None)
     best = ref if ref is not None else min(picked, key=lambda row: row["longest_chain"])
     head = f"On {worst['workload']} (n={worst['n']:,}, {options.reference_strategy}), "
+    if len(picked) == 1:
+        return head + (
+            f"{worst['hash']}'s longest {word} holds {keys_word(worst['longest_chain'])} and "
+            f"{share(worst['empty_bucket_share'])} of its buckets are empty."
+        )
     if worst["longest_chain"] <= 2 * best["longest_chain"]:
-        low, high = best["longest_chain"], worst["longest_chain"]
-        if len(picked) == 1:
-            return head + (
-                f"{worst['hash']}'s longest {word} holds {_keys(high)} and "
-                f"{_share(worst['empty_bucket_share'])} of its buckets are empty."
-            )
         low = min(row["longest_chain"] for row in picked)
+        high = worst["longest_chain"]
         spread = f"{low} keys" if low == high else f"between {low} and {high} keys"
         return head + f"every hash function keeps its longest {word} at {spread}."
     return head + (
-        f"{worst['hash']}'s longest {word} holds {worst['longest_chain']:,} keys and "
-        f"{_share(worst['empty_bucket_share'])} of its buckets are empty; "
-        f"{best['hash']}'s longest holds {best['longest_chain']:,} "
-        f"({_share(best['empty_bucket_share'])} empty)."
+        f"{worst['hash']}'s longest {word} holds {worst['longest_chain']:,} keys "
+        f"({fmt_times(worst['longest_chain'] / best['longest_chain'])} {best['hash']}'s "
+        f"{best['longest_chain']:,}) and {share(worst['empty_bucket_share'])} of its buckets are empty "
+        f"({share(best['empty_bucket_share'])} for {best['hash']})."
     )
 
 
 # --- (b) lookup time against max_load ---------------------------------------------------
 
 
-def max_load_series(rows: list[Row], column: str = "lookup_hit_ns") -> Series:
-    """Per strategy: (max_load, `column`), each table filled to exactly max_load."""
+def max_load_series(rows: list[Row], column: str) -> Series:
+    """Per strategy: (max_load, cell of `column`), each table filled to exactly max_load."""
     series: Series = {}
-    for row in _plain(in_experiment(rows, "max_load")):
-        series.setdefault(row["strategy"], []).append((row["max_load"], row[column]))
-    return {name: sorted(points) for name, points in series.items()}
+    for row in plain(in_experiment(rows, "max_load")):
+        value = cell(row, column)
+        if value is not None:
+            series.setdefault(row["strategy"], []).append((row["max_load"], value))
+    return _sorted(series)
 
 
 def max_load_finding(rows: list[Row], options: Options) -> str:
-    series = {name: pts for name, pts in max_load_series(rows).items() if len(pts) >= 2}
-    if not series:
-        if max_load_series(rows):
+    parts = []
+    for operation, what in (("lookup_hit", "successful"), ("lookup_miss", "failed")):
+        series = {k: v for k, v in max_load_series(rows, timed_column(options, operation)).items() if len(v) >= 2}
+        if not series:
+            continue
+        low = min(points[0][0] for points in series.values())
+        changes = {name: (points[0][1], points[-1][1]) for name, points in series.items() if points[0][0] == low}
+        high = max(points[-1][0] for points in series.values())
+        parts.append((what, low, high, describe_changes(changes, f"at max_load {low:g}")))
+    if not parts:
+        if max_load_series(rows, timed_column(options, "lookup_hit")):
             return "Only one max_load was measured; give several (--max-load 0.25 0.5 0.9) to see the trend."
-        return "No data: every configuration for this plot failed (see the failures)."
-    growth = {name: pts[-1][1] / pts[0][1] for name, pts in series.items()}
-    steep = max(growth, key=lambda name: growth[name])
-    flat = min(growth, key=lambda name: growth[name])
-
-    def change(points: list[tuple[float, float]]) -> str:
-        return f"from {fmt_ns(points[0][1])} to {fmt_ns(points[-1][1])} ({fmt_times(points[-1][1] / points[0][1])})"
-
-    low, high = series[steep][0][0], series[steep][-1][0]
-    text = (
-        f"In tables filled to exactly max_load, raising it from {low:g} to {high:g} took "
-        f"{options.reference_hash}-hash successful lookups {change(series[steep])} with {steep}"
+        return NO_DATA
+    _, low, high, _ = parts[0]
+    head = (
+        f"Raising max_load from {low:g} to {high:g} (each table filled to exactly that load, "
+        f"hash {options.reference_hash}, timed as {view_words(options)}): "
     )
-    if flat != steep:
-        text += f" and {change(series[flat])} with {flat}"
-    misses = {name: pts for name, pts in max_load_series(rows, "lookup_miss_ns").items() if len(pts) >= 2}
-    if misses:
-        worst = max(misses, key=lambda name: misses[name][-1][1] / misses[name][0][1])
-        text += f"; failed lookups rose most with {worst}: {change(misses[worst])}"
-    return text + "."
+    return head + "; ".join(f"{what} lookups became {text}" for what, _, _, text in parts) + "."
 
 
 # --- (c) lookup time against n ------------------------------------------------------------
 
 
-def n_series(rows: list[Row], options: Options) -> Series:
-    """Per hash (and "dict"): (n, ns per successful lookup), first workload only."""
+def n_series(rows: list[Row], options: Options, column: str) -> Series:
+    """Per hash (and "dict" when `column` is timed from Python): (n, cell), first workload only."""
     workload = options.workloads[0]
     series: Series = {}
     n_rows = [row for row in in_experiment(rows, "n") if row["workload"] == workload]
     for row in n_rows:
-        series.setdefault(row["hash"], []).append((row["n"], row["lookup_hit_ns"]))
+        value = cell(row, column)
+        if value is not None:
+            series.setdefault(row["hash"], []).append((row["n"], value))
     counts = {row["n"] for row in n_rows}
     for row in rows:
         if is_dict(row) and row["workload"] == workload and row["n"] in counts:
-            series.setdefault("dict", []).append((row["n"], row["lookup_hit_ns"]))
-    return {name: sorted(points) for name, points in series.items()}
+            value = cell(row, column)
+            if value is not None:
+                series.setdefault("dict", []).append((row["n"], value))
+    return _sorted(series)
 
 
 def n_finding(rows: list[Row], options: Options) -> str:
-    """Compare the hash whose lookups grew most with n against the reference hash."""
-    series = {k: v for k, v in n_series(rows, options).items() if k != "dict"}
-    if not series:
-        return "No data: every configuration for this plot failed (see the failures)."
-    top = max(points[-1][0] for points in series.values())
-    full = {name: pts for name, pts in series.items() if pts[-1][0] == top}
-    growth = {name: pts[-1][1] / pts[0][1] for name, pts in full.items()}
-    worst = max(growth, key=lambda name: growth[name])
-    if growth[worst] < 2:  # nothing grows: name the slowest instead
-        worst = max(full, key=lambda name: full[name][-1][1])
-    ref = options.reference_hash
-    if ref not in full or ref == worst:
-        ref = min(full, key=lambda name: full[name][-1][1])
-    worst_ns, ref_ns = full[worst][-1][1], full[ref][-1][1]
-    if worst == ref:
-        return f"At n={top:,.0f}, {worst}'s lookups cost {fmt_ns(worst_ns)}."
-    text = (
-        f"At n={top:,.0f}, {worst}'s lookups cost {fmt_times(worst_ns / ref_ns)} "
-        f"{ref}'s ({fmt_ns(worst_ns)} against {fmt_ns(ref_ns)})"
-    )
-    first = full[worst][0][0]
-    if len(full[worst]) >= 2 and full[ref][0][0] == first:
-        text += (
-            f"; from n={first:,.0f} to n={top:,.0f} {worst}'s grew "
-            f"{fmt_times(growth[worst])} while {ref}'s changed {fmt_times(growth[ref])}"
+    """Every hash at the largest n: natively against the reference hash, from Python against dict."""
+    native = {k: v for k, v in n_series(rows, options, "native_lookup_hit_ns").items() if k != "dict"}
+    if not native:
+        return NO_DATA
+    top = max(points[-1][0] for points in native.values())
+    at_top = {name: points[-1][1] for name, points in native.items() if points[-1][0] == top}
+    ref = options.reference_hash if options.reference_hash in at_top else min(at_top, key=lambda k: at_top[k].best)
+    base = at_top[ref]
+    others = sorted((name for name in at_top if name != ref), key=lambda name: -at_top[name].best)
+    slower = [name for name in others if differs(at_top[name], base) and at_top[name].best > base.best]
+    faster = [name for name in reversed(others) if differs(at_top[name], base) and at_top[name].best < base.best]
+    ties = [name for name in others if name not in slower and name not in faster]
+
+    def ratios(names: list[str], word: str) -> str:
+        listed = [f"{name}'s {fmt_times(at_top[name].best / base.best)}" for name in names[:3]]
+        first = names[0]
+        listed[0] = (
+            f"{first}'s cost {fmt_times(at_top[first].best / base.best)} {ref}'s "
+            f"({fmt_ns(at_top[first].best)} against {fmt_ns(base.best)})"
         )
+        more = f"; {names_list(names[3:])} are measurably {word} too" if len(names) > 3 else ""
+        return ", ".join(listed) + more
+
+    parts = []
+    if slower:
+        parts.append(ratios(slower, "slower"))
+    if faster:
+        parts.append(f"measurably faster: {ratios(faster, 'faster')}")
+    if ties:
+        parts.append(f"{names_list(ties)}: no measurable difference from {ref}'s")
+    text = f"At n={top:,.0f} ({options.reference_strategy}), lookups in the structure alone (native): "
+    text += "; ".join(parts) if parts else f"only {ref} was measured ({fmt_ns(base.best)})"
+    python = n_series(rows, options, "lookup_hit_ns")
+    dict_points = dict(python.get("dict", []))
+    if top in dict_points:
+        tops = {name: dict(points)[top] for name, points in python.items() if name != "dict" and top in dict(points)}
+        if tops:
+            slow = max(tops, key=lambda name: tops[name].best)
+            fast = min(tops, key=lambda name: tops[name].best)
+            text += (
+                f". From Python, where the hash call and the binding add their cost, lookups range from "
+                f"{versus(tops[fast], dict_points[top], 'dict')} ({fast}) to "
+                f"{versus(tops[slow], dict_points[top], 'dict')} ({slow})"
+            )
     return text + "."
 
 
 # --- (d) resizes and insert time against initial size ------------------------------------
 
 
-def size_series(rows: list[Row]) -> dict[str, list[tuple[float, float, float]]]:
-    """Per strategy: (initial size, resizes, ns per insert)."""
-    series: dict[str, list[tuple[float, float, float]]] = {}
-    for row in _plain(in_experiment(rows, "size")):
-        point = (row["initial_size"], row["resizes"], row["insert_ns"])
-        series.setdefault(row["strategy"], []).append(point)
-    return {name: sorted(points) for name, points in series.items()}
+def size_series(rows: list[Row], column: str) -> dict[str, list[tuple[float, float, Cell]]]:
+    """Per strategy: (initial size, resizes, cell of `column`)."""
+    series: dict[str, list[tuple[float, float, Cell]]] = {}
+    for row in plain(in_experiment(rows, "size")):
+        value = cell(row, column)
+        if value is not None:
+            series.setdefault(row["strategy"], []).append((row["initial_size"], row["resizes"], value))
+    return {name: sorted(points, key=lambda point: point[0]) for name, points in series.items()}
 
 
 def size_finding(rows: list[Row], options: Options) -> str:
-    series = size_series(rows)
+    series = size_series(rows, timed_column(options, "insert"))
     if not series:
-        return "No data: every configuration for this plot failed (see the failures)."
-    strategy = options.reference_strategy if options.reference_strategy in series else next(iter(series))
-    points = series[strategy]
-    (small, small_resizes, small_ns), (big, big_resizes, big_ns) = points[0], points[-1]
+        return NO_DATA
     n = next(row["n"] for row in in_experiment(rows, "size"))
-    if len(points) < 2:
+    small = min(points[0][0] for points in series.values())
+    big = max(points[-1][0] for points in series.values())
+    full = {name: points for name, points in series.items() if points[0][0] == small and points[-1][0] == big}
+    if big == small or not full:
+        name, points = next(iter(series.items()))
+        size, resizes, insert = points[0]
         return (
-            f"With initial size {small:,.0f}, {strategy} resized {small_resizes:.0f} times "
-            f"while inserting {_keys(n)} ({fmt_ns(small_ns)} per insert)."
+            f"With initial size {size:,.0f}, {name} resized {resizes:.0f} times while inserting "
+            f"{keys_word(n)} ({fmt_ns(insert.best)} per insert)."
         )
-    change = (big_ns - small_ns) / small_ns
-    direction = "less" if change < 0 else "more"
+    before = sorted({points[0][1] for points in full.values()})
+    after = sorted({points[-1][1] for points in full.values()})
+
+    def span(values: list[float]) -> str:
+        text = f"{values[0]:.0f}" if len(values) == 1 else f"{values[0]:.0f} to {values[-1]:.0f}"
+        return text + (" resize" if values == [1] else " resizes")
+
+    changes = {name: (points[0][2], points[-1][2]) for name, points in full.items()}
     return (
-        f"Starting {strategy} at {small:,.0f} buckets cost {small_resizes:.0f} resizes while "
-        f"inserting {n:,} keys, at {fmt_ns(small_ns)} per insert; starting at {big:,.0f} "
-        f"cost {big_resizes:.0f} resizes and {fmt_ns(big_ns)} per insert "
-        f"({abs(change):.0%} {direction})."
+        f"Inserting {n:,} keys into a table created with {big:,.0f} buckets instead of {small:,.0f} "
+        f"({span(after)} instead of {span(before)}), timed as {view_words(options)}: inserts became "
+        f"{describe_changes(changes, f'at size {small:,.0f}')}."
     )
+
+
+def all_findings(rows: list[Row], costs: list[Row], options: Options, caches: dict[str, int]) -> dict[str, Finding]:
+    """Every plot's finding, by plot key, then the findings with no plot."""
+    a_title = PLOTS["a"][1]
+    if options.reference_strategy != "chaining":
+        a_title = "(a) Probe sequence lengths for each hash function"
+    found = {
+        "a": Finding(a_title, histogram_finding(rows, options)),
+        "b": Finding(PLOTS["b"][1], max_load_finding(rows, options)),
+        "c": Finding(PLOTS["c"][1], n_finding(rows, options)),
+        "d": Finding(PLOTS["d"][1], size_finding(rows, options)),
+    }
+    found.update(findings_structure.structure_findings(rows, options, caches))
+    found["hashes"] = Finding("Hash functions", findings_structure.hash_cost_finding(costs, options))
+    return found

@@ -3,11 +3,11 @@
 Four kinds, each under one name in every table, CSV row and plot:
 
 * ``python``: Python's built-in ``hash``, the table's default (``hash_func=None``).
-* ``seed`` and ``awesome``: Python functions written here, called for every key
-  (so they also show what a Python-level callback costs).
 * every native named hash in ``hashtable.HASH_FUNCTIONS``, passed to the table as
-  its name; one whose name is taken by a Python function above gets ``-native``
-  (``seed-native`` is the Rust twin of ``seed``).
+  its name and run in Rust: ``seed`` is the original C table's default hash.
+* ``seed-py`` and ``awesome``: Python functions written here, called for every
+  key (so they also show what a Python-level callback costs). ``seed-py`` is the
+  same rule as the native ``seed``; ``awesome`` is the talk's hash.
 * ``module:function``, any callable the user names on the command line.
 """
 
@@ -69,15 +69,33 @@ def _native_names() -> tuple[str, ...]:
     return tuple(getattr(hashtable, "HASH_FUNCTIONS", ()))
 
 
+PYTHON_SUFFIX = "-py"
+# What each named native hash is (hash_functions.rs in the core has the details).
+NATIVE_DESCRIPTIONS = {
+    "seed": "the original C table's default: int itself, float floor, str length",
+    "knuth": "Knuth's multiplicative hash, x * 2654435761, over a 31-polynomial of str and bytes",
+    "fnv1a": "64-bit FNV-1a over the key's bytes",
+    "murmur3": "MurmurHash3 x64, the first 64 bits",
+    "siphash13": "SipHash-1-3 under a random key per table (CPython's str hash)",
+    "xxh3": "XXH3 64-bit",
+    "foldhash": "foldhash, hashbrown's default, seeded per table",
+}
+
+
 def builtin_choices() -> list[HashChoice]:
     """Every hash the lab knows by name, in the order tables and plots list them."""
-    choices = [
-        HashChoice("python", None, "builtin", "Python's built-in hash()"),
+    choices = [HashChoice("python", None, "builtin", "Python's built-in hash()")]
+    for native in _native_names():
+        if native == "python":
+            continue  # hash_func="python" is Python's own hash, already listed first
+        described = NATIVE_DESCRIPTIONS.get(native, native)
+        choices.append(HashChoice(native, native, "native", f"{described} (native, Rust)"))
+    choices += [
         HashChoice(
-            "seed",
+            "seed" + PYTHON_SUFFIX,
             seed_hash,
             "python",
-            "original C default: int itself, float floor, str length (Python)",
+            "the same rule as seed, written in Python and called for every key",
         ),
         HashChoice(
             "awesome",
@@ -86,13 +104,6 @@ def builtin_choices() -> list[HashChoice]:
             "the talk's: Knuth multiplicative for numbers, decimal ord() codes for str (Python)",
         ),
     ]
-    taken = {choice.name for choice in choices}
-    for native in _native_names():
-        if native == "python":
-            continue  # hash_func="python" is Python's own hash, already listed first
-        label = f"{native}-native" if native in taken else native
-        choices.append(HashChoice(label, native, "native", f"native {native} (Rust)"))
-        taken.add(label)
     return choices
 
 

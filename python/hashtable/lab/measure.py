@@ -1,10 +1,10 @@
-"""Timing one configuration: the four operations, best of several runs, gc off.
+"""Timing one configuration from Python: the four operations, several runs, gc off.
 
 Both the HashTable and the dict baseline go through the same loops, written with
 the mapping syntax (`t[k] = v`, `t[k]`, `k in t`, `del t[k]`), so the interpreter
 does the same work around each call and the difference is the table's own cost.
-Each reported time is the fastest run's total divided by the number of keys:
-ns per operation, Python loop included, for both sides alike.
+Each run's time is its total divided by the number of keys: ns per operation,
+Python loop included, for both sides alike. (native.py times the structure alone.)
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any, Protocol, cast
 import hashtable
 
 from .hashes import HashChoice, short_repr
+from .noise import MIN_RUNS
 from .workloads import Workload
 
 
@@ -51,15 +52,15 @@ class Config:
         )
 
 
+OPERATIONS: tuple[str, ...] = ("insert", "lookup_hit", "lookup_miss", "delete")
+
+
 @dataclass
 class Timing:
-    """Best-of-runs ns per operation, plus the table's shape after the inserts."""
+    """ns per operation in every run, plus the table's shape after the inserts."""
 
     runs: int
-    insert_ns: float
-    lookup_hit_ns: float
-    lookup_miss_ns: float
-    delete_ns: float
+    samples: dict[str, list[float]]  # operation -> ns per operation, one per run
     memory_bytes: int
     stats: dict[str, Any] = field(default_factory=dict)
 
@@ -153,7 +154,7 @@ def _time_delete(table: Table, keys: Sequence[Hashable]) -> int:
 
 
 class Measurer:
-    """Runs one table (or dict) maker through the four loops, keeping the best times.
+    """Runs one table (or dict) maker through the four loops, keeping every run's times.
 
     Each `run()` fills, looks up, misses and empties a fresh table, with gc
     collected before and disabled during it; the first run also records the
@@ -171,7 +172,7 @@ class Measurer:
         self.factory = factory
         self.workload = workload
         self.stats = stats
-        self.best = [float("inf")] * 4
+        self.samples: dict[str, list[float]] = {operation: [] for operation in OPERATIONS}
         self.runs = 0
         self.seconds = 0.0
         self.memory = 0
@@ -199,13 +200,13 @@ class Measurer:
             if gc_was_enabled:
                 gc.enable()
         counts = (len(keys), len(keys), len(missing), len(keys))
-        self.best = [min(b, t / c) for b, t, c in zip(self.best, totals, counts, strict=True)]
+        for operation, total, count in zip(OPERATIONS, totals, counts, strict=True):
+            self.samples[operation].append(total / count)
         self.runs += 1
         self.seconds += time.perf_counter() - began
 
     def timing(self) -> Timing:
-        insert, hit, miss, delete = self.best
-        return Timing(self.runs, insert, hit, miss, delete, self.memory, self.shape)
+        return Timing(self.runs, self.samples, self.memory, self.shape)
 
 
 def time_mapping(
@@ -215,14 +216,14 @@ def time_mapping(
     budget_s: float,
     stats: Callable[[Table], dict[str, Any]] | None = None,
 ) -> Timing:
-    """Best of `repeat` back-to-back runs on fresh `factory()` tables.
+    """Up to `repeat` back-to-back runs on fresh `factory()` tables.
 
-    Runs stop early (never before the first) once they have taken `budget_s`
-    seconds in all, so a pathological configuration cannot eat the whole run;
-    `Timing.runs` says how many ran.
+    Runs stop early (never before MIN_RUNS, which a spread needs) once they have
+    taken `budget_s` seconds in all, so a pathological configuration cannot eat
+    the whole run; `Timing.runs` says how many ran.
     """
     measurer = Measurer(factory, workload, stats)
-    while measurer.runs < repeat and (measurer.runs == 0 or measurer.seconds <= budget_s):
+    while measurer.runs < repeat and (measurer.runs < MIN_RUNS or measurer.seconds <= budget_s):
         measurer.run()
     return measurer.timing()
 

@@ -1,11 +1,16 @@
-"""Which configurations a run measures: one grid and three sweeps.
+"""Which configurations a run measures: one grid and four sweeps.
 
 * ``grid``: every workload x hash x strategy x index, at the first --max-load and
   --size, with all n keys. This is the terminal's table.
 * ``max_load``: every strategy at every --max-load value (reference hash, first
-  workload), each table filled to exactly that load (see `filled_size`). Plot (b).
+  workload), each table filled to exactly that load (see `filled_size`). Plots
+  (b), (f) and (g).
 * ``n``: every hash at several key counts up to n (reference strategy). Plot (c).
 * ``size``: every strategy at every initial --size (reference hash). Plot (d).
+* ``scale``: every strategy on random ints from 10^3 to 10^6 keys (10^7 with
+  --big) in steps of x4, measured last and under its own time budget. Plot (e).
+
+Every configuration is timed twice: from Python and natively (native.py).
 
 A configuration shared by several experiments is measured once. The reference hash
 is ``python`` when chosen (else the first hash); the reference strategy is
@@ -19,6 +24,8 @@ from pathlib import Path
 
 from .hashes import HashChoice
 from .measure import Config
+from .user_keys import KeysFile
+from .workloads import Workload
 
 DEFAULT_N = 10_000
 QUICK_N = 2_000
@@ -29,6 +36,14 @@ DEFAULT_BUDGET_S = 0.5
 QUICK_BUDGET_S = 0.15
 # The n sweep keeps at most this many key counts.
 N_POINTS = 5
+# The scale sweep: random ints, from SCALE_START keys up by x4 to the limit.
+SCALE_WORKLOAD = "random-ints"
+SCALE_START = 1_000
+SCALE_LIMIT, SCALE_LIMIT_BIG, SCALE_LIMIT_QUICK = 10**6, 10**7, 16_000
+DEFAULT_SCALE_BUDGET_S, QUICK_SCALE_BUDGET_S = 60.0, 3.0
+# Runs per scale configuration: its big tables make each run long.
+SCALE_REPEAT = 3
+VIEWS = ("native", "python")
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,15 @@ class Options:
     out: Path
     quick: bool
     argv: tuple[str, ...] = ()
+    keys_file: KeysFile | None = None
+    n_given: bool = False  # --n was given: it also cuts the user's own keys
+    # Workloads built by the caller (run(keys=...)), by name; others are generated.
+    given_workloads: tuple[Workload, ...] = ()
+    scale: bool = True
+    big: bool = False
+    scale_budget_s: float = DEFAULT_SCALE_BUDGET_S
+    view: str = "native"  # which timing the strategy plots draw
+    wide: bool = False
 
     @property
     def reference_hash(self) -> str:
@@ -85,6 +109,18 @@ def filled_size(n: int, max_load: float) -> tuple[int, int]:
     return size, max(1, int(size * max_load))
 
 
+def scale_points(limit: int) -> list[int]:
+    """SCALE_START, x4 each step, then `limit` itself (closing a last step of x2 to x4)."""
+    points = [SCALE_START]
+    while points[-1] * 4 < limit:
+        points.append(points[-1] * 4)
+    if points[-1] * 2 <= limit:
+        points.append(limit)
+    else:
+        points[-1] = limit
+    return points
+
+
 def n_points(n: int, limit: int = N_POINTS) -> list[int]:
     """Key counts for the n sweep: 1-2-5 steps from n/20 up to n, n included."""
     points: list[int] = []
@@ -105,6 +141,8 @@ class Plan:
 
     configs: dict[Config, list[str]] = field(default_factory=dict)
     baselines: list[tuple[str, int]] = field(default_factory=list)  # (workload, n) for dict
+    # The scale sweep, smallest n first: (n, one configuration per strategy).
+    scale: list[tuple[int, list[Config]]] = field(default_factory=list)
 
     def add(self, config: Config, experiment: str) -> None:
         uses = self.configs.setdefault(config, [])
@@ -114,6 +152,7 @@ class Plan:
             self.baselines.append((config.workload, config.n))
 
     def count(self) -> int:
+        """Jobs outside the scale sweep: configurations and dict baselines."""
         return len(self.configs) + len(self.baselines)
 
 
@@ -142,4 +181,9 @@ def build_plan(options: Options, workload_sizes: dict[str, int]) -> Plan:
     for strategy in options.strategies:
         for value in sorted(options.sizes):
             plan.add(Config(first, n, ref_hash, strategy, index, max_load, value), "size")
+    if options.scale:
+        limit = SCALE_LIMIT_QUICK if options.quick else SCALE_LIMIT_BIG if options.big else SCALE_LIMIT
+        for count in scale_points(limit):
+            configs = [Config(SCALE_WORKLOAD, count, ref_hash, s, index, max_load, size) for s in options.strategies]
+            plan.scale.append((count, configs))
     return plan

@@ -9,18 +9,11 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+from .finding_words import Finding
 from .measure import Failure
 from .plan import Options
-from .plots import Plot
-from .rows import (
-    COLUMN_HELP,
-    COLUMNS,
-    SUMMARY_COLUMNS,
-    extremes,
-    format_cell,
-    is_dict,
-    summary_rows,
-)
+from .rows import COLUMN_HELP, COLUMNS, is_dict
+from .summary import LEGEND, format_cell, name_columns, standouts, summary_columns, summary_rows
 
 Row = dict[str, Any]
 
@@ -57,16 +50,18 @@ def write_csv(path: Path, rows: list[Row]) -> None:
 def write_json(
     path: Path,
     rows: list[Row],
+    costs: list[Row],
     failures: list[Failure],
-    plots: list[Plot],
+    findings: list[Finding],
     meta: dict[str, Any],
 ) -> None:
     document = {
         **meta,
         "columns": {column: COLUMN_HELP.get(column, "") for column in COLUMNS},
         "rows": rows,
+        "hash_costs": costs,
         "failures": [failure_record(failure) for failure in failures],
-        "plots": [{"file": p.filename, "title": p.title, "finding": p.finding} for p in plots],
+        "findings": [{"file": f.filename, "title": f.title, "finding": f.text} for f in findings],
     }
     path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
@@ -88,28 +83,38 @@ p.finding { font-size: 1.1em; } .failure { color: #a00; }
 
 def _summary_table(rows: list[Row], options: Options) -> str:
     shown = summary_rows(rows)
-    many_workloads = len(options.workloads) > 1
-    many_indexes = len(options.indexes) > 1
-    names = ["hash", "strategy"]
-    if many_indexes:
-        names.append("index")
-    if many_workloads:
-        names.insert(0, "workload")
-    limits = {column: extremes(shown, column) for _, column, _, lower in SUMMARY_COLUMNS if lower}
+    columns = summary_columns(wide=True)
+    names = name_columns(len(options.workloads) > 1, len(options.indexes) > 1)
+    marks = standouts(shown, columns)
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
-    head += "".join(f"<th>{html.escape(h)}</th>" for h, *_ in SUMMARY_COLUMNS)
+    head += "".join(f"<th>{html.escape(c.heading).replace(chr(10), '<br>')}</th>" for c in columns)
     lines = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
-    for row in shown:
+    for position, row in enumerate(shown):
         cells = [f'<td class="name">{html.escape(str(row[name]))}</td>' for name in names]
-        for _, column, ratio, lower in SUMMARY_COLUMNS:
-            best, worst = limits.get(column, (None, None))
-            css = ""
-            if lower and not is_dict(row) and best is not None:
-                css = ' class="best"' if row[column] == best else ""
-                css = ' class="worst"' if row[column] == worst else css
-            cells.append(f"<td{css}>{html.escape(format_cell(row, column, ratio))}</td>")
+        for column in columns:
+            mark = marks.get((position, column.column))
+            css = f' class="{mark}"' if mark else ""
+            cells.append(f"<td{css}>{html.escape(format_cell(row, column.column, column.ratio))}</td>")
         css = ' class="dict"' if is_dict(row) else ""
         lines.append(f"<tr{css}>{''.join(cells)}</tr>")
+    lines.append("</tbody></table>")
+    return "\n".join(lines)
+
+
+def _cost_table(costs: list[Row]) -> str:
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("workload", "hash", "ns per key from the object", "native, canonical bytes", "key conversion")
+    )
+    lines = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
+    for cost in costs:
+        cells = [f'<td class="name">{html.escape(str(cost[k]))}</td>' for k in ("workload", "hash")]
+        for key in ("from_object_ns", "native_ns", "conversion_ns"):
+            value = "-" if cost[key] is None else f"{cost[key]:,.1f}"
+            if key == "conversion_ns" and cost[key] is not None and not cost["conversion_measurable"]:
+                value = "not measurable"
+            cells.append(f"<td>{value}</td>")
+        lines.append(f"<tr>{''.join(cells)}</tr>")
     lines.append("</tbody></table>")
     return "\n".join(lines)
 
@@ -127,9 +132,10 @@ def _full_table(rows: list[Row]) -> str:
 def write_html(
     path: Path,
     rows: list[Row],
+    costs: list[Row],
     failures: list[Failure],
     options: Options,
-    plots: list[Plot],
+    findings: list[Finding],
     meta: dict[str, Any],
     notes: list[str],
 ) -> None:
@@ -144,10 +150,12 @@ def write_html(
         f"<pre>{esc(meta['command'])}</pre>",
         f"<p>Python {esc(meta['python'])} on {esc(meta['platform'])}, "
         f"{meta['cpu_count']} CPUs; {meta['seconds']:.1f} s; {esc(meta['started'])}. "
-        f"Times are ns per operation, best of up to {options.repeat} run{'s' if options.repeat > 1 else ''} "
-        "(interleaved across configurations), gc off, the "
-        "Python loop included for HashTable and dict alike; (1.2x) is the ratio to dict "
-        "on the same keys.</p>",
+        f"Every configuration is timed two ways, up to {options.repeat} runs each (interleaved "
+        "across configurations, gc off): <em>from Python</em>, the interpreter loop included, beside "
+        "dict on the same keys; and <em>natively</em>, the structure alone in a Rust loop over the core "
+        "table with the keys hashed in advance. Times are ns per operation of the best run; a difference "
+        "is stated, and a cell coloured, only when it exceeds the spread ((median - best) / best) of the "
+        "runs on both sides, and 5%.</p>",
     ]
     parts += [f"<p>Note: {esc(note)}</p>" for note in notes]
     parts.append("<details><summary>The hash functions</summary><ul>")
@@ -157,20 +165,17 @@ def write_html(
         parts.append(f'<h2 class="failure">{len(failures)} configurations failed</h2><ul>')
         parts += [f'<li class="failure">{esc(f.message())}</li>' for f in failures]
         parts.append("</ul>")
-    parts.append(
-        f"<h2>All hash functions and strategies, n={_grid_n(rows)}</h2>"
-        "<p>Fastest successful lookups first; in each column the best cell is green and "
-        "the worst red; dict rows are blue.</p>"
-    )
+    parts.append(f"<h2>All hash functions and strategies, n={_grid_n(rows)}</h2><p>{esc(LEGEND)}</p>")
     parts.append(_summary_table(rows, options))
-    for plot in plots:
-        parts += [
-            "<figure>",
-            f"<h2>{esc(plot.title)}</h2>",
-            f'<img src="{esc(plot.filename)}" alt="{esc(plot.title)}">',
-            f'<p class="finding"><strong>Finding:</strong> {esc(plot.finding)}</p>',
-            "</figure>",
-        ]
+    for finding in findings:
+        parts.append("<figure>" if finding.filename else "<section>")
+        parts.append(f"<h2>{esc(finding.title)}</h2>")
+        if finding.filename:
+            parts.append(f'<img src="{esc(finding.filename)}" alt="{esc(finding.title)}">')
+        if finding.title == "Hash functions" and costs:
+            parts.append(_cost_table(costs))
+        parts.append(f'<p class="finding"><strong>Finding:</strong> {esc(finding.text)}</p>')
+        parts.append("</figure>" if finding.filename else "</section>")
     parts += [
         f"<details><summary>Every row ({len(rows)}), as in results.csv</summary>",
         _full_table(rows),

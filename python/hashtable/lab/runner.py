@@ -1,4 +1,5 @@
-"""Measuring a whole plan: dict baselines first, then every configuration.
+"""Measuring a whole plan: dict baselines, every configuration (from Python and
+natively), every hash function's own cost, then the scale sweep.
 
 A configuration that fails (its hash function raises or returns a non-int on a
 key, the table rejects its parameters, or an operation raises) becomes a
@@ -9,21 +10,24 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .hashes import BadKey, HashChoice, first_bad_key, short_repr
 from .measure import (
     Config,
     Failure,
-    Measurer,
     OperationFailed,
     Timing,
     dict_measurer,
     table_measurer,
 )
-from .plan import Options, Plan
-from .workloads import Workload
+from .native import HashCostMeasurer, KeyHashes, NativeMeasurer, Probes
+from .noise import MIN_RUNS
+from .plan import SCALE_REPEAT, SCALE_WORKLOAD, Options, Plan
+from .workloads import Workload, make_workload
 
 # Called before each timed run with (runs done or skipped, total runs, what runs next).
 Progress = Callable[[int, int, str], None]
@@ -38,12 +42,26 @@ class Result:
     experiments: list[str]
     timing: Timing
     config: Config | None = None
+    native: dict[str, list[float]] | None = None  # operation -> ns per operation per run
+    probes: Probes | None = None
+
+
+@dataclass
+class HashCost:
+    """ns per key to hash one workload's keys: from the Python object, and natively."""
+
+    workload: str
+    hash: str
+    from_object: list[float]
+    canonical: list[float]  # empty unless the hash is a named native one
 
 
 @dataclass
 class LabRun:
     results: list[Result] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    hash_costs: list[HashCost] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def baseline(self, workload: str, n: int) -> Result | None:
@@ -51,6 +69,52 @@ class LabRun:
             if result.config is None and result.workload == workload and result.n == n:
                 return result
         return None
+
+    def hash_cost(self, workload: str, hash_name: str) -> HashCost | None:
+        return next((c for c in self.hash_costs if (c.workload, c.hash) == (workload, hash_name)), None)
+
+
+class _Timed(Protocol):
+    runs: int
+    seconds: float
+
+    def run(self) -> None: ...
+
+
+@dataclass
+class _Job:
+    label: str
+    parts: list[_Timed]  # run one after the other in each round
+    workload: str
+    n: int
+    experiments: list[str]
+    config: Config | None = None
+    kind: str = "config"  # or "dict", or "hash" (a hash function's own cost)
+    failed: bool = False
+
+    @property
+    def seconds(self) -> float:
+        return sum(part.seconds for part in self.parts)
+
+    def run(self) -> None:
+        for part in self.parts:
+            part.run()
+
+
+class _Counter:
+    """Runs done out of the runs planned, reported through the progress callback."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def step(self, what: str | None) -> None:
+        self.done += 1
+        if self.progress is not None and what is not None:
+            self.progress(self.done, self.total, what)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total, "done")
 
 
 class _KeyChecks:
@@ -69,15 +133,16 @@ class _KeyChecks:
         return self._seen[slot]
 
 
-@dataclass
-class _Job:
-    label: str
-    measurer: Measurer
-    workload: str
-    n: int
-    experiments: list[str]
-    config: Config | None = None
-    failed: bool = False
+@contextmanager
+def _frozen_gc() -> Iterator[None]:
+    # Everything alive now (workloads, imported modules) goes to gc's permanent
+    # generation, so the collection before each timed run only walks new objects.
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def run_plan(
@@ -86,67 +151,154 @@ def run_plan(
     plan: Plan,
     progress: Progress | None = None,
 ) -> LabRun:
-    """Measure every baseline and configuration of `plan`.
+    """Measure every baseline, configuration and hash function of `plan`, then its scale sweep.
 
     Runs go in rounds: round r times every job's r-th run, so each job's runs are
     spread over the whole measurement and the best of them dodges passing load.
-    A job stops repeating once its runs have used `options.budget_s` seconds.
+    A job stops repeating once it has MIN_RUNS runs and has used `options.budget_s`.
     """
     began = time.perf_counter()
     lab = LabRun()
-    jobs = _jobs(options, workloads, plan, lab)
-    total, done = len(jobs) * options.repeat, 0
-    # Everything alive now (workloads, imported modules) goes to gc's permanent
-    # generation, so the collection before each timed run only walks new objects.
-    gc.collect()
-    gc.freeze()
-    try:
-        for round_ in range(options.repeat):
-            for job in jobs:
-                done += 1
-                if job.failed or (round_ > 0 and job.measurer.seconds > options.budget_s):
-                    continue
-                if progress is not None:
-                    progress(done, total, f"run {round_ + 1}/{options.repeat}: {job.label}")
-                try:
-                    job.measurer.run()
-                except OperationFailed as exc:
-                    if job.config is None:
-                        raise  # dict itself misbehaved: nothing sensible to compare against
-                    job.failed = True
-                    lab.failures.append(Failure(job.config, f"{exc.operation} {exc.error}", exc.key))
-    finally:
-        gc.unfreeze()
-    if progress is not None:
-        progress(total, total, "done")
-    for job in jobs:
-        if not job.failed:
-            timing = job.measurer.timing()
-            lab.results.append(Result(job.workload, job.n, job.experiments, timing, job.config))
+    hashes = KeyHashes()
+    jobs = _jobs(options, workloads, plan, lab, hashes)
+    scale_runs = sum(len(configs) + 1 for _, configs in plan.scale) * _scale_repeat(options)
+    counter = _Counter(progress, len(jobs) * options.repeat + scale_runs)
+    with _frozen_gc():
+        _rounds(jobs, options.repeat, options.budget_s, counter, lab)
+    _collect(jobs, lab)
+    if plan.scale:
+        _run_scale(options, plan, lab, counter)
+    counter.finish()
     lab.seconds = time.perf_counter() - began
     return lab
 
 
-def _jobs(options: Options, workloads: dict[str, Workload], plan: Plan, lab: LabRun) -> list[_Job]:
-    """A job per baseline and per valid configuration; the invalid ones become failures."""
+def _scale_repeat(options: Options) -> int:
+    return max(MIN_RUNS, min(options.repeat, SCALE_REPEAT))
+
+
+def _rounds(jobs: list[_Job], repeat: int, budget_s: float, counter: _Counter, lab: LabRun) -> None:
+    for round_ in range(repeat):
+        for job in jobs:
+            if job.failed or (round_ >= MIN_RUNS and job.seconds > budget_s):
+                counter.step(None)
+                continue
+            counter.step(f"run {round_ + 1}/{repeat}: {job.label}")
+            try:
+                job.run()
+            except OperationFailed as exc:
+                if job.kind == "dict":
+                    raise  # dict itself misbehaved: nothing sensible to compare against
+                job.failed = True
+                if job.config is not None:
+                    lab.failures.append(Failure(job.config, f"{exc.operation} {exc.error}", exc.key))
+
+
+def _collect(jobs: list[_Job], lab: LabRun) -> None:
+    for job in jobs:
+        if job.failed:
+            continue
+        first = job.parts[0]
+        if isinstance(first, HashCostMeasurer):
+            lab.hash_costs.append(HashCost(job.workload, first.choice.name, first.from_object, first.canonical))
+            continue
+        timing = first.timing()  # type: ignore[attr-defined]
+        native = job.parts[1] if len(job.parts) > 1 else None
+        result = Result(job.workload, job.n, job.experiments, timing, job.config)
+        if isinstance(native, NativeMeasurer):
+            result.native, result.probes = native.samples, native.probes
+        lab.results.append(result)
+
+
+def _jobs(
+    options: Options,
+    workloads: dict[str, Workload],
+    plan: Plan,
+    lab: LabRun,
+    hashes: KeyHashes,
+) -> list[_Job]:
+    """A job per baseline, per valid configuration and per (workload, hash function).
+
+    The invalid configurations become failures.
+    """
     jobs = []
     for name, n in plan.baselines:
         workload = workloads[name].prefix(n)
-        jobs.append(_Job(f"dict on {name} n={n}", dict_measurer(workload), name, n, ["dict"]))
+        jobs.append(_dict_job(workload))
     checks = _KeyChecks()
     for config, experiments in plan.configs.items():
-        choice = options.choice(config.hash)
-        workload = workloads[config.workload].prefix(config.n)
-        bad = checks.bad_key(choice, workload)
-        if bad is not None:
-            error = f"hash function {choice.name} {bad.error}"
-            lab.failures.append(Failure(config, error, short_repr(bad.key)))
-            continue
-        try:
-            measurer = table_measurer(config, choice, workload)
-        except (ValueError, TypeError, OverflowError) as exc:
-            error = f"the table rejected this configuration: {exc}"
-            lab.failures.append(Failure(config, error))
-            continue
-        jobs.append(_Job(config.label(), measurer, config.workload, config.n, experiments, config))
+        job = _config_job(options, config, workloads[config.workload], experiments, checks, hashes, lab)
+        if job is not None:
+            jobs.append(job)
+    for name in options.workloads:
+        workload = workloads[name]
+        for choice in options.hashes:
+            if checks.bad_key(choice, workload) is None:
+                label = f"hash {choice.name} on {name}"
+                parts: list[_Timed] = [HashCostMeasurer(choice, workload)]
+                jobs.append(_Job(label, parts, name, workload.n, ["hash"], kind="hash"))
     return jobs
+
+
+def _dict_job(workload: Workload) -> _Job:
+    label = f"dict on {workload.name} n={workload.n}"
+    return _Job(label, [dict_measurer(workload)], workload.name, workload.n, ["dict"], kind="dict")
+
+
+def _config_job(
+    options: Options,
+    config: Config,
+    full: Workload,
+    experiments: list[str],
+    checks: _KeyChecks,
+    hashes: KeyHashes,
+    lab: LabRun,
+) -> _Job | None:
+    choice = options.choice(config.hash)
+    workload = full.prefix(config.n)
+    bad = checks.bad_key(choice, workload)
+    if bad is not None:
+        error = f"hash function {choice.name} {bad.error}"
+        lab.failures.append(Failure(config, error, short_repr(bad.key)))
+        return None
+    try:
+        measurer = table_measurer(config, choice, workload)
+        present, absent = hashes.of(choice, workload)
+    except (ValueError, TypeError, OverflowError) as exc:
+        lab.failures.append(Failure(config, f"the table rejected this configuration: {exc}"))
+        return None
+    native = NativeMeasurer(config, present, absent)
+    return _Job(config.label(), [measurer, native], config.workload, config.n, experiments, config)
+
+
+def _run_scale(options: Options, plan: Plan, lab: LabRun, counter: _Counter) -> None:
+    """The scale sweep, smallest n first, while the next point fits in the time budget.
+
+    Each point's cost is forecast from the last one's, scaled by n; a point that
+    would end past `options.scale_budget_s` is skipped with the rest, and a note
+    says where the sweep stopped.
+    """
+    began = time.perf_counter()
+    repeat = _scale_repeat(options)
+    last: tuple[int, float] | None = None
+    for count, configs in plan.scale:
+        spent = time.perf_counter() - began
+        if last is not None and spent + last[1] * count / last[0] > options.scale_budget_s:
+            lab.notes.append(
+                f"the scale sweep stopped after n={last[0]:,}: n={count:,} would pass its "
+                f"{options.scale_budget_s:g} s budget (--scale-budget)"
+            )
+            counter.done += sum(len(c) + 1 for n, c in plan.scale if n >= count) * repeat
+            break
+        started = time.perf_counter()
+        # Each point draws its own keys, only once the budget allows it: 10^7 keys take seconds.
+        workload = make_workload(SCALE_WORKLOAD, count, options.seed)
+        jobs, hashes = [_dict_job(workload)], KeyHashes()
+        for config in configs:
+            job = _config_job(options, config, workload, ["scale"], _KeyChecks(), hashes, lab)
+            if job is not None:
+                jobs.append(job)
+        with _frozen_gc():
+            _rounds(jobs, repeat, options.budget_s, counter, lab)
+        _collect(jobs, lab)
+        last = (count, time.perf_counter() - started)

@@ -1,0 +1,221 @@
+"""The lab's second-edition parts: the user's keys, `lab.run()`, the noise rule, the
+100-column table and progress bar, and the cache-size reader. Tiny sizes, seconds in all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import hashtable
+import pytest
+from hashtable import lab
+from hashtable.lab import cache
+from hashtable.lab.args import parse_options
+from hashtable.lab.console import progress_columns, summary_table
+from hashtable.lab.errors import LabError
+from hashtable.lab.findings import max_load_finding, size_finding
+from hashtable.lab.noise import NO_DIFFERENCE, Cell, differs, standout, versus
+from hashtable.lab.rows import COLUMNS
+from hashtable.lab.user_keys import KeysFile, load_keys_file, read_keys
+from rich.console import Console
+from rich.progress import Progress
+
+WORDS = [f"word{i % 45}" for i in range(70)]  # 45 distinct, 25 duplicates
+
+
+# --- --keys FILE ----------------------------------------------------------------------------
+
+
+def test_keys_from_a_text_file(tmp_path: Path) -> None:
+    path = tmp_path / "words.txt"
+    path.write_text("\n".join(WORDS) + "\n\n  \r\n", encoding="utf-8")
+    assert read_keys(KeysFile(path)) == WORDS  # blank lines skipped, order kept
+    workload = load_keys_file(KeysFile(path), seed=0)
+    assert workload.name == "file:words.txt"
+    assert workload.n == 30 and len(workload.missing) == 15
+    assert set(workload.keys) | set(workload.missing) == set(WORDS)
+    assert not set(workload.keys) & set(workload.missing)
+    assert "70 keys, 45 distinct (25 duplicates dropped); 30 inserted, 15 kept apart" in workload.note
+
+
+def test_keys_from_a_csv_column_and_as_ints(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    rows = "".join(f"{i},{i * 7 % 50},name{i}\n" for i in range(80))
+    path.write_text("id,age,name\n" + rows, encoding="utf-8")
+    ages = read_keys(KeysFile(path, column="age", as_int=True))
+    assert ages[:3] == [0, 7, 14] and all(isinstance(age, int) for age in ages)
+    assert read_keys(KeysFile(path, column="age"))[:2] == ["0", "7"]  # str without --int
+    workload = load_keys_file(KeysFile(path, column="age", as_int=True), seed=0)
+    assert workload.n + len(workload.missing) == 50 and "30 duplicates dropped" in workload.note
+    options = parse_options(["--keys", str(path), "--column", "age", "--int", "--workload", "ints"])
+    assert options.workloads == ("file:people.csv", "ints")
+    assert options.keys_file == KeysFile(path, "age", True)
+
+
+@pytest.mark.parametrize(
+    ("content", "spec", "message"),
+    [
+        ("a,b\n1,2\n", {"column": "c"}, "no column 'c' (columns: a, b)"),
+        ("a,b\n1,2\n", {}, "is a CSV file: choose a column with --column (a, b)"),
+        ("1\n2\nthree\n", {"as_int": True}, "line 3: 'three' is not an int (--int)"),
+        ("x\n", {}, "1 distinct keys; the lab needs at least 3"),
+    ],
+)
+def test_bad_keys_files_name_the_problem(tmp_path: Path, content: str, spec: dict[str, Any], message: str) -> None:
+    path = tmp_path / ("keys.csv" if content.startswith("a,b") else "keys.txt")
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(LabError) as caught:
+        load_keys_file(KeysFile(path, **spec), seed=0)
+    assert message in str(caught.value)
+
+
+def test_keys_flags_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(LabError, match="--column and --int need --keys FILE"):
+        parse_options(["--int"])
+    with pytest.raises(LabError, match="cannot read it"):
+        read_keys(KeysFile(tmp_path / "absent.txt"))
+
+
+# --- lab.run() ------------------------------------------------------------------------------
+
+
+def three_times(key: object) -> int:
+    return 3 * hash(key)
+
+
+@pytest.fixture(scope="module")
+def notebook_rows() -> list[dict[str, Any]]:
+    """Every strategy and hash function on 45 distinct keys, as a notebook would ask."""
+    return lab.run(keys=WORDS, hashes=[*_all_hashes(), three_times], repeat=2, scale=False)
+
+
+def _all_hashes() -> list[str]:
+    return ["python", *(h for h in hashtable.HASH_FUNCTIONS if h != "python"), "seed-py", "awesome"]
+
+
+def test_run_returns_rows_as_dicts(notebook_rows: list[dict[str, Any]]) -> None:
+    assert notebook_rows and all(set(COLUMNS) <= set(row) for row in notebook_rows)
+    grid = [row for row in notebook_rows if row["experiment"].startswith("grid")]
+    assert {row["workload"] for row in notebook_rows} == {"keys"}
+    assert {row["strategy"] for row in grid} == set(hashtable.STRATEGIES)
+    assert {row["hash"] for row in grid} == {*_all_hashes(), "three_times"}
+    assert all(row["n"] == 30 for row in grid)
+    for row in grid:
+        assert row["native_lookup_hit_ns"] > 0 and row["lookup_hit_ratio_to_dict"] > 0
+        assert row["runs"] == 2
+    (base,) = [row for row in notebook_rows if row["strategy"] == "dict" and row["n"] == 30]
+    assert base["native_lookup_hit_ns"] is None
+
+
+def test_run_checks_its_arguments() -> None:
+    with pytest.raises(LabError, match="unknown strategy 'bogus'"):
+        lab.run(keys=WORDS, strategies=["bogus"])
+    with pytest.raises(ValueError, match="--repeat must be at least 2"):
+        lab.run(keys=WORDS, repeat=1)
+    with pytest.raises(LabError, match="neither a hash function's name nor a callable"):
+        lab.run(keys=WORDS, hashes=[42])  # type: ignore[list-item]
+
+
+# --- the noise rule -------------------------------------------------------------------------
+
+
+def test_a_tie_is_no_measurable_difference() -> None:
+    a = Cell.of([10.0, 10.5, 11.0])  # spread 5%
+    b = Cell.of([10.3, 10.6, 11.2])  # 3% apart: within both spreads
+    assert not differs(a, b) and versus(a, b, "dict") == f"{NO_DIFFERENCE} from dict"
+    c = Cell.of([20.0, 20.2, 20.4])  # twice as slow, spreads of 1% and 5%
+    assert differs(c, a) and versus(c, a, "dict") == "2.0x dict"
+    wide = Cell.of([10.0, 20.0, 30.0])  # a 100% spread swallows the same gap
+    assert not differs(c, wide)
+    assert standout([a, b, c]) == (None, 2)  # a and b tie for best: neither is coloured
+    assert standout([Cell.exact(12), Cell.exact(12), Cell.exact(12)]) == (None, None)
+
+
+def _synthetic_row(strategy: str, max_load: float, runs: list[float], size: int = 4) -> dict[str, Any]:
+    best = Cell.of(runs)
+    row: dict[str, Any] = dict.fromkeys(COLUMNS)
+    row.update(experiment="max_load+size", workload="names", n=1000, hash="python", strategy=strategy)
+    row.update(max_load=max_load, initial_size=size, resizes=0 if size > 4 else 8)
+    for stem in ("native_lookup_hit", "native_lookup_miss", "native_insert"):
+        row.update({f"{stem}_ns": best.best, f"{stem}_median_ns": best.median, f"{stem}_spread": best.spread})
+    return row
+
+
+def test_findings_report_a_synthetic_tie_as_no_measurable_difference() -> None:
+    options = parse_options(["--max-load", "0.25", "0.9", "--size", "4", "4096"])
+    rows = [
+        _synthetic_row("swiss", 0.25, [10.0, 10.4, 10.8]),
+        _synthetic_row("swiss", 0.9, [10.2, 10.5, 11.0], size=4096),  # 2% apart, spreads 4%
+        _synthetic_row("linear", 0.25, [10.0, 10.1, 10.2]),
+        _synthetic_row("linear", 0.9, [25.0, 25.5, 26.0], size=4096),
+    ]
+    text = max_load_finding(rows, options)
+    assert "no measurable change with swiss" in text
+    assert "measurably slower with linear (10 ns -> 25 ns, 2.5x its time at max_load 0.25)" in text
+    assert "swiss (" not in text
+    assert "no measurable change with swiss" in size_finding(rows, options)
+
+
+# --- the terminal: 100 columns, a progress bar at any width -------------------------------
+
+
+def test_the_table_fits_100_columns_with_every_name_whole(notebook_rows: list[dict[str, Any]]) -> None:
+    options = parse_options(["--workload", "names"])
+    console = Console(width=100, record=True, color_system=None)
+    console.print(summary_table(notebook_rows, options))
+    text = console.export_text()
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert "…" not in text
+    for row in notebook_rows:
+        if row["experiment"].startswith("grid"):
+            assert any(row["hash"] in line.split() and row["strategy"] in line.split() for line in lines), row
+    for heading in ("native", "py hit", "overhead", "longest"):
+        assert heading in text
+    wide = Console(width=250, record=True, color_system=None)
+    wide.print(summary_table(notebook_rows, options, wide=True))
+    assert "py delete" in wide.export_text() and "py delete" not in text
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+def test_the_progress_bar_shows_at_any_width(width: int) -> None:
+    console = Console(width=width, record=True, color_system=None)
+    progress = Progress(*progress_columns(console), console=console)
+    task = progress.add_task("run 1/5: workload=names n=10000 hash=siphash13 strategy=robin_hood " * 3, total=40)
+    progress.update(task, completed=13)
+    console.print(progress.make_tasks_table(progress.tasks))
+    text = console.export_text()
+    assert "13/40" in text and "━" in text and "0:00:0" in text
+    assert max(len(line) for line in text.splitlines()) <= width
+
+
+# --- the cache-size reader -----------------------------------------------------------------
+
+
+def _fake_cache(root: Path, entries: list[tuple[int, str, str]]) -> None:
+    for i, (level, kind, size) in enumerate(entries):
+        index = root / f"index{i}"
+        index.mkdir(parents=True)
+        (index / "level").write_text(f"{level}\n")
+        (index / "type").write_text(f"{kind}\n")
+        (index / "size").write_text(f"{size}\n")
+
+
+def test_cache_sizes_from_a_fake_sysfs_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_cache(
+        tmp_path, [(1, "Data", "48K"), (1, "Instruction", "32K"), (2, "Unified", "2048K"), (3, "Unified", "32M")]
+    )
+    monkeypatch.setattr(cache, "from_lscpu", lambda: pytest.fail("sysfs was readable"))
+    assert cache.cache_sizes(tmp_path) == {"L1d": 48 * 1024, "L2": 2 * 1024**2, "L3": 32 * 1024**2}
+
+
+def test_cache_sizes_fall_back_to_lscpu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    new = "L1d cache: 96 KiB (2 instances)\nL1i cache: 64 KiB (2 instances)\nL2 cache: 4 MiB (2 instances)\n"
+    old = "L1d cache:             32K\nL1i cache:             32K\nL2 cache:              256K\nL3 cache: 8192K\n"
+    assert cache.parse_lscpu(new) == {"L1d": 48 * 1024, "L2": 2 * 1024**2}
+    assert cache.parse_lscpu(old) == {"L1d": 32 * 1024, "L2": 256 * 1024, "L3": 8 * 1024**2}
+    monkeypatch.setattr(cache, "from_lscpu", lambda: cache.parse_lscpu(new))
+    assert cache.cache_sizes(tmp_path / "absent") == {"L1d": 48 * 1024, "L2": 2 * 1024**2}
+    _fake_cache(tmp_path / "broken", [(1, "Data", "lots")])
+    monkeypatch.setattr(cache, "from_lscpu", dict)
+    assert cache.cache_sizes(tmp_path / "broken") == {}
