@@ -41,7 +41,8 @@ def child(container: str, op: str, keys_kind: str, passes: int) -> None:
         table = hashtable.HashTable(strategy=container)
     for key in keys:
         table[key] = 1
-    code = compile(f"for _ in range(passes):\n" + "\n".join("    " + line for line in OPS[op].splitlines()), "op", "exec")
+    body = "\n".join("    " + line for line in OPS[op].splitlines())
+    code = compile(f"for _ in range(passes):\n{body}", "op", "exec")
     exec(code, {"table": table, "keys": keys, "passes": passes})
 
 

@@ -23,7 +23,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::hashing::{with_canonical, HashFunc};
-use crate::params::MAX_SIZE;
+use hashtable_core::MAX_SIZE;
 
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(_hash_keys, module)?)?;
