@@ -11,7 +11,7 @@ import argparse
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import hashtable
 
@@ -163,10 +163,13 @@ def _choose(kind: str, given: Sequence[str] | None, known: Sequence[str], defaul
     return tuple(given)
 
 
-def _numbers(flag: str, given: Sequence[str] | None, kind: type[int] | type[float]) -> list:
+_Number = TypeVar("_Number", int, float)
+
+
+def _numbers(flag: str, given: Sequence[str] | None, kind: type[_Number]) -> list[_Number]:
     if given is None:
         return []
-    numbers = []
+    numbers: list[_Number] = []
     for text in given:
         try:
             value = kind(text)
