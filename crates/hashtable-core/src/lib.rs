@@ -44,5 +44,7 @@ pub use hash_functions::{CanonicalKey, KeySource, NamedHash, UnknownHashName, NA
 pub use index::BucketIndex;
 pub use probe::{IterCursor, ProbeCursor};
 pub use stats::TableStats;
-pub use strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
+pub use strategy::{
+    AnyStrategy, BucketView, CollisionStrategy, ExpectedProbes, Lookup, StrategyKind, Structure, Verdict,
+};
 pub use table::{Counters, InsertError, Resize, Table, TableError, MAX_BUCKETS};

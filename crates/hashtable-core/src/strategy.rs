@@ -70,6 +70,24 @@ pub struct ExpectedProbes {
     pub miss: f64,
 }
 
+/// What a caller's equality check says about one candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Equal,
+    Unequal,
+    /// Only foreign code (a Python `__eq__`) can tell.
+    Undecided,
+}
+
+/// Where a resumable lookup stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    Found(SlotId),
+    Absent,
+    /// A candidate the caller must compare itself before resuming.
+    Undecided(SlotId),
+}
+
 /// Storage and placement for one collision-resolution scheme.
 ///
 /// `Send + Sync` because a Python object may move between threads; every
@@ -92,6 +110,29 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     /// The next entry along `hash`'s probe sequence whose stored hash equals
     /// `hash`, continuing from `cursor` (a fresh cursor starts the probe).
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId>;
+    /// Walk `hash`'s candidates from `cursor` until `settle` decides one: the
+    /// whole loop in this strategy's own code. `Lookup::Undecided` hands back
+    /// a candidate whose equality needs foreign code; the cursor is left just
+    /// past it, so the walk resumes where it stopped.
+    #[inline]
+    fn find_resumable<E>(
+        &self,
+        hash: u64,
+        cursor: &mut ProbeCursor,
+        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Lookup, E>
+    where
+        Self: Sized,
+    {
+        while let Some(slot) = self.probe_next(hash, cursor) {
+            match settle(&self.entry(slot).key)? {
+                Verdict::Equal => return Ok(Lookup::Found(slot)),
+                Verdict::Unequal => {}
+                Verdict::Undecided => return Ok(Lookup::Undecided(slot)),
+            }
+        }
+        Ok(Lookup::Absent)
+    }
     fn entry(&self, slot: SlotId) -> &Entry<K, V>;
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V>;
     /// Store an entry whose key is known to be absent. The caller has already
@@ -131,7 +172,25 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
 }
 
 macro_rules! strategies {
-    ($($variant:ident => $name:literal, $module:ident :: $type:ident, open_addressing: $open:literal;)*) => {
+    ($d:tt $($variant:ident => $name:literal, $module:ident :: $type:ident, open_addressing: $open:literal;)*) => {
+        /// One strategy of each kind, chosen at run time and dispatched
+        /// statically: every call is one `match` on the variant into the
+        /// strategy's own monomorphized code (no vtable, and loops such as
+        /// [`CollisionStrategy::find_resumable`] run inside one arm).
+        pub enum AnyStrategy<K, V> {
+            $($variant(crate::$module::$type<K, V>),)*
+        }
+
+        /// `dispatch!(value, s => expr)`: `expr` with `s` bound to the
+        /// concrete strategy inside an `AnyStrategy`.
+        macro_rules! dispatch {
+            ($d strategy:expr, $d s:ident => $d body:expr) => {
+                match $d strategy {
+                    $(AnyStrategy::$variant($d s) => $d body,)*
+                }
+            };
+        }
+
         /// Every collision strategy this crate offers.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum StrategyKind {
@@ -163,21 +222,22 @@ macro_rules! strategies {
             }
 
             /// Empty storage of `buckets` buckets for this strategy.
-            pub fn build<K, V>(self, buckets: usize, index: BucketIndex) -> Result<Box<dyn CollisionStrategy<K, V>>, AllocError>
+            pub fn build<K, V>(self, buckets: usize, index: BucketIndex) -> Result<AnyStrategy<K, V>, AllocError>
             where
-                K: Send + Sync + 'static,
-                V: Send + Sync + 'static,
+                K: Send + Sync,
+                V: Send + Sync,
             {
                 Ok(match self {
-                    $(StrategyKind::$variant => Box::new(crate::$module::$type::<K, V>::try_new(buckets, index)?),)*
+                    $(StrategyKind::$variant => AnyStrategy::$variant(crate::$module::$type::<K, V>::try_new(buckets, index)?),)*
                 })
             }
         }
     };
 }
 
-// One line per strategy; each lives in its own module.
-strategies! {
+// One line per strategy; each lives in its own module. (The leading `$` lets
+// the macro define `dispatch!`, a macro of its own.)
+strategies! { $
     Chaining => "chaining", chaining::Chaining, open_addressing: false;
     RobinHood => "robin_hood", robin_hood::RobinHood, open_addressing: true;
     Linear => "linear", linear::Linear, open_addressing: true;
@@ -193,70 +253,90 @@ impl StrategyKind {
     }
 }
 
-impl<K, V> CollisionStrategy<K, V> for Box<dyn CollisionStrategy<K, V>>
+impl<K, V> CollisionStrategy<K, V> for AnyStrategy<K, V>
 where
-    K: Send + Sync + 'static,
-    V: Send + Sync + 'static,
+    K: Send + Sync,
+    V: Send + Sync,
 {
     fn kind(&self) -> StrategyKind {
-        (**self).kind()
+        dispatch!(self, s => s.kind())
     }
+    #[inline]
     fn bucket_count(&self) -> usize {
-        (**self).bucket_count()
+        dispatch!(self, s => s.bucket_count())
     }
+    #[inline]
     fn len(&self) -> usize {
-        (**self).len()
+        dispatch!(self, s => s.len())
     }
     fn tombstones(&self) -> usize {
-        (**self).tombstones()
+        dispatch!(self, s => s.tombstones())
     }
     fn home_bucket(&self, hash: u64) -> usize {
-        (**self).home_bucket(hash)
+        dispatch!(self, s => s.home_bucket(hash))
     }
+    #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        (**self).probe_next(hash, cursor)
+        dispatch!(self, s => s.probe_next(hash, cursor))
     }
+    #[inline]
+    fn find_resumable<E>(
+        &self,
+        hash: u64,
+        cursor: &mut ProbeCursor,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Lookup, E>
+    where
+        Self: Sized,
+    {
+        dispatch!(self, s => s.find_resumable(hash, cursor, settle))
+    }
+    #[inline]
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
-        (**self).entry(slot)
+        dispatch!(self, s => s.entry(slot))
     }
+    #[inline]
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
-        (**self).entry_mut(slot)
+        dispatch!(self, s => s.entry_mut(slot))
     }
+    #[inline]
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        (**self).insert_new(entry)
+        dispatch!(self, s => s.insert_new(entry))
+    }
+    #[inline]
+    fn reserve_one(&mut self) -> Result<(), AllocError> {
+        dispatch!(self, s => s.reserve_one())
     }
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
-        (**self).remove(slot)
-    }
-    fn reserve_one(&mut self) -> Result<(), AllocError> {
-        (**self).reserve_one()
+        dispatch!(self, s => s.remove(slot))
     }
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
-        (**self).rebuild(buckets)
+        dispatch!(self, s => s.rebuild(buckets))
     }
     fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
         let fresh = self.kind().build(buckets, self.index())?;
         Ok(std::mem::replace(self, fresh))
     }
     fn index(&self) -> BucketIndex {
-        (**self).index()
+        dispatch!(self, s => s.index())
     }
+    #[inline]
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
-        (**self).iter_next(cursor)
+        dispatch!(self, s => s.iter_next(cursor))
     }
     fn last_slot(&self) -> Option<SlotId> {
-        (**self).last_slot()
+        dispatch!(self, s => s.last_slot())
     }
     fn bucket_view(&self, bucket: usize) -> BucketView {
-        (**self).bucket_view(bucket)
+        dispatch!(self, s => s.bucket_view(bucket))
     }
     fn structure(&self) -> Structure {
-        (**self).structure()
+        dispatch!(self, s => s.structure())
     }
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
-        (**self).expected_probes(load_factor)
+        dispatch!(self, s => s.expected_probes(load_factor))
     }
     fn heap_bytes(&self) -> usize {
-        (**self).heap_bytes()
+        dispatch!(self, s => s.heap_bytes())
     }
 }

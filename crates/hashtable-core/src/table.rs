@@ -13,7 +13,7 @@ use crate::config::{ConfigError, TableConfig};
 use crate::entry::{Entry, SlotId};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::stats::TableStats;
-use crate::strategy::{BucketView, CollisionStrategy};
+use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Lookup, Verdict};
 
 /// No table grows past this many buckets: beyond it, sizes stop being
 /// addressable long before memory runs out, and a loop doubling towards an
@@ -77,7 +77,7 @@ pub enum InsertError<E> {
 
 /// A hash table over any strategy. `S` defaults to a boxed strategy chosen at
 /// run time; benchmarks name a concrete strategy to get static dispatch.
-pub struct Table<K, V, S = Box<dyn CollisionStrategy<K, V>>>
+pub struct Table<K, V, S = AnyStrategy<K, V>>
 where
     S: CollisionStrategy<K, V>,
 {
@@ -92,8 +92,8 @@ where
 
 impl<K, V> Table<K, V>
 where
-    K: Send + Sync + 'static,
-    V: Send + Sync + 'static,
+    K: Send + Sync,
+    V: Send + Sync,
 {
     /// A table whose strategy is the one named in `config`.
     pub fn new(config: TableConfig) -> Result<Self, TableError> {
@@ -203,6 +203,24 @@ where
             }
         };
         self.counters.comparisons += cursor.visited;
+        found
+    }
+
+    /// [`Table::find`] for a caller that must sometimes run foreign code to
+    /// compare keys: `settle` decides what it can, and an
+    /// [`Lookup::Undecided`] candidate comes back with `cursor` just past it,
+    /// so the caller compares, checks [`Table::generation`], and resumes with
+    /// the same cursor. Visits are counted once per call, at the end.
+    #[inline]
+    pub fn find_resumable<E>(
+        &mut self,
+        hash: u64,
+        cursor: &mut ProbeCursor,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Lookup, E> {
+        let before = cursor.visited;
+        let found = self.strategy.find_resumable(hash, cursor, settle);
+        self.counters.comparisons += cursor.visited - before;
         found
     }
 

@@ -14,8 +14,9 @@
 //! The caller gets the still-held borrow back with the answer, so it acts on
 //! the slot before anything else can run.
 
-use hashtable_core::{ProbeCursor, SlotId};
+use hashtable_core::{Lookup, ProbeCursor, SlotId, Verdict};
 use pyo3::exceptions::PyRuntimeError;
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString};
 
@@ -72,16 +73,50 @@ fn scalar_family(obj: &Bound<'_, PyAny>) -> Option<ScalarFamily> {
     }
 }
 
-/// Settle `stored == key` without running Python code, if that is possible.
+/// Settle `stored == key` without running Python code, if that is possible:
+/// the same object, or two builtin scalars of one family compared in C.
 #[inline]
-fn settle_without_python(stored: &Bound<'_, PyAny>, key: &Bound<'_, PyAny>) -> Option<PyResult<bool>> {
+fn settle_without_python(
+    stored: &Bound<'_, PyAny>,
+    key: &Bound<'_, PyAny>,
+    key_family: Option<&ScalarFamily>,
+) -> PyResult<Verdict> {
     if stored.is(key) {
-        return Some(Ok(true));
+        return Ok(Verdict::Equal);
     }
-    match (scalar_family(stored), scalar_family(key)) {
-        (Some(a), Some(b)) if a == b => Some(stored.eq(key)),
-        _ => None,
+    match (scalar_family(stored), key_family) {
+        (Some(a), Some(b)) if a == *b => Ok(if scalars_equal(stored, key)? {
+            Verdict::Equal
+        } else {
+            Verdict::Unequal
+        }),
+        _ => Ok(Verdict::Undecided),
     }
+}
+
+/// `a == b` for two builtin scalars of one family: pure C, no Python code.
+#[inline]
+fn scalars_equal(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
+    // SAFETY: both are live objects and the GIL is held.
+    match unsafe { ffi::PyObject_RichCompareBool(a.as_ptr(), b.as_ptr(), ffi::Py_EQ) } {
+        -1 => Err(PyErr::fetch(a.py())),
+        result => Ok(result == 1),
+    }
+}
+
+/// `hash(key)` for a key of a builtin scalar family (see `hashes_without_python`):
+/// a str's hash read from the object where CPython has cached it.
+#[inline]
+pub(crate) fn scalar_hash(key: &Bound<'_, PyAny>) -> PyResult<u64> {
+    if key.is_exact_instance_of::<PyString>() {
+        // SAFETY: `key` is an exact str, whose object starts with the
+        // PyASCIIObject header; `hash` is -1 until CPython has computed it.
+        let cached = unsafe { (*key.as_ptr().cast::<ffi::PyASCIIObject>()).hash };
+        if cached != -1 {
+            return Ok(cached as i64 as u64);
+        }
+    }
+    Ok(key.hash()? as i64 as u64)
 }
 
 /// Find `key` (whose hash is `hash`). Returns the table, still borrowed, and
@@ -94,7 +129,9 @@ pub(crate) fn find<'a, 'py>(
     find_from(slf, borrow_mut(slf)?, key, hash)
 }
 
-/// `find`, starting with a borrow the caller already holds.
+/// `find`, starting with a borrow the caller already holds. The core walks
+/// the candidates in one loop and settles identity and builtin scalars under
+/// the borrow; it stops only for a candidate that needs a Python `__eq__`.
 pub(crate) fn find_from<'a, 'py>(
     slf: &'a Bound<'py, HashTable>,
     held: TableMut<'a>,
@@ -102,42 +139,38 @@ pub(crate) fn find_from<'a, 'py>(
     hash: u64,
 ) -> PyResult<(TableMut<'a>, Option<SlotId>)> {
     let py = slf.py();
+    let key_family = scalar_family(key);
     let mut restarts = 0;
-    let mut held = Some(held);
-    'restart: loop {
-        let mut this = match held.take() {
-            Some(this) => this,
-            None => borrow_mut(slf)?,
+    let mut this = held;
+    let mut cursor = ProbeCursor::new();
+    loop {
+        let lookup = this.table.find_resumable(hash, &mut cursor, |stored| {
+            settle_without_python(stored.bind(py), key, key_family.as_ref())
+        })?;
+        let slot = match lookup {
+            Lookup::Found(slot) => return Ok((this, Some(slot))),
+            Lookup::Absent => return Ok((this, None)),
+            Lookup::Undecided(slot) => slot,
         };
-        let mut cursor = ProbeCursor::new();
-        while let Some(slot) = this.table.probe_next(hash, &mut cursor) {
-            let stored = this.table.entry(slot).key.bind(py);
-            match settle_without_python(stored, key) {
-                Some(Ok(true)) => return Ok((this, Some(slot))),
-                Some(Ok(false)) => continue,
-                Some(Err(err)) => return Err(err),
-                None => {}
+        let candidate = this.table.entry(slot).key.clone_ref(py);
+        let generation = this.table.generation();
+        drop(this);
+        let verdict = candidate.bind(py).eq(key);
+        drop(candidate);
+        let equal = verdict?;
+        this = borrow_mut(slf)?;
+        if this.table.generation() != generation {
+            restarts += 1;
+            if restarts > MAX_RESTARTS {
+                return Err(PyRuntimeError::new_err(
+                    "HashTable lookup gave up: a key's __eq__ kept changing the table",
+                ));
             }
-            let candidate = stored.clone();
-            let generation = this.table.generation();
-            drop(this);
-            let verdict = candidate.eq(key);
-            drop(candidate);
-            let equal = verdict?;
-            this = borrow_mut(slf)?;
-            if this.table.generation() != generation {
-                restarts += 1;
-                if restarts > MAX_RESTARTS {
-                    return Err(PyRuntimeError::new_err(
-                        "HashTable lookup gave up: a key's __eq__ kept changing the table",
-                    ));
-                }
-                continue 'restart;
-            }
-            if equal {
-                return Ok((this, Some(slot)));
-            }
+            cursor = ProbeCursor::new();
+            continue;
         }
-        return Ok((this, None));
+        if equal {
+            return Ok((this, Some(slot)));
+        }
     }
 }

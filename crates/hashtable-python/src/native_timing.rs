@@ -158,9 +158,7 @@ fn time_runs(config: TableConfig, hashes: &[u64], missing: &[u64], runs: usize) 
         for (id, &hash) in (0u64..).zip(hashes) {
             let Ok(found) = table.find(hash, same(id));
             if found.is_none() {
-                table
-                    .insert_new(hash, id, id)
-                    .map_err(|_| "out of memory filling the timed table")?;
+                table.insert_new(hash, id, id).map_err(|_| "out of memory")?;
             }
         }
         out.insert.push(per_op(started, hashes.len()));

@@ -12,7 +12,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::hashing::HashFunc;
 use crate::logging;
-use crate::lookup::{borrow, borrow_mut, find, find_from, hashes_without_python, TableMut};
+use crate::lookup::{borrow, borrow_mut, find, find_from, hashes_without_python, scalar_hash, TableMut};
 use crate::table::{memory_error, HashTable};
 
 /// Hash `key` once with the table's hash function and find it. User code (a
@@ -27,7 +27,7 @@ pub(crate) fn locate<'a, 'py>(
     let mut this = borrow_mut(slf)?;
     this.hash_calls += 1;
     let hash = if matches!(this.hash_func, HashFunc::Builtin) && hashes_without_python(key) {
-        key.hash()? as i64 as u64
+        scalar_hash(key)?
     } else {
         let hasher = this.hash_func.hasher(slf.py());
         drop(this);
