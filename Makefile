@@ -2,7 +2,11 @@
 VENV    := .venv
 PYTHON  := $(VENV)/bin/python
 DEPS    := $(VENV)/.deps-installed
-BUILT   := $(VENV)/.extension-built
+# One stamp per Cargo profile of the extension in the venv: `extension` (stripped, what
+# wheels ship) or `profiling` (symbols and line tables, for valgrind and callgrind).
+# Building one removes the other's stamp, since both install the same module.
+BUILT   := $(VENV)/.extension-built-extension
+PROFILING_BUILT := $(VENV)/.extension-built-profiling
 SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.toml pyproject.toml
 # The C library (crates/hashtable-c) and its tests.
 C_LIB     := target/release/libhashtable.a
@@ -13,23 +17,33 @@ C_TESTS   := $(patsubst tests/c/%.c,target/c/%,$(wildcard tests/c/test_*.c))
 # Memcheck for the C tests: any invalid access or lost block fails.
 C_VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99
 
-.PHONY: all build lab docs-images demo test test-rust test-python lint soak valgrind fuzz bench bench-quick bench-python clean
+DIST    := target/dist
+
+.PHONY: all build build-profiling lab docs-images demo test test-rust test-python lint typecheck soak valgrind fuzz bench bench-quick bench-python dist clean
 .PHONY: c-lib c-header c-demo test-c cc
 
 all: build
 
-$(DEPS): requirements-dev.txt
+# The dev dependency group in pyproject.toml (pip >= 25.1 reads PEP 735 groups).
+$(DEPS): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	$(PYTHON) -m pip install --quiet --group dev
 	touch $@
 
-$(BUILT): $(DEPS) $(SOURCES)
+# The package itself, editable, with its `lab` extra (matplotlib, rich); maturin also
+# checks the dev group. PIP_QUIET: pip's "Requirement already satisfied" and "Ignoring"
+# lines are not news.
+$(VENV)/.extension-built-%: $(DEPS) $(SOURCES)
+	rm -f $(VENV)/.extension-built-*
 	# flock: helpers and parallel make runs must not install into the venv at once.
-	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH flock $(VENV)/.build-lock $(VENV)/bin/maturin develop --profile extension --quiet
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH PIP_QUIET=1 flock $(VENV)/.build-lock \
+	  $(VENV)/bin/maturin develop --profile $* --extras lab --quiet
 	touch $@
 
 build: $(BUILT)
+
+build-profiling: $(PROFILING_BUILT)
 
 lab: $(BUILT)
 	$(PYTHON) -m hashtable.lab
@@ -85,6 +99,15 @@ lint: $(BUILT)
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 	$(VENV)/bin/ruff check python tests examples scripts
+	$(MAKE) --no-print-directory typecheck
+
+# The package under mypy --strict; user code typed against the stubs must pass, and
+# each deliberate mistake in tests/typecheck/mistakes.py must be the error it names;
+# stubtest: the stubs match the runtime.
+typecheck: $(BUILT)
+	$(PYTHON) -m mypy --strict -p hashtable
+	$(PYTHON) -m mypy --strict tests/typecheck/user_code.py tests/typecheck/check_mistakes.py
+	$(PYTHON) tests/typecheck/check_mistakes.py
 	$(PYTHON) -m mypy.stubtest hashtable._hashtable --allowlist .ci/stubtest-allowlist.txt
 
 # At least 10^6 random operations against dict over every strategy and hash, plus threads.
@@ -94,7 +117,7 @@ soak: $(BUILT)
 # The C tests, then the core of the Python suite, under valgrind memcheck (PYTHONMALLOC=malloc);
 # fails on any invalid read/write, on any lost block in the C tests and on any definite leak
 # from the extension.
-valgrind: $(BUILT) $(C_TESTS)
+valgrind: $(PROFILING_BUILT) $(C_TESTS)
 	command -v valgrind >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq valgrind)
 	for test in $(C_TESTS); do \
 	  HT_UNDER_VALGRIND=1 GLIBC_TUNABLES=glibc.malloc.tcache_count=0 $(C_VALGRIND) $$test || exit 1; \
@@ -133,6 +156,15 @@ bench-quick:
 BENCH_PYTHON_ARGS ?=
 bench-python: $(BUILT)
 	$(PYTHON) scripts/bench_python.py $(BENCH_PYTHON_ARGS) --output BENCHMARKS.md --command "make bench-python$(if $(BENCH_PYTHON_ARGS), BENCH_PYTHON_ARGS='$(BENCH_PYTHON_ARGS)')"
+
+# The sdist and the release wheel in target/dist, checked by twine; then the sdist is
+# installed into a fresh venv (a full build from source: a few minutes) and imported.
+dist: $(DEPS)
+	rm -rf $(DIST)
+	$(VENV)/bin/maturin sdist --out $(DIST)
+	$(VENV)/bin/maturin build --profile extension --interpreter $(PYTHON) --out $(DIST)
+	$(VENV)/bin/twine check --strict $(DIST)/*
+	$(PYTHON) scripts/check_dist.py $(DIST)
 
 clean:
 	rm -rf $(VENV) target lab-report

@@ -3,7 +3,7 @@
 # valgrind memcheck, with PYTHONMALLOC=malloc so every Python object is a
 # malloc block valgrind can see.
 #
-#   scripts/valgrind.sh [extra pytest args]      (make valgrind)
+#   scripts/valgrind.sh [extra pytest args]      (make valgrind; needs make build-profiling)
 #
 # Fails on:
 #   * any invalid read or write, or invalid free, anywhere in the process,
@@ -29,6 +29,14 @@ mkdir -p "$LOG_DIR"
 
 if ! command -v "$VALGRIND" >/dev/null 2>&1; then
     echo "valgrind not found: apt-get install valgrind" >&2
+    exit 2
+fi
+
+# The findings below are told apart by function names, which the stripped release build
+# lacks: run against the profiling build (make valgrind builds it).
+extension=$("$PYTHON" -c 'import hashtable._hashtable as m; print(m.__file__)')
+if ! "$PYTHON" scripts/elf_sections.py "$extension" --has .symtab; then
+    echo "valgrind: $PYTHON's extension has no symbol table: run make build-profiling first" >&2
     exit 2
 fi
 

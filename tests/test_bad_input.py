@@ -335,7 +335,7 @@ def test_siphash13_spreads_ints_that_share_their_low_bits(make_table: MakeTable,
 @needs_siphash
 @pytest.mark.xfail(
     strict=True,
-    reason="known limitation, as issue 4's encoding table specifies: an int beyond 64 bits "
+    reason="known limitation, stated in the README's Hash flooding section: an int beyond 64 bits "
     "goes through Python's hash first, so ints with equal Python hashes (5 + i * (2**61 - 1)) "
     "still collide under siphash13",
 )

@@ -150,11 +150,11 @@ def test_view_set_operations_under_a_mutating_hook(make_table: MakeTable, hook_k
         setter(hook)
         try:
             for op in ("&", "|", "-", "^"):
-                keys = mapping.keys()
-                other = set(range(50, 150))
+                keys = mapping.keys()  # noqa: F841 (read by eval)
+                other = set(range(50, 150))  # noqa: F841
                 results.append(type(eval(f"keys {op} other")).__name__)
                 results.append(type(eval(f"other {op} keys")).__name__)
-                items = mapping.items()
+                items = mapping.items()  # noqa: F841
                 results.append(type(eval(f"items {op} {{(150, 150)}}")).__name__)
             results.append(mapping.keys().isdisjoint({-1}))
         finally:
@@ -167,7 +167,7 @@ def test_view_set_operations_under_a_mutating_hook(make_table: MakeTable, hook_k
 def test_view_set_operations_match_dict(make_table: MakeTable) -> None:
     t = make_table({i: str(i) for i in range(10)})
     d = {i: str(i) for i in range(10)}
-    other = [5, 6, 7, 11]
+    other = [5, 6, 7, 11]  # noqa: F841 (read by eval)
     for op in ("&", "|", "-", "^"):
         assert eval(f"t.keys() {op} other") == eval(f"d.keys() {op} other")
         assert eval(f"set(other) {op} t.keys()") == eval(f"set(other) {op} d.keys()")

@@ -31,7 +31,8 @@ def run_child(code: str, timeout: float = 120) -> subprocess.CompletedProcess[st
 
 def assert_child_ok(code: str, timeout: float = 120) -> None:
     done = run_child(code, timeout)
-    assert done.returncode == 0, f"child exited {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr[-3000:]}"
+    report = f"child exited {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr[-3000:]}"
+    assert done.returncode == 0, report
     assert done.stdout.strip().endswith("OK"), done.stdout + done.stderr[-3000:]
 
 

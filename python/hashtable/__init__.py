@@ -1,17 +1,24 @@
 """hashtable: a hash table engine in Rust whose every design choice is yours.
 
+`HashTable` is a dict-compatible mutable mapping; its keyword parameters choose the
+initial size, the maximum load, the hash function, the collision strategy, the bucket
+index and the growth. `help(hashtable.HashTable)` describes each one.
+
 >>> from hashtable import HashTable
 >>> t = HashTable(size=4, max_load=0.5)
 >>> t["pi"] = 3.14
 >>> t.get("pi")
 3.14
+
+Constants: `STRATEGIES`, `INDEXES` and `HASH_FUNCTIONS` are the names the `strategy`,
+`index` and `hash_func` parameters accept (`StrategyName`, `IndexName` and `HashFuncName`
+are the same names as types); `MAX_SIZE` is the largest bucket count a table may reach.
+`TableStats` is the type of `HashTable.stats()`. The lab is `python -m hashtable.lab`.
 """
 
-from __future__ import annotations
-
-import collections.abc
-from pathlib import Path
-from typing import Any
+from collections.abc import MutableMapping as _MutableMapping
+from pathlib import Path as _Path
+from typing import Any as _Any
 
 from hashtable._hashtable import _C_API as _C_API  # for PyCapsule_Import("hashtable._C_API")
 from hashtable._hashtable import (
@@ -23,6 +30,8 @@ from hashtable._hashtable import (
     HashTableIterator,
     _install_views,
 )
+from hashtable._hashtable import __version__ as __version__  # the version Cargo.toml declares
+from hashtable._types import HashFuncName, IndexName, StrategyName, TableStats
 from hashtable._views import HashTableItems, HashTableKeys, HashTableValues
 
 __all__ = [
@@ -30,11 +39,15 @@ __all__ = [
     "INDEXES",
     "MAX_SIZE",
     "STRATEGIES",
+    "HashFuncName",
     "HashTable",
     "HashTableItems",
     "HashTableIterator",
     "HashTableKeys",
     "HashTableValues",
+    "IndexName",
+    "StrategyName",
+    "TableStats",
     "get_include",
 ]
 
@@ -42,13 +55,13 @@ __all__ = [
 def get_include() -> str:
     """The folder holding `hashtable_capi.h`, for C extensions that use HashTable
     through the capsule `hashtable._C_API` (as `numpy.get_include()` is used)."""
-    return str(Path(__file__).resolve().parent / "include")
+    return str(_Path(__file__).resolve().parent / "include")
 
 
-def _rebuild(cls: type[HashTable], params: dict[str, Any]) -> HashTable:
+def _rebuild(cls: type[HashTable[_Any, _Any]], params: dict[str, _Any]) -> HashTable[_Any, _Any]:
     """Recreate an empty table for pickle and copy; they add the items after."""
     return cls(**params)
 
 
 _install_views(HashTableKeys, HashTableValues, HashTableItems)
-collections.abc.MutableMapping.register(HashTable)
+_MutableMapping.register(HashTable)

@@ -13,103 +13,117 @@ from __future__ import annotations
 import collections.abc
 import types
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 if TYPE_CHECKING:
     from hashtable._hashtable import HashTable
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+_T = TypeVar("_T")
+_S = TypeVar("_S")
 
-class _SnapshotSetOps:
+
+class _SnapshotSetOps(Generic[_T]):
     """dict's view set operations: a set made from one snapshot, then updated."""
 
     __slots__ = ()
 
-    def _snapshot(self) -> set[Any]:
+    def _snapshot(self) -> set[_T]:
         raise NotImplementedError
 
-    def __and__(self, other: Iterable[Any]) -> set[Any]:
+    def __and__(self, other: Iterable[Any]) -> set[_T]:
         return self._snapshot().intersection(other)
 
-    __rand__ = __and__
+    def __rand__(self, other: Iterable[_S]) -> set[_S]:
+        # The same set as `self & other`: typed as dict's views are, by the left operand.
+        return cast("set[_S]", self._snapshot().intersection(other))
 
-    def __or__(self, other: Iterable[Any]) -> set[Any]:
-        result = self._snapshot()
+    def __or__(self, other: Iterable[_S]) -> set[_T | _S]:
+        result = cast("set[_T | _S]", self._snapshot())
         result.update(other)
         return result
 
     __ror__ = __or__
 
-    def __xor__(self, other: Iterable[Any]) -> set[Any]:
-        result = self._snapshot()
+    def __xor__(self, other: Iterable[_S]) -> set[_T | _S]:
+        result = cast("set[_T | _S]", self._snapshot())
         result.symmetric_difference_update(other)
         return result
 
     __rxor__ = __xor__
 
-    def __sub__(self, other: Iterable[Any]) -> set[Any]:
+    def __sub__(self, other: Iterable[Any]) -> set[_T]:
         result = self._snapshot()
         result.difference_update(other)
         return result
 
-    def __rsub__(self, other: Iterable[Any]) -> set[Any]:
+    def __rsub__(self, other: Iterable[_S]) -> set[_S]:
         result = set(other)
         result.difference_update(self._snapshot())
         return result
 
     def isdisjoint(self, other: Iterable[Any]) -> bool:
-        return not any(item in self for item in other)
+        """True if the view and `other` have no element in common."""
+        return not any(item in self for item in other)  # type: ignore[operator]
 
 
-class _View:
+class _View(Generic[_K, _V]):
     __slots__ = ()
-    _mapping: HashTable
+    _mapping: HashTable[_K, _V]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self)!r})"  # type: ignore[call-overload]
 
     @property
-    def mapping(self) -> types.MappingProxyType[Any, Any]:
+    def mapping(self) -> types.MappingProxyType[_K, _V]:
         """A read-only proxy of the table this view looks at, as dict's views give."""
         return types.MappingProxyType(self._mapping)
 
 
-class HashTableKeys(_View, _SnapshotSetOps, collections.abc.KeysView[Any]):
+class HashTableKeys(_View[_K, Any], _SnapshotSetOps[_K], collections.abc.KeysView[_K]):
+    """A live view of a HashTable's keys, in the table's order; a set (`&`, `|`, `-`, `^`)."""
+
     __slots__ = ()
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[_K]:
         return iter(self._mapping)
 
-    def __reversed__(self) -> Iterator[Any]:
+    def __reversed__(self) -> Iterator[_K]:
         return reversed(self._mapping)
 
-    def _snapshot(self) -> set[Any]:
+    def _snapshot(self) -> set[_K]:
         return set(self._mapping._key_list())
 
 
-class HashTableValues(_View, collections.abc.ValuesView[Any]):
+class HashTableValues(_View[Any, _V], collections.abc.ValuesView[_V]):
+    """A live view of a HashTable's values, in the table's order."""
+
     __slots__ = ()
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[_V]:
         return self._mapping._iter_values()
 
-    def __reversed__(self) -> Iterator[Any]:
+    def __reversed__(self) -> Iterator[_V]:
         return self._mapping._reversed_values()
 
     def __contains__(self, value: object) -> bool:
         return self._mapping._values_contain(value)
 
 
-class HashTableItems(_View, _SnapshotSetOps, collections.abc.ItemsView[Any, Any]):
+class HashTableItems(_View[_K, _V], _SnapshotSetOps[tuple[_K, _V]], collections.abc.ItemsView[_K, _V]):
+    """A live view of a HashTable's (key, value) pairs, in the table's order; a set."""
+
     __slots__ = ()
 
-    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+    def __iter__(self) -> Iterator[tuple[_K, _V]]:
         return self._mapping._iter_items()
 
-    def __reversed__(self) -> Iterator[tuple[Any, Any]]:
+    def __reversed__(self) -> Iterator[tuple[_K, _V]]:
         return self._mapping._reversed_items()
 
     def __contains__(self, item: object) -> bool:
         return self._mapping._items_contain(item)
 
-    def _snapshot(self) -> set[Any]:
+    def _snapshot(self) -> set[tuple[_K, _V]]:
         return set(self._mapping._item_list())

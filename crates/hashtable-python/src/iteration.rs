@@ -23,6 +23,9 @@ pub(crate) enum IterKind {
     Items,
 }
 
+/// An iterator over a HashTable's keys, values or (key, value) pairs, in the
+/// table's order. Any insert of a new key, removal, resize or clear of the table
+/// while it runs makes the next step raise RuntimeError.
 #[pyclass(module = "hashtable", name = "HashTableIterator")]
 pub struct TableIterator {
     /// None once exhausted, failed, or cleared by the GC.

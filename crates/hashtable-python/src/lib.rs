@@ -45,5 +45,7 @@ fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("HASH_FUNCTIONS", PyTuple::new(py, hashing::names())?)?;
     module.add("MAX_SIZE", hashtable_core::MAX_SIZE)?;
     capi::add_capsule(module)?;
+    // Cargo's version, which maturin also writes into the package metadata.
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -22,10 +22,11 @@ use crate::{display, logging, operations, persistence, report, trashcan, views};
 
 pub(crate) type PyTable = Table<Py<PyAny>, Py<PyAny>>;
 
-/// `immutable_type`: like dict's, the type's attributes cannot be replaced, so
-/// no one can swap in a `__new__` that skips building the native contents.
-/// `frozen`: PyO3 keeps no borrow flag of its own (an atomic one); the state
-/// sits in a [`BorrowCell`] with a plain counter instead (see `cell.rs`).
+#[doc = include_str!("docstrings/hashtable.txt")]
+// `immutable_type`: like dict's, the type's attributes cannot be replaced, so
+// no one can swap in a `__new__` that skips building the native contents.
+// `frozen`: PyO3 keeps no borrow flag of its own (an atomic one); the state
+// sits in a [`BorrowCell`] with a plain counter instead (see `cell.rs`).
 #[pyclass(
     name = "HashTable",
     module = "hashtable",
@@ -77,6 +78,10 @@ impl HashTable {
     /// its own positional arguments mean.
     #[new]
     #[pyo3(signature = (*_args, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None))]
+    // What `help()` and `inspect.signature` show: the defaults `Defaults` supplies for None.
+    #[pyo3(
+        text_signature = "(data=None, /, *, size=4, max_load=0.5, hash_func=None, strategy='chaining', index='fibonacci', growth=2.0, min_load=0.0)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -140,10 +145,12 @@ impl HashTable {
 
     // --- the original API ---
 
+    /// Store `value` under `key`, as `t[key] = value` (the original API).
     fn set(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
         operations::set(slf, key, value)
     }
 
+    /// Return the value for `key`, or `default` if `key` is absent.
     #[pyo3(signature = (key, default=None))]
     fn get<'py>(
         slf: &Bound<'py, Self>,
@@ -155,6 +162,8 @@ impl HashTable {
             .unwrap_or_else(|| slf.py().None().into_bound(slf.py())))
     }
 
+    /// Remove `key` and return its value. If `key` is absent, return `default` if
+    /// given, else raise KeyError.
     #[pyo3(signature = (key, *default))]
     fn pop<'py>(
         slf: &Bound<'py, Self>,
@@ -210,14 +219,17 @@ impl HashTable {
 
     // --- the rest of dict ---
 
+    /// A live view of the keys, in the table's order; a set (`&`, `|`, `-`, `^`).
     fn keys<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         views::make(slf, views::ViewKind::Keys)
     }
 
+    /// A live view of the values, in the table's order.
     fn values<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         views::make(slf, views::ViewKind::Values)
     }
 
+    /// A live view of the (key, value) pairs, in the table's order; a set.
     fn items<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         views::make(slf, views::ViewKind::Items)
     }
@@ -230,6 +242,7 @@ impl HashTable {
         TableIterator::new(slf, IterKind::Items)
     }
 
+    /// `reversed(t)`: the keys from last to first in the table's order.
     fn __reversed__(slf: &Bound<'_, Self>) -> PyResult<TableIterator> {
         TableIterator::reversed(slf, IterKind::Keys)
     }
@@ -261,6 +274,8 @@ impl HashTable {
         operations::items_contain(slf, item)
     }
 
+    /// Return the value for `key`; if `key` is absent, store `default` under it
+    /// first and return `default`.
     #[pyo3(signature = (key, default=None))]
     fn setdefault<'py>(
         slf: &Bound<'py, Self>,
@@ -271,14 +286,20 @@ impl HashTable {
         operations::setdefault(slf, key, &default)
     }
 
+    /// Remove and return a (key, value) pair: the last in iteration order
+    /// (chaining: the most recently stored). KeyError if the table is empty.
     fn popitem<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         operations::popitem(slf)
     }
 
+    /// Remove every item, and go back to the initial number of buckets.
     fn clear(slf: &Bound<'_, Self>) -> PyResult<()> {
         operations::clear(slf)
     }
 
+    /// update([other], **kwargs): store every pair of `other`, if given (a mapping,
+    /// an object with `keys()`, or an iterable of (key, value) pairs), then the
+    /// keyword arguments, as dict does.
     #[pyo3(signature = (*args, **kwargs))]
     fn update(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
         match args.len() {
@@ -296,10 +317,15 @@ impl HashTable {
         Ok(())
     }
 
+    /// A shallow copy: a new HashTable with the same parameters, hash function,
+    /// bucket count and items. Stored hashes are reused: the hash function is not
+    /// called.
     fn copy(slf: &Bound<'_, Self>) -> PyResult<Py<HashTable>> {
         persistence::copy(slf)
     }
 
+    /// `copy.copy(t)`: a shallow copy of the same class, with the instance's
+    /// attributes.
     fn __copy__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         persistence::shallow_copy(slf)
     }
@@ -316,6 +342,8 @@ impl HashTable {
         operations::update_from(slf, other)
     }
 
+    /// A new table of this class, with default parameters, mapping each key of
+    /// `iterable` to `value`.
     #[classmethod]
     #[pyo3(signature = (iterable, value=None))]
     fn fromkeys<'py>(
@@ -348,6 +376,7 @@ impl HashTable {
     #[classattr]
     const __hash__: Option<Py<PyAny>> = None;
 
+    /// `HashTable[K, V]` in annotations: a `types.GenericAlias`.
     #[classmethod]
     fn __class_getitem__<'py>(cls: &Bound<'py, PyType>, item: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let generic_alias = cls.py().import("types")?.getattr("GenericAlias")?;
@@ -362,6 +391,10 @@ impl HashTable {
         display::picture(slf, Some(display::PRINT_LIMIT))
     }
 
+    /// The buckets, one line each: `[]` then a `*` per item in its chain. For open
+    /// addressing, one line per slot: `[]` empty, `[]*` an item in its home slot,
+    /// `[]*3` one displaced by 3 slots (`[]*9+` for 9 or more), `[]x` a tombstone.
+    /// `limit`: draw at most that many lines (`print(t)` draws 64); None for all.
     #[pyo3(signature = (limit=None))]
     fn picture(slf: &Bound<'_, Self>, limit: Option<i64>) -> PyResult<String> {
         let limit = match limit {
@@ -375,60 +408,74 @@ impl HashTable {
         display::picture(slf, limit)
     }
 
+    #[doc = include_str!("docstrings/stats.txt")]
     fn stats<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
         report::stats(slf)
     }
 
+    /// Bytes used by the table and its buckets, not counting the keys and values.
     fn __sizeof__(slf: &Bound<'_, Self>) -> PyResult<usize> {
         Ok(std::mem::size_of::<Self>() + borrow(slf)?.table.heap_bytes())
     }
 
+    /// Pickling: the parameters, the bucket count, the instance's attributes and
+    /// the items.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         crate::recursion::check_stack("while pickling a HashTable")?;
         persistence::reduce(slf)
     }
 
+    /// Unpickling: restore the bucket count and the instance's attributes.
     fn __setstate__(slf: &Bound<'_, Self>, state: &Bound<'_, PyAny>) -> PyResult<()> {
         persistence::set_state(slf, state)
     }
 
     // --- read-only attributes ---
 
+    /// Buckets (chaining) or slots (open addressing) in the table now.
     #[getter]
     fn size(slf: &Bound<'_, Self>) -> PyResult<usize> {
         Ok(borrow(slf)?.table.size())
     }
 
+    /// Items stored: `len(t)`, by the original's name.
     #[getter]
     fn load(slf: &Bound<'_, Self>) -> PyResult<usize> {
         Ok(borrow(slf)?.table.len())
     }
 
+    /// The load factor (items per bucket) an insert of a new key may not exceed.
     #[getter]
     fn max_load(slf: &Bound<'_, Self>) -> PyResult<f64> {
         Ok(borrow(slf)?.table.config().max_load)
     }
 
+    /// The load factor below which a removal shrinks the table (0.0: never).
     #[getter]
     fn min_load(slf: &Bound<'_, Self>) -> PyResult<f64> {
         Ok(borrow(slf)?.table.config().min_load)
     }
 
+    /// The factor by which the bucket count grows and shrinks.
     #[getter]
     fn growth(slf: &Bound<'_, Self>) -> PyResult<f64> {
         Ok(borrow(slf)?.table.config().growth)
     }
 
+    /// The collision strategy, one of `hashtable.STRATEGIES`.
     #[getter]
     fn strategy(slf: &Bound<'_, Self>) -> PyResult<&'static str> {
         Ok(borrow(slf)?.table.config().strategy.name())
     }
 
+    /// How a hash picks its home bucket, one of `hashtable.INDEXES`.
     #[getter]
     fn index(slf: &Bound<'_, Self>) -> PyResult<&'static str> {
         Ok(borrow(slf)?.table.config().index.name())
     }
 
+    /// The hash function: `builtins.hash` by default, the callable given, or a
+    /// native hash function's name.
     #[getter]
     fn hash_func(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         let hash_func = borrow(slf)?.hash_func.clone_ref(slf.py());

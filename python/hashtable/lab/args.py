@@ -11,7 +11,7 @@ import argparse
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import hashtable
 
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=f"Lists take several values, space- or comma-separated. Workloads: {workloads}. "
         f"Hash functions: {hashes}.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {hashtable.__version__}")
     parser.add_argument("--workload", nargs="+", metavar="W", help="default: names (or only --keys)")
     parser.add_argument(
         "--keys",
@@ -162,10 +163,13 @@ def _choose(kind: str, given: Sequence[str] | None, known: Sequence[str], defaul
     return tuple(given)
 
 
-def _numbers(flag: str, given: Sequence[str] | None, kind: type[int] | type[float]) -> list:
+_Number = TypeVar("_Number", int, float)
+
+
+def _numbers(flag: str, given: Sequence[str] | None, kind: type[_Number]) -> list[_Number]:
     if given is None:
         return []
-    numbers = []
+    numbers: list[_Number] = []
     for text in given:
         try:
             value = kind(text)

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from .findings import Finding
+from .finding_words import Finding
 from .measure import Failure
 from .plan import Options
 from .runner import Progress as ProgressCallback

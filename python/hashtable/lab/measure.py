@@ -233,13 +233,13 @@ def table_factory(config: Config, choice: HashChoice) -> Callable[[], Table]:
 
     def make() -> Table:
         # A user's function may return anything: the lab checks, the type cannot.
-        hash_func = cast("Callable[[Any], int] | str | None", choice.hash_func)
+        hash_func = cast("Callable[[Any], int] | hashtable.HashFuncName | None", choice.hash_func)
         table: hashtable.HashTable[Any, Any] = hashtable.HashTable(
             size=config.size,
             max_load=config.max_load,
             hash_func=hash_func,
-            strategy=config.strategy,
-            index=config.index,
+            strategy=cast("hashtable.StrategyName", config.strategy),
+            index=cast("hashtable.IndexName", config.index),
         )
         return table
 

@@ -11,6 +11,7 @@ unless --view python.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +179,7 @@ def resizes_vs_size(rows: list[Row], options: Options, path: Path) -> None:
 
 def draw_all(rows: list[Row], options: Options, out: Path, caches: dict[str, int]) -> dict[str, str]:
     """Draw every plot into `out`; returns {plot key: file name} for the ones drawn."""
-    drawers = {
+    drawers: dict[str, Callable[[Path], None]] = {
         "a": lambda path: chain_histogram(rows, options, path),
         "b": lambda path: lookup_vs_max_load(rows, options, path),
         "c": lambda path: lookup_vs_n(rows, options, path),

@@ -184,7 +184,7 @@ def in_experiment(rows: Iterable[Row], experiment: str) -> list[Row]:
 
 
 def is_dict(row: Row) -> bool:
-    return row["strategy"] == "dict"
+    return bool(row["strategy"] == "dict")
 
 
 def hash_cost_rows(lab: LabRun) -> list[Row]:
