@@ -113,7 +113,8 @@ typedef struct {
   size_t size;
   /**
    * Grow before an insert of a new key would make (len + 1) / size exceed this. Default 0.5;
-   * open-addressing strategies need 0 < max_load < 1.
+   * open-addressing strategies need max_load < 1, and every strategy at
+   * least 1 / 2^27 (one item in at most 2^27 buckets).
    */
   double max_load;
   /**

@@ -72,12 +72,12 @@ static const struct {
     double max_load, growth, min_load;
     const char *strategy, *index, *hash_name, *message;
 } BAD_CONFIGS[] = {
-    {0, 0.5, 2.0, 0.0, NULL, NULL, NULL, "size must be a positive int"},
+    {0, 0.5, 2.0, 0.0, NULL, NULL, NULL, "size must be between 1 and"},
     {((size_t)1 << 27) + 1, 0.5, 2.0, 0.0, NULL, NULL, NULL, "size must be at most 134217728"},
     {4, 0.0, 2.0, 0.0, NULL, NULL, NULL, "max_load"},
     {4, NAN, 2.0, 0.0, NULL, NULL, NULL, "max_load"},
     {4, INFINITY, 2.0, 0.0, NULL, NULL, NULL, "max_load"},
-    {4, 1.0, 2.0, 0.0, "robin_hood", NULL, NULL, "0 < max_load < 1 for open addressing"},
+    {4, 1.0, 2.0, 0.0, "robin_hood", NULL, NULL, "<= max_load < 1 for open addressing"},
     {4, 0.5, 1.0, 0.0, NULL, NULL, NULL, "growth"},
     {4, 0.5, 17.0, 0.0, NULL, NULL, NULL, "growth must be a finite number with 1 < growth <= 16"},
     {4, 0.5, NAN, 0.0, NULL, NULL, NULL, "growth"},

@@ -24,7 +24,8 @@ pub struct ht_config {
     /// Initial buckets, 1 to 2^27; honoured exactly where the strategy and index allow. Default 4.
     pub size: usize,
     /// Grow before an insert of a new key would make (len + 1) / size exceed this. Default 0.5;
-    /// open-addressing strategies need 0 < max_load < 1.
+    /// open-addressing strategies need max_load < 1, and every strategy at
+    /// least 1 / 2^27 (one item in at most 2^27 buckets).
     pub max_load: f64,
     /// Factor the bucket count grows by, 1 < growth <= 16. Default 2.0.
     pub growth: f64,
