@@ -65,7 +65,7 @@ mod tests {
     #[test]
     fn chains_draw_a_star_per_item() {
         let mut t = table(StrategyKind::Chaining);
-        t.insert_new(1, 1, ());
+        t.insert_new(1, 1, ()).unwrap();
         let mut out = String::new();
         write_picture(&t, None, &mut out);
         assert_eq!(out, "[]\n[]*\n[]\n[]");
@@ -74,8 +74,8 @@ mod tests {
     #[test]
     fn open_addressing_draws_displacement_and_the_hidden_rest() {
         let mut t = table(StrategyKind::Linear);
-        t.insert_new(1, 1, ());
-        t.insert_new(1, 2, ());
+        t.insert_new(1, 1, ()).unwrap();
+        t.insert_new(1, 2, ()).unwrap();
         let mut out = String::new();
         write_picture(&t, Some(3), &mut out);
         assert_eq!(out, "[]\n[]*\n[]*1\n... 1 more bucket not shown");
