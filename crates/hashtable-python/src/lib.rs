@@ -10,6 +10,7 @@ mod bench_support;
 mod capi;
 mod cell;
 mod display;
+mod fast_slots;
 mod gc;
 mod hashing;
 mod iteration;
@@ -31,6 +32,7 @@ use pyo3::types::PyTuple;
 #[pymodule(gil_used = true)]
 fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<table::HashTable>()?;
+    fast_slots::install(module.py())?;
     module.add_class::<iteration::TableIterator>()?;
     module.add_function(wrap_pyfunction!(views::_install_views, module)?)?;
     native_timing::register(module)?;

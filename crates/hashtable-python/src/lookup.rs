@@ -45,7 +45,7 @@ pub(crate) fn borrow<'a>(slf: &'a Bound<'_, HashTable>) -> PyResult<TableRef<'a>
 /// Which builtin scalars compare with each other in pure C, with no warning
 /// that could run Python code (str against bytes warns under `python -b`).
 #[derive(PartialEq, Eq)]
-enum ScalarFamily {
+pub(crate) enum ScalarFamily {
     Text,
     Bytes,
     Number,
@@ -58,7 +58,7 @@ pub(crate) fn hashes_without_python(key: &Bound<'_, PyAny>) -> bool {
 }
 
 #[inline]
-fn scalar_family(obj: &Bound<'_, PyAny>) -> Option<ScalarFamily> {
+pub(crate) fn scalar_family(obj: &Bound<'_, PyAny>) -> Option<ScalarFamily> {
     if obj.is_exact_instance_of::<PyString>() {
         Some(ScalarFamily::Text)
     } else if obj.is_exact_instance_of::<PyInt>()
@@ -76,7 +76,7 @@ fn scalar_family(obj: &Bound<'_, PyAny>) -> Option<ScalarFamily> {
 /// Settle `stored == key` without running Python code, if that is possible:
 /// the same object, or two builtin scalars of one family compared in C.
 #[inline]
-fn settle_without_python(
+pub(crate) fn settle_without_python(
     stored: &Bound<'_, PyAny>,
     key: &Bound<'_, PyAny>,
     key_family: Option<&ScalarFamily>,

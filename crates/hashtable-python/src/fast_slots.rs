@@ -1,0 +1,247 @@
+//! Hand-written mapping slots for the common case, in front of PyO3's own.
+//!
+//! PyO3's generated slot functions cost about 70 instructions per call before
+//! the table is touched: a trampoline that registers the thread with PyO3 (a
+//! thread-local, which in a shared library is a call to `__tls_get_addr`),
+//! argument extraction, and `Result` plumbing (callgrind, `scripts/callgrind_lookup.py`).
+//! For `t[k]`, `k in t` and `t[k] = v` with the builtin hash and an exact str,
+//! int, float or bytes key, no Python code can run, so these functions do the
+//! whole operation directly against the CPython API, as orjson does:
+//!
+//! * hash: the str's cached hash read from the object (`lookup::scalar_hash`);
+//! * lookup: the core's own loop (`Table::find_resumable`), identity or a C
+//!   comparison of two scalars of one family deciding each candidate;
+//! * result: a new reference handed straight back, or KeyError set.
+//!
+//! Everything else (a Python hash function, a key with its own `__eq__`, a
+//! subclass's `__missing__`, deletion, a busy table, a resize to log) goes to
+//! the slot PyO3 generated, saved when these are installed, so there is one
+//! implementation of the semantics and this file only skips the overhead.
+//!
+//! The fast path must not drop a `Py<T>`: without PyO3's trampoline the
+//! thread is not registered with PyO3, and such a drop would be deferred to
+//! PyO3's pool instead of happening at once. It only creates references (by
+//! `into_ptr`) and drops `Bound`s, whose drop is a plain `Py_DECREF`.
+
+use std::os::raw::c_int;
+use std::ptr;
+use std::sync::OnceLock;
+
+use hashtable_core::{Lookup, ProbeCursor, Resize};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::Borrowed;
+
+use crate::hashing::HashFunc;
+use crate::lookup::{borrow_mut, scalar_family, scalar_hash, settle_without_python, TableMut};
+use crate::table::HashTable;
+
+/// The slots PyO3 generated, for everything the fast path leaves to them.
+struct Generated {
+    subscript: ffi::binaryfunc,
+    contains: ffi::objobjproc,
+    assign: ffi::objobjargproc,
+}
+
+static GENERATED: OnceLock<Generated> = OnceLock::new();
+
+/// Put the fast slots on the `HashTable` type (subclasses made later inherit
+/// them unless they define their own `__getitem__` and the like).
+pub(crate) fn install(py: Python<'_>) -> PyResult<()> {
+    let ty = py.get_type::<HashTable>();
+    let raw = ty.as_type_ptr();
+    // SAFETY: `raw` is the live HashTable heap type, and the GIL is held. A
+    // heap type's `tp_as_mapping` and `tp_as_sequence` point into its own
+    // PyHeapTypeObject, so writing them changes this type only; the module is
+    // being initialised, so no other thread can be reading them.
+    unsafe {
+        let mapping = (*raw).tp_as_mapping;
+        let sequence = (*raw).tp_as_sequence;
+        if mapping.is_null() || sequence.is_null() {
+            return Ok(());
+        }
+        let (Some(subscript), Some(assign), Some(contains)) = (
+            (*mapping).mp_subscript,
+            (*mapping).mp_ass_subscript,
+            (*sequence).sq_contains,
+        ) else {
+            return Ok(());
+        };
+        if GENERATED
+            .set(Generated {
+                subscript,
+                contains,
+                assign,
+            })
+            .is_err()
+        {
+            return Ok(()); // installed already (a second module init)
+        }
+        (*mapping).mp_subscript = Some(fast_subscript);
+        (*mapping).mp_ass_subscript = Some(fast_assign);
+        (*sequence).sq_contains = Some(fast_contains);
+        ffi::PyType_Modified(raw);
+    }
+    Ok(())
+}
+
+fn generated() -> &'static Generated {
+    GENERATED.get().expect("fast slots run only after install")
+}
+
+/// The outcome of a fast lookup: found, absent, or not for the fast path.
+enum Found {
+    Slot(hashtable_core::SlotId),
+    Absent,
+}
+
+/// Hash and find `key` when no Python code can run; None sends the caller to
+/// PyO3's slot (the table's `hash_calls` is left as it was). `Err` is an
+/// error raised by a C comparison, already converted to a `PyErr`.
+#[inline]
+fn find_scalar<'a>(
+    py: Python<'_>,
+    slf: &'a Bound<'_, HashTable>,
+    key: &Bound<'_, PyAny>,
+) -> Option<PyResult<(TableMut<'a>, u64, Found)>> {
+    let family = scalar_family(key)?;
+    let mut this = borrow_mut(slf).ok()?;
+    if !matches!(this.hash_func, HashFunc::Builtin) {
+        return None;
+    }
+    let hash = scalar_hash(key).ok()?;
+    let mut cursor = ProbeCursor::new();
+    let found = this
+        .table
+        .find_resumable(hash, &mut cursor, |stored| {
+            settle_without_python(stored.bind(py), key, Some(&family))
+        });
+    match found {
+        Ok(Lookup::Found(slot)) => {
+            this.hash_calls += 1;
+            Some(Ok((this, hash, Found::Slot(slot))))
+        }
+        Ok(Lookup::Absent) => {
+            this.hash_calls += 1;
+            Some(Ok((this, hash, Found::Absent)))
+        }
+        Ok(Lookup::Undecided(_)) => None,
+        Err(err) => Some(Err(err)),
+    }
+}
+
+/// `KeyError(key)`, with the key as the only argument, as dict raises it.
+fn set_key_error(key: *mut ffi::PyObject) {
+    // SAFETY: the GIL is held and `key` is live; PyTuple_Pack takes its own
+    // reference, and PyErr_SetObject takes its own of the tuple.
+    unsafe {
+        let args = ffi::PyTuple_Pack(1, key);
+        if !args.is_null() {
+            ffi::PyErr_SetObject(ffi::PyExc_KeyError, args);
+            ffi::Py_DECREF(args);
+        }
+    }
+}
+
+/// `t[k]`.
+unsafe extern "C" fn fast_subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyObject) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls a mapping slot with the GIL held and two live
+    // borrowed references, `slf` an instance of HashTable (or a subclass that
+    // inherited this slot).
+    let py = unsafe { Python::assume_attached() };
+    // SAFETY: as above; borrowed references, no reference count changes.
+    let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
+    // SAFETY: `slf` is a HashTable (see above).
+    let table = unsafe { table.cast_unchecked::<HashTable>() };
+    let outcome = find_scalar(py, &table, &key_ref);
+    match outcome {
+        Some(Ok((this, _, Found::Slot(slot)))) => this.table.entry(slot).value.clone_ref(py).into_ptr(),
+        Some(Ok((_, _, Found::Absent))) if table.is_exact_instance_of::<HashTable>() => {
+            // An exact HashTable: no `__missing__` to consult.
+            set_key_error(key);
+            ptr::null_mut()
+        }
+        Some(Ok((mut this, _, Found::Absent))) => {
+            // A subclass: PyO3's slot looks up `__missing__`; it hashes again.
+            this.hash_calls -= 1;
+            drop(this);
+            // SAFETY: the arguments CPython gave us, passed on unchanged.
+            unsafe { (generated().subscript)(slf, key) }
+        }
+        Some(Err(err)) => {
+            err.restore(py);
+            ptr::null_mut()
+        }
+        // SAFETY: the arguments CPython gave us, passed on unchanged.
+        None => unsafe { (generated().subscript)(slf, key) },
+    }
+}
+
+/// `k in t`.
+unsafe extern "C" fn fast_contains(slf: *mut ffi::PyObject, key: *mut ffi::PyObject) -> c_int {
+    // SAFETY: as in `fast_subscript`: GIL held, live borrowed references,
+    // `slf` a HashTable.
+    let py = unsafe { Python::assume_attached() };
+    // SAFETY: as above.
+    let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
+    // SAFETY: as above.
+    let table = unsafe { table.cast_unchecked::<HashTable>() };
+    let outcome = find_scalar(py, &table, &key_ref);
+    match outcome {
+        Some(Ok((_, _, Found::Slot(_)))) => 1,
+        Some(Ok((_, _, Found::Absent))) => 0,
+        Some(Err(err)) => {
+            err.restore(py);
+            -1
+        }
+        // SAFETY: the arguments CPython gave us, passed on unchanged.
+        None => unsafe { (generated().contains)(slf, key) },
+    }
+}
+
+/// `t[k] = v` (and `del t[k]`, which goes to PyO3's slot).
+unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObject, value: *mut ffi::PyObject) -> c_int {
+    if value.is_null() {
+        // SAFETY: the arguments CPython gave us, passed on unchanged.
+        return unsafe { (generated().assign)(slf, key, value) };
+    }
+    // SAFETY: as in `fast_subscript`; `value` is a live borrowed reference too.
+    let py = unsafe { Python::assume_attached() };
+    // SAFETY: as above.
+    let (table, key_ref, value_ref) =
+        unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key), Borrowed::from_ptr(py, value)) };
+    // SAFETY: as above.
+    let table = unsafe { table.cast_unchecked::<HashTable>() };
+    let (mut this, hash, found) = match find_scalar(py, &table, &key_ref) {
+        Some(Ok(found)) => found,
+        Some(Err(err)) => {
+            err.restore(py);
+            return -1;
+        }
+        // SAFETY: the arguments CPython gave us, passed on unchanged.
+        None => return unsafe { (generated().assign)(slf, key, value) },
+    };
+    let replaced = match found {
+        Found::Slot(slot) => Some(this.table.replace_value(slot, value_ref.to_owned().unbind())),
+        Found::Absent => {
+            if let Err(err) = this
+                .table
+                .insert_new(hash, key_ref.to_owned().unbind(), value_ref.to_owned().unbind())
+            {
+                drop(this);
+                crate::table::memory_error(err).restore(py);
+                return -1;
+            }
+            None
+        }
+    };
+    let resize = this.table.take_resize();
+    drop(this);
+    // A Bound's drop is an immediate Py_DECREF, after the borrow: its
+    // `__del__` may use the table.
+    drop(replaced.map(|value| value.into_bound(py)));
+    if let Some(Resize { from, to }) = resize {
+        Python::attach(|py| crate::logging::resized(py, from, to));
+    }
+    0
+}
