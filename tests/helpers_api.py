@@ -8,18 +8,19 @@ from typing import Any
 
 import hashtable
 
+INFO = hashtable.STRATEGY_INFO
 # Strategies whose slot count is always a power of two, whatever size is asked for.
-POW2_STRATEGIES = frozenset({"quadratic", "swiss", "compact"})
+POW2_STRATEGIES = frozenset(name for name, info in INFO.items() if info["sizes"].startswith("a power of two"))
 # Strategies that iterate in insertion order rather than bucket order.
-INSERTION_ORDER_STRATEGIES = frozenset({"compact"})
+INSERTION_ORDER_STRATEGIES = frozenset(name for name, info in INFO.items() if info["insertion_ordered"])
 # Strategies that keep at most one item per slot, so max_load must stay below 1.
-OPEN_ADDRESSING = frozenset(hashtable.STRATEGIES) - {"chaining"}
+OPEN_ADDRESSING = frozenset(name for name, info in INFO.items() if info["open_addressing"])
 # Strategies whose iteration order is the home-bucket order when nothing collides.
-BUCKET_ORDER_STRATEGIES = frozenset({"chaining", "linear", "robin_hood", "quadratic", "swiss"})
+BUCKET_ORDER_STRATEGIES = frozenset(hashtable.STRATEGIES) - INSERTION_ORDER_STRATEGIES
 
 
-# The fewest slots each strategy uses (swiss: one probe group), as the table reports it.
-MIN_SLOTS = {name: hashtable.HashTable(size=1, strategy=name).size for name in hashtable.STRATEGIES}
+# The fewest slots each strategy uses, as the registry reports it.
+MIN_SLOTS = {name: info["min_size"] for name, info in INFO.items()}
 
 
 def next_pow2(n: int) -> int:

@@ -23,16 +23,8 @@ INDEXES: tuple[str, ...] = tuple(hashtable.INDEXES)
 SHARED_NAN = float("nan")
 
 
-def _is_open_addressing(strategy: str) -> bool:
-    """Open-addressing strategies hold one item per slot, so they refuse max_load >= 1."""
-    try:
-        hashtable.HashTable(strategy=strategy, max_load=2.0)
-    except ValueError:
-        return True
-    return False
-
-
-OPEN_ADDRESSING: frozenset[str] = frozenset(s for s in STRATEGIES if _is_open_addressing(s))
+# Open-addressing strategies hold one item per slot, so they refuse max_load >= 1.
+OPEN_ADDRESSING: frozenset[str] = frozenset(s for s, info in hashtable.STRATEGY_INFO.items() if info["open_addressing"])
 
 
 def raising_hash(key: object) -> int:

@@ -12,7 +12,9 @@ index and the growth. `help(hashtable.HashTable)` describes each one.
 
 Constants: `STRATEGIES`, `INDEXES` and `HASH_FUNCTIONS` are the names the `strategy`,
 `index` and `hash_func` parameters accept (`StrategyName`, `IndexName` and `HashFuncName`
-are the same names as types); `MAX_SIZE` is the largest bucket count a table may reach.
+are the same names as types); `STRATEGY_INFO` says what each strategy is (open
+addressing or not, insertion-ordered or not, its sizes, and its recommended `max_load`
+and `growth`); `MAX_SIZE` is the largest initial size.
 `TableStats` is the type of `HashTable.stats()`. The lab is `python -m hashtable.lab`.
 """
 
@@ -26,6 +28,7 @@ from hashtable._hashtable import (
     INDEXES,
     MAX_SIZE,
     STRATEGIES,
+    STRATEGY_INFO,
     HashTable,
     HashTableIterator,
     _install_views,
@@ -39,6 +42,7 @@ __all__ = [
     "INDEXES",
     "MAX_SIZE",
     "STRATEGIES",
+    "STRATEGY_INFO",
     "HashFuncName",
     "HashTable",
     "HashTableItems",

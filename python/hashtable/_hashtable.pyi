@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Self, TypeVar, final, overload
 from _typeshed import SupportsKeysAndGetItem
 from typing_extensions import disjoint_base
 
-from hashtable._types import HashFuncName, IndexName, StrategyName, TableStats
+from hashtable._types import HashFuncName, IndexName, StrategyFacts, StrategyName, TableStats
 from hashtable._views import HashTableItems, HashTableKeys, HashTableValues
 
 _K = TypeVar("_K")
@@ -26,6 +26,7 @@ __all__ = [
     "_time_hash",
     "_C_API",
     "STRATEGIES",
+    "STRATEGY_INFO",
     "INDEXES",
     "HASH_FUNCTIONS",
     "MAX_SIZE",
@@ -34,6 +35,7 @@ __all__ = [
 
 __version__: str
 STRATEGIES: tuple[StrategyName, ...]
+STRATEGY_INFO: dict[StrategyName, StrategyFacts]
 HASH_FUNCTIONS: tuple[HashFuncName, ...]
 INDEXES: tuple[IndexName, ...]
 MAX_SIZE: int

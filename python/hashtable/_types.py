@@ -16,6 +16,23 @@ HashFuncName: TypeAlias = Literal["python", "seed", "knuth", "fnv1a", "murmur3",
 """A native hash function's name: a value of `hashtable.HASH_FUNCTIONS`."""
 
 
+class RecommendedParameters(TypedDict):
+    """The `max_load` and `growth` a strategy's design argues for."""
+
+    max_load: float
+    growth: float
+
+
+class StrategyFacts(TypedDict):
+    """One entry of `hashtable.STRATEGY_INFO`."""
+
+    open_addressing: bool
+    insertion_ordered: bool
+    sizes: str
+    min_size: int
+    recommended: RecommendedParameters
+
+
 class TableStats(TypedDict):
     """What `HashTable.stats()` returns; `help(HashTable.stats)` gives each key's meaning and unit."""
 

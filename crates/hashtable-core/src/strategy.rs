@@ -70,6 +70,22 @@ pub struct ExpectedProbes {
     pub miss: f64,
 }
 
+/// The facts about a strategy that callers, tests and the lab rely on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StrategyInfo {
+    pub name: &'static str,
+    /// One item per slot: `max_load` must stay below 1.
+    pub open_addressing: bool,
+    /// Iterates in insertion order (otherwise in bucket or slot order).
+    pub insertion_ordered: bool,
+    /// Which bucket counts it uses for a requested size.
+    pub sizes: &'static str,
+    /// The `max_load` its module comment recommends.
+    pub recommended_max_load: f64,
+    /// The `growth` its module comment recommends.
+    pub recommended_growth: f64,
+}
+
 /// What a caller's equality check says about one candidate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -172,7 +188,8 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
 }
 
 macro_rules! strategies {
-    ($d:tt $($variant:ident => $name:literal, $module:ident :: $type:ident, open_addressing: $open:literal;)*) => {
+    ($d:tt $($variant:ident => $name:literal, $module:ident :: $type:ident, open_addressing: $open:literal,
+        insertion_ordered: $ordered:literal, sizes: $sizes:literal, recommended: ($max_load:literal, $growth:literal);)*) => {
         /// One strategy of each kind, chosen at run time and dispatched
         /// statically: every call is one `match` on the variant into the
         /// strategy's own monomorphized code (no vtable, and loops such as
@@ -209,8 +226,20 @@ macro_rules! strategies {
             /// Open-addressing strategies keep one item per slot, so their
             /// `max_load` must stay below 1.
             pub fn is_open_addressing(self) -> bool {
+                self.info().open_addressing
+            }
+
+            /// What this strategy is, from the one registry below.
+            pub fn info(self) -> StrategyInfo {
                 match self {
-                    $(StrategyKind::$variant => $open,)*
+                    $(StrategyKind::$variant => StrategyInfo {
+                        name: $name,
+                        open_addressing: $open,
+                        insertion_ordered: $ordered,
+                        sizes: $sizes,
+                        recommended_max_load: $max_load,
+                        recommended_growth: $growth,
+                    },)*
                 }
             }
 
@@ -235,15 +264,22 @@ macro_rules! strategies {
     };
 }
 
-// One line per strategy; each lives in its own module. (The leading `$` lets
-// the macro define `dispatch!`, a macro of its own.)
+// One entry per strategy; each lives in its own module. `recommended` is the
+// (max_load, growth) its file argues for. (The leading `$` lets the macro
+// define `dispatch!`, a macro of its own.)
 strategies! { $
-    Chaining => "chaining", chaining::Chaining, open_addressing: false;
-    RobinHood => "robin_hood", robin_hood::RobinHood, open_addressing: true;
-    Linear => "linear", linear::Linear, open_addressing: true;
-    Quadratic => "quadratic", quadratic::Quadratic, open_addressing: true;
-    Swiss => "swiss", swiss::Swiss, open_addressing: true;
-    Compact => "compact", compact::Compact, open_addressing: true;
+    Chaining => "chaining", chaining::Chaining, open_addressing: false,
+        insertion_ordered: false, sizes: "any", recommended: (1.0, 2.0);
+    RobinHood => "robin_hood", robin_hood::RobinHood, open_addressing: true,
+        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.9, 2.0);
+    Linear => "linear", linear::Linear, open_addressing: true,
+        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.8, 1.5);
+    Quadratic => "quadratic", quadratic::Quadratic, open_addressing: true,
+        insertion_ordered: false, sizes: "a power of two", recommended: (0.75, 2.0);
+    Swiss => "swiss", swiss::Swiss, open_addressing: true,
+        insertion_ordered: false, sizes: "a power of two, at least 4", recommended: (0.875, 2.0);
+    Compact => "compact", compact::Compact, open_addressing: true,
+        insertion_ordered: true, sizes: "a power of two", recommended: (0.66, 2.0);
 
 }
 

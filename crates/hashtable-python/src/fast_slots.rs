@@ -111,11 +111,9 @@ fn find_scalar<'a>(
     }
     let hash = scalar_hash(key).ok()?;
     let mut cursor = ProbeCursor::new();
-    let found = this
-        .table
-        .find_resumable(hash, &mut cursor, |stored| {
-            settle_without_python(stored.bind(py), key, Some(&family))
-        });
+    let found = this.table.find_resumable(hash, &mut cursor, |stored| {
+        settle_without_python(stored.bind(py), key, Some(&family))
+    });
     match found {
         Ok(Lookup::Found(slot)) => {
             this.hash_calls += 1;
@@ -208,8 +206,13 @@ unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObjec
     // SAFETY: as in `fast_subscript`; `value` is a live borrowed reference too.
     let py = unsafe { Python::assume_attached() };
     // SAFETY: as above.
-    let (table, key_ref, value_ref) =
-        unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key), Borrowed::from_ptr(py, value)) };
+    let (table, key_ref, value_ref) = unsafe {
+        (
+            Borrowed::from_ptr(py, slf),
+            Borrowed::from_ptr(py, key),
+            Borrowed::from_ptr(py, value),
+        )
+    };
     // SAFETY: as above.
     let table = unsafe { table.cast_unchecked::<HashTable>() };
     let (mut this, hash, found) = match find_scalar(py, &table, &key_ref) {

@@ -44,6 +44,7 @@ fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
         PyTuple::new(py, params::strategy_names().collect::<Vec<_>>())?,
     )?;
     module.add("INDEXES", PyTuple::new(py, indexes)?)?;
+    module.add("STRATEGY_INFO", params::strategy_info(py)?)?;
     module.add("HASH_FUNCTIONS", PyTuple::new(py, hashing::names())?)?;
     module.add("MAX_SIZE", hashtable_core::MAX_SIZE)?;
     capi::add_capsule(module)?;

@@ -6,7 +6,7 @@
 use hashtable_core::{BucketIndex, StrategyKind, TableConfig, MAX_SIZE};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 
 use crate::operations::type_name;
 
@@ -46,6 +46,25 @@ pub(crate) fn table_config(params: &Params<'_, '_>) -> PyResult<TableConfig> {
         .validate()
         .map_err(|err| PyValueError::new_err(err.to_string()))?;
     Ok(config)
+}
+
+/// `hashtable.STRATEGY_INFO`: what each strategy is, from the core's registry.
+pub(crate) fn strategy_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let all = PyDict::new(py);
+    for kind in StrategyKind::ALL.iter().copied() {
+        let info = kind.info();
+        let recommended = PyDict::new(py);
+        recommended.set_item("max_load", info.recommended_max_load)?;
+        recommended.set_item("growth", info.recommended_growth)?;
+        let entry = PyDict::new(py);
+        entry.set_item("open_addressing", info.open_addressing)?;
+        entry.set_item("insertion_ordered", info.insertion_ordered)?;
+        entry.set_item("sizes", info.sizes)?;
+        entry.set_item("min_size", kind.usable_size(1, BucketIndex::default()))?;
+        entry.set_item("recommended", recommended)?;
+        all.set_item(info.name, entry)?;
+    }
+    Ok(all)
 }
 
 pub(crate) fn strategy_names() -> impl Iterator<Item = &'static str> {
