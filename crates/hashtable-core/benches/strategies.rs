@@ -1,7 +1,8 @@
 //! Every collision strategy against `hashbrown`, on random `u64` keys.
 //!
-//! For each strategy in `StrategyKind::ALL` (run-time dispatch through
-//! `Table<u64, u64>`, so new strategies are picked up with no change here),
+//! For each strategy in `StrategyKind::ALL` (run-time choice through
+//! `Table<u64, u64>`, whose `AnyStrategy` enum is what the Python extension
+//! uses, so new strategies are picked up with no change here),
 //! each strategy named in `static_strategies!` below (static dispatch), and a
 //! `hashbrown::HashMap<u64, u64>` baseline, at 1k, 100k and 1M keys:
 //!
