@@ -100,7 +100,7 @@ impl Hasher<'_> {
         match self {
             Hasher::Builtin => Ok(key.hash()? as i64 as u64),
             Hasher::Python(func) => {
-                let result = func.call1((key,))?;
+                let result = call_one(func, key)?;
                 if !result.is_instance_of::<PyInt>() {
                     let name = func
                         .getattr(pyo3::intern!(func.py(), "__qualname__"))
@@ -116,6 +116,28 @@ impl Hasher<'_> {
             Hasher::Named(named) => with_canonical(key, |canonical| named.hash(canonical)),
         }
     }
+}
+
+/// `func(arg)` by vectorcall: no argument tuple is built.
+fn call_one<'py>(func: &Bound<'py, PyAny>, arg: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = func.py();
+    // The slot before the argument is free for the callee to use
+    // (PY_VECTORCALL_ARGUMENTS_OFFSET), which saves a bound method a copy.
+    let mut args = [std::ptr::null_mut(), arg.as_ptr()];
+    // SAFETY: the GIL is held; `args[1]` is a live borrowed reference that
+    // outlives the call, and `args[0]` may be overwritten by the callee, as
+    // the offset flag allows. The result is a new reference, or NULL with an
+    // exception set.
+    let result = unsafe {
+        pyo3::ffi::PyObject_Vectorcall(
+            func.as_ptr(),
+            args.as_mut_ptr().add(1),
+            1 | pyo3::ffi::PY_VECTORCALL_ARGUMENTS_OFFSET,
+            std::ptr::null_mut(),
+        )
+    };
+    // SAFETY: a new reference or NULL, as above.
+    unsafe { Bound::from_owned_ptr_or_err(py, result) }
 }
 
 /// `hash()` of an int's value: reduced modulo 2**61 - 1, with -1 mapped to -2.
