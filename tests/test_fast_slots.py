@@ -1,0 +1,142 @@
+"""The hand-written slots for `t[k]`, `k in t` and `t[k] = v` (builtin hash, scalar keys)
+keep every semantic of the general path: counts, errors, `__missing__`, reference
+counts, releases after the borrow, and logged resizes."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import sys
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hashtable import HashTable
+
+MakeTable = Callable[..., HashTable]
+SCALARS: list[Any] = ["text", b"bytes", 7, 2.5, True, 10**30]
+
+
+def test_each_operation_hashes_once(make_table: MakeTable) -> None:
+    t = make_table({k: k for k in SCALARS})
+    for key in SCALARS + ["absent", -1]:
+        before = t.stats()["hash_calls"]
+        try:
+            t[key]
+        except KeyError:
+            pass
+        key in t  # noqa: B015
+        t[key] = 1
+        assert t.stats()["hash_calls"] - before == 3, key
+
+
+def test_missing_scalar_key_error_carries_the_key(make_table: MakeTable) -> None:
+    t = make_table({1: 1})
+    for key in ("absent", 2, 3.5, b"x"):
+        with pytest.raises(KeyError) as raised:
+            t[key]
+        assert raised.value.args == (key,)
+
+
+def test_subclass_missing_and_getitem_are_honoured(strategy: str) -> None:
+    class Defaulting(HashTable):
+        def __missing__(self, key: object) -> str:
+            return f"missing {key}"
+
+    class Shouting(HashTable):
+        def __getitem__(self, key: object) -> Any:
+            return str(super().__getitem__(key)).upper()
+
+    assert Defaulting({1: "one"}, strategy=strategy)[2] == "missing 2"
+    assert Defaulting({1: "one"}, strategy=strategy)[1] == "one"
+    assert Shouting({"a": "b"}, strategy=strategy)["a"] == "B"
+
+
+def test_numbers_of_one_family_are_one_key(make_table: MakeTable) -> None:
+    t = make_table()
+    t[1] = "int"
+    assert t[1.0] == "int" and t[True] == "int" and 1.0 in t
+    t[1.0] = "float"
+    assert list(t.keys()) == [1] and t[1] == "float"
+    assert "1" not in t and b"1" not in t
+
+
+def test_reference_counts_are_exact(make_table: MakeTable) -> None:
+    value = object()
+    key = "refcounted-key"
+    t = make_table()
+    base_value, base_key = sys.getrefcount(value), sys.getrefcount(key)
+    t[key] = value
+    assert sys.getrefcount(value) == base_value + 1
+    for _ in range(100):
+        assert t[key] is value
+        assert key in t
+        t[key] = value
+    assert sys.getrefcount(value) == base_value + 1
+    t[key] = None
+    assert sys.getrefcount(value) == base_value
+    del t[key]
+    assert sys.getrefcount(key) == base_key
+
+
+def test_a_replaced_value_is_released_at_once_and_may_use_the_table(make_table: MakeTable) -> None:
+    t = make_table({"other": 1})
+    seen: list[Any] = []
+
+    class Noisy:
+        def __del__(self) -> None:
+            seen.append(t["other"])
+            t["written-by-del"] = True
+
+    t["k"] = Noisy()
+    gc.disable()
+    try:
+        t["k"] = 2  # the fast path drops the old value after its borrow
+        assert seen == [1]
+        assert t["written-by-del"] is True
+    finally:
+        gc.enable()
+
+
+def test_a_weakly_referenced_value_dies_with_its_replacement(make_table: MakeTable) -> None:
+    class Value:
+        pass
+
+    t = make_table()
+    value = Value()
+    alive = weakref.ref(value)
+    t[5] = value
+    del value
+    assert alive() is not None
+    t[5] = "replacement"
+    assert alive() is None
+
+
+def test_resizes_from_the_fast_path_are_logged(make_table: MakeTable, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="hashtable")
+    t = make_table()
+    for i in range(100):
+        t[i] = i
+    logged = [r for r in caplog.records if "resized" in r.getMessage()]
+    assert len(logged) == t.stats()["resizes"] > 0
+
+
+def test_unhashable_and_busy_go_to_the_general_path(make_table: MakeTable) -> None:
+    t = make_table()
+    with pytest.raises(TypeError, match="unhashable"):
+        t[[1]] = 1
+    with pytest.raises(TypeError, match="unhashable"):
+        [1] in t  # noqa: B015
+
+    class Reentrant:
+        def __hash__(self) -> int:
+            return hash("reentrant")
+
+        def __eq__(self, other: object) -> bool:
+            t["inner"] = 1  # a write while the outer lookup compares: allowed, table released
+            return False
+
+    t[Reentrant()] = 1
+    t[Reentrant()] = 2
+    assert t["inner"] == 1 and len(t) == 3
