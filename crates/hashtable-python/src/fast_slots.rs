@@ -14,9 +14,11 @@
 //! * result: a new reference handed straight back, or KeyError set.
 //!
 //! Everything else (a Python hash function, a key with its own `__eq__`, a
-//! subclass's `__missing__`, deletion, a busy table, a resize to log) goes to
-//! the slot PyO3 generated, saved when these are installed, so there is one
-//! implementation of the semantics and this file only skips the overhead.
+//! subclass's `__missing__`, deletion, a busy table) goes to the same
+//! functions the `#[pymethods]` call (`operations::subscript`, `contains`,
+//! `set`, `delete`), inside `Python::attach`, so there is one implementation
+//! of the semantics and this file only skips PyO3's per-call overhead. (The
+//! slots PyO3 generated stay reachable as `HashTable.__getitem__` and the like.)
 //!
 //! The fast path must not drop a `Py<T>`: without PyO3's trampoline the
 //! thread is not registered with PyO3, and such a drop would be deferred to
@@ -25,7 +27,6 @@
 
 use std::os::raw::c_int;
 use std::ptr;
-use std::sync::OnceLock;
 
 use hashtable_core::{Lookup, ProbeCursor, Resize};
 use pyo3::ffi;
@@ -34,16 +35,8 @@ use pyo3::Borrowed;
 
 use crate::hashing::HashFunc;
 use crate::lookup::{borrow_mut, scalar_family, scalar_hash, settle_without_python, TableMut};
+use crate::operations;
 use crate::table::HashTable;
-
-/// The slots PyO3 generated, for everything the fast path leaves to them.
-struct Generated {
-    subscript: ffi::binaryfunc,
-    contains: ffi::objobjproc,
-    assign: ffi::objobjargproc,
-}
-
-static GENERATED: OnceLock<Generated> = OnceLock::new();
 
 /// Put the fast slots on the `HashTable` type (subclasses made later inherit
 /// them unless they define their own `__getitem__` and the like).
@@ -60,33 +53,12 @@ pub(crate) fn install(py: Python<'_>) -> PyResult<()> {
         if mapping.is_null() || sequence.is_null() {
             return Ok(());
         }
-        let (Some(subscript), Some(assign), Some(contains)) = (
-            (*mapping).mp_subscript,
-            (*mapping).mp_ass_subscript,
-            (*sequence).sq_contains,
-        ) else {
-            return Ok(());
-        };
-        if GENERATED
-            .set(Generated {
-                subscript,
-                contains,
-                assign,
-            })
-            .is_err()
-        {
-            return Ok(()); // installed already (a second module init)
-        }
         (*mapping).mp_subscript = Some(fast_subscript);
         (*mapping).mp_ass_subscript = Some(fast_assign);
         (*sequence).sq_contains = Some(fast_contains);
         ffi::PyType_Modified(raw);
     }
     Ok(())
-}
-
-fn generated() -> &'static Generated {
-    GENERATED.get().expect("fast slots run only after install")
 }
 
 /// The outcome of a fast lookup: found, absent, or not for the fast path.
@@ -160,19 +132,35 @@ unsafe extern "C" fn fast_subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyOb
             ptr::null_mut()
         }
         Some(Ok((mut this, _, Found::Absent))) => {
-            // A subclass: PyO3's slot looks up `__missing__`; it hashes again.
+            // A subclass: the general path looks up `__missing__`; it hashes again.
             this.hash_calls -= 1;
             drop(this);
-            // SAFETY: the arguments CPython gave us, passed on unchanged.
-            unsafe { (generated().subscript)(slf, key) }
+            general(
+                || operations::subscript(&table, &key_ref).map(Bound::into_ptr),
+                ptr::null_mut(),
+            )
         }
         Some(Err(err)) => {
             err.restore(py);
             ptr::null_mut()
         }
-        // SAFETY: the arguments CPython gave us, passed on unchanged.
-        None => unsafe { (generated().subscript)(slf, key) },
+        None => general(
+            || operations::subscript(&table, &key_ref).map(Bound::into_ptr),
+            ptr::null_mut(),
+        ),
     }
+}
+
+/// The general path, registered with PyO3 (so every `Py<T>` it drops is
+/// released at once): `Ok` as it is, or `failed` with the error set.
+fn general<T>(operation: impl FnOnce() -> PyResult<T>, failed: T) -> T {
+    Python::attach(|py| match operation() {
+        Ok(result) => result,
+        Err(err) => {
+            err.restore(py);
+            failed
+        }
+    })
 }
 
 /// `k in t`.
@@ -192,19 +180,22 @@ unsafe extern "C" fn fast_contains(slf: *mut ffi::PyObject, key: *mut ffi::PyObj
             err.restore(py);
             -1
         }
-        // SAFETY: the arguments CPython gave us, passed on unchanged.
-        None => unsafe { (generated().contains)(slf, key) },
+        None => general(|| operations::contains(&table, &key_ref).map(c_int::from), -1),
     }
 }
 
 /// `t[k] = v` (and `del t[k]`, which goes to PyO3's slot).
 unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObject, value: *mut ffi::PyObject) -> c_int {
-    if value.is_null() {
-        // SAFETY: the arguments CPython gave us, passed on unchanged.
-        return unsafe { (generated().assign)(slf, key, value) };
-    }
-    // SAFETY: as in `fast_subscript`; `value` is a live borrowed reference too.
+    // SAFETY: as in `fast_subscript`; `value` is NULL (a deletion) or a live
+    // borrowed reference too.
     let py = unsafe { Python::assume_attached() };
+    if value.is_null() {
+        // SAFETY: as above.
+        let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
+        // SAFETY: as above.
+        let table = unsafe { table.cast_unchecked::<HashTable>() };
+        return general(|| operations::delete(&table, &key_ref).map(|()| 0), -1);
+    }
     // SAFETY: as above.
     let (table, key_ref, value_ref) = unsafe {
         (
@@ -221,8 +212,7 @@ unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObjec
             err.restore(py);
             return -1;
         }
-        // SAFETY: the arguments CPython gave us, passed on unchanged.
-        None => return unsafe { (generated().assign)(slf, key, value) },
+        None => return general(|| operations::set(&table, &key_ref, &value_ref).map(|()| 0), -1),
     };
     let replaced = match found {
         Found::Slot(slot) => Some(this.table.replace_value(slot, value_ref.to_owned().unbind())),

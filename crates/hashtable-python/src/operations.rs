@@ -44,6 +44,19 @@ pub(crate) fn get<'py>(slf: &Bound<'py, HashTable>, key: &Bound<'py, PyAny>) -> 
     Ok(slot.map(|slot| this.table.entry(slot).value.bind(slf.py()).clone()))
 }
 
+/// `t[k]`: the value, else `type(t).__missing__(t, k)` for a subclass that has one, else KeyError.
+pub(crate) fn subscript<'py>(slf: &Bound<'py, HashTable>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(value) = get(slf, key)? {
+        return Ok(value);
+    }
+    if !slf.is_exact_instance_of::<HashTable>() {
+        if let Some(missing) = special_method(slf.as_any(), pyo3::intern!(slf.py(), "__missing__"))? {
+            return missing.call1((key,));
+        }
+    }
+    Err(missing_key(key))
+}
+
 pub(crate) fn contains(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
     let (_this, _, slot) = locate(slf, key)?;
     Ok(slot.is_some())

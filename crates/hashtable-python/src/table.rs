@@ -190,15 +190,7 @@ impl HashTable {
     }
 
     fn __getitem__<'py>(slf: &Bound<'py, Self>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        if let Some(value) = operations::get(slf, key)? {
-            return Ok(value);
-        }
-        if !slf.is_exact_instance_of::<Self>() {
-            if let Some(missing) = operations::special_method(slf.as_any(), pyo3::intern!(slf.py(), "__missing__"))? {
-                return missing.call1((key,));
-            }
-        }
-        Err(missing_key(key))
+        operations::subscript(slf, key)
     }
 
     fn __setitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
