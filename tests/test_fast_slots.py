@@ -140,3 +140,29 @@ def test_unhashable_and_busy_go_to_the_general_path(make_table: MakeTable) -> No
     t[Reentrant()] = 1
     t[Reentrant()] = 2
     assert t["inner"] == 1 and len(t) == 3
+
+
+@pytest.mark.parametrize("modulus", [None, 3])
+def test_a_python_hash_func_runs_once_per_operation(strategy: str, modulus: int | None) -> None:
+    from helpers_api import CountingHash
+    from keys import HashKey
+
+    class Defaulting(HashTable):
+        def __missing__(self, key: object) -> str:
+            return "default"
+
+    for cls in (HashTable, Defaulting):
+        counting = CountingHash(modulus)
+        t = cls({k: k for k in SCALARS}, strategy=strategy, hash_func=counting)
+        t[HashKey(hash("text") if modulus is None else 1, "odd")] = "non-scalar neighbour"
+        for key in SCALARS + ["absent", -1]:
+            counting.calls = 0
+            try:
+                assert t[key] in (key, "default")
+            except KeyError:
+                assert cls is HashTable and key in ("absent", -1)
+            assert (key in t) is (key in SCALARS)
+            t[key] = key
+            assert counting.calls == 3, (cls, key)
+        with pytest.raises(TypeError, match="unhashable"):
+            t[[1]]

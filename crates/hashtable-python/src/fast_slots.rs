@@ -33,8 +33,8 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::Borrowed;
 
-use crate::hashing::HashFunc;
-use crate::lookup::{borrow_mut, scalar_family, scalar_hash, settle_without_python, TableMut};
+use crate::hashing::{HashFunc, Hasher};
+use crate::lookup::{borrow_mut, find_from, scalar_family, scalar_hash, settle_without_python, ScalarFamily, TableMut};
 use crate::operations;
 use crate::table::HashTable;
 
@@ -67,37 +67,60 @@ enum Found {
     Absent,
 }
 
-/// Hash and find `key` when no Python code can run; None sends the caller to
-/// PyO3's slot (the table's `hash_calls` is left as it was). `Err` is an
-/// error raised by a C comparison, already converted to a `PyErr`.
+/// Hash and find a builtin scalar `key` (whose `==` is C): with the builtin
+/// hash, under one borrow; with a Python `hash_func`, called once with the
+/// table released (registered with PyO3, so what it drops is released at
+/// once). A candidate that needs Python's `==` is settled by the shared
+/// `lookup::find_from`, with the same hash. None sends the caller to the
+/// general path before anything ran (`hash_calls` is as it was).
 #[inline]
-fn find_scalar<'a>(
-    py: Python<'_>,
-    slf: &'a Bound<'_, HashTable>,
-    key: &Bound<'_, PyAny>,
+fn find_scalar<'a, 'py>(
+    py: Python<'py>,
+    slf: &'a Bound<'py, HashTable>,
+    key: &Bound<'py, PyAny>,
 ) -> Option<PyResult<(TableMut<'a>, u64, Found)>> {
     let family = scalar_family(key)?;
     let mut this = borrow_mut(slf).ok()?;
-    if !matches!(this.hash_func, HashFunc::Builtin) {
-        return None;
-    }
-    let hash = scalar_hash(key).ok()?;
+    let hash = match &this.hash_func {
+        HashFunc::Builtin => scalar_hash(key).ok()?,
+        HashFunc::Python(func) => {
+            let hasher = Hasher::Python(func.bind(py).clone());
+            this.hash_calls += 1;
+            drop(this);
+            let hashed = Python::attach(|_| hasher.hash(key).map(|hash| (hash, borrow_mut(slf))));
+            return Some(hashed.and_then(|(hash, this)| finish_lookup(py, slf, this?, key, &family, hash)));
+        }
+        HashFunc::Named(_) => return None,
+    };
+    this.hash_calls += 1;
+    Some(finish_lookup(py, slf, this, key, &family, hash))
+}
+
+/// The core's candidate loop; a candidate that needs Python goes on in
+/// `lookup::find_from` (registered with PyO3) from the start of the probe.
+#[inline]
+fn finish_lookup<'a, 'py>(
+    py: Python<'py>,
+    slf: &'a Bound<'py, HashTable>,
+    mut this: TableMut<'a>,
+    key: &Bound<'py, PyAny>,
+    family: &ScalarFamily,
+    hash: u64,
+) -> PyResult<(TableMut<'a>, u64, Found)> {
     let mut cursor = ProbeCursor::new();
     let found = this.table.find_resumable(hash, &mut cursor, |stored| {
-        settle_without_python(stored.bind(py), key, Some(&family))
-    });
-    match found {
-        Ok(Lookup::Found(slot)) => {
-            this.hash_calls += 1;
-            Some(Ok((this, hash, Found::Slot(slot))))
+        settle_without_python(stored.bind(py), key, Some(family))
+    })?;
+    let found = match found {
+        Lookup::Found(slot) => Found::Slot(slot),
+        Lookup::Absent => Found::Absent,
+        Lookup::Undecided(_) => {
+            let (held, slot) = Python::attach(|_| find_from(slf, this, key, hash))?;
+            this = held;
+            slot.map_or(Found::Absent, Found::Slot)
         }
-        Ok(Lookup::Absent) => {
-            this.hash_calls += 1;
-            Some(Ok((this, hash, Found::Absent)))
-        }
-        Ok(Lookup::Undecided(_)) => None,
-        Err(err) => Some(Err(err)),
-    }
+    };
+    Ok((this, hash, found))
 }
 
 /// `KeyError(key)`, with the key as the only argument, as dict raises it.

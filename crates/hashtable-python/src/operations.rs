@@ -46,9 +46,14 @@ pub(crate) fn get<'py>(slf: &Bound<'py, HashTable>, key: &Bound<'py, PyAny>) -> 
 
 /// `t[k]`: the value, else `type(t).__missing__(t, k)` for a subclass that has one, else KeyError.
 pub(crate) fn subscript<'py>(slf: &Bound<'py, HashTable>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    if let Some(value) = get(slf, key)? {
-        return Ok(value);
+    match get(slf, key)? {
+        Some(value) => Ok(value),
+        None => missing(slf, key),
     }
+}
+
+/// `t[k]` for an absent `k`: `type(t).__missing__(t, k)` for a subclass that has one, else KeyError.
+pub(crate) fn missing<'py>(slf: &Bound<'py, HashTable>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     if !slf.is_exact_instance_of::<HashTable>() {
         if let Some(missing) = special_method(slf.as_any(), pyo3::intern!(slf.py(), "__missing__"))? {
             return missing.call1((key,));
