@@ -69,8 +69,7 @@ enum Found {
 
 /// Hash and find a builtin scalar `key` (whose `==` is C): with the builtin
 /// hash, under one borrow; with a Python `hash_func`, called once with the
-/// table released (registered with PyO3, so what it drops is released at
-/// once). A candidate that needs Python's `==` is settled by the shared
+/// table released. A candidate that needs Python's `==` is settled by the shared
 /// `lookup::find_from`, with the same hash. None sends the caller to the
 /// general path before anything ran (`hash_calls` is as it was).
 #[inline]
@@ -87,8 +86,11 @@ fn find_scalar<'a, 'py>(
             let hasher = Hasher::Python(func.bind(py).clone());
             this.hash_calls += 1;
             drop(this);
-            let hashed = Python::attach(|_| hasher.hash(key).map(|hash| (hash, borrow_mut(slf))));
-            return Some(hashed.and_then(|(hash, this)| finish_lookup(py, slf, this?, key, &family, hash)));
+            // Not registered with PyO3, so this must drop no `Py<T>`: the call
+            // and its result are `Bound`s, and a failure comes back as a `PyErr`
+            // that is restored, not dropped (see `Hasher::hash`).
+            let hashed = hasher.hash(key).and_then(|hash| Ok((hash, borrow_mut(slf)?)));
+            return Some(hashed.and_then(|(hash, this)| finish_lookup(py, slf, this, key, &family, hash)));
         }
         HashFunc::Named(_) => return None,
     };

@@ -102,14 +102,20 @@ impl Hasher<'_> {
             Hasher::Python(func) => {
                 let result = call_one(func, key)?;
                 if !result.is_instance_of::<PyInt>() {
-                    let name = func
-                        .getattr(pyo3::intern!(func.py(), "__qualname__"))
-                        .and_then(|n| n.str().map(|s| s.to_string()))
-                        .unwrap_or_else(|_| func.to_string());
-                    return Err(PyTypeError::new_err(format!(
-                        "hash_func {name} returned {}, expected an int",
-                        result.get_type().qualname()?
-                    )));
+                    // Registered with PyO3: the fast slots call this without its
+                    // trampoline, and building the message may drop a `PyErr`.
+                    return Err(Python::attach(|_| {
+                        let name = func
+                            .getattr(pyo3::intern!(func.py(), "__qualname__"))
+                            .and_then(|n| n.str().map(|s| s.to_string()))
+                            .unwrap_or_else(|_| func.to_string());
+                        let returned = result
+                            .get_type()
+                            .qualname()
+                            .map(|n| n.to_string())
+                            .unwrap_or_else(|_| "?".into());
+                        PyTypeError::new_err(format!("hash_func {name} returned {returned}, expected an int"))
+                    }));
                 }
                 Ok(int_value_hash(&result)? as i64 as u64)
             }
