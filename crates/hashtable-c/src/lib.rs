@@ -10,6 +10,8 @@
 //! The header `include/hashtable.h` is generated from this crate by cbindgen
 //! (`make c-header`); `tests/header.rs` fails when the committed one is stale.
 
+// Every `unsafe` block states the invariant it relies on.
+#![deny(clippy::undocumented_unsafe_blocks)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
 

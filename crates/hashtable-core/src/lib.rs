@@ -17,6 +17,9 @@
 //! assert_eq!(table.entry(slot).value, "answer");
 //! ```
 
+// Every `unsafe` block states the invariant it relies on.
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod alloc;
 pub mod chaining;
 pub mod compact;

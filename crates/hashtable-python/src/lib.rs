@@ -6,6 +6,9 @@
 //! `__eq__`/`__hash__`, the user's hash function, or a `__del__` reached
 //! through a decref), so that code may use the table freely.
 
+// Every `unsafe` block states the invariant it relies on.
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 mod bench_support;
 mod capi;
 mod cell;
