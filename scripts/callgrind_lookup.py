@@ -8,7 +8,9 @@ dict is what the table costs beyond dict.
 
     python scripts/callgrind_lookup.py --op get --keys str --strategy chaining swiss
 
-runs valgrind itself and prints one line per configuration. `--child` is the
+runs valgrind itself and prints one line per configuration. `--keys object`
+times `object()` keys in an `eq="identity"` table (dict hashes them by
+address too). `--child` is the
 program valgrind runs. The counts need no symbols; to see which functions they
 go to (`callgrind_annotate`), run it on `make build-profiling`: the release
 build is stripped.
@@ -34,9 +36,15 @@ OPS = {
 
 
 def child(container: str, op: str, keys_kind: str, passes: int) -> None:
-    keys: list[Any] = [f"key{i * 7919}" for i in range(1000)] if keys_kind == "str" else list(range(1000))
+    keys: list[Any] = {
+        "str": lambda: [f"key{i * 7919}" for i in range(1000)],
+        "int": lambda: list(range(1000)),
+        "object": lambda: [object() for _ in range(1000)],
+    }[keys_kind]()
     if container == "dict":
         table: Any = {}
+    elif keys_kind == "object":
+        table = hashtable.HashTable(strategy=container, eq="identity")
     else:
         table = hashtable.HashTable(strategy=container)
     for key in keys:
@@ -88,7 +96,7 @@ def main() -> int:
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--op", choices=sorted(OPS), nargs="+", default=["get"])
-    parser.add_argument("--keys", choices=["int", "str"], nargs="+", default=["str"])
+    parser.add_argument("--keys", choices=["int", "str", "object"], nargs="+", default=["str"])
     parser.add_argument("--strategy", nargs="+", default=["chaining"], choices=hashtable.STRATEGIES)
     parser.add_argument("--passes", type=int, default=50)
     args = parser.parse_args()

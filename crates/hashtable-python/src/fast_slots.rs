@@ -101,50 +101,67 @@ enum Found {
 /// table. A candidate that needs Python's `==` is settled by the shared
 /// `lookup::find_from`, with the same hash. None sends the caller to the
 /// general path before anything ran (`hash_calls` is as it was).
-#[inline]
+#[inline(always)]
 fn find_fast<'a, 'py>(
     py: Python<'py>,
     slf: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
 ) -> Option<PyResult<(TableMut<'a>, u64, Found)>> {
     let mut this = borrow_mut(slf).ok()?;
-    let hash = match this.route {
+    match this.route {
         FastRoute::BuiltinHash => {
             let family = scalar_family(key)?;
             let hash = scalar_hash(key).ok()?;
             this.hash_calls += 1;
-            return Some(finish_lookup(py, slf, this, key, &family, hash));
+            Some(finish_lookup(py, slf, this, key, &family, hash))
         }
-        FastRoute::PythonHash => {
-            let family = scalar_family(key)?;
-            let HashFunc::Python(func) = &this.hash_func else {
-                return None;
-            };
-            let hasher = Hasher::Python(func.bind(py).clone());
-            this.hash_calls += 1;
-            drop(this);
-            // Not registered with PyO3, so this must drop no `Py<T>`: the call
-            // and its result are `Bound`s, and a failure comes back as a `PyErr`
-            // that is restored, not dropped (see `Hasher::hash`).
-            let hashed = hasher.hash(key).and_then(|hash| Ok((hash, borrow_mut(slf)?)));
-            return Some(hashed.and_then(|(hash, this)| finish_lookup(py, slf, this, key, &family, hash)));
-        }
-        FastRoute::Identity => identity_hash(key),
-        FastRoute::General => return None,
+        FastRoute::PythonHash => find_with_python_hash(py, slf, this, key),
+        FastRoute::Identity => Some(Ok(find_identical(this, key))),
+        FastRoute::General => None,
+    }
+}
+
+/// A scalar key in a table with a Python `hash_func`, called with the table released.
+#[inline(never)]
+fn find_with_python_hash<'a, 'py>(
+    py: Python<'py>,
+    slf: &'a Bound<'py, HashTable>,
+    mut this: TableMut<'a>,
+    key: &Bound<'py, PyAny>,
+) -> Option<PyResult<(TableMut<'a>, u64, Found)>> {
+    let family = scalar_family(key)?;
+    let HashFunc::Python(func) = &this.hash_func else {
+        return None;
     };
+    let hasher = Hasher::Python(func.bind(py).clone());
+    this.hash_calls += 1;
+    drop(this);
+    // Not registered with PyO3, so this must drop no `Py<T>`: the call and
+    // its result are `Bound`s, and a failure comes back as a `PyErr` that is
+    // restored, not dropped (see `Hasher::hash`).
+    let hashed = hasher.hash(key).and_then(|hash| Ok((hash, borrow_mut(slf)?)));
+    Some(hashed.and_then(|(hash, this)| finish_lookup(py, slf, this, key, &family, hash)))
+}
+
+/// Any key in an identity table: its address hashed, candidates compared by
+/// address; no Python code runs.
+#[inline(never)]
+fn find_identical<'a>(mut this: TableMut<'a>, key: &Bound<'_, PyAny>) -> (TableMut<'a>, u64, Found) {
+    let hash = identity_hash(key);
     this.hash_calls += 1;
     let mut cursor = ProbeCursor::new();
     let found = this.table.find_resumable(hash, &mut cursor, |stored| {
-        Ok::<_, PyErr>(if stored.as_ptr() == key.as_ptr() {
+        Ok::<_, std::convert::Infallible>(if stored.as_ptr() == key.as_ptr() {
             Verdict::Equal
         } else {
             Verdict::Unequal
         })
     });
-    Some(found.map(|found| match found {
-        Lookup::Found(slot) => (this, hash, Found::Slot(slot)),
-        Lookup::Absent | Lookup::Undecided(_) => (this, hash, Found::Absent),
-    }))
+    match found {
+        Ok(Lookup::Found(slot)) => (this, hash, Found::Slot(slot)),
+        Ok(Lookup::Absent | Lookup::Undecided(_)) => (this, hash, Found::Absent),
+        Err(never) => match never {},
+    }
 }
 
 /// The core's candidate loop; a candidate that needs Python goes on in
