@@ -10,14 +10,20 @@ must stay a real dict is checked too: the globals of `exec` and the namespace
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import hashtable
 import pytest
-from hashtable import HashTable
+from hashtable import HashTable, StrategyName
 
-MakeTable = Callable[..., HashTable]
+MakeTable = Callable[..., HashTable[Any, Any]]
 
 MODULE_SOURCE = """
 base = 10
@@ -33,7 +39,7 @@ result = scaled(total)
 
 
 def keeps_insertion_order(strategy: str) -> bool:
-    return bool(hashtable.STRATEGY_INFO[strategy]["insertion_ordered"])
+    return bool(hashtable.STRATEGY_INFO[cast(StrategyName, strategy)]["insertion_ordered"])
 
 
 # --- exec and eval with a HashTable as locals -------------------------------------------
@@ -89,7 +95,8 @@ def test_comprehensions_see_the_table_as_dict_locals_are_seen(make_table: MakeTa
     assert namespace["squares"] == {0: 0, 1: 1, 2: 4, 3: 9, 4: 16}
     assert namespace["evens"] == [0, 2, 4]
     body_reads_a_local = "scale = 3\ntripled = [n * scale for n in range(3)]"
-    for locals_mapping in ({}, make_table()):
+    locals_mappings: tuple[Any, ...] = ({}, make_table())
+    for locals_mapping in locals_mappings:
         with pytest.raises(NameError, match="name 'scale' is not defined"):
             exec(body_reads_a_local, {}, locals_mapping)
 
@@ -126,7 +133,7 @@ class TableNamespace(type):
     """
 
     @classmethod
-    def __prepare__(mcs, name: str, bases: tuple[type, ...], /, **kwargs: Any) -> HashTable[str, Any]:  # type: ignore[override]
+    def __prepare__(mcs, name: str, bases: tuple[type, ...], /, **kwargs: Any) -> HashTable[str, Any]:
         return HashTable(strategy=kwargs.get("strategy", "chaining"))
 
     def __new__(mcs, name: str, bases: tuple[type, ...], namespace: HashTable[str, Any], **kwargs: Any) -> type:
@@ -138,7 +145,7 @@ class TableNamespace(type):
         super().__init__(name, bases, dict(namespace))
 
 
-def make_classes(strategy: str) -> tuple[type, type]:
+def make_classes(strategy: str) -> tuple[Any, Any]:
     class Shape(metaclass=TableNamespace, strategy=strategy):
         sides = 0
 
@@ -175,7 +182,7 @@ def make_classes(strategy: str) -> tuple[type, type]:
 
 def test_a_class_body_runs_in_a_hashtable(strategy: str) -> None:
     shape, square = make_classes(strategy)
-    body = square.__body__  # type: ignore[attr-defined]
+    body = square.__body__
     assert isinstance(body, HashTable) and body.strategy == strategy
     assert {"sides", "describe", "area", "unit", "named", "__qualname__", "__module__"} <= set(body)
     assert "__classcell__" in body  # super() needs it, and type.__new__ got it
@@ -191,7 +198,7 @@ def test_a_class_body_runs_in_a_hashtable(strategy: str) -> None:
 
 def test_the_order_of_definition(strategy: str) -> None:
     _, square = make_classes(strategy)
-    body = square.__body__  # type: ignore[attr-defined]
+    body = square.__body__
     defined = ["__module__", "__qualname__", "sides", "describe", "area", "unit", "named", "__classcell__"]
     assert sorted(body) == sorted(defined)
     if keeps_insertion_order(strategy):
@@ -204,7 +211,7 @@ def test_the_order_of_definition(strategy: str) -> None:
 
 def test_type_new_needs_a_real_dict(make_table: MakeTable) -> None:
     with pytest.raises(TypeError, match="must be dict, not hashtable.HashTable"):
-        type("Direct", (), make_table({"x": 1}))
+        type("Direct", (), make_table({"x": 1}))  # type: ignore[call-overload]
 
 
 # --- key=str.casefold: a case-insensitive namespace ---------------------------------------
@@ -220,3 +227,44 @@ def test_a_casefold_table_is_a_case_insensitive_namespace(make_table: MakeTable)
     assert namespace.getitem("tOtAl") == ("Total", 2)
     with pytest.raises(NameError, match="name 'results' is not defined"):
         exec("results", {}, namespace)
+
+
+# --- examples/namespaces.py (make namespaces) -----------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "namespaces.py"
+
+
+def test_the_namespaces_example_runs_and_draws_every_picture() -> None:
+    # A fixed PYTHONHASHSEED makes the python-hash pictures the same on every run.
+    environment = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run([sys.executable, str(EXAMPLE)], capture_output=True, text=True, env=environment, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "How CPython stores names" in out and "SipHash-1-3" in out
+    names = re.search(r"namespace holds (\d+) names: (.*)", out)
+    assert names is not None
+    listed = names.group(2).split(", ")
+    assert int(names.group(1)) == len(listed) == 15
+    assert {"TAX_RATE", "price_with_tax", "Basket", "taxed", "math", "Counter", "__doc__"} <= set(listed)
+    assert "name" not in listed and "price" not in listed  # the module's `del` reached the table
+    assert "taxed = {'apple': 0.6, 'bread': 2.7, 'cheese': 9.36, 'dates': 4.92}" in out
+    heading = "python, chaining    python, linear      seed, chaining      seed, linear"
+    assert heading in out
+    picture = out.split(heading + "\n")[1].split("\n\n")[0].splitlines()
+    assert len(picture) == 32  # one line per bucket
+    stars = [0, 0, 0, 0]
+    for line in picture:
+        cells = line.split()
+        assert all(re.fullmatch(r"\[\](\*\d*\+?)*", c) for c in cells), line
+        for column, start in enumerate(range(0, 80, 20)):
+            stars[column] += line[start : start + 20].count("*")
+    assert stars == [15, 15, 15, 15]  # every name drawn once in every picture
+    longest = {
+        (m.group(1), m.group(2)): int(m.group(3))
+        for m in re.finditer(r"hash (\w+), (\w+): longest chain or probe (\d+)", out)
+    }
+    assert set(longest) == {(h, s) for h in ("python", "seed") for s in ("chaining", "linear")}
+    # seed hashes a name to its length: every length's names share one chain.
+    biggest_group = max(Counter(len(name) for name in listed).values())
+    assert longest[("seed", "chaining")] >= biggest_group > longest[("python", "chaining")]
+    assert re.search(r"the \d+ names of \d+ characters \(.+\) all share one home bucket", out)
