@@ -30,6 +30,7 @@ def failure_record(failure: Failure) -> dict[str, Any]:
         "n": config.n,
         "hash": config.hash,
         "strategy": config.strategy,
+        "semantics": config.semantics,
         "index": config.index,
         "max_load": config.max_load,
         "initial_size": config.size,
