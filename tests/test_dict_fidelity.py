@@ -343,7 +343,6 @@ def test_setdefault_and_update_growth_is_logged(make_table: MakeTable, caplog: p
     assert len(logged) == t.stats()["resizes"] > 0
 
 
-
 def test_the_default_size_of_four_is_honoured_by_every_strategy(make_table: MakeTable, strategy: str) -> None:
     assert make_table().size == 4
     assert make_table(size=8).size == 8

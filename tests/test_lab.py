@@ -552,9 +552,7 @@ def test_without_matplotlib_the_rest_is_written(tmp_path: Path) -> None:
 
 def test_missing_rich_gives_one_line() -> None:
     code = (
-        "import sys; sys.modules['rich'] = None\n"
-        "from hashtable.lab.__main__ import main\n"
-        "sys.exit(main(['--quick']))\n"
+        "import sys; sys.modules['rich'] = None\nfrom hashtable.lab.__main__ import main\nsys.exit(main(['--quick']))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1

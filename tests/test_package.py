@@ -86,7 +86,7 @@ def test_signature_shows_the_runtime_defaults() -> None:
         for name, parameter in parameters.items()
         if parameter.kind is inspect.Parameter.KEYWORD_ONLY
     }
-    assert set(defaults) == {"size", "max_load", "hash_func", "strategy", "index", "growth", "min_load"}
+    assert set(defaults) == {"size", "max_load", "hash_func", "strategy", "index", "growth", "min_load", "key", "eq"}
     made = HashTable()
     for name, default in defaults.items():
         if name == "hash_func":

@@ -34,7 +34,7 @@ from hashtable._hashtable import (
     _install_views,
 )
 from hashtable._hashtable import __version__ as __version__  # the version Cargo.toml declares
-from hashtable._types import HashFuncName, IndexName, StrategyName, TableStats
+from hashtable._types import HashFuncName, IdentityName, IndexName, StrategyName, TableStats
 from hashtable._views import HashTableItems, HashTableKeys, HashTableValues
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "HashTableIterator",
     "HashTableKeys",
     "HashTableValues",
+    "IdentityName",
     "IndexName",
     "StrategyName",
     "TableStats",

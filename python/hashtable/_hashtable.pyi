@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Self, TypeVar, final, overload
 from _typeshed import SupportsKeysAndGetItem
 from typing_extensions import disjoint_base
 
-from hashtable._types import HashFuncName, IndexName, StrategyFacts, StrategyName, TableStats
+from hashtable._types import HashFuncName, IdentityName, IndexName, StrategyFacts, StrategyName, TableStats
 from hashtable._views import HashTableItems, HashTableKeys, HashTableValues
 
 _K = TypeVar("_K")
@@ -59,6 +59,8 @@ class HashTable(MutableMapping[_K, _V]):
         index: IndexName = "fibonacci",
         growth: float = 2.0,
         min_load: float = 0.0,
+        key: Callable[[_K], object] | None = None,
+        eq: Callable[[Any, Any], object] | IdentityName | None = None,
     ) -> None: ...
     @overload
     def __init__(
@@ -73,6 +75,8 @@ class HashTable(MutableMapping[_K, _V]):
         index: IndexName = "fibonacci",
         growth: float = 2.0,
         min_load: float = 0.0,
+        key: Callable[[_K], object] | None = None,
+        eq: Callable[[Any, Any], object] | IdentityName | None = None,
     ) -> None: ...
     @overload
     def __init__(
@@ -87,6 +91,8 @@ class HashTable(MutableMapping[_K, _V]):
         index: IndexName = "fibonacci",
         growth: float = 2.0,
         min_load: float = 0.0,
+        key: Callable[[_K], object] | None = None,
+        eq: Callable[[Any, Any], object] | IdentityName | None = None,
     ) -> None: ...
     def __reversed__(self) -> Iterator[_K]: ...
     @property
@@ -105,6 +111,11 @@ class HashTable(MutableMapping[_K, _V]):
     def index(self) -> IndexName: ...
     @property
     def hash_func(self) -> Callable[[_K], int] | HashFuncName: ...
+    @property
+    def key(self) -> Callable[[_K], object] | None: ...
+    @property
+    def eq(self) -> Callable[[Any, Any], object] | IdentityName | None: ...
+    def getitem(self, key: _K) -> tuple[_K, _V]: ...
     def set(self, key: _K, value: _V) -> None: ...
     @overload
     def get(self, key: _K, default: None = None) -> _V | None: ...

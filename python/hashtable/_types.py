@@ -15,6 +15,9 @@ IndexName: TypeAlias = Literal["mod", "mask", "fibonacci"]
 HashFuncName: TypeAlias = Literal["python", "seed", "knuth", "fnv1a", "murmur3", "siphash13", "xxh3", "foldhash"]
 """A native hash function's name: a value of `hashtable.HASH_FUNCTIONS`."""
 
+IdentityName: TypeAlias = Literal["identity"]
+"""`eq="identity"`: keys are equal only when they are the same object."""
+
 
 class RecommendedParameters(TypedDict):
     """The `max_load` and `growth` a strategy's design argues for."""

@@ -28,14 +28,15 @@
 use std::os::raw::c_int;
 use std::ptr;
 
-use hashtable_core::{Lookup, ProbeCursor, Resize};
+use hashtable_core::{Lookup, ProbeCursor, Resize, Verdict};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::Borrowed;
 
-use crate::hashing::{HashFunc, Hasher};
+use crate::hashing::{identity_hash, HashFunc, Hasher};
 use crate::lookup::{borrow_mut, find_from, scalar_family, scalar_hash, settle_without_python, ScalarFamily, TableMut};
 use crate::operations;
+use crate::semantics::KeySemantics;
 use crate::table::HashTable;
 
 /// Put the fast slots on the `HashTable` type (subclasses made later inherit
@@ -61,28 +62,64 @@ pub(crate) fn install(py: Python<'_>) -> PyResult<()> {
     Ok(())
 }
 
+/// Which path the fast slots take for a table, decided once when its hash
+/// function and key semantics are set (`TableState::replace_keys`).
+#[derive(Clone, Copy)]
+pub(crate) enum FastRoute {
+    /// Plain keys, the builtin hash: exact scalars hashed and compared in C.
+    BuiltinHash,
+    /// Plain keys, a Python `hash_func` called once with the table released.
+    PythonHash,
+    /// `eq="identity"` hashed by address: any key, no Python code at all.
+    Identity,
+    /// Everything else (`key=`, `eq=` a callable, a named native hash).
+    General,
+}
+
+impl FastRoute {
+    pub(crate) fn for_table(hash_func: &HashFunc, semantics: &KeySemantics) -> Self {
+        match hash_func {
+            _ if semantics.transform.is_some() => FastRoute::General,
+            HashFunc::Identity if semantics.is_identity() => FastRoute::Identity,
+            _ if !semantics.is_plain() => FastRoute::General,
+            HashFunc::Builtin => FastRoute::BuiltinHash,
+            HashFunc::Python(_) => FastRoute::PythonHash,
+            HashFunc::Named(_) | HashFunc::Identity => FastRoute::General,
+        }
+    }
+}
+
 /// The outcome of a fast lookup: found, absent, or not for the fast path.
 enum Found {
     Slot(hashtable_core::SlotId),
     Absent,
 }
 
-/// Hash and find a builtin scalar `key` (whose `==` is C): with the builtin
-/// hash, under one borrow; with a Python `hash_func`, called once with the
-/// table released. A candidate that needs Python's `==` is settled by the shared
+/// Hash and find `key` on the table's fast route: a builtin scalar (whose
+/// `==` is C) with the builtin hash under one borrow, or with a Python
+/// `hash_func` called once with the table released; any key of an identity
+/// table. A candidate that needs Python's `==` is settled by the shared
 /// `lookup::find_from`, with the same hash. None sends the caller to the
 /// general path before anything ran (`hash_calls` is as it was).
 #[inline]
-fn find_scalar<'a, 'py>(
+fn find_fast<'a, 'py>(
     py: Python<'py>,
     slf: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
 ) -> Option<PyResult<(TableMut<'a>, u64, Found)>> {
-    let family = scalar_family(key)?;
     let mut this = borrow_mut(slf).ok()?;
-    let hash = match &this.hash_func {
-        HashFunc::Builtin => scalar_hash(key).ok()?,
-        HashFunc::Python(func) => {
+    let hash = match this.route {
+        FastRoute::BuiltinHash => {
+            let family = scalar_family(key)?;
+            let hash = scalar_hash(key).ok()?;
+            this.hash_calls += 1;
+            return Some(finish_lookup(py, slf, this, key, &family, hash));
+        }
+        FastRoute::PythonHash => {
+            let family = scalar_family(key)?;
+            let HashFunc::Python(func) = &this.hash_func else {
+                return None;
+            };
             let hasher = Hasher::Python(func.bind(py).clone());
             this.hash_calls += 1;
             drop(this);
@@ -92,10 +129,22 @@ fn find_scalar<'a, 'py>(
             let hashed = hasher.hash(key).and_then(|hash| Ok((hash, borrow_mut(slf)?)));
             return Some(hashed.and_then(|(hash, this)| finish_lookup(py, slf, this, key, &family, hash)));
         }
-        HashFunc::Named(_) => return None,
+        FastRoute::Identity => identity_hash(key),
+        FastRoute::General => return None,
     };
     this.hash_calls += 1;
-    Some(finish_lookup(py, slf, this, key, &family, hash))
+    let mut cursor = ProbeCursor::new();
+    let found = this.table.find_resumable(hash, &mut cursor, |stored| {
+        Ok::<_, PyErr>(if stored.as_ptr() == key.as_ptr() {
+            Verdict::Equal
+        } else {
+            Verdict::Unequal
+        })
+    });
+    Some(found.map(|found| match found {
+        Lookup::Found(slot) => (this, hash, Found::Slot(slot)),
+        Lookup::Absent | Lookup::Undecided(_) => (this, hash, Found::Absent),
+    }))
 }
 
 /// The core's candidate loop; a candidate that needs Python goes on in
@@ -148,7 +197,7 @@ unsafe extern "C" fn fast_subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyOb
     let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
     // SAFETY: `slf` is a HashTable (see above).
     let table = unsafe { table.cast_unchecked::<HashTable>() };
-    let outcome = find_scalar(py, &table, &key_ref);
+    let outcome = find_fast(py, &table, &key_ref);
     match outcome {
         Some(Ok((this, _, Found::Slot(slot)))) => this.table.entry(slot).value.clone_ref(py).into_ptr(),
         Some(Ok((_, _, Found::Absent))) if table.is_exact_instance_of::<HashTable>() => {
@@ -197,7 +246,7 @@ unsafe extern "C" fn fast_contains(slf: *mut ffi::PyObject, key: *mut ffi::PyObj
     let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
     // SAFETY: as above.
     let table = unsafe { table.cast_unchecked::<HashTable>() };
-    let outcome = find_scalar(py, &table, &key_ref);
+    let outcome = find_fast(py, &table, &key_ref);
     match outcome {
         Some(Ok((_, _, Found::Slot(_)))) => 1,
         Some(Ok((_, _, Found::Absent))) => 0,
@@ -231,7 +280,7 @@ unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObjec
     };
     // SAFETY: as above.
     let table = unsafe { table.cast_unchecked::<HashTable>() };
-    let (mut this, hash, found) = match find_scalar(py, &table, &key_ref) {
+    let (mut this, hash, found) = match find_fast(py, &table, &key_ref) {
         Some(Ok(found)) => found,
         Some(Err(err)) => {
             err.restore(py);

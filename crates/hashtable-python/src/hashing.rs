@@ -27,6 +27,9 @@ pub(crate) enum HashFunc {
     /// A native function picked by name; runs in Rust, never calls Python
     /// (except `hash()` for keys with no canonical encoding, e.g. tuples).
     Named(NamedHash),
+    /// By address, as `object.__hash__` does: an `eq="identity"` table's
+    /// default, which any object has, unhashable ones included.
+    Identity,
 }
 
 /// What a single operation uses to hash its key, taken out of the table so the
@@ -35,6 +38,7 @@ pub(crate) enum Hasher<'py> {
     Builtin,
     Python(Bound<'py, PyAny>),
     Named(NamedHash),
+    Identity,
 }
 
 impl HashFunc {
@@ -69,11 +73,26 @@ impl HashFunc {
         Ok(HashFunc::Python(func.clone().unbind()))
     }
 
+    /// The hash function of a table with these key semantics: an identity
+    /// table with no `hash_func` (or `object.__hash__`) hashes by address.
+    pub(crate) fn for_table(
+        py: Python<'_>,
+        hash_func: Option<&Bound<'_, PyAny>>,
+        semantics: &crate::semantics::KeySemantics,
+    ) -> PyResult<Self> {
+        let given = hash_func.filter(|f| !f.is_none());
+        if semantics.is_identity() && given.map_or(Ok(true), |f| Ok::<_, PyErr>(f.is(object_hash(py)?)))? {
+            return Ok(HashFunc::Identity);
+        }
+        HashFunc::from_argument(py, given)
+    }
+
     pub(crate) fn hasher<'py>(&self, py: Python<'py>) -> Hasher<'py> {
         match self {
             HashFunc::Builtin => Hasher::Builtin,
             HashFunc::Python(func) => Hasher::Python(func.bind(py).clone()),
             HashFunc::Named(named) => Hasher::Named(*named),
+            HashFunc::Identity => Hasher::Identity,
         }
     }
 
@@ -83,6 +102,7 @@ impl HashFunc {
             HashFunc::Builtin => Ok(builtin_hash(py)?.clone().unbind()),
             HashFunc::Python(func) => Ok(func.clone_ref(py)),
             HashFunc::Named(named) => Ok(PyString::new(py, named.name()).into_any().unbind()),
+            HashFunc::Identity => Ok(object_hash(py)?.clone().unbind()),
         }
     }
 
@@ -90,7 +110,7 @@ impl HashFunc {
     pub(crate) fn python_object(&self) -> Option<&Py<PyAny>> {
         match self {
             HashFunc::Python(func) => Some(func),
-            HashFunc::Builtin | HashFunc::Named(_) => None,
+            HashFunc::Builtin | HashFunc::Named(_) | HashFunc::Identity => None,
         }
     }
 }
@@ -120,12 +140,23 @@ impl Hasher<'_> {
                 Ok(int_value_hash(&result)? as i64 as u64)
             }
             Hasher::Named(named) => with_canonical(key, |canonical| named.hash(canonical)),
+            Hasher::Identity => Ok(identity_hash(key)),
         }
     }
 }
 
+/// `object.__hash__(key)`, CPython's `_Py_HashPointer`: the address rotated
+/// right by 4 bits, because objects are 16-byte aligned and an index that
+/// takes the low bits would otherwise use one bucket in sixteen.
+#[inline]
+pub(crate) fn identity_hash(key: &Bound<'_, PyAny>) -> u64 {
+    let rotated = (key.as_ptr() as usize).rotate_right(4) as isize;
+    // -1 is CPython's error value, never a hash.
+    (if rotated == -1 { -2 } else { rotated }) as i64 as u64
+}
+
 /// `func(arg)` by vectorcall: no argument tuple is built.
-fn call_one<'py>(func: &Bound<'py, PyAny>, arg: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn call_one<'py>(func: &Bound<'py, PyAny>, arg: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = func.py();
     // The slot before the argument is free for the callee to use
     // (PY_VECTORCALL_ARGUMENTS_OFFSET), which saves a bound method a copy.
@@ -196,6 +227,16 @@ pub(crate) fn with_canonical<T>(key: &Bound<'_, PyAny>, hash: impl FnOnce(Canoni
     Ok(hash(CanonicalKey::PreHashed(key.hash()? as i64 as u64)))
 }
 
+/// `object.__hash__`: what an identity table's `hash_func` shows.
+pub(crate) fn object_hash(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static OBJECT_HASH: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    OBJECT_HASH
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(py.import("builtins")?.getattr("object")?.getattr("__hash__")?.unbind())
+        })
+        .map(|hash| hash.bind(py))
+}
+
 pub(crate) fn builtin_hash(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     static HASH: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
     HASH.get_or_try_init(py, || Ok::<_, PyErr>(py.import("builtins")?.getattr("hash")?.unbind()))
@@ -209,6 +250,7 @@ impl HashFunc {
             (HashFunc::Builtin, HashFunc::Builtin) => true,
             (HashFunc::Python(a), HashFunc::Python(b)) => a.is(b),
             (HashFunc::Named(a), HashFunc::Named(b)) => a == b,
+            (HashFunc::Identity, HashFunc::Identity) => true,
             _ => false,
         }
     }
@@ -218,6 +260,7 @@ impl HashFunc {
             HashFunc::Builtin => HashFunc::Builtin,
             HashFunc::Python(func) => HashFunc::Python(func.clone_ref(py)),
             HashFunc::Named(named) => HashFunc::Named(*named),
+            HashFunc::Identity => HashFunc::Identity,
         }
     }
 }

@@ -110,7 +110,10 @@ impl TableIterator {
                 let mut cursor = iterator.cursor;
                 let next = Self::step(&this.table, &mut cursor, &mut iterator.backwards).map(|slot| {
                     let entry = this.table.entry(slot);
-                    (entry.key.clone_ref(py), entry.value.clone_ref(py))
+                    (
+                        this.semantics.shown(entry.key.bind(py)).unbind(),
+                        entry.value.clone_ref(py),
+                    )
                 });
                 iterator.cursor = cursor;
                 Some(next)
@@ -156,7 +159,10 @@ impl TableIterator {
             let mut backwards = iterator.backwards.clone();
             while let Some(slot) = Self::step(&this.table, &mut cursor, &mut backwards) {
                 let entry = this.table.entry(slot);
-                remaining.push((entry.key.clone_ref(py), entry.value.clone_ref(py)));
+                remaining.push((
+                    this.semantics.shown(entry.key.bind(py)).unbind(),
+                    entry.value.clone_ref(py),
+                ));
             }
         }
         let items = remaining

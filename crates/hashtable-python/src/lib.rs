@@ -25,6 +25,7 @@ mod params;
 mod persistence;
 mod recursion;
 mod report;
+mod semantics;
 mod table;
 mod trashcan;
 mod views;

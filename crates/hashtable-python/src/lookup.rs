@@ -21,6 +21,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString};
 
 use crate::cell::{Exclusive, Shared};
+use crate::semantics::{BoundEquality, BoundSemantics};
 use crate::table::{HashTable, TableState};
 
 /// A lookup whose `__eq__` calls keep reshaping the table gives up after this
@@ -119,43 +120,145 @@ pub(crate) fn scalar_hash(key: &Bound<'_, PyAny>) -> PyResult<u64> {
     Ok(key.hash()? as i64 as u64)
 }
 
-/// Find `key` (whose hash is `hash`). Returns the table, still borrowed, and
-/// the slot holding the key, if any.
+/// How one lookup settles the candidates its probe meets: an entry whose
+/// stored hash equals the key's.
+pub(crate) trait Candidates<'py> {
+    /// Under the borrow, so without running Python code: equal, unequal, or
+    /// undecided (Python code must run).
+    fn settle(&self, stored: &Bound<'py, PyAny>) -> PyResult<Verdict>;
+    /// What an undecided candidate is compared by, taken under the borrow.
+    fn candidate(&self, stored: &Bound<'py, PyAny>) -> Bound<'py, PyAny>;
+    /// Compare an undecided candidate, with the table released.
+    fn decide(&self, candidate: &Bound<'py, PyAny>) -> PyResult<bool>;
+}
+
+/// A plain table's candidates: the key's own `==`.
+pub(crate) struct NativeEquality<'k, 'py> {
+    key: &'k Bound<'py, PyAny>,
+    family: Option<ScalarFamily>,
+}
+
+impl<'k, 'py> NativeEquality<'k, 'py> {
+    pub(crate) fn new(key: &'k Bound<'py, PyAny>) -> Self {
+        NativeEquality {
+            key,
+            family: scalar_family(key),
+        }
+    }
+}
+
+impl<'py> Candidates<'py> for NativeEquality<'_, 'py> {
+    #[inline]
+    fn settle(&self, stored: &Bound<'py, PyAny>) -> PyResult<Verdict> {
+        settle_without_python(stored, self.key, self.family.as_ref())
+    }
+
+    fn candidate(&self, stored: &Bound<'py, PyAny>) -> Bound<'py, PyAny> {
+        stored.clone()
+    }
+
+    fn decide(&self, candidate: &Bound<'py, PyAny>) -> PyResult<bool> {
+        candidate.eq(self.key)
+    }
+}
+
+/// A table with `key=` or `eq=`: candidates compared by their lookup form,
+/// with the table's equality.
+pub(crate) struct CustomEquality<'k, 'py> {
+    /// The lookup form of the key looked for (`key(k)` for a transform table).
+    lookup: &'k Bound<'py, PyAny>,
+    family: Option<ScalarFamily>,
+    semantics: &'k BoundSemantics<'py>,
+}
+
+impl<'k, 'py> CustomEquality<'k, 'py> {
+    pub(crate) fn new(lookup: &'k Bound<'py, PyAny>, semantics: &'k BoundSemantics<'py>) -> Self {
+        CustomEquality {
+            lookup,
+            family: scalar_family(lookup),
+            semantics,
+        }
+    }
+}
+
+impl<'py> Candidates<'py> for CustomEquality<'_, 'py> {
+    fn settle(&self, stored: &Bound<'py, PyAny>) -> PyResult<Verdict> {
+        let compared = self.semantics.compared(stored);
+        match self.semantics.equality {
+            BoundEquality::Identity if compared.is(self.lookup) => Ok(Verdict::Equal),
+            BoundEquality::Identity => Ok(Verdict::Unequal),
+            BoundEquality::Native => settle_without_python(&compared, self.lookup, self.family.as_ref()),
+            BoundEquality::Callable(_) if compared.is(self.lookup) => Ok(Verdict::Equal),
+            BoundEquality::Callable(_) => Ok(Verdict::Undecided),
+        }
+    }
+
+    fn candidate(&self, stored: &Bound<'py, PyAny>) -> Bound<'py, PyAny> {
+        self.semantics.compared(stored)
+    }
+
+    fn decide(&self, candidate: &Bound<'py, PyAny>) -> PyResult<bool> {
+        match &self.semantics.equality {
+            BoundEquality::Native => candidate.eq(self.lookup),
+            BoundEquality::Callable(eq) => eq.call1((candidate, self.lookup))?.is_truthy(),
+            // Identity settles every candidate under the borrow.
+            BoundEquality::Identity => Ok(false),
+        }
+    }
+}
+
+/// Find `key` (whose hash is `hash`; in a table with `key=`, `key` is the
+/// lookup form). Returns the table, still borrowed, and the slot holding the
+/// key, if any.
 pub(crate) fn find<'a, 'py>(
     slf: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
     hash: u64,
 ) -> PyResult<(TableMut<'a>, Option<SlotId>)> {
-    find_from(slf, borrow_mut(slf)?, key, hash)
+    let this = borrow_mut(slf)?;
+    if this.semantics.is_plain() {
+        return find_from(slf, this, key, hash);
+    }
+    let semantics = this.semantics.bind(slf.py());
+    find_with(slf, this, &CustomEquality::new(key, &semantics), hash)
 }
 
-/// `find`, starting with a borrow the caller already holds. The core walks
-/// the candidates in one loop and settles identity and builtin scalars under
-/// the borrow; it stops only for a candidate that needs a Python `__eq__`.
+/// `find` in a plain table, starting with a borrow the caller already holds.
 pub(crate) fn find_from<'a, 'py>(
     slf: &'a Bound<'py, HashTable>,
     held: TableMut<'a>,
     key: &Bound<'py, PyAny>,
     hash: u64,
 ) -> PyResult<(TableMut<'a>, Option<SlotId>)> {
+    find_with(slf, held, &NativeEquality::new(key), hash)
+}
+
+/// The core walks the candidates in one loop and settles what it can under
+/// the borrow; it stops only for a candidate that needs Python code, which
+/// runs with the table released.
+pub(crate) fn find_with<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
+    held: TableMut<'a>,
+    candidates: &impl Candidates<'py>,
+    hash: u64,
+) -> PyResult<(TableMut<'a>, Option<SlotId>)> {
     let py = slf.py();
-    let key_family = scalar_family(key);
     let mut restarts = 0;
     let mut this = held;
     let mut cursor = ProbeCursor::new();
     loop {
-        let lookup = this.table.find_resumable(hash, &mut cursor, |stored| {
-            settle_without_python(stored.bind(py), key, key_family.as_ref())
-        })?;
+        let lookup = this
+            .table
+            .find_resumable(hash, &mut cursor, |stored| candidates.settle(stored.bind(py)))?;
         let slot = match lookup {
             Lookup::Found(slot) => return Ok((this, Some(slot))),
             Lookup::Absent => return Ok((this, None)),
             Lookup::Undecided(slot) => slot,
         };
-        let candidate = this.table.entry(slot).key.clone_ref(py);
+        let candidate = candidates.candidate(this.table.entry(slot).key.bind(py));
         let generation = this.table.generation();
         drop(this);
-        let verdict = candidate.bind(py).eq(key);
+        let verdict = candidates.decide(&candidate);
         drop(candidate);
         let equal = verdict?;
         this = borrow_mut(slf)?;

@@ -302,7 +302,7 @@ fn _time_hash<'py>(
                 .collect::<PyResult<Vec<_>>>()?;
             Some(py.detach(|| time_canonical(named, &owned, runs)))
         }
-        HashFunc::Builtin | HashFunc::Python(_) => None,
+        HashFunc::Builtin | HashFunc::Python(_) | HashFunc::Identity => None,
     };
     out.set_item("canonical_ns", canonical)?;
     Ok(out)

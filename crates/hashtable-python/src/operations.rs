@@ -12,20 +12,27 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::hashing::HashFunc;
 use crate::logging;
-use crate::lookup::{borrow, borrow_mut, find, find_from, hashes_without_python, scalar_hash, TableMut};
+use crate::lookup::{
+    borrow, borrow_mut, find, find_from, find_with, hashes_without_python, scalar_hash, CustomEquality, TableMut,
+};
 use crate::table::{memory_error, HashTable};
 
 /// Hash `key` once with the table's hash function and find it. User code (a
-/// Python hash function, a key's `__hash__`) runs with the table released; the
-/// builtin hash of an exact str, int, float or bytes is pure C and runs inside
-/// the one borrow, so the common case borrows once. Returns the table still
-/// borrowed, the hash, and the slot holding the key, if any.
+/// Python hash function, a key's `__hash__`, a `key=` transform) runs with
+/// the table released; the builtin hash of an exact str, int, float or bytes
+/// is pure C and runs inside the one borrow, so the common case borrows once.
+/// Returns the table still borrowed, the hash, and the slot holding the key,
+/// if any.
 pub(crate) fn locate<'a, 'py>(
     slf: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
 ) -> PyResult<(TableMut<'a>, u64, Option<SlotId>)> {
     let mut this = borrow_mut(slf)?;
     this.hash_calls += 1;
+    if !this.semantics.is_plain() {
+        let (this, hash, slot, _) = locate_custom(slf, this, key, false)?;
+        return Ok((this, hash, slot));
+    }
     let hash = if matches!(this.hash_func, HashFunc::Builtin) && hashes_without_python(key) {
         scalar_hash(key)?
     } else {
@@ -37,6 +44,51 @@ pub(crate) fn locate<'a, 'py>(
     };
     let (this, slot) = find_from(slf, this, key, hash)?;
     Ok((this, hash, slot))
+}
+
+/// `locate`, for an operation that may store `key`: also the object a new
+/// entry stores (the key itself, or a transform table's `(key, key(key))`),
+/// made before the final borrow because making it may run the GC.
+fn locate_to_store<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<(TableMut<'a>, u64, Option<SlotId>, Bound<'py, PyAny>)> {
+    let mut this = borrow_mut(slf)?;
+    if this.semantics.transform.is_none() {
+        drop(this);
+        let (this, hash, slot) = locate(slf, key)?;
+        return Ok((this, hash, slot, key.clone()));
+    }
+    this.hash_calls += 1;
+    let (this, hash, slot, stored) = locate_custom(slf, this, key, true)?;
+    Ok((this, hash, slot, stored.unwrap_or_else(|| key.clone())))
+}
+
+/// The table still borrowed, the hash, the slot, and what a new entry would store.
+type LocatedCustom<'a, 'py> = (TableMut<'a>, u64, Option<SlotId>, Option<Bound<'py, PyAny>>);
+
+/// `locate` for a table with `key=` or `eq=`: the transform and the hash
+/// function run once, with the table released, then the table's own
+/// equality settles the candidates.
+fn locate_custom<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
+    this: TableMut<'a>,
+    key: &Bound<'py, PyAny>,
+    to_store: bool,
+) -> PyResult<LocatedCustom<'a, 'py>> {
+    let py = slf.py();
+    let semantics = this.semantics.bind(py);
+    let hasher = this.hash_func.hasher(py);
+    drop(this);
+    let lookup = semantics.lookup_form(key)?;
+    let hash = hasher.hash(&lookup)?;
+    let stored = if to_store {
+        Some(semantics.stored_form(key, &lookup)?)
+    } else {
+        None
+    };
+    let (this, slot) = find_with(slf, borrow_mut(slf)?, &CustomEquality::new(&lookup, &semantics), hash)?;
+    Ok((this, hash, slot, stored))
 }
 
 pub(crate) fn get<'py>(slf: &Bound<'py, HashTable>, key: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
@@ -68,11 +120,26 @@ pub(crate) fn contains(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> Py
 }
 
 pub(crate) fn set(slf: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-    let (this, hash, slot) = locate(slf, key)?;
-    store(slf, this, slot, key, value, hash)
+    let (this, hash, slot, stored) = locate_to_store(slf, key)?;
+    store(slf, this, slot, &stored, value, hash)
 }
 
-/// Insert or update with a hash already computed (copying, loading pairs).
+/// `t.getitem(k)`: `(stored key, value)`, or None when `k` is absent.
+pub(crate) fn get_item_pair<'py>(
+    slf: &Bound<'py, HashTable>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    let py = slf.py();
+    let (this, _, slot) = locate(slf, key)?;
+    let Some(slot) = slot else { return Ok(None) };
+    let entry = this.table.entry(slot);
+    let pair = (this.semantics.shown(entry.key.bind(py)), entry.value.bind(py).clone());
+    drop(this);
+    Ok(Some(PyTuple::new(py, [pair.0, pair.1])?))
+}
+
+/// Insert or update with a hash already computed (copying from a table whose
+/// stored keys this one accepts as they are).
 pub(crate) fn set_hashed(
     slf: &Bound<'_, HashTable>,
     key: &Bound<'_, PyAny>,
@@ -146,12 +213,12 @@ pub(crate) fn setdefault<'py>(
     key: &Bound<'py, PyAny>,
     default: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (mut this, hash, slot) = locate(slf, key)?;
+    let (mut this, hash, slot, stored) = locate_to_store(slf, key)?;
     if let Some(slot) = slot {
         return Ok(this.table.entry(slot).value.bind(slf.py()).clone());
     }
     this.table
-        .insert_new(hash, key.clone().unbind(), default.clone().unbind())
+        .insert_new(hash, stored.unbind(), default.clone().unbind())
         .map_err(memory_error)?;
     finish(slf, this, ());
     Ok(default.clone())
@@ -162,9 +229,13 @@ pub(crate) fn popitem<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, P
     let Some(entry) = this.table.pop_last() else {
         return Err(PyKeyError::new_err("popitem(): HashTable is empty"));
     };
-    finish(slf, this, ());
     let py = slf.py();
-    PyTuple::new(py, [entry.key.into_bound(py), entry.value.into_bound(py)])
+    let key = this.semantics.shown(entry.key.bind(py));
+    finish(slf, this, ());
+    let pair = PyTuple::new(py, [key, entry.value.bind(py).clone()]);
+    // The stored key (a transform table's pair) and the value, released last.
+    drop(entry);
+    pair
 }
 
 pub(crate) fn clear(slf: &Bound<'_, HashTable>) -> PyResult<()> {
@@ -175,12 +246,29 @@ pub(crate) fn clear(slf: &Bound<'_, HashTable>) -> PyResult<()> {
 }
 
 /// (key, value, stored hash) for every item, each reference owned, taken in
-/// one borrow, in table order.
+/// one borrow, in table order. The keys as the user gave them.
 pub(crate) type Snapshot = Vec<(Py<PyAny>, Py<PyAny>, u64)>;
 
 pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Snapshot> {
+    collect_items(slf, KeyForm::Shown)
+}
+
+/// The same, with each key as the table stores it (a transform table's
+/// pairs): what a copy with the same semantics takes over.
+pub(crate) fn stored_snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Snapshot> {
+    collect_items(slf, KeyForm::Stored)
+}
+
+#[derive(PartialEq)]
+enum KeyForm {
+    Shown,
+    Stored,
+}
+
+fn collect_items(slf: &Bound<'_, HashTable>, form: KeyForm) -> PyResult<Snapshot> {
     let py = slf.py();
     let this = borrow(slf)?;
+    let shown = form == KeyForm::Shown && this.semantics.transform.is_some();
     let mut items = Vec::new();
     items
         .try_reserve_exact(this.table.len())
@@ -188,7 +276,12 @@ pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Snapshot> {
     let mut cursor = hashtable_core::IterCursor::new();
     while let Some(slot) = this.table.iter_next(&mut cursor) {
         let entry = this.table.entry(slot);
-        items.push((entry.key.clone_ref(py), entry.value.clone_ref(py), entry.hash));
+        let key = if shown {
+            this.semantics.shown(entry.key.bind(py)).unbind()
+        } else {
+            entry.key.clone_ref(py)
+        };
+        items.push((key, entry.value.clone_ref(py), entry.hash));
     }
     Ok(items)
 }
@@ -205,7 +298,10 @@ pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) 
     }
     if other.is_exact_instance_of::<HashTable>() {
         let source = other.cast::<HashTable>()?;
-        let same_hashing = borrow(source)?.hash_func.same_as(&borrow(slf)?.hash_func);
+        let same_hashing = {
+            let (theirs, ours) = (borrow(source)?, borrow(slf)?);
+            theirs.hash_func.same_as(&ours.hash_func) && ours.semantics.accepts_stored_keys_of(&theirs.semantics)
+        };
         let items = snapshot(source)?;
         reserve_for(slf, items.len())?;
         for (key, value, hash) in items {

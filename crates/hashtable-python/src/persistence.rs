@@ -8,35 +8,41 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use crate::hashing::HashFunc;
 use crate::lookup::{borrow, borrow_mut};
-use crate::operations::{self, snapshot};
+use crate::operations::{self, snapshot, stored_snapshot};
 use crate::recursion::RecursionGuard;
+use crate::semantics::KeySemantics;
 use crate::table::{memory_error, table_error, HashTable, PyTable};
 use crate::{logging, params};
 
-/// The parts of a copy: same parameters, same hash function (a keyed one
-/// keeps its key), same size, and the stored hashes reused, so the hash
-/// function is not called.
-fn copy_parts(slf: &Bound<'_, HashTable>) -> PyResult<(PyTable, HashFunc)> {
+/// A copy's own parts: the hash function and the key semantics.
+type Keys = (HashFunc, KeySemantics);
+
+/// The parts of a copy: same parameters, same hash function and key
+/// semantics (a keyed one keeps its key), same size, and the stored entries
+/// reused as they are (hashes and a transform table's pairs), so neither the
+/// hash function nor `key=` is called.
+fn copy_parts(slf: &Bound<'_, HashTable>) -> PyResult<(PyTable, Keys)> {
     let py = slf.py();
-    let (config, size, hash_func) = {
+    let (config, size, keys) = {
         let this = borrow(slf)?;
-        (*this.table.config(), this.table.size(), this.hash_func.clone_ref(py))
+        let keys = (this.hash_func.clone_ref(py), this.semantics.clone_ref(py));
+        (*this.table.config(), this.table.size(), keys)
     };
     let mut table = PyTable::new(config).map_err(table_error)?;
     table.presize(size).map_err(memory_error)?;
-    for (key, value, hash) in snapshot(slf)? {
+    for (key, value, hash) in stored_snapshot(slf)? {
         // Keys of one table are distinct, so each goes straight in.
         table.insert_new(hash, key, value).map_err(memory_error)?;
     }
-    Ok((table, hash_func))
+    Ok((table, keys))
 }
 
 /// `t.copy()`: a plain HashTable, as `dict.copy` gives a plain dict.
 pub(crate) fn copy(slf: &Bound<'_, HashTable>) -> PyResult<Py<HashTable>> {
     let py = slf.py();
-    let (table, hash_func) = copy_parts(slf)?;
+    let (table, (hash_func, semantics)) = copy_parts(slf)?;
     logging::created(py, table.config());
-    Py::new(py, HashTable::holding(table, hash_func))
+    Py::new(py, HashTable::holding(table, hash_func, semantics))
 }
 
 /// `copy.copy(t)`: the same class, its instance attributes, and the items.
@@ -46,16 +52,16 @@ pub(crate) fn shallow_copy<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'
         return Ok(copy(slf)?.into_bound(py).into_any());
     }
     let target = rebuild_function(py)?.call1((slf.get_type(), parameters(slf)?))?;
-    let (table, mut hash_func) = copy_parts(slf)?;
+    let (table, (hash_func, semantics)) = copy_parts(slf)?;
     let previous = {
         let mut this = borrow_mut(target.cast::<HashTable>()?)?;
-        std::mem::swap(&mut this.hash_func, &mut hash_func);
+        let keys = this.replace_keys(hash_func, semantics);
         // A new generation: the target may be a live table (a subclass's
         // `__new__` can return one) with lookups or iterators in flight.
-        this.table.replace_with(table)
+        (this.table.replace_with(table), keys)
     };
     // Whatever the subclass's constructor had put in, released after the borrow.
-    drop((previous, hash_func));
+    drop(previous);
     copy_attributes(slf, &target)?;
     Ok(target)
 }
@@ -73,12 +79,15 @@ fn copy_attributes(source: &Bound<'_, HashTable>, target: &Bound<'_, PyAny>) -> 
 /// The keyword parameters that rebuild an empty table like this one.
 fn parameters<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyDict>> {
     let py = slf.py();
-    let (config, hash_func) = {
+    let (config, hash_func, key, eq) = {
         let this = borrow(slf)?;
-        (*this.table.config(), this.hash_func.clone_ref(py))
+        let key = this.semantics.key_object(py);
+        let eq = this.semantics.eq_object(py);
+        (*this.table.config(), this.hash_func.clone_ref(py), key, eq)
     };
+    // An identity table's address hash is what `eq="identity"` implies.
     let hash_func = match hash_func {
-        HashFunc::Builtin => None,
+        HashFunc::Builtin | HashFunc::Identity => None,
         other => Some(other.to_object(py)?),
     };
     let params = PyDict::new(py);
@@ -89,6 +98,8 @@ fn parameters<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyDict>> 
     params.set_item("strategy", config.strategy.name())?;
     params.set_item("index", config.index.name())?;
     params.set_item("hash_func", hash_func)?;
+    params.set_item("key", key)?;
+    params.set_item("eq", eq)?;
     Ok(params)
 }
 
@@ -169,11 +180,15 @@ pub(crate) fn union(
     if !first.is_instance(mapping_abc(py)?)? || !second.is_instance(mapping_abc(py)?)? {
         return Ok(py.NotImplemented());
     }
-    let (config, hash_func) = {
+    let (config, hash_func, semantics) = {
         let this = borrow(slf)?;
-        (*this.table.config(), this.hash_func.clone_ref(py))
+        (
+            *this.table.config(),
+            this.hash_func.clone_ref(py),
+            this.semantics.clone_ref(py),
+        )
     };
-    let result = Bound::new(py, HashTable::empty(py, config, hash_func)?)?;
+    let result = Bound::new(py, HashTable::empty(py, config, hash_func, semantics)?)?;
     operations::update_from(&result, first)?;
     operations::update_from(&result, second)?;
     Ok(result.into_any().unbind())
@@ -189,14 +204,26 @@ fn rebuild_function(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 }
 
 /// `t == other` for any mapping: None (NotImplemented) when `other` is not one.
+/// Items are compared as this table sees its keys: a plain table looks its
+/// keys up in `other`, as dict does; a table with `key=` or `eq=` looks
+/// `other`'s keys up in itself, so `HashTable(key=str.casefold)` with
+/// `"Content-Type"` equals `{"content-type": ...}` with the same value.
 pub(crate) fn equals_mapping(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
     let py = slf.py();
     if !other.is_instance(mapping_abc(py)?)? {
         return Ok(None);
     }
     let _guard = RecursionGuard::enter(py, c" in comparison")?;
-    if other.len()? != borrow(slf)?.table.len() {
-        return Ok(Some(false));
+    let their_len = other.len()?;
+    let plain = {
+        let this = borrow(slf)?;
+        if their_len != this.table.len() {
+            return Ok(Some(false));
+        }
+        this.semantics.is_plain()
+    };
+    if !plain {
+        return custom_equals_mapping(slf, other).map(Some);
     }
     for (key, value, _) in snapshot(slf)? {
         let theirs = match other.get_item(key.bind(py)) {
@@ -209,6 +236,29 @@ pub(crate) fn equals_mapping(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny
         }
     }
     Ok(Some(true))
+}
+
+/// Every key of `other` finds an equal value here, and together they find
+/// every entry (two keys of `other` that this table sees as one key leave an
+/// entry unmatched).
+fn custom_equals_mapping(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let py = slf.py();
+    let mut matched = std::collections::HashSet::new();
+    for item in other.call_method0(intern!(py, "items"))?.try_iter()? {
+        let item = item?;
+        let pair = item.cast::<PyTuple>()?;
+        let (key, theirs) = (pair.get_item(0)?, pair.get_item(1)?);
+        let Some(ours) = operations::get_item_pair(slf, &key)? else {
+            return Ok(false);
+        };
+        let (stored, ours) = (ours.get_item(0)?, ours.get_item(1)?);
+        if !ours.is(&theirs) && !ours.eq(&theirs)? {
+            return Ok(false);
+        }
+        // The entries' keys are held by the table (or by `stored`) meanwhile.
+        matched.insert(stored.as_ptr() as usize);
+    }
+    Ok(matched.len() == borrow(slf)?.table.len())
 }
 
 fn mapping_abc(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {

@@ -12,12 +12,14 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyTuple, PyType};
 use pyo3::PyTraverseError;
 
 use crate::cell::BorrowCell;
+use crate::fast_slots::FastRoute;
 use crate::gc::PyGcTraverse;
 use crate::hashing::HashFunc;
 use crate::iteration::{IterKind, TableIterator};
 use crate::lookup::{borrow, borrow_mut};
 use crate::operations::missing_key;
 use crate::params::{table_config, Params};
+use crate::semantics::KeySemantics;
 use crate::{display, logging, operations, persistence, report, trashcan, views};
 
 pub(crate) type PyTable = Table<Py<PyAny>, Py<PyAny>>;
@@ -45,25 +47,48 @@ pub(crate) struct TableState {
     /// Taken out, never dropped in place, when the table is freed (see `Drop`).
     pub(crate) table: ManuallyDrop<PyTable>,
     pub(crate) hash_func: HashFunc,
+    pub(crate) semantics: KeySemantics,
+    /// Which hand-written slot path serves this table: derived from
+    /// `hash_func` and `semantics`, so the fast slots decide with one match.
+    pub(crate) route: FastRoute,
     pub(crate) hash_calls: u64,
     /// False for tables the user did not make (a copy's scratch table): their
     /// birth and death are not logged.
     pub(crate) announce: bool,
 }
 
+impl TableState {
+    /// Put in a new hash function and key semantics, returning the old ones
+    /// (to be released after the borrow).
+    pub(crate) fn replace_keys(&mut self, hash_func: HashFunc, semantics: KeySemantics) -> (HashFunc, KeySemantics) {
+        self.route = FastRoute::for_table(&hash_func, &semantics);
+        (
+            std::mem::replace(&mut self.hash_func, hash_func),
+            std::mem::replace(&mut self.semantics, semantics),
+        )
+    }
+}
+
 impl HashTable {
-    pub(crate) fn empty(py: Python<'_>, config: TableConfig, hash_func: HashFunc) -> PyResult<Self> {
+    pub(crate) fn empty(
+        py: Python<'_>,
+        config: TableConfig,
+        hash_func: HashFunc,
+        semantics: KeySemantics,
+    ) -> PyResult<Self> {
         let table = Table::new(config).map_err(table_error)?;
         logging::created(py, &config);
-        Ok(HashTable::holding(table, hash_func))
+        Ok(HashTable::holding(table, hash_func, semantics))
     }
 
     /// A table the user made, around already-built storage.
-    pub(crate) fn holding(table: PyTable, hash_func: HashFunc) -> Self {
+    pub(crate) fn holding(table: PyTable, hash_func: HashFunc, semantics: KeySemantics) -> Self {
         HashTable {
             cell: BorrowCell::new(TableState {
                 table: ManuallyDrop::new(table),
+                route: FastRoute::for_table(&hash_func, &semantics),
                 hash_func,
+                semantics,
                 hash_calls: 0,
                 announce: true,
             }),
@@ -77,10 +102,10 @@ impl HashTable {
     /// data is `__init__`'s, as in dict: a subclass's `__init__` decides what
     /// its own positional arguments mean.
     #[new]
-    #[pyo3(signature = (*_args, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None))]
+    #[pyo3(signature = (*_args, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None, key=None, eq=None))]
     // What `help()` and `inspect.signature` show: the defaults `Defaults` supplies for None.
     #[pyo3(
-        text_signature = "(data=None, /, *, size=4, max_load=0.5, hash_func=None, strategy='chaining', index='fibonacci', growth=2.0, min_load=0.0)"
+        text_signature = "(data=None, /, *, size=4, max_load=0.5, hash_func=None, strategy='chaining', index='fibonacci', growth=2.0, min_load=0.0, key=None, eq=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -93,6 +118,8 @@ impl HashTable {
         index: Option<&Bound<'_, PyAny>>,
         growth: Option<&Bound<'_, PyAny>>,
         min_load: Option<&Bound<'_, PyAny>>,
+        key: Option<&Bound<'_, PyAny>>,
+        eq: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let defaults = Defaults::new(py);
         let config = table_config(&Params {
@@ -103,12 +130,14 @@ impl HashTable {
             strategy: strategy.unwrap_or(defaults.strategy.bind(py)),
             index: index.unwrap_or(defaults.index.bind(py)),
         })?;
-        HashTable::empty(py, config, HashFunc::from_argument(py, hash_func)?)
+        let semantics = KeySemantics::from_arguments(key, eq)?;
+        let hash_func = HashFunc::for_table(py, hash_func, &semantics)?;
+        HashTable::empty(py, config, hash_func, semantics)
     }
 
     /// Adds the positional data, as `dict.__init__` does: also when called
     /// again on an existing table. The keyword parameters were `__new__`'s.
-    #[pyo3(signature = (*args, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None))]
+    #[pyo3(signature = (*args, size=None, max_load=None, hash_func=None, strategy=None, index=None, growth=None, min_load=None, key=None, eq=None))]
     #[allow(clippy::too_many_arguments, unused_variables)]
     fn __init__(
         slf: &Bound<'_, Self>,
@@ -120,6 +149,8 @@ impl HashTable {
         index: Option<&Bound<'_, PyAny>>,
         growth: Option<&Bound<'_, PyAny>>,
         min_load: Option<&Bound<'_, PyAny>>,
+        key: Option<&Bound<'_, PyAny>>,
+        eq: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let data = match args.len() {
             0 => return Ok(()),
@@ -160,6 +191,15 @@ impl HashTable {
         Ok(operations::get(slf, key)?
             .or(default)
             .unwrap_or_else(|| slf.py().None().into_bound(slf.py())))
+    }
+
+    /// Return `(stored_key, value)` for `key`: the key as the table keeps it (with
+    /// `key=`, the first spelling stored), as PEP 455 specified. KeyError if absent.
+    fn getitem<'py>(slf: &Bound<'py, Self>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
+        match operations::get_item_pair(slf, key)? {
+            Some(pair) => Ok(pair),
+            None => Err(missing_key(key)),
+        }
     }
 
     /// Remove `key` and return its value. If `key` is absent, return `default` if
@@ -474,6 +514,20 @@ impl HashTable {
         hash_func.to_object(slf.py())
     }
 
+    /// The key transform (`key=`): called once per operation on the given key;
+    /// its result is what is hashed and compared. None for a plain table.
+    #[getter]
+    fn key(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        Ok(borrow(slf)?.semantics.key_object(slf.py()))
+    }
+
+    /// The equality (`eq=`): a callable `eq(stored, key) -> bool`, `'identity'`,
+    /// or None for the keys' own `==`.
+    #[getter]
+    fn eq(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        Ok(borrow(slf)?.semantics.eq_object(slf.py()))
+    }
+
     // --- garbage collection ---
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
@@ -483,26 +537,37 @@ impl HashTable {
             return Ok(());
         };
         state.hash_func.py_gc_traverse(&visit)?;
+        state.semantics.py_gc_traverse(&visit)?;
         state.table.py_gc_traverse(&visit)
     }
 
-    /// Breaks reference cycles by removing the items one at a time, each
-    /// released after its borrow, so that it needs no memory of its own.
+    /// Breaks reference cycles: the items, then the hash function and the
+    /// key semantics.
     fn __clear__(slf: &Bound<'_, Self>) {
-        let hash_func = match borrow_mut(slf) {
-            Ok(mut this) => std::mem::replace(&mut this.hash_func, HashFunc::Builtin),
+        pop_all(slf);
+        // The hash function and the key semantics go after the items, which a
+        // transform table stores in its own form; a `__del__` run by dropping
+        // them sees a plain, empty table.
+        let previous = match borrow_mut(slf) {
+            Ok(mut this) => this.replace_keys(HashFunc::Builtin, KeySemantics::PLAIN),
             Err(_) => return,
         };
-        drop(hash_func);
-        loop {
-            let entry = match borrow_mut(slf) {
-                Ok(mut this) => this.table.pop_last(),
-                Err(_) => None,
-            };
-            match entry {
-                Some(entry) => drop(entry),
-                None => break,
-            }
+        drop(previous);
+        pop_all(slf);
+    }
+}
+
+/// Remove the items one at a time, each released after its borrow, so that
+/// it needs no memory of its own.
+fn pop_all(slf: &Bound<'_, HashTable>) {
+    loop {
+        let entry = match borrow_mut(slf) {
+            Ok(mut this) => this.table.pop_last(),
+            Err(_) => None,
+        };
+        match entry {
+            Some(entry) => drop(entry),
+            None => break,
         }
     }
 }
@@ -517,8 +582,8 @@ impl Drop for HashTable {
         // taking the table out (instead of clearing it in place) means freeing
         // a table allocates nothing.
         let table = unsafe { ManuallyDrop::take(&mut state.table) };
-        let hash_func = std::mem::replace(&mut state.hash_func, HashFunc::Builtin);
-        trashcan::release((table.into_storage(), hash_func));
+        let keys = state.replace_keys(HashFunc::Builtin, KeySemantics::PLAIN);
+        trashcan::release((table.into_storage(), keys));
     }
 }
 
