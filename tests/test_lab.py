@@ -271,6 +271,7 @@ def test_html_shows_command_table_plots_and_findings(lab_run: Run, report: dict[
             assert f'<img src="{finding["file"]}"' in page
     assert page.count("<strong>Finding:</strong>") == len(report["findings"])
     assert 'class="dict"' in page and "binding overhead" in page.lower()
+    assert "headers: HashTable(key=str.casefold) from Python, ns per operation (x CaseFoldDict)" in page
     assert "seven is unlucky" in page
 
 

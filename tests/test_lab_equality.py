@@ -27,6 +27,7 @@ from hashtable.lab.equality import (
     table_kwargs,
 )
 from hashtable.lab.findings import all_findings
+from hashtable.lab.findings_equality import equality_tables
 from hashtable.lab.plan import build_plan
 
 N = 40
@@ -223,3 +224,23 @@ def test_the_finding_compares_with_both_baselines(measured: Any) -> None:
         assert words in text
     options = parse_options(["--no-equality"])
     assert "equality" not in all_findings(measured.rows, measured.costs, options, {})
+
+
+def test_the_tables_give_each_strategys_ratio_to_the_by_hand_mapping(measured: Any) -> None:
+    tables = equality_tables(measured.rows)
+    assert [title for title, _ in tables] == [
+        "headers: HashTable(key=str.casefold) from Python, ns per operation (x CaseFoldDict)",
+        'identity: HashTable(eq="identity") from Python, ns per operation (x IdentityDict)',
+    ]
+    for (_, lines), semantics in zip(tables, SEMANTICS.values(), strict=True):
+        assert [line[0] for line in lines] == [
+            f"dict, {semantics.floor_key.__name__}(k) beforehand",
+            f"{semantics.by_hand_name} (pure Python)",
+            *hashtable.STRATEGIES,
+        ]
+        rows = {row["strategy"]: row for row in measured.rows if row["workload"] == semantics.workload}
+        by_hand = rows[semantics.by_hand_name]
+        for line in lines[2:]:
+            ratio = rows[line[0]]["lookup_hit_ns"] / by_hand["lookup_hit_ns"]
+            assert line[2].endswith(f"({ratio:.2f}x)")
+    assert equality_tables([row for row in measured.rows if row["experiment"] != "equality"]) == []

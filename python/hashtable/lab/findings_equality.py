@@ -62,3 +62,42 @@ def equality_finding(rows: list[Row], options: Options) -> str:
     sentences = [semantics_finding(rows, options, semantics) for semantics in SEMANTICS.values()]
     found = [sentence for sentence in sentences if sentence is not None]
     return " ".join(found) if found else NO_DATA
+
+
+# --- the experiment's own tables (terminal and HTML) ------------------------------------------
+
+TABLE_COLUMNS = ("insert_ns", "lookup_hit_ns", "lookup_miss_ns", "delete_ns")
+TABLE_HEADINGS = ("table", "insert", "hit", "miss", "delete")
+
+
+def equality_tables(rows: list[Row]) -> list[tuple[str, list[list[str]]]]:
+    """(title, lines) per workload: the dict floor, the by-hand mapping, every strategy's table.
+
+    Each cell is the best run's ns per operation, and for the tables the ratio to the
+    by-hand mapping's best run. Empty when the experiment did not run.
+    """
+    found = []
+    for semantics in SEMANTICS.values():
+        mine = [row for row in in_experiment(rows, EXPERIMENT) if row["workload"] == semantics.workload]
+        by_hand = next((row for row in mine if row["strategy"] == semantics.by_hand_name), None)
+        floor = next((row for row in rows if is_dict(row) and row["workload"] == semantics.workload), None)
+        if by_hand is None or floor is None:
+            continue
+        title = (
+            f"{semantics.workload}: HashTable({semantics.label}) from Python, ns per operation "
+            f"(x {semantics.by_hand_name})"
+        )
+        lines = [
+            [f"dict, {semantics.floor_key.__name__}(k) beforehand", *(_ns(floor[c]) for c in TABLE_COLUMNS)],
+            [f"{semantics.by_hand_name} (pure Python)", *(_ns(by_hand[c]) for c in TABLE_COLUMNS)],
+        ]
+        for row in mine:
+            if row is not by_hand:
+                cells = [f"{_ns(row[c])} ({row[c] / by_hand[c]:.2f}x)" for c in TABLE_COLUMNS]
+                lines.append([row["strategy"], *cells])
+        found.append((title, lines))
+    return found
+
+
+def _ns(value: float) -> str:
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
