@@ -19,7 +19,7 @@ C_VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,ind
 
 DIST    := target/dist
 
-.PHONY: all build build-profiling lab docs-images demo test test-rust test-python lint typecheck soak valgrind fuzz bench bench-quick bench-python dist clean
+.PHONY: all build build-profiling lab docs-images demo namespaces test test-rust test-python lint typecheck soak valgrind fuzz bench bench-quick bench-python dist clean
 .PHONY: c-lib c-header c-demo test-c cc
 
 all: build
@@ -56,6 +56,10 @@ docs-images: $(BUILT)
 
 demo: $(BUILT)
 	$(PYTHON) examples/talk_demo.py
+
+# A small module run with a HashTable as its namespace, and where its names landed.
+namespaces: $(BUILT)
+	$(PYTHON) examples/namespaces.py
 
 test: test-rust test-c test-python
 

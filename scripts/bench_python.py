@@ -7,7 +7,11 @@
 
 What is timed, for str and int keys at a small and a large size (1k and 1M):
 `t[k]`, `k in t`, `t[k] = v` on existing keys, `del t[k]; t[k] = v`, building
-from a list of pairs with `update` and with the constructor. Lookups visit the
+from a list of pairs with `update` and with the constructor. The same, at the
+small size, for `HashTable(eq="identity")` over lists against `IdentityDict`, and
+for `HashTable(key=str.casefold)` over HTTP header names looked up in another
+capitalisation against `CaseFoldDict`: the pure-Python mappings a user writes
+for those semantics (`hashtable/lab/by_hand.py`), each its scenario's baseline. Lookups visit the
 keys in a shuffled order, so at 1M int keys `t[k]` is "1M shuffled lookups".
 Every operation is written with the mapping syntax in a loop compiled afresh
 for each table, so dict and HashTable run the same bytecode and neither
@@ -55,6 +59,8 @@ import bench_report
 import hashtable
 import markdown_block
 from hashtable import HashTable, _hashtable
+from hashtable.lab.by_hand import CaseFoldDict, IdentityDict
+from hashtable.lab.equality import header_names
 
 OPERATIONS = ("get", "in", "set", "delete", "update", "construct")
 # The body of each timed loop, with the mapping syntax both sides share.
@@ -107,7 +113,7 @@ class Scenario:
     id: str
     title: str
     keys: list[Any]
-    lookups: list[Any]  # the same key objects, shuffled
+    lookups: list[Any]  # the keys as lookups give them, shuffled: the same objects, or other spellings
     baseline: Contender
     contenders: list[Contender]
 
@@ -274,13 +280,55 @@ def build_scenarios(settings: Settings, contenders: list[Contender]) -> list[Sce
             takers = [c for c in contenders if kind in c.key_kinds]
             title = f"{kind} keys, {size_label(n)}"
             scenarios.append(Scenario(f"{kind}-{size}", title, keys, lookups, DICT, takers))
-    # Issue 10 (key=, eq=) adds its comparisons here, each a Scenario with its own baseline,
-    # timed, rendered and tested like the ones above:
-    #   - identity tables, HashTable(eq="identity", strategy=s) over unhashable objects,
-    #     against a dict keyed by id(obj) behind the same mapping syntax;
-    #   - HashTable(key=str.casefold, strategy=s) over case-variant HTTP header names,
-    #     against a pure-Python dict wrapper that casefolds in __getitem__ and __setitem__.
+    scenarios += custom_equality_scenarios(settings)
     return scenarios
+
+
+# Issue 10's comparisons: key= and eq= tables against the pure-Python mapping a user writes
+# for the same semantics (hashtable/lab/by_hand.py), which is each scenario's baseline.
+IDENTITY_BASELINE = Contender("IdentityDict (pure Python: a dict keyed by id(k))", IdentityDict, role="baseline")
+CASEFOLD_BASELINE = Contender("CaseFoldDict (pure Python: str.casefold in each method)", CaseFoldDict, role="baseline")
+
+
+def semantics_contenders(semantics: Mapping[str, Any], words: str) -> list[Contender]:
+    """`HashTable(**semantics, strategy=s)` for every strategy."""
+    return [
+        Contender(f"{strategy}, {words}", functools.partial(HashTable, strategy=strategy, **semantics))
+        for strategy in hashtable.STRATEGIES
+    ]
+
+
+def custom_equality_scenarios(settings: Settings) -> list[Scenario]:
+    """Unhashable objects in identity tables, and case-variant header names in casefold tables.
+
+    Lookups (and deletes) use the same objects in the first, other capitalisations of the
+    same names in the second ("content-type" for "Content-Type"); both in a shuffled order.
+    """
+    n, size = settings.small, size_label(settings.small)
+    rng = random.Random(settings.seed)
+    objects: list[Any] = [[i] for i in range(n)]
+    lookups = objects[:]
+    rng.shuffle(lookups)
+    identity = Scenario(
+        "identity-small",
+        f'eq="identity": lists as keys, {size}',
+        objects,
+        lookups,
+        IDENTITY_BASELINE,
+        semantics_contenders({"eq": "identity"}, 'eq="identity"'),
+    )
+    names = header_names(n, rng)
+    spelled = [(name, name.swapcase() if i % 2 else name.lower()) for i, name in enumerate(names)]
+    rng.shuffle(spelled)
+    casefold = Scenario(
+        "casefold-small",
+        f"key=str.casefold: HTTP header names, looked up in another capitalisation, {size}",
+        [name for name, _ in spelled],
+        [other for _, other in spelled],
+        CASEFOLD_BASELINE,
+        semantics_contenders({"key": str.casefold}, "key=str.casefold"),
+    )
+    return [identity, casefold]
 
 
 # --- timing -----------------------------------------------------------------------------

@@ -57,10 +57,42 @@ def test_every_strategy_has_every_operation_in_every_scenario(bench: ModuleType,
             assert measured[(scenario, "dict", operation)].ratio == 1.0
 
 
-def test_ratios_are_each_table_over_dict(results: Any) -> None:
-    dict_ns = {(row.scenario, row.operation): row.ns for row in results.rows if row.table == "dict"}
+def test_ratios_are_each_table_over_its_scenarios_baseline(results: Any) -> None:
+    baselines = {scenario.id: scenario.baseline.label for scenario in results.scenarios}
+    base_ns = {(row.scenario, row.operation): row.ns for row in results.rows if row.table == baselines[row.scenario]}
     for row in results.rows:
-        assert row.ratio == pytest.approx(row.ns / dict_ns[(row.scenario, row.operation)])
+        assert row.ratio == pytest.approx(row.ns / base_ns[(row.scenario, row.operation)])
+    assert {baselines[scenario] for scenario in SCENARIOS} == {"dict"}
+
+
+def test_key_and_eq_tables_are_timed_against_the_pure_python_mappings(bench: ModuleType, results: Any) -> None:
+    measured = {(row.scenario, row.table, row.operation): row for row in results.rows}
+    scenarios = {scenario.id: scenario for scenario in results.scenarios}
+    for scenario_id, baseline, words in (
+        ("identity-small", bench.IDENTITY_BASELINE.label, 'eq="identity"'),
+        ("casefold-small", bench.CASEFOLD_BASELINE.label, "key=str.casefold"),
+    ):
+        scenario = scenarios[scenario_id]
+        assert scenario.baseline.label == baseline and len(scenario.keys) == 64
+        for operation in bench.OPERATIONS:
+            assert measured[(scenario_id, baseline, operation)].ratio == 1.0
+            for strategy in hashtable.STRATEGIES:
+                row = measured[(scenario_id, f"{strategy}, {words}", operation)]
+                assert positive_finite(row.ns) and positive_finite(row.ratio), row
+    identity = scenarios["identity-small"]
+    assert all(isinstance(key, list) for key in identity.keys)
+    assert sorted(map(id, identity.lookups)) == sorted(map(id, identity.keys))  # the same objects
+    casefold = scenarios["casefold-small"]
+    assert [k.casefold() for k in casefold.keys] == [k.casefold() for k in casefold.lookups]
+    assert all(k != other for k, other in zip(casefold.keys, casefold.lookups, strict=True))
+    # The built tables kept their semantics: a lookup spelling finds what its key stored.
+    table = scenario_table(casefold, "chaining, key=str.casefold")
+    assert table.getitem(casefold.lookups[0]) == (casefold.keys[0], casefold.keys[0])
+
+
+def scenario_table(scenario: Any, label: str) -> Any:
+    contender = next(c for c in scenario.contenders if c.label == label)
+    return contender.make(scenario.pairs)
 
 
 def test_memory_and_hash_func_rows(results: Any) -> None:
@@ -87,6 +119,9 @@ def test_markdown_has_the_goals_and_a_table_per_scenario(bench: ModuleType, resu
     assert len(goal_lines) == len(bench_python_report.goals(results))
     for scenario in results.scenarios:
         assert f"### {scenario.title}" in section
+    summary = section.split("### Summary")[1].split("###")[0]
+    assert "key=str.casefold" not in summary and "IdentityDict" not in summary  # they have their own baselines
+    assert "| CaseFoldDict (pure Python: str.casefold in each method) | " in section
     assert "make bench-python" in section and "- Python: " in section and "- CPU: " in section
 
 

@@ -146,6 +146,9 @@ def test_csv_has_every_column_with_units(csv_rows: list[dict[str, str]], lab_run
         assert int(row["memory_bytes"]) > 0
         if row["strategy"] == "dict":
             assert row["native_lookup_hit_ns"] == "", "dict has no native view"
+        elif row["experiment"] == "equality":
+            assert row["native_lookup_hit_ns"] == "", "the equality experiment is timed from Python only"
+            assert row["semantics"] in ("key=str.casefold", 'eq="identity"'), row
         else:
             for column in ("resizes", "hash_calls", "longest_chain", "final_size", "probe_hit", "expected_probe_hit"):
                 assert row[column] != "", (column, row)
@@ -177,7 +180,7 @@ def test_grid_covers_every_hash_strategy_and_workload(csv_rows: list[dict[str, s
             for strategy in STRATEGIES:
                 assert (workload, hash_name, strategy) in grid
     experiments = {e for r in csv_rows for e in r["experiment"].split("+")}
-    assert experiments == {"dict", "grid", "max_load", "n", "size", "scale"}
+    assert experiments == {"dict", "grid", "max_load", "n", "size", "scale", "equality"}
 
 
 def test_seed_hash_makes_long_chains_on_names(csv_rows: list[dict[str, str]], report: dict[str, Any]) -> None:
@@ -268,6 +271,7 @@ def test_html_shows_command_table_plots_and_findings(lab_run: Run, report: dict[
             assert f'<img src="{finding["file"]}"' in page
     assert page.count("<strong>Finding:</strong>") == len(report["findings"])
     assert 'class="dict"' in page and "binding overhead" in page.lower()
+    assert "headers: HashTable(key=str.casefold) from Python, ns per operation (x CaseFoldDict)" in page
     assert "seven is unlucky" in page
 
 
@@ -297,7 +301,8 @@ def test_quick_run_as_a_module(tmp_path: Path) -> None:
     hashes = {row["hash"] for row in document["rows"]}
     assert {"python", "seed", "seed-py", "awesome"} <= hashes
     assert set(hashtable.HASH_FUNCTIONS) <= hashes
-    assert {row["strategy"] for row in document["rows"]} == {"dict", *hashtable.STRATEGIES}
+    by_hand = {"CaseFoldDict", "IdentityDict"}  # the equality experiment's pure-Python mappings
+    assert {row["strategy"] for row in document["rows"]} == {"dict", *hashtable.STRATEGIES, *by_hand}
     assert document["failures"] == []
 
 
@@ -527,7 +532,7 @@ def test_without_matplotlib_the_rest_is_written(tmp_path: Path) -> None:
     keys.write_text("id,word\n" + "".join(f"{i},w{i % 40}\n" for i in range(60)), encoding="utf-8")
     out = tmp_path / "report"
     argv = ["--keys", str(keys), "--column", "word", "--hash", "python", "--strategy", STRATEGIES[0]]
-    argv += ["--repeat", "2", "--no-scale", "--out", str(out)]
+    argv += ["--repeat", "2", "--no-scale", "--no-equality", "--out", str(out)]
     code = (
         "import sys; sys.modules['matplotlib'] = None\n"
         "from hashtable.lab.__main__ import main\n"

@@ -6,6 +6,9 @@ hashes=...)` returns the rows as dicts. The package is small and plain:
 
 * workloads.py, user_keys.py  the keys (stdlib identifiers, ints, floats, strings,
                               adversarial; the user's own file or iterable)
+* equality.py, by_hand.py  the equality experiment's workloads (case-variant header names for
+                 key=str.casefold, unhashable objects for eq="identity") and the pure-Python
+                 mappings users write for the same semantics (CaseFoldDict, IdentityDict)
 * hashes.py      the hash functions (python, the native ones, seed-py, awesome, module:function)
 * plan.py        which configurations a run measures (a grid and four sweeps)
 * measure.py     timing one configuration from Python, gc off
@@ -14,8 +17,8 @@ hashes=...)` returns the rows as dicts. The package is small and plain:
 * noise.py       best, median and spread of the runs; when a difference counts
 * rows.py        results as flat rows with units in the column names
 * summary.py     the table's columns, order and colours (terminal and HTML)
-* finding_words.py, findings.py, findings_structure.py  the data behind each plot
-                 and a sentence saying what it shows
+* finding_words.py, findings.py, findings_structure.py, findings_equality.py  the data
+                 behind each plot (and the experiments without one) and a sentence saying what it shows
 * cache.py       this machine's CPU cache sizes
 * plot_style.py, plots.py, plots_structure.py  the PNG plots (matplotlib, imported lazily)
 * report.py      results.csv, results.json, index.html

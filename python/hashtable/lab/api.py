@@ -93,6 +93,7 @@ def run(
     scale: bool = True,
     big: bool = False,
     scale_budget_s: float | None = None,
+    equality: bool = True,
 ) -> list[Row]:
     """Run the lab from Python and return its rows: one dict per configuration and dict baseline.
 
@@ -117,6 +118,7 @@ def run(
             argv += [flag, str(value)]
     argv += ["--seed", str(seed), *(["--quick"] if quick else []), *(["--big"] if big else [])]
     argv += [] if scale else ["--no-scale"]
+    argv += [] if equality else ["--no-equality"]
     options = parse_options(argv)
     if hashes is not None:
         options = dataclasses.replace(options, hashes=_hash_choices(hashes))

@@ -16,6 +16,7 @@ from typing import NoReturn, TypeVar
 import hashtable
 
 from . import plan as defaults
+from .equality import SEMANTICS
 from .errors import LabError
 from .hashes import builtin_choices, hash_names, resolve_hashes
 from .noise import MIN_RUNS
@@ -115,6 +116,14 @@ def _parser() -> argparse.ArgumentParser:
         f"the CPU caches (default on; --quick stops at {defaults.SCALE_LIMIT_QUICK:,})",
     )
     parser.add_argument("--big", action="store_true", help="take the scale sweep to 10^7 keys")
+    equality = "; ".join(f"{s.workload}: {s.description}, in HashTable({s.label})" for s in SEMANTICS.values())
+    parser.add_argument(
+        "--equality",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help=f"the equality experiment, n keys of each of its workloads in every strategy, beside the pure-Python "
+        f"mapping with the same semantics and a dict on keys transformed beforehand (default on). {equality}",
+    )
     parser.add_argument(
         "--scale-budget",
         type=float,
@@ -239,4 +248,5 @@ def parse_options(argv: Sequence[str]) -> Options:
         scale_budget_s=scale_budget,
         view=args.view,
         wide=bool(args.wide),
+        equality=bool(args.equality),
     )

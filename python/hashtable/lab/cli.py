@@ -127,6 +127,7 @@ def _parameters(options: Options) -> dict[str, object]:
         "scale": options.scale,
         "big": options.big,
         "scale_budget_s": options.scale_budget_s,
+        "equality": options.equality,
         "view": options.view,
         "reference_hash": options.reference_hash,
         "reference_strategy": options.reference_strategy,

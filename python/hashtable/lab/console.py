@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .finding_words import Finding
+from .findings_equality import TABLE_HEADINGS, equality_tables
 from .measure import Failure
 from .plan import Options
 from .runner import Progress as ProgressCallback
@@ -119,6 +120,16 @@ def hash_cost_table(costs: list[Row]) -> Table:
     return table
 
 
+def plain_table(title: str, headings: tuple[str, ...], lines: list[list[str]]) -> Table:
+    """A table of text cells: names on the left, numbers on the right."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    for position, heading in enumerate(headings):
+        table.add_column(heading, justify="left" if position == 0 else "right", no_wrap=True)
+    for line in lines:
+        table.add_row(*line)
+    return table
+
+
 def _conversion(cost: Row) -> str:
     if cost["conversion_ns"] is None:
         return "-"
@@ -140,6 +151,8 @@ def print_report(
     console.print(summary_table(rows, options))
     if costs:
         console.print(hash_cost_table(costs))
+    for title, lines in equality_tables(rows):
+        console.print(plain_table(title, TABLE_HEADINGS, lines))
     for finding in findings:
         console.print(f"[bold]{escape(finding.title)}[/]: {escape(finding.text)}", highlight=False)
     if failures:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import findings_structure
+from . import findings_equality, findings_structure
 from .finding_words import (
     NO_DATA,
     PLOTS,
@@ -245,4 +245,6 @@ def all_findings(rows: list[Row], costs: list[Row], options: Options, caches: di
     }
     found.update(findings_structure.structure_findings(rows, options, caches))
     found["hashes"] = Finding("Hash functions", findings_structure.hash_cost_finding(costs, options))
+    if options.equality:
+        found["equality"] = Finding(findings_equality.TITLE, findings_equality.equality_finding(rows, options))
     return found

@@ -18,6 +18,7 @@ from typing import Any, Protocol, cast
 
 import hashtable
 
+from .equality import table_kwargs
 from .hashes import HashChoice, short_repr
 from .noise import MIN_RUNS
 from .workloads import Workload
@@ -44,10 +45,12 @@ class Config:
     index: str
     max_load: float
     size: int
+    semantics: str = ""  # key= or eq= (equality.py), "" for Python's own ==
 
     def label(self) -> str:
+        semantics = f" {self.semantics}" if self.semantics else ""
         return (
-            f"workload={self.workload} n={self.n} hash={self.hash} strategy={self.strategy} "
+            f"workload={self.workload} n={self.n} hash={self.hash} strategy={self.strategy}{semantics} "
             f"index={self.index} max_load={self.max_load:g} size={self.size}"
         )
 
@@ -181,6 +184,7 @@ class Measurer:
     def run(self) -> None:
         """One timed run; raises OperationFailed if an operation raises or misbehaves."""
         keys, missing = self.workload.keys, self.workload.missing
+        lookups = self.workload.lookup_keys
         began = time.perf_counter()
         gc_was_enabled = gc.isenabled()
         gc.collect()
@@ -189,13 +193,13 @@ class Measurer:
             table = self.factory()
             totals = [
                 _time_insert(table, keys),
-                _time_lookup_hit(table, keys),
+                _time_lookup_hit(table, lookups),
                 _time_lookup_miss(table, missing),
             ]
             if self.runs == 0:
                 self.memory = sys.getsizeof(table)
                 self.shape = self.stats(table) if self.stats is not None else {}
-            totals.append(_time_delete(table, keys))
+            totals.append(_time_delete(table, lookups))
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -240,6 +244,7 @@ def table_factory(config: Config, choice: HashChoice) -> Callable[[], Table]:
             hash_func=hash_func,
             strategy=cast("hashtable.StrategyName", config.strategy),
             index=cast("hashtable.IndexName", config.index),
+            **table_kwargs(config.semantics),
         )
         return table
 

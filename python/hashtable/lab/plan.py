@@ -9,6 +9,10 @@
 * ``size``: every strategy at every initial --size (reference hash). Plot (d).
 * ``scale``: every strategy on random ints from 10^3 to 10^6 keys (10^7 with
   --big) in steps of x4, measured last and under its own time budget. Plot (e).
+* ``equality``: every strategy with `key=str.casefold` on HTTP header names and
+  with `eq="identity"` on unhashable objects, beside the pure-Python mappings
+  that do the same and a dict on keys transformed beforehand (equality.py);
+  from Python only, after the grid and the sweeps and before the scale sweep.
 
 Every configuration is timed twice: from Python and natively (native.py).
 
@@ -19,9 +23,11 @@ is ``python`` when chosen (else the first hash); the reference strategy is
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .equality import SEMANTICS
 from .hashes import HashChoice
 from .measure import Config
 from .user_keys import KeysFile
@@ -72,6 +78,7 @@ class Options:
     scale_budget_s: float = DEFAULT_SCALE_BUDGET_S
     view: str = "native"  # which timing the strategy plots draw
     wide: bool = False
+    equality: bool = True
 
     @property
     def reference_hash(self) -> str:
@@ -143,6 +150,12 @@ class Plan:
     baselines: list[tuple[str, int]] = field(default_factory=list)  # (workload, n) for dict
     # The scale sweep, smallest n first: (n, one configuration per strategy).
     scale: list[tuple[int, list[Config]]] = field(default_factory=list)
+    # The equality experiment: one configuration per workload and strategy.
+    equality: list[Config] = field(default_factory=list)
+
+    def equality_jobs(self) -> int:
+        """Its configurations, plus a by-hand mapping and a dict floor per workload."""
+        return len(self.equality) + 2 * len({config.workload for config in self.equality})
 
     def add(self, config: Config, experiment: str) -> None:
         uses = self.configs.setdefault(config, [])
@@ -152,7 +165,8 @@ class Plan:
             self.baselines.append((config.workload, config.n))
 
     def count(self) -> int:
-        """Jobs outside the scale sweep: configurations and dict baselines."""
+        """Jobs of the grid and the sweeps but scale: configurations and dict baselines
+        (the equality experiment counts its own, `equality_jobs`)."""
         return len(self.configs) + len(self.baselines)
 
 
@@ -181,6 +195,11 @@ def build_plan(options: Options, workload_sizes: dict[str, int]) -> Plan:
     for strategy in options.strategies:
         for value in sorted(options.sizes):
             plan.add(Config(first, n, ref_hash, strategy, index, max_load, value), "size")
+    if options.equality:
+        for semantics in SEMANTICS.values():
+            for strategy in options.strategies:
+                config = Config(semantics.workload, options.n, semantics.hash.name, strategy, index, max_load, size)
+                plan.equality.append(dataclasses.replace(config, semantics=semantics.label))
     if options.scale:
         limit = SCALE_LIMIT_QUICK if options.quick else SCALE_LIMIT_BIG if options.big else SCALE_LIMIT
         for count in scale_points(limit):

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .finding_words import Finding
+from .findings_equality import TABLE_HEADINGS, equality_tables
+from .findings_equality import TITLE as EQUALITY_TITLE
 from .measure import Failure
 from .plan import Options
 from .rows import COLUMN_HELP, COLUMNS, is_dict
@@ -30,6 +32,7 @@ def failure_record(failure: Failure) -> dict[str, Any]:
         "n": config.n,
         "hash": config.hash,
         "strategy": config.strategy,
+        "semantics": config.semantics,
         "index": config.index,
         "max_load": config.max_load,
         "initial_size": config.size,
@@ -119,6 +122,19 @@ def _cost_table(costs: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _text_table(headings: tuple[str, ...], lines: list[list[str]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headings)
+    body = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
+    for line in lines:
+        cells = [
+            f'<td class="name">{html.escape(c)}</td>' if i < 2 else f"<td>{html.escape(c)}</td>"
+            for i, c in enumerate(line)
+        ]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    body.append("</tbody></table>")
+    return "\n".join(body)
+
+
 def _full_table(rows: list[Row]) -> str:
     head = "".join(f'<th title="{html.escape(COLUMN_HELP.get(c, ""))}">{c}</th>' for c in COLUMNS)
     lines = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
@@ -174,6 +190,9 @@ def write_html(
             parts.append(f'<img src="{esc(finding.filename)}" alt="{esc(finding.title)}">')
         if finding.title == "Hash functions" and costs:
             parts.append(_cost_table(costs))
+        if finding.title == EQUALITY_TITLE:
+            for title, lines in equality_tables(rows):
+                parts += [f"<h3>{esc(title)}</h3>", _text_table(TABLE_HEADINGS, lines)]
         parts.append(f'<p class="finding"><strong>Finding:</strong> {esc(finding.text)}</p>')
         parts.append("</figure>" if finding.filename else "</section>")
     parts += [

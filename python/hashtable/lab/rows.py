@@ -34,6 +34,7 @@ COLUMNS: tuple[str, ...] = (
     "n",
     "hash",
     "strategy",
+    "semantics",
     "index",
     "max_load",
     "initial_size",
@@ -64,8 +65,12 @@ COLUMNS: tuple[str, ...] = (
 
 # What each column means, for results.json and the HTML page.
 COLUMN_HELP: dict[str, str] = {
-    "experiment": "which part of the run used this row: grid, max_load, n, size, scale (joined by +)"
+    "experiment": "which part of the run used this row: grid, max_load, n, size, scale, equality (joined by +)"
     ", or dict for the baseline",
+    "strategy": "the HashTable's collision strategy; dict for the baseline; or, in the equality experiment, "
+    "the pure-Python mapping a user writes by hand for the same semantics (CaseFoldDict, IdentityDict)",
+    "semantics": "the table's key= or eq= (equality experiment); empty for Python's own ==. That experiment's "
+    "dict baseline gets keys transformed beforehand (folded, or replaced by their id())",
     "n": "keys inserted, looked up and deleted",
     "initial_size": "buckets (or slots) asked for at construction",
     "runs": "timed runs of each view",
@@ -138,8 +143,9 @@ def make_row(result: Result, base: Result | None, cost: HashCost | None = None) 
         if result.native is not None and result.native[operation]:
             native = _put_cell(row, f"native_{operation}", result.native[operation])
             row[f"{operation}_overhead_ns"] = round(python.best - native.best, 2)
+    row["semantics"] = result.semantics
     if config is None:
-        row.update(hash="python", strategy="dict", index="")
+        row.update(hash="python", strategy=result.mapping, index="")
         return row
     row.update(
         hash=config.hash,

@@ -4,6 +4,10 @@ natively), every hash function's own cost, then the scale sweep.
 A configuration that fails (its hash function raises or returns a non-int on a
 key, the table rejects its parameters, or an operation raises) becomes a
 `Failure` naming the configuration and the key; the run goes on with the rest.
+
+The equality experiment (equality.py) runs between the two, in rounds of its own:
+its tables, the pure-Python mappings they replace and a dict on keys transformed
+beforehand, all from Python.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .equality import EXPERIMENT, SEMANTICS, floor_workload, make_equality_workload
 from .hashes import BadKey, HashChoice, first_bad_key, short_repr
 from .measure import (
     Config,
     Failure,
+    Measurer,
     OperationFailed,
     Timing,
     dict_measurer,
@@ -44,6 +50,8 @@ class Result:
     config: Config | None = None
     native: dict[str, list[float]] | None = None  # operation -> ns per operation per run
     probes: Probes | None = None
+    mapping: str = "dict"  # when `config` is None: dict (the baseline) or a by-hand mapping
+    semantics: str = ""  # the Config's, or the key= / eq= a by-hand mapping implements
 
 
 @dataclass
@@ -66,7 +74,7 @@ class LabRun:
 
     def baseline(self, workload: str, n: int) -> Result | None:
         for result in self.results:
-            if result.config is None and result.workload == workload and result.n == n:
+            if result.config is None and result.mapping == "dict" and result.workload == workload and result.n == n:
                 return result
         return None
 
@@ -89,8 +97,10 @@ class _Job:
     n: int
     experiments: list[str]
     config: Config | None = None
-    kind: str = "config"  # or "dict", or "hash" (a hash function's own cost)
+    kind: str = "config"  # or "dict", "by-hand" (a pure-Python mapping), or "hash" (a hash function's own cost)
     failed: bool = False
+    mapping: str = "dict"
+    semantics: str = ""
 
     @property
     def seconds(self) -> float:
@@ -162,10 +172,13 @@ def run_plan(
     hashes = KeyHashes()
     jobs = _jobs(options, workloads, plan, lab, hashes)
     scale_runs = sum(len(configs) + 1 for _, configs in plan.scale) * _scale_repeat(options)
-    counter = _Counter(progress, len(jobs) * options.repeat + scale_runs)
+    equality_runs = plan.equality_jobs() * options.repeat
+    counter = _Counter(progress, len(jobs) * options.repeat + equality_runs + scale_runs)
     with _frozen_gc():
         _rounds(jobs, options.repeat, options.budget_s, counter, lab)
     _collect(jobs, lab)
+    if plan.equality:
+        _run_equality(options, plan, lab, counter)
     if plan.scale:
         _run_scale(options, plan, lab, counter)
     counter.finish()
@@ -187,8 +200,8 @@ def _rounds(jobs: list[_Job], repeat: int, budget_s: float, counter: _Counter, l
             try:
                 job.run()
             except OperationFailed as exc:
-                if job.kind == "dict":
-                    raise  # dict itself misbehaved: nothing sensible to compare against
+                if job.kind in ("dict", "by-hand"):
+                    raise  # a baseline misbehaved: nothing sensible to compare against
                 job.failed = True
                 if job.config is not None:
                     lab.failures.append(Failure(job.config, f"{exc.operation} {exc.error}", exc.key))
@@ -204,7 +217,10 @@ def _collect(jobs: list[_Job], lab: LabRun) -> None:
             continue
         timing = first.timing()  # type: ignore[attr-defined]
         native = job.parts[1] if len(job.parts) > 1 else None
-        result = Result(job.workload, job.n, job.experiments, timing, job.config)
+        semantics = job.config.semantics if job.config is not None else job.semantics
+        result = Result(
+            job.workload, job.n, job.experiments, timing, job.config, mapping=job.mapping, semantics=semantics
+        )
         if isinstance(native, NativeMeasurer):
             result.native, result.probes = native.samples, native.probes
         lab.results.append(result)
@@ -269,6 +285,41 @@ def _config_job(
         return None
     native = NativeMeasurer(config, present, absent)
     return _Job(config.label(), [measurer, native], config.workload, config.n, experiments, config)
+
+
+def _run_equality(options: Options, plan: Plan, lab: LabRun, counter: _Counter) -> None:
+    """Per workload: a dict on keys transformed beforehand, the by-hand mapping, then
+    every strategy's table; all of them interleaved in the same rounds."""
+    jobs = []
+    for name in dict.fromkeys(config.workload for config in plan.equality):
+        semantics = SEMANTICS[name]
+        workload = make_equality_workload(name, options.n, options.seed)
+        floor = _dict_job(floor_workload(workload))
+        by_hand = Measurer(semantics.by_hand, workload)
+        jobs += [
+            floor,
+            _Job(
+                f"{semantics.by_hand_name} on {name} n={workload.n}",
+                [by_hand],
+                name,
+                workload.n,
+                [EXPERIMENT],
+                kind="by-hand",
+                mapping=semantics.by_hand_name,
+                semantics=semantics.label,
+            ),
+        ]
+        for config in (c for c in plan.equality if c.workload == name):
+            try:
+                measurer = table_measurer(config, semantics.hash, workload)
+            except (ValueError, TypeError) as exc:
+                lab.failures.append(Failure(config, f"the table rejected this configuration: {exc}"))
+                counter.done += options.repeat
+                continue
+            jobs.append(_Job(config.label(), [measurer], name, workload.n, [EXPERIMENT], config))
+    with _frozen_gc():
+        _rounds(jobs, options.repeat, options.budget_s, counter, lab)
+    _collect(jobs, lab)
 
 
 def _run_scale(options: Options, plan: Plan, lab: LabRun, counter: _Counter) -> None:

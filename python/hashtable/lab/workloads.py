@@ -42,22 +42,33 @@ _SKIP_DIRS = frozenset({"site-packages", "dist-packages", "__pycache__"})
 
 @dataclass(frozen=True)
 class Workload:
-    """Keys to insert (`keys`) and keys known to be absent (`missing`)."""
+    """Keys to insert (`keys`) and keys known to be absent (`missing`).
+
+    Hashable under the table's own equality: the `identity` workload's lists are keys
+    of `HashTable(eq="identity")`. `lookups`, when given, are what lookups and deletes
+    use in place of `keys`, position by position (another spelling of each key).
+    """
 
     name: str
     keys: list[Hashable]
     missing: list[Hashable]
     note: str = ""
+    lookups: list[Hashable] | None = None
 
     @property
     def n(self) -> int:
         return len(self.keys)
 
+    @property
+    def lookup_keys(self) -> list[Hashable]:
+        return self.keys if self.lookups is None else self.lookups
+
     def prefix(self, n: int) -> Workload:
         """The first `n` keys (and a matching share of the missing keys)."""
         if n >= self.n:
             return self
-        return Workload(self.name, self.keys[:n], self.missing[: missing_count(n)], self.note)
+        lookups = None if self.lookups is None else self.lookups[:n]
+        return Workload(self.name, self.keys[:n], self.missing[: missing_count(n)], self.note, lookups)
 
 
 def missing_count(n: int) -> int:
