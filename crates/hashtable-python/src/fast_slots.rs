@@ -34,9 +34,12 @@ use pyo3::prelude::*;
 use pyo3::Borrowed;
 
 use crate::hashing::{identity_hash, HashFunc, Hasher};
-use crate::lookup::{borrow_mut, find_from, scalar_family, scalar_hash, settle_without_python, ScalarFamily, TableMut};
+use crate::lookup::{
+    borrow_mut, find_from, find_with, scalar_family, scalar_hash, settle_without_python, CustomEquality, ScalarFamily,
+    TableMut,
+};
 use crate::operations;
-use crate::semantics::KeySemantics;
+use crate::semantics::{pair_lookup_form, Equality, KeySemantics};
 use crate::table::HashTable;
 
 /// Put the fast slots on the `HashTable` type (subclasses made later inherit
@@ -72,6 +75,10 @@ pub(crate) enum FastRoute {
     PythonHash,
     /// `eq="identity"` hashed by address: any key, no Python code at all.
     Identity,
+    /// `key=` with the builtin hash and the lookup forms' own `==`: the
+    /// transform called once with the table released, then as `BuiltinHash`
+    /// against the lookup form each stored pair keeps.
+    Transform,
     /// Everything else (`key=`, `eq=` a callable, a named native hash).
     General,
 }
@@ -79,6 +86,9 @@ pub(crate) enum FastRoute {
 impl FastRoute {
     pub(crate) fn for_table(hash_func: &HashFunc, semantics: &KeySemantics) -> Self {
         match hash_func {
+            HashFunc::Builtin if semantics.transform.is_some() && matches!(semantics.equality, Equality::Native) => {
+                FastRoute::Transform
+            }
             _ if semantics.transform.is_some() => FastRoute::General,
             HashFunc::Identity if semantics.is_identity() => FastRoute::Identity,
             _ if !semantics.is_plain() => FastRoute::General,
@@ -89,10 +99,12 @@ impl FastRoute {
     }
 }
 
-/// The outcome of a fast lookup: found, absent, or not for the fast path.
-enum Found {
+/// The outcome of a fast lookup.
+enum Found<'py> {
     Slot(hashtable_core::SlotId),
     Absent,
+    /// Absent from a `key=` table: the lookup form, which a new entry stores.
+    AbsentTransformed(Bound<'py, PyAny>),
 }
 
 /// Hash and find `key` on the table's fast route: a builtin scalar (whose
@@ -106,7 +118,7 @@ fn find_fast<'a, 'py>(
     py: Python<'py>,
     slf: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
-) -> Option<PyResult<(TableMut<'a>, u64, Found)>> {
+) -> Option<PyResult<(TableMut<'a>, u64, Found<'py>)>> {
     let mut this = borrow_mut(slf).ok()?;
     match this.route {
         FastRoute::BuiltinHash => {
@@ -117,6 +129,7 @@ fn find_fast<'a, 'py>(
         }
         FastRoute::PythonHash => find_with_python_hash(py, slf, this, key),
         FastRoute::Identity => Some(Ok(find_identical(this, key))),
+        FastRoute::Transform => Some(find_transformed(py, slf, this, key)),
         FastRoute::General => None,
     }
 }
@@ -128,7 +141,7 @@ fn find_with_python_hash<'a, 'py>(
     slf: &'a Bound<'py, HashTable>,
     mut this: TableMut<'a>,
     key: &Bound<'py, PyAny>,
-) -> Option<PyResult<(TableMut<'a>, u64, Found)>> {
+) -> Option<PyResult<(TableMut<'a>, u64, Found<'py>)>> {
     let family = scalar_family(key)?;
     let HashFunc::Python(func) = &this.hash_func else {
         return None;
@@ -146,7 +159,7 @@ fn find_with_python_hash<'a, 'py>(
 /// Any key in an identity table: its address hashed, candidates compared by
 /// address; no Python code runs.
 #[inline(never)]
-fn find_identical<'a>(mut this: TableMut<'a>, key: &Bound<'_, PyAny>) -> (TableMut<'a>, u64, Found) {
+fn find_identical<'a, 'py>(mut this: TableMut<'a>, key: &Bound<'py, PyAny>) -> (TableMut<'a>, u64, Found<'py>) {
     let hash = identity_hash(key);
     this.hash_calls += 1;
     let mut cursor = ProbeCursor::new();
@@ -164,6 +177,58 @@ fn find_identical<'a>(mut this: TableMut<'a>, key: &Bound<'_, PyAny>) -> (TableM
     }
 }
 
+/// Any key of a `key=` table with the builtin hash: `key(k)` called once with
+/// the table released; an exact scalar lookup form is then hashed and
+/// compared in C, against the lookup form stored in each entry's pair.
+#[inline(never)]
+fn find_transformed<'a, 'py>(
+    py: Python<'py>,
+    slf: &'a Bound<'py, HashTable>,
+    mut this: TableMut<'a>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<(TableMut<'a>, u64, Found<'py>)> {
+    let Some(transform) = this.semantics.transform.as_ref().map(|f| f.bind(py).clone()) else {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+            "HashTable lost its key function",
+        ));
+    };
+    this.hash_calls += 1;
+    drop(this);
+    // As with a Python hash_func: only `Bound`s here, and an error is restored.
+    let lookup = crate::hashing::call_one(&transform, key)?;
+    drop(transform);
+    let family = scalar_family(&lookup);
+    let hash = match family {
+        Some(_) => scalar_hash(&lookup)?,
+        None => lookup.hash()? as i64 as u64,
+    };
+    let mut this = borrow_mut(slf)?;
+    let mut cursor = ProbeCursor::new();
+    let settled = match &family {
+        Some(family) => Some(this.table.find_resumable(hash, &mut cursor, |stored| {
+            // SAFETY: `stored` is a live key of a `key=` table, a pair.
+            let compared = unsafe { Borrowed::from_ptr(py, pair_lookup_form(stored.as_ptr())) };
+            settle_without_python(&compared, &lookup, Some(family))
+        })?),
+        None => None,
+    };
+    let slot = match settled {
+        Some(Lookup::Found(slot)) => Some(slot),
+        Some(Lookup::Absent) => None,
+        Some(Lookup::Undecided(_)) | None => {
+            let semantics = this.semantics.bind(py);
+            let (held, slot) =
+                Python::attach(|_| find_with(slf, this, &CustomEquality::new(&lookup, &semantics), hash))?;
+            this = held;
+            slot
+        }
+    };
+    Ok(match slot {
+        Some(slot) => (this, hash, Found::Slot(slot)),
+        None => (this, hash, Found::AbsentTransformed(lookup)),
+    })
+}
+
 /// The core's candidate loop; a candidate that needs Python goes on in
 /// `lookup::find_from` (registered with PyO3) from the start of the probe.
 #[inline]
@@ -174,7 +239,7 @@ fn finish_lookup<'a, 'py>(
     key: &Bound<'py, PyAny>,
     family: &ScalarFamily,
     hash: u64,
-) -> PyResult<(TableMut<'a>, u64, Found)> {
+) -> PyResult<(TableMut<'a>, u64, Found<'py>)> {
     let mut cursor = ProbeCursor::new();
     let found = this.table.find_resumable(hash, &mut cursor, |stored| {
         settle_without_python(stored.bind(py), key, Some(family))
@@ -217,17 +282,16 @@ unsafe extern "C" fn fast_subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyOb
     let outcome = find_fast(py, &table, &key_ref);
     match outcome {
         Some(Ok((this, _, Found::Slot(slot)))) => this.table.entry(slot).value.clone_ref(py).into_ptr(),
-        Some(Ok((_, _, Found::Absent))) if table.is_exact_instance_of::<HashTable>() => {
+        Some(Ok((_, _, Found::Absent | Found::AbsentTransformed(_)))) if table.is_exact_instance_of::<HashTable>() => {
             // An exact HashTable: no `__missing__` to consult.
             set_key_error(key);
             ptr::null_mut()
         }
-        Some(Ok((mut this, _, Found::Absent))) => {
-            // A subclass: the general path looks up `__missing__`; it hashes again.
-            this.hash_calls -= 1;
+        Some(Ok((this, _, Found::Absent | Found::AbsentTransformed(_)))) => {
+            // A subclass: `type(t).__missing__`, if it has one, else KeyError.
             drop(this);
             general(
-                || operations::subscript(&table, &key_ref).map(Bound::into_ptr),
+                || operations::missing(&table, &key_ref).map(Bound::into_ptr),
                 ptr::null_mut(),
             )
         }
@@ -240,6 +304,38 @@ unsafe extern "C" fn fast_subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyOb
             ptr::null_mut(),
         ),
     }
+}
+
+/// A new key for a `key=` table: its `(key, lookup form)` pair, made with the
+/// table released (allocating may run the GC), then the table borrowed
+/// again; if it changed meanwhile, the key is looked for again, with the
+/// same lookup form and hash. Returns where to store: a slot now holding
+/// the key, or the pair to insert.
+#[allow(clippy::type_complexity)]
+fn store_pair<'a, 'py>(
+    py: Python<'py>,
+    slf: &'a Bound<'py, HashTable>,
+    this: TableMut<'a>,
+    key: &Bound<'py, PyAny>,
+    lookup: &Bound<'py, PyAny>,
+    hash: u64,
+) -> PyResult<(
+    TableMut<'a>,
+    (Option<hashtable_core::SlotId>, Option<Bound<'py, PyAny>>),
+)> {
+    let generation = this.table.generation();
+    drop(this);
+    let pair = pyo3::types::PyTuple::new(py, [key, lookup])?.into_any();
+    let this = borrow_mut(slf)?;
+    if this.table.generation() == generation {
+        return Ok((this, (None, Some(pair))));
+    }
+    let semantics = this.semantics.bind(py);
+    let (this, slot) = Python::attach(|_| find_with(slf, this, &CustomEquality::new(lookup, &semantics), hash))?;
+    Ok(match slot {
+        Some(slot) => (this, (Some(slot), None)),
+        None => (this, (None, Some(pair))),
+    })
 }
 
 /// The general path, registered with PyO3 (so every `Py<T>` it drops is
@@ -266,7 +362,7 @@ unsafe extern "C" fn fast_contains(slf: *mut ffi::PyObject, key: *mut ffi::PyObj
     let outcome = find_fast(py, &table, &key_ref);
     match outcome {
         Some(Ok((_, _, Found::Slot(_)))) => 1,
-        Some(Ok((_, _, Found::Absent))) => 0,
+        Some(Ok((_, _, Found::Absent | Found::AbsentTransformed(_)))) => 0,
         Some(Err(err)) => {
             err.restore(py);
             -1
@@ -305,12 +401,26 @@ unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObjec
         }
         None => return general(|| operations::set(&table, &key_ref, &value_ref).map(|()| 0), -1),
     };
-    let replaced = match found {
-        Found::Slot(slot) => Some(this.table.replace_value(slot, value_ref.to_owned().unbind())),
-        Found::Absent => {
+    let (slot, stored) = match found {
+        Found::Slot(slot) => (Some(slot), None),
+        Found::Absent => (None, Some(key_ref.to_owned())),
+        Found::AbsentTransformed(lookup) => match store_pair(py, &table, this, &key_ref, &lookup, hash) {
+            Ok(placed) => {
+                this = placed.0;
+                placed.1
+            }
+            Err(err) => {
+                err.restore(py);
+                return -1;
+            }
+        },
+    };
+    let replaced = match (slot, stored) {
+        (Some(slot), _) => Some(this.table.replace_value(slot, value_ref.to_owned().unbind())),
+        (None, Some(stored)) => {
             if let Err(err) = this
                 .table
-                .insert_new(hash, key_ref.to_owned().unbind(), value_ref.to_owned().unbind())
+                .insert_new(hash, stored.unbind(), value_ref.to_owned().unbind())
             {
                 drop(this);
                 crate::table::memory_error(err).restore(py);
@@ -318,6 +428,7 @@ unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObjec
             }
             None
         }
+        (None, None) => None,
     };
     let resize = this.table.take_resize();
     drop(this);

@@ -10,6 +10,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod bench_support;
+mod bulk;
 mod capi;
 mod cell;
 mod display;

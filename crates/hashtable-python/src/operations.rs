@@ -5,11 +5,11 @@
 //! so everything removed is moved out of the borrow and released after it.
 
 use hashtable_core::{Entry, Resize, SlotId};
-use pyo3::exceptions::{PyKeyError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
-use pyo3::ffi;
+use pyo3::exceptions::{PyKeyError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
+use crate::bulk::{self, PairSource};
 use crate::hashing::HashFunc;
 use crate::logging;
 use crate::lookup::{
@@ -27,11 +27,32 @@ pub(crate) fn locate<'a, 'py>(
     slf: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
 ) -> PyResult<(TableMut<'a>, u64, Option<SlotId>)> {
-    let mut this = borrow_mut(slf)?;
+    let (this, hash, slot, _) = locate_from(slf, borrow_mut(slf)?, key, false)?;
+    Ok((this, hash, slot))
+}
+
+/// `locate`, for an operation that may store `key`: also the object a new
+/// entry stores (the key itself, or a transform table's `(key, key(key))`,
+/// made before the final borrow because making it may run the GC).
+fn locate_to_store<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<(TableMut<'a>, u64, Option<SlotId>, Bound<'py, PyAny>)> {
+    let (this, hash, slot, stored) = locate_from(slf, borrow_mut(slf)?, key, true)?;
+    Ok((this, hash, slot, stored.unwrap_or_else(|| key.clone())))
+}
+
+/// `locate` with the table already borrowed; `to_store` also makes what a new
+/// entry would store, when that is not the key itself.
+fn locate_from<'a, 'py>(
+    slf: &'a Bound<'py, HashTable>,
+    mut this: TableMut<'a>,
+    key: &Bound<'py, PyAny>,
+    to_store: bool,
+) -> PyResult<Located<'a, 'py>> {
     this.hash_calls += 1;
     if !this.semantics.is_plain() {
-        let (this, hash, slot, _) = locate_custom(slf, this, key, false)?;
-        return Ok((this, hash, slot));
+        return locate_custom(slf, this, key, to_store);
     }
     let hash = if matches!(this.hash_func, HashFunc::Builtin) && hashes_without_python(key) {
         scalar_hash(key)?
@@ -43,29 +64,11 @@ pub(crate) fn locate<'a, 'py>(
         hash
     };
     let (this, slot) = find_from(slf, this, key, hash)?;
-    Ok((this, hash, slot))
-}
-
-/// `locate`, for an operation that may store `key`: also the object a new
-/// entry stores (the key itself, or a transform table's `(key, key(key))`),
-/// made before the final borrow because making it may run the GC.
-fn locate_to_store<'a, 'py>(
-    slf: &'a Bound<'py, HashTable>,
-    key: &Bound<'py, PyAny>,
-) -> PyResult<(TableMut<'a>, u64, Option<SlotId>, Bound<'py, PyAny>)> {
-    let mut this = borrow_mut(slf)?;
-    if this.semantics.transform.is_none() {
-        drop(this);
-        let (this, hash, slot) = locate(slf, key)?;
-        return Ok((this, hash, slot, key.clone()));
-    }
-    this.hash_calls += 1;
-    let (this, hash, slot, stored) = locate_custom(slf, this, key, true)?;
-    Ok((this, hash, slot, stored.unwrap_or_else(|| key.clone())))
+    Ok((this, hash, slot, None))
 }
 
 /// The table still borrowed, the hash, the slot, and what a new entry would store.
-type LocatedCustom<'a, 'py> = (TableMut<'a>, u64, Option<SlotId>, Option<Bound<'py, PyAny>>);
+type Located<'a, 'py> = (TableMut<'a>, u64, Option<SlotId>, Option<Bound<'py, PyAny>>);
 
 /// `locate` for a table with `key=` or `eq=`: the transform and the hash
 /// function run once, with the table released, then the table's own
@@ -75,14 +78,15 @@ fn locate_custom<'a, 'py>(
     this: TableMut<'a>,
     key: &Bound<'py, PyAny>,
     to_store: bool,
-) -> PyResult<LocatedCustom<'a, 'py>> {
+) -> PyResult<Located<'a, 'py>> {
     let py = slf.py();
     let semantics = this.semantics.bind(py);
     let hasher = this.hash_func.hasher(py);
     drop(this);
     let lookup = semantics.lookup_form(key)?;
     let hash = hasher.hash(&lookup)?;
-    let stored = if to_store {
+    // Only a transform table stores something other than the key.
+    let stored = if to_store && semantics.transform.is_some() {
         Some(semantics.stored_form(key, &lookup)?)
     } else {
         None
@@ -337,30 +341,27 @@ pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) 
 /// An exact dict, walked in place the way dict's own merge walks it: a source
 /// that changes size while a key's `__eq__` or `__hash__` runs is an error.
 fn update_from_dict(slf: &Bound<'_, HashTable>, dict: &Bound<'_, PyDict>) -> PyResult<()> {
-    let py = slf.py();
     let size = dict.len();
     reserve_for(slf, size)?;
-    let mut position: ffi::Py_ssize_t = 0;
-    loop {
-        let mut key = std::ptr::null_mut();
-        let mut value = std::ptr::null_mut();
-        // SAFETY: `dict` is a live dict and the GIL is held. PyDict_Next checks
-        // `position` against the dict's current entries on every call, so it
-        // stays in bounds even if the dict changed since the last call; the
-        // references it hands out are borrowed, and are owned at once below.
-        if unsafe { ffi::PyDict_Next(dict.as_ptr(), &mut position, &mut key, &mut value) } == 0 {
-            return Ok(());
-        }
-        // SAFETY: PyDict_Next returned live borrowed references to a key and a value.
-        let (key, value) = unsafe { (Bound::from_borrowed_ptr(py, key), Bound::from_borrowed_ptr(py, value)) };
-        set(slf, &key, &value)?;
-        if dict.len() != size {
-            return Err(PyRuntimeError::new_err("dict mutated during update"));
-        }
-    }
+    let source = PairSource::Dict {
+        dict,
+        position: 0,
+        size,
+    };
+    bulk::load(slf, source, |key, value| set(slf, key, value), |_, _| Ok(()))
 }
 
 fn update_from_pairs(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> PyResult<()> {
+    let store = |key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| set(slf, key, value);
+    let store_other = |position: usize, item: &Bound<'_, PyAny>| store_item(slf, position, item);
+    if let Ok(list) = other.cast_exact::<PyList>() {
+        reserve_for(slf, list.len())?;
+        return bulk::load(slf, PairSource::List(list), store, store_other);
+    }
+    if let Ok(tuple) = other.cast_exact::<PyTuple>() {
+        reserve_for(slf, tuple.len())?;
+        return bulk::load(slf, PairSource::Tuple(tuple), store, store_other);
+    }
     let items = other
         .try_iter()
         .map_err(|_| PyTypeError::new_err(format!("'{}' object is not iterable", type_name(other))))?;
@@ -372,23 +373,29 @@ fn update_from_pairs(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> Py
                 continue;
             }
         }
-        let pair: Vec<Bound<'_, PyAny>> = match item.try_iter() {
-            Ok(iter) => iter.collect::<PyResult<_>>()?,
-            Err(_) => {
-                return Err(PyTypeError::new_err(format!(
-                    "cannot convert HashTable update sequence element #{position} to a sequence"
-                )))
-            }
-        };
-        if pair.len() != 2 {
-            return Err(PyValueError::new_err(format!(
-                "HashTable update sequence element #{position} has length {}; 2 is required",
-                pair.len()
-            )));
-        }
-        set(slf, &pair[0], &pair[1])?;
+        store_item(slf, position, &item)?;
     }
     Ok(())
+}
+
+/// Store an item of an update sequence that is not an exact 2-tuple: any
+/// iterable of two elements, as dict takes it.
+fn store_item(slf: &Bound<'_, HashTable>, position: usize, item: &Bound<'_, PyAny>) -> PyResult<()> {
+    let pair: Vec<Bound<'_, PyAny>> = match item.try_iter() {
+        Ok(iter) => iter.collect::<PyResult<_>>()?,
+        Err(_) => {
+            return Err(PyTypeError::new_err(format!(
+                "cannot convert HashTable update sequence element #{position} to a sequence"
+            )))
+        }
+    };
+    if pair.len() != 2 {
+        return Err(PyValueError::new_err(format!(
+            "HashTable update sequence element #{position} has length {}; 2 is required",
+            pair.len()
+        )));
+    }
+    set(slf, &pair[0], &pair[1])
 }
 
 /// `update(**kwargs)`: the names become keys; like dict, only str names.

@@ -17,6 +17,7 @@
 //!   key, unhashable ones included, and no Python code runs per operation.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::ffi;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
@@ -187,6 +188,22 @@ impl<'py> BoundSemantics<'py> {
             Some(_) => pair_item(stored, 1),
         }
     }
+}
+
+/// The lookup form inside a stored pair, borrowed: the fast slots' read.
+///
+/// # Safety
+/// `stored` must be a live key of a table with `key=`: every key such a
+/// table stores is a pair made by `stored_form` (a 2-tuple), and tuples never
+/// change.
+#[inline]
+pub(crate) unsafe fn pair_lookup_form(stored: *mut ffi::PyObject) -> *mut ffi::PyObject {
+    debug_assert!(
+        // SAFETY: `stored` is a live object (the caller's contract).
+        unsafe { ffi::PyTuple_CheckExact(stored) != 0 && ffi::PyTuple_GET_SIZE(stored) == 2 }
+    );
+    // SAFETY: a 2-tuple (the caller's contract), so item 1 exists.
+    unsafe { ffi::PyTuple_GET_ITEM(stored, 1) }
 }
 
 /// Item `index` of a stored `(key, lookup form)` pair.
