@@ -13,8 +13,16 @@
 //!   comparison of two scalars of one family deciding each candidate;
 //! * result: a new reference handed straight back, or KeyError set.
 //!
-//! Everything else (a Python hash function, a key with its own `__eq__`, a
-//! subclass's `__missing__`, deletion, a busy table) goes to the same
+//! Which of these a table takes is its `FastRoute`, fixed when its hash
+//! function and key semantics are set, so each call decides with one match:
+//! the builtin hash on scalar keys (above), a Python `hash_func` on scalar
+//! keys (called once with the table released), an identity table (any key:
+//! its address hashed, pointers compared), or a `key=` table with the builtin
+//! hash (the transform called once with the table released, then the lookup
+//! form compared with the one each stored pair keeps).
+//!
+//! Everything else (a named hash, `eq=` a callable, a key with its own
+//! `__eq__`, a subclass's `__missing__`, deletion, a busy table) goes to the same
 //! functions the `#[pymethods]` call (`operations::subscript`, `contains`,
 //! `set`, `delete`), inside `Python::attach`, so there is one implementation
 //! of the semantics and this file only skips PyO3's per-call overhead. (The
