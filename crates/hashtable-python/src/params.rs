@@ -119,3 +119,31 @@ fn text(value: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
     }
     value.extract()
 }
+
+/// Default parameter values as Python objects, made once.
+pub(crate) struct Defaults {
+    pub(crate) size: Py<PyAny>,
+    pub(crate) max_load: Py<PyAny>,
+    pub(crate) min_load: Py<PyAny>,
+    pub(crate) growth: Py<PyAny>,
+    pub(crate) strategy: Py<PyAny>,
+    pub(crate) index: Py<PyAny>,
+}
+
+impl Defaults {
+    pub(crate) fn new(py: Python<'_>) -> &'static Defaults {
+        static DEFAULTS: pyo3::sync::PyOnceLock<Defaults> = pyo3::sync::PyOnceLock::new();
+        DEFAULTS.get_or_init(py, || {
+            let config = TableConfig::default();
+            let object = |value: Bound<'_, PyAny>| value.unbind();
+            Defaults {
+                size: object(config.size.into_pyobject(py).expect("int").into_any()),
+                max_load: object(config.max_load.into_pyobject(py).expect("float").into_any()),
+                min_load: object(config.min_load.into_pyobject(py).expect("float").into_any()),
+                growth: object(config.growth.into_pyobject(py).expect("float").into_any()),
+                strategy: object(config.strategy.name().into_pyobject(py).expect("str").into_any()),
+                index: object(config.index.name().into_pyobject(py).expect("str").into_any()),
+            }
+        })
+    }
+}

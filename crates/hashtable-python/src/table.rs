@@ -18,7 +18,7 @@ use crate::hashing::HashFunc;
 use crate::iteration::{IterKind, TableIterator};
 use crate::lookup::{borrow, borrow_mut};
 use crate::operations::missing_key;
-use crate::params::{table_config, Params};
+use crate::params::{table_config, Defaults, Params};
 use crate::semantics::KeySemantics;
 use crate::{display, logging, operations, persistence, report, trashcan, views};
 
@@ -597,32 +597,4 @@ pub(crate) fn table_error(err: TableError) -> PyErr {
 
 pub(crate) fn memory_error(err: AllocError) -> PyErr {
     pyo3::exceptions::PyMemoryError::new_err(err.to_string())
-}
-
-/// Default parameter values as Python objects, made once.
-struct Defaults {
-    size: Py<PyAny>,
-    max_load: Py<PyAny>,
-    min_load: Py<PyAny>,
-    growth: Py<PyAny>,
-    strategy: Py<PyAny>,
-    index: Py<PyAny>,
-}
-
-impl Defaults {
-    fn new(py: Python<'_>) -> &'static Defaults {
-        static DEFAULTS: pyo3::sync::PyOnceLock<Defaults> = pyo3::sync::PyOnceLock::new();
-        DEFAULTS.get_or_init(py, || {
-            let config = TableConfig::default();
-            let object = |value: Bound<'_, PyAny>| value.unbind();
-            Defaults {
-                size: object(config.size.into_pyobject(py).expect("int").into_any()),
-                max_load: object(config.max_load.into_pyobject(py).expect("float").into_any()),
-                min_load: object(config.min_load.into_pyobject(py).expect("float").into_any()),
-                growth: object(config.growth.into_pyobject(py).expect("float").into_any()),
-                strategy: object(config.strategy.name().into_pyobject(py).expect("str").into_any()),
-                index: object(config.index.name().into_pyobject(py).expect("str").into_any()),
-            }
-        })
-    }
 }
