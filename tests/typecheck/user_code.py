@@ -144,6 +144,15 @@ def main() -> None:
     assert_type(copy.copy(stock), Inventory)
     assert isinstance(stock, MutableMapping)
 
+    headers: HashTable[str, str] = HashTable(key=str.casefold)
+    headers["Content-Type"] = "text/html"
+    stored_name, header_value = headers.getitem("content-type")
+    assert_type(stored_name, str)
+    assert (stored_name, header_value) == ("Content-Type", "text/html") and headers.key is str.casefold
+    seen: HashTable[list[int], str] = HashTable(eq="identity")
+    seen[[1]] = "a list"
+    assert seen.eq == "identity" and len(seen) == 1
+
 
 if __name__ == "__main__":
     main()
