@@ -143,42 +143,6 @@ class Tracked:
         return f"Tracked({self.name!r})"
 
 
-class EqHookKey:
-    """Equal to another EqHookKey of the same name; hash chosen (collide on purpose).
-
-    While `hook` is set, every `__eq__` call on this key runs it first (a table
-    lookup calls the stored key's `__eq__`), `times` times at most.
-    """
-
-    def __init__(
-        self,
-        hash_value: int,
-        name: str,
-        hook: Callable[[], object] | None = None,
-        times: int = 1,
-    ) -> None:
-        self.hash_value = hash_value
-        self.name = name
-        self.hook = hook
-        self.times = times
-        self.eq_calls = 0
-
-    def __hash__(self) -> int:
-        return self.hash_value
-
-    def __eq__(self, other: object) -> bool:
-        self.eq_calls += 1
-        if self.hook is not None and self.times > 0:
-            self.times -= 1
-            self.hook()
-        if not isinstance(other, EqHookKey):
-            return NotImplemented
-        return self.name == other.name
-
-    def __repr__(self) -> str:
-        return f"EqHookKey({self.hash_value}, {self.name!r})"
-
-
 # ---- running one scenario on a dict and on a HashTable (test_reentrancy*.py) --------------
 
 Container = Any  # a dict or a HashTable

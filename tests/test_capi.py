@@ -22,7 +22,7 @@ import hashtable
 import pytest
 from hashtable import HashTable
 from helpers_api import Opaque
-from helpers_reliability import EqHookKey, assert_consistent, canonical_items, outcome
+from helpers_reliability import assert_consistent, canonical_items, outcome
 from keys import EqError, HashError, HashKey
 
 PROBE_SOURCE = Path(__file__).resolve().parent / "capi" / "hashtable_capi_probe.c"
@@ -192,7 +192,7 @@ def test_eq_that_mutates_the_table_is_as_safe_as_from_python(
     def scenario(container: Any) -> Any:
         for i in range(6):
             container[i] = f"v{i}"
-        trap = EqHookKey(1000, "trap")
+        trap = HashKey(1000, "trap")
         container[trap] = "trap"
         hooks: dict[str, Callable[[], Any]] = {
             "delete_self": lambda: container.__delitem__(trap),
@@ -202,8 +202,8 @@ def test_eq_that_mutates_the_table_is_as_safe_as_from_python(
             "clear": container.clear,
             "replace_value": lambda: container.__setitem__(trap, "replaced"),
         }
-        trap.hook = hooks[action]
-        key = EqHookKey(1000, "trap" if probe_equal else "other")
+        trap.eq_hook = hooks[action]
+        key = HashKey(1000, "trap" if probe_equal else "other")
         if isinstance(container, dict):
             return PYTHON_OPS[op](container, key)
         return capsule_op(probe, op)(container, key)

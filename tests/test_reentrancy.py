@@ -22,13 +22,13 @@ import hashtable
 import pytest
 from helpers_reliability import (
     Container,
-    EqHookKey,
     Scenario,
     Tracked,
     assert_consistent,
     canonical_items,
     run_both,
 )
+from keys import HashKey, named_key
 
 # ---- a key's __eq__ mutates the table during a lookup or an insert ----------
 
@@ -54,7 +54,7 @@ def trap_scenario(op: str, action: str, probe_equal: bool, fill: int = 6) -> Sce
     def scenario(c: Container) -> Any:
         for i in range(fill):
             c[i] = f"v{i}"
-        trap = EqHookKey(1000, "trap")
+        trap = HashKey(1000, "trap")
         c[trap] = "trap"
 
         def hook() -> None:
@@ -75,8 +75,8 @@ def trap_scenario(op: str, action: str, probe_equal: bool, fill: int = 6) -> Sce
                 del c[trap]
                 c[trap] = "again"
 
-        trap.hook = hook
-        probe = EqHookKey(1000, "trap" if probe_equal else "other")
+        trap.eq_hook = hook
+        probe = HashKey(1000, "trap" if probe_equal else "other")
         result = OPERATIONS[op](c, probe)
         assert trap.eq_calls >= 1, "the scenario's premise: trap.__eq__ ran"
         return result
@@ -108,7 +108,7 @@ def test_eq_mutates_the_table_during_a_delete(strategy: str, op: str, action: st
 def _fill_to_the_brink(strategy: str) -> int:
     """How many int keys (besides the trap) leave a fresh table one insert short of growing."""
     table = hashtable.HashTable(strategy=strategy)
-    table[EqHookKey(1000, "trap")] = "trap"
+    table[HashKey(1000, "trap")] = "trap"
     fill = 0
     while True:
         size = table.size
@@ -125,9 +125,9 @@ def test_eq_mutates_the_table_during_an_insert_that_grows_it(strategy: str, acti
     quiet = hashtable.HashTable(strategy=strategy)
     for i in range(fill):
         quiet[i] = i
-    quiet[EqHookKey(1000, "trap")] = "trap"
+    quiet[HashKey(1000, "trap")] = "trap"
     size = quiet.size
-    quiet[EqHookKey(1000, "other")] = "set"
+    quiet[HashKey(1000, "other")] = "set"
     assert quiet.size > size
     run_both(strategy, trap_scenario("setitem", action, probe_equal=False, fill=fill))
 
@@ -137,11 +137,11 @@ def test_eq_that_always_mutates_gives_up_with_runtime_error(strategy: str) -> No
     forever; the table gives up with RuntimeError and loses nothing."""
     table = hashtable.HashTable(strategy=strategy)
     counter = iter(range(10**6))
-    trap = EqHookKey(1000, "trap", hook=lambda: table.__setitem__(("n", next(counter)), 0))
-    trap.times = 10**6
+    trap = HashKey(1000, "trap", eq_hook=lambda: table.__setitem__(("n", next(counter)), 0))
+    trap.eq_hook_times = 10**6
     table[trap] = "trap"
     with pytest.raises(RuntimeError, match="gave up"):
-        table[EqHookKey(1000, "other")] = 1
+        table[HashKey(1000, "other")] = 1
     items = assert_consistent(table)
     inserted = next(counter)
     assert len(items) == inserted + 1
@@ -232,49 +232,29 @@ def test_del_of_a_removed_key_or_value_mutates_the_table(strategy: str, op: str,
 # ---- the hash function (or a key's __hash__) mutates the table ---------------
 
 
-class HashHookKey:
-    """Equal by name; its __hash__ runs `hook` once."""
-
-    def __init__(self, name: str, hook: Callable[[], object] | None = None) -> None:
-        self.name = name
-        self.hook = hook
-
-    def __hash__(self) -> int:
-        if self.hook is not None:
-            hook, self.hook = self.hook, None
-            hook()
-        return hash(self.name)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, HashHookKey) and other.name == self.name
-
-    def __repr__(self) -> str:
-        return f"HashHookKey({self.name!r})"
-
-
 HASH_MUTATIONS = ["insert", "grow", "delete_target", "clear", "insert_target"]
 
 
 def hash_scenario(op: str, how: str) -> Scenario:
     def scenario(c: Container) -> Any:
         for i in range(6):
-            c[HashHookKey(f"k{i}")] = i
+            c[named_key(f"k{i}")] = i
 
         def hook() -> None:
             if how == "insert":
-                c[HashHookKey("other")] = "o"
+                c[named_key("other")] = "o"
             elif how == "grow":
                 for i in range(50):
-                    c[HashHookKey(f"g{i}")] = i
+                    c[named_key(f"g{i}")] = i
             elif how == "delete_target":
-                del c[HashHookKey("k2")]
+                del c[named_key("k2")]
             elif how == "clear":
                 c.clear()
             elif how == "insert_target":
-                c[HashHookKey("k9")] = "by hook"
+                c[named_key("k9")] = "by hook"
 
         target = "k2" if how != "insert_target" else "k9"
-        key = HashHookKey(target, hook)
+        key = named_key(target, hook)
         return OPERATIONS[op](c, key)
 
     return scenario

@@ -17,10 +17,10 @@ import hashtable
 import pytest
 from helpers_reliability import (
     Container,
-    EqHookKey,
     assert_consistent,
     run_both,
 )
+from keys import HashKey
 from keys import python_level_hash as python_hash
 
 # ---- iteration while the table changes ----------------------------------------
@@ -144,7 +144,7 @@ def test_update_from_pairs_that_mutate_the_table(strategy: str, how: str) -> Non
 
 def test_update_with_itself(strategy: str) -> None:
     def scenario(c: Container) -> Any:
-        keys = [EqHookKey(5, f"c{i}") for i in range(6)] + list(range(20))
+        keys = [HashKey(5, f"c{i}") for i in range(6)] + list(range(20))
         for i, key in enumerate(keys):
             c[key] = i
         c.update(c)
@@ -156,15 +156,15 @@ def test_update_with_itself(strategy: str) -> None:
 
 def test_update_with_itself_runs_no_key_code(strategy: str) -> None:
     def scenario(c: Container) -> Any:
-        keys = [EqHookKey(5, f"c{i}") for i in range(6)]
+        keys = [HashKey(5, f"c{i}") for i in range(6)]
         for i, key in enumerate(keys):
             c[key] = i
         for key in keys:
-            key.hook = c.clear
+            key.eq_hook = c.clear
         before = sum(key.eq_calls for key in keys)
         c.update(c)
         for key in keys:
-            key.hook = None  # disarmed before the checks look keys up
+            key.eq_hook = None  # disarmed before the checks look keys up
         return sum(key.eq_calls for key in keys) - before  # dict: 0
 
     run_both(strategy, scenario)
@@ -178,11 +178,11 @@ def test_update_from_a_table_that_the_target_keys_clear(strategy: str, same_hash
     source = hashtable.HashTable(strategy=strategy)
     target = hashtable.HashTable(strategy=strategy, hash_func=None if same_hash_func else python_hash)
     for i in range(6):
-        source[EqHookKey(5, f"s{i}")] = i
+        source[HashKey(5, f"s{i}")] = i
     for i in range(3):
-        target[EqHookKey(5, f"s{i}")] = "old"
+        target[HashKey(5, f"s{i}")] = "old"
     for key in target:
-        key.hook = source.clear
+        key.eq_hook = source.clear
     try:
         target.update(source)
     except RuntimeError:
@@ -208,14 +208,14 @@ def test_equality_while_eq_mutates_a_table(strategy: str, victim: str, how: str)
         if how == "clear":
             target.clear()
         elif how == "delete":
-            target.pop(EqHookKey(5, "k3"), None)
+            target.pop(HashKey(5, "k3"), None)
         else:
             for i in range(30):
                 target[("eq", i)] = i
 
     for i in range(6):
-        left[EqHookKey(5, f"k{i}")] = i
-        right[EqHookKey(5, f"k{i}", hook=hook, times=1)] = i
+        left[HashKey(5, f"k{i}")] = i
+        right[HashKey(5, f"k{i}", eq_hook=hook, eq_hook_times=1)] = i
     result = left == right  # each lookup in `right` calls right's keys' __eq__
     assert isinstance(result, bool)
     assert_consistent(left)

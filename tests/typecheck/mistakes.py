@@ -54,5 +54,5 @@ counts |= {"cat": "many"}  # E: [dict-item] Dict entry 0 has incompatible type "
 flags: HashTable[str, bool] = HashTable.fromkeys(["a", "b"])  # E: [assignment] has type "HashTable[str, None]"
 
 # eq takes a callable, "identity" or None; key a callable.
-bad_equality: HashTable[str, int] = HashTable(eq="same")  # E: [call-overload] No overload variant of "HashTable" matches
+bad_eq: HashTable[str, int] = HashTable(eq="same")  # E: [call-overload] No overload variant of "HashTable" matches
 bad_transform: HashTable[str, int] = HashTable(key=3)  # E: [call-overload] No overload variant of "HashTable" matches
