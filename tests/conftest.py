@@ -14,7 +14,7 @@ STRATEGIES = tuple(hashtable.STRATEGIES)
 
 # Callables; the named native hash functions are added as strings when they exist.
 HASH_FUNCS: tuple[Any, ...] = (None, python_level_hash, low_bits_hash, constant_hash) + tuple(
-    name for name in getattr(hashtable, "HASH_FUNCTIONS", ()) if name != "python"
+    name for name in hashtable.HASH_FUNCTIONS if name != "python"
 )
 
 

@@ -48,7 +48,7 @@ HASH_FUNCS: tuple[Any, ...] = (
     low_bits_hash,
     constant_hash,
     raising_hash,
-) + tuple(name for name in getattr(hashtable, "HASH_FUNCTIONS", ()) if name != "python")
+) + tuple(name for name in hashtable.HASH_FUNCTIONS if name != "python")
 
 
 def hash_id(value: Any) -> str:

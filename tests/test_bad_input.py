@@ -313,10 +313,6 @@ def test_constant_hash_func_decides_hashability(make_table: MakeTable) -> None:
 
 # ---- keys chosen to collide (hash flooding) -----------------------------------------------
 
-needs_siphash = pytest.mark.skipif("siphash13" not in hashtable.HASH_FUNCTIONS, reason="siphash13 is not offered")
-
-
-@needs_siphash
 def test_siphash13_spreads_ints_that_share_their_low_bits(make_table: MakeTable, strategy: str) -> None:
     """Multiples of 2**20 all land in bucket 0 under index="mod" with Python's
     hash (which is the int itself); siphash13 re-hashes them with a secret key."""
@@ -332,7 +328,6 @@ def test_siphash13_spreads_ints_that_share_their_low_bits(make_table: MakeTable,
     assert all(defended[key] == key for key in keys)
 
 
-@needs_siphash
 @pytest.mark.xfail(
     strict=True,
     reason="known limitation, stated in the README's Hash flooding section: an int beyond 64 bits "

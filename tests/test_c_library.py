@@ -39,7 +39,7 @@ class Config(ctypes.Structure):
 @pytest.fixture(scope="module")
 def library() -> ctypes.CDLL:
     if not LIBRARY.exists():
-        pytest.skip(f"{LIBRARY} is not built: run `make c-lib`")
+        pytest.fail(f"{LIBRARY} is not built: run `make c-lib` (make test builds it first)")
     lib = ctypes.CDLL(str(LIBRARY))
     lib.ht_config_default.restype = Config
     lib.ht_new.argtypes = [ctypes.POINTER(Config), ctypes.POINTER(ctypes.c_void_p)]
@@ -100,7 +100,7 @@ README_OUTPUT = "pi = 3.14159\n2 keys in 4 buckets:\n[]\n[]\n[]\n[]**\n"
 def readme_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The README's C example, built with exactly the link line the README and the header give."""
     if not LIBRARY.exists():
-        pytest.skip(f"{LIBRARY} is not built: run `make c-lib`")
+        pytest.fail(f"{LIBRARY} is not built: run `make c-lib` (make test builds it first)")
     section = README.read_text().split("## From C", 1)[1]
     source = re.search(r"```c\n(.*?)```", section, re.S)
     assert source is not None, "the README's From C section has a C example"
