@@ -8,7 +8,11 @@ dict is what the table costs beyond dict.
 
     python scripts/callgrind_lookup.py --op get --keys str --strategy chaining swiss
 
-runs valgrind itself and prints one line per configuration. `--keys object`
+runs valgrind itself and prints one line per configuration. `--hash-func`
+gives the tables `hash_func=lambda k: hash(k)` and adds the native floor under
+it (`_time_hash_calls`: a bare vectorcall of the lambda plus the hash of its
+result, less `hash(k)`), so the instructions a table spends on a Python hash
+function beyond that floor can be read off. `--keys object`
 times `object()` keys in an `eq="identity"` table (dict hashes them by
 address too). `--child` is the
 program valgrind runs. The counts need no symbols; to see which functions they
@@ -35,14 +39,24 @@ OPS = {
 }
 
 
-def child(container: str, op: str, keys_kind: str, passes: int) -> None:
+HASH_FUNC_SOURCE = "lambda k: hash(k)"
+
+
+def child(container: str, op: str, keys_kind: str, passes: int, with_hash_func: bool) -> None:
     keys: list[Any] = {
         "str": lambda: [f"key{i * 7919}" for i in range(1000)],
         "int": lambda: list(range(1000)),
         "object": lambda: [object() for _ in range(1000)],
     }[keys_kind]()
+    hash_func = eval(HASH_FUNC_SOURCE) if with_hash_func else None
+    if container == "floor":
+        for _ in range(passes):
+            hashtable._hashtable._time_hash_calls(keys, hash_func)
+        return
     if container == "dict":
         table: Any = {}
+    elif with_hash_func:
+        table = hashtable.HashTable(strategy=container, hash_func=hash_func)
     elif keys_kind == "object":
         table = hashtable.HashTable(strategy=container, eq="identity")
     else:
@@ -56,7 +70,7 @@ def child(container: str, op: str, keys_kind: str, passes: int) -> None:
     namespace["run"](table, keys, passes)
 
 
-def instructions(container: str, op: str, keys_kind: str, passes: int) -> int:
+def instructions(container: str, op: str, keys_kind: str, passes: int, with_hash_func: bool = False) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run(
             [
@@ -72,6 +86,7 @@ def instructions(container: str, op: str, keys_kind: str, passes: int) -> int:
                 op,
                 keys_kind,
                 str(passes),
+                str(int(with_hash_func)),
             ],
             capture_output=True,
             text=True,
@@ -83,23 +98,35 @@ def instructions(container: str, op: str, keys_kind: str, passes: int) -> int:
     return int(match.group(1))
 
 
-def per_operation(container: str, op: str, keys_kind: str, passes: int) -> float:
-    return (instructions(container, op, keys_kind, passes) - instructions(container, op, keys_kind, 0)) / (
-        passes * 1000
-    )
+def per_operation(container: str, op: str, keys_kind: str, passes: int, with_hash_func: bool = False) -> float:
+    counted = instructions(container, op, keys_kind, passes, with_hash_func)
+    return (counted - instructions(container, op, keys_kind, 0, with_hash_func)) / (passes * 1000)
 
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        container, op, keys_kind, passes = sys.argv[2:6]
-        child(container, op, keys_kind, int(passes))
+        container, op, keys_kind, passes, with_hash_func = sys.argv[2:7]
+        child(container, op, keys_kind, int(passes), with_hash_func == "1")
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--op", choices=sorted(OPS), nargs="+", default=["get"])
     parser.add_argument("--keys", choices=["int", "str", "object"], nargs="+", default=["str"])
     parser.add_argument("--strategy", nargs="+", default=["chaining"], choices=hashtable.STRATEGIES)
     parser.add_argument("--passes", type=int, default=50)
+    parser.add_argument("--hash-func", action="store_true", help=f"tables with hash_func={HASH_FUNC_SOURCE}")
     args = parser.parse_args()
+    if args.hash_func:
+        floor = per_operation("floor", "get", args.keys[0], args.passes, True)
+        floor -= per_operation("floor", "get", args.keys[0], args.passes, False)
+        print(f"floor: a vectorcall of {HASH_FUNC_SOURCE} and hash() of its result, less hash(k): {floor:.1f}")
+        for strategy in args.strategy:
+            plain = per_operation(strategy, "get", args.keys[0], args.passes)
+            custom = per_operation(strategy, "get", args.keys[0], args.passes, True)
+            print(
+                f"get  {args.keys[0]:3s} {strategy:11s} default {plain:7.1f}, with hash_func {custom:7.1f}: "
+                f"{custom - plain - floor:.1f} above the floor"
+            )
+        return 0
     for keys_kind in args.keys:
         for op in args.op:
             baseline = per_operation("dict", op, keys_kind, args.passes)
