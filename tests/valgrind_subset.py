@@ -23,6 +23,11 @@ from test_bad_input import (  # noqa: F401 - re-exported for collection
     test_key_whose_hash_is_minus_one,
     test_nan_keys_are_found_by_identity_only,
 )
+from test_bulk_update import (  # noqa: F401 - re-exported for collection
+    test_a_list_changed_by_eq_during_update_ends_like_dict,
+    test_mixed_sources_agree_with_storing_one_by_one,
+    test_replaced_values_are_released_after_the_borrow,
+)
 from test_capi import (  # noqa: F401 - re-exported for collection
     probe,
     test_a_raising_eq_or_hash_propagates_unchanged,
@@ -30,6 +35,20 @@ from test_capi import (  # noqa: F401 - re-exported for collection
     test_new_raises_as_the_constructor_does,
     test_null_arguments_raise_system_error,
     test_reference_counts_are_exactly_the_python_methods,
+)
+from test_key_semantics import (  # noqa: F401 - re-exported for collection
+    test_first_key_kept_and_found_by_every_spelling,
+    test_identity_keys_are_objects_not_values,
+    test_identity_relation_survives_one_pickle,
+)
+from test_key_semantics_reliability import (  # noqa: F401 - re-exported for collection
+    test_cycle_through_key_or_eq_is_collected,
+    test_eq_that_clears_the_table_ends_in_a_consistent_table,
+    test_key_and_eq_functions_are_released_and_traversed,
+    test_key_that_changes_the_table_gives_dicts_result_or_runtime_error,
+    test_key_that_raises_leaks_nothing,
+    test_stored_keys_and_their_lookup_forms_are_released,
+    test_value_del_that_uses_a_transform_table_during_replacement,
 )
 from test_memory import (  # noqa: F401 - re-exported for collection
     paused_gc,
