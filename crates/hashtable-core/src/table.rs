@@ -4,13 +4,16 @@
 //! generation number on every structural change. The generation is what lets a
 //! caller drop its borrow to run foreign code (a Python `__eq__`) and then tell
 //! whether the slot it found is still the slot it meant.
+//!
+//! Every hash a caller passes goes through [`stored_hash`] here, once, so
+//! the strategies never see the two values the open-addressing slots reserve.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use crate::alloc::AllocError;
 use crate::config::{ConfigError, TableConfig};
-use crate::entry::{Entry, SlotId};
+use crate::entry::{stored_hash, Entry, SlotId};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::stats::TableStats;
 use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Lookup, Verdict};
@@ -180,7 +183,7 @@ where
     #[inline]
     pub fn probe_next(&mut self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         let before = cursor.visited;
-        let found = self.strategy.probe_next(hash, cursor);
+        let found = self.strategy.probe_next(stored_hash(hash), cursor);
         self.counters.comparisons += cursor.visited - before;
         found
     }
@@ -191,6 +194,7 @@ where
     /// when `eq` fails), so the cursor can stay in registers through the loop.
     #[inline]
     pub fn find<E>(&mut self, hash: u64, mut eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
+        let hash = stored_hash(hash);
         let mut cursor = ProbeCursor::new();
         let found = loop {
             let Some(slot) = self.strategy.probe_next(hash, &mut cursor) else {
@@ -219,11 +223,25 @@ where
         settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Lookup, E> {
         let before = cursor.visited;
-        let found = self.strategy.find_resumable(hash, cursor, settle);
+        let found = self.strategy.find_resumable(stored_hash(hash), cursor, settle);
         self.counters.comparisons += cursor.visited - before;
         found
     }
 
+    /// [`Table::find`] through a shared borrow, for readers that may run at
+    /// once (the C library's): it leaves `comparisons` as it is.
+    pub fn find_shared(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<SlotId> {
+        let hash = stored_hash(hash);
+        let mut cursor = ProbeCursor::new();
+        while let Some(slot) = self.strategy.probe_next(hash, &mut cursor) {
+            if eq(&self.strategy.entry(slot).key) {
+                return Some(slot);
+            }
+        }
+        None
+    }
+
+    /// The stored entry in `slot`; its `hash` is [`stored_hash`] of the one inserted.
     #[inline]
     pub fn entry(&self, slot: SlotId) -> &Entry<K, V> {
         self.strategy.entry(slot)
@@ -244,7 +262,7 @@ where
         self.strategy.reserve_one()?;
         self.make_room_for_one()?;
         self.generation += 1;
-        Ok(self.strategy.insert_new(Entry::new(hash, key, value)))
+        Ok(self.strategy.insert_new(Entry::new(stored_hash(hash), key, value)))
     }
 
     /// Insert or update. On update the table keeps its stored key and returns
