@@ -344,15 +344,14 @@ where
         alloc::reserve(&mut self.entries, 1)
     }
 
+    /// The Table grows (or rebuilds away dummies) before `len + dummies`
+    /// passes max_load * slots, which is below the slot count, so an EMPTY
+    /// index slot is always left for the new entry.
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        // The Table grows before `len + tombstones` reaches max_load * slots,
-        // which leaves an EMPTY slot, so this never fires under a Table. Used
-        // on its own (its unit tests), keep one anyway.
-        let slots = self.slots();
-        if self.len + self.dummies + 1 >= slots {
-            self.reindex(if self.len + 1 < slots { slots } else { slots * 2 })
-                .expect("compact: insert_new used alone ran out of memory");
-        }
+        assert!(
+            self.len + self.dummies < self.slots(),
+            "compact: insert into a table with no EMPTY index slot"
+        );
         SlotId(self.place(entry))
     }
 

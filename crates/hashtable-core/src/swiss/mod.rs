@@ -556,15 +556,11 @@ where
         unsafe { self.slots.get_unchecked_mut(slot.0).assume_init_mut() }
     }
 
+    /// The Table grows (or rebuilds away tombstones) before `len + deleted`
+    /// passes max_load * buckets, which is below the slot count, so a free
+    /// slot is always there and at least one slot stays `EMPTY`.
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        // The Table grows before `len + tombstones` reaches max_load * buckets,
-        // which leaves an EMPTY slot, so this never fires under a Table. Used
-        // on its own (its unit tests), keep one anyway.
-        if self.len + self.deleted + 1 >= self.buckets() {
-            let buckets = self.buckets();
-            self.rebuild(if self.len + 1 < buckets { buckets } else { buckets * 2 })
-                .expect("swiss: insert_new used alone ran out of memory");
-        }
+        assert!(self.len < self.buckets(), "swiss: insert into a full table");
         SlotId(self.place(entry))
     }
 
