@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+use super::group::is_full;
+use super::probe::PENDING;
 use super::*;
 use crate::config::TableConfig;
 use crate::table::Table;
