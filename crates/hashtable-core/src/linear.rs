@@ -81,12 +81,7 @@ pub(crate) fn walk<P, K, V>(
     cursor: &mut ProbeCursor,
     stop_at: impl Fn(u64, usize, usize) -> bool,
 ) -> Option<SlotId> {
-    if !cursor.started {
-        cursor.started = true;
-        cursor.position = slots.home(hash);
-        cursor.step = 0;
-    }
-    let (mut slot, mut step) = (cursor.position, cursor.step);
+    let (mut slot, mut step) = slots.resume(hash, cursor);
     let count = slots.count();
     while slot < count && step < count {
         cursor.visited += 1;
@@ -166,7 +161,7 @@ impl ProbeRule for LinearProbing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::strategy::{BucketView, CollisionStrategy};
+    use crate::strategy::{BucketView, CollisionStrategy, Introspect};
     use crate::test_support::{churn, find};
 
     fn views(table: &Linear<u64, u64>) -> Vec<BucketView> {

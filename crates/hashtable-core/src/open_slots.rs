@@ -30,7 +30,7 @@ use crate::alloc::{self, AllocError};
 use crate::entry::{is_item_hash, Entry, SlotId, EMPTY_HASH, TOMBSTONE_HASH};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
+use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, Introspect, StrategyKind, Structure};
 
 /// `ProbeCursor::position` once a probe has ended: past every slot, so a
 /// stale cursor from a bigger table also just ends (never indexes out of range).
@@ -120,6 +120,18 @@ impl<P, K, V> OpenSlots<P, K, V> {
     #[inline]
     pub(crate) fn home(&self, hash: u64) -> usize {
         self.index.bucket(hash, self.slots.len())
+    }
+
+    /// Where a probe for `hash` goes on from, as `(slot, step)`: the cursor's
+    /// position, or the home slot at step 0 for a fresh cursor.
+    #[inline]
+    pub(crate) fn resume(&self, hash: u64, cursor: &mut ProbeCursor) -> (usize, usize) {
+        if !cursor.started {
+            cursor.started = true;
+            cursor.position = self.home(hash);
+            cursor.step = 0;
+        }
+        (cursor.position, cursor.step)
     }
 
     /// The slot after `slot`, wrapping round the end.
@@ -295,10 +307,6 @@ where
         self.tombstones
     }
 
-    fn home_bucket(&self, hash: u64) -> usize {
-        self.home(hash)
-    }
-
     #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         P::probe_next(self, hash, cursor)
@@ -356,6 +364,17 @@ where
     /// The highest full slot, kept in `end`: O(1).
     fn last_slot(&self) -> Option<SlotId> {
         self.end.checked_sub(1).map(SlotId)
+    }
+}
+
+impl<P, K, V> Introspect<K, V> for OpenSlots<P, K, V>
+where
+    P: ProbeRule,
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn home_bucket(&self, hash: u64) -> usize {
+        self.home(hash)
     }
 
     fn bucket_view(&self, bucket: usize) -> BucketView {
@@ -421,7 +440,7 @@ mod tests {
     use crate::linear::{Linear, LinearProbing};
     use crate::quadratic::QuadraticProbing;
     use crate::robin_hood::RobinHoodProbing;
-    use crate::strategy::CollisionStrategy;
+    use crate::strategy::{CollisionStrategy, Introspect};
     use crate::{BucketIndex, Entry, ProbeCursor, SlotId};
 
     fn a_stale_cursor_just_ends<P: ProbeRule>() {

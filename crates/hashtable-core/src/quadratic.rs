@@ -65,12 +65,7 @@ impl ProbeRule for QuadraticProbing {
     /// number `i` that reached it; the slot after it is `position + i + 1`.
     #[inline]
     fn probe_next<K, V>(slots: &Quadratic<K, V>, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        if !cursor.started {
-            cursor.started = true;
-            cursor.position = slots.home(hash);
-            cursor.step = 0;
-        }
-        let (mut slot, mut step) = (cursor.position, cursor.step);
+        let (mut slot, mut step) = slots.resume(hash, cursor);
         let count = slots.count();
         let mask = count - 1;
         // After m steps every slot has been seen once: a full table of items
@@ -146,7 +141,7 @@ impl ProbeRule for QuadraticProbing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::strategy::{BucketView, CollisionStrategy};
+    use crate::strategy::{BucketView, CollisionStrategy, Introspect};
     use crate::test_support::{churn, find};
 
     #[test]

@@ -127,7 +127,7 @@ impl ProbeRule for RobinHoodProbing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::strategy::{BucketView, CollisionStrategy};
+    use crate::strategy::{BucketView, CollisionStrategy, Introspect};
     use crate::test_support::{churn, find};
 
     /// Along a cluster, `d[s] <= d[s-1] + 1`: items in order of home slot.

@@ -104,7 +104,8 @@ pub enum Lookup {
     Undecided(SlotId),
 }
 
-/// Storage and placement for one collision-resolution scheme.
+/// Storage and probing for one collision-resolution scheme: everything an
+/// operation on the table calls. What only the lab asks is [`Introspect`].
 ///
 /// `Send + Sync` because a Python object may move between threads; every
 /// method is called with exclusive or shared access as its receiver says.
@@ -121,8 +122,6 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     fn tombstones(&self) -> usize {
         0
     }
-    /// The bucket a hash starts probing from; used for the uniformity test.
-    fn home_bucket(&self, hash: u64) -> usize;
     /// The next entry along `hash`'s probe sequence whose stored hash equals
     /// `hash`, continuing from `cursor` (a fresh cursor starts the probe).
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId>;
@@ -176,15 +175,19 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     /// last one in iteration order; chaining takes its newest node (found in
     /// O(1) at the end of its arena), which is not its last bucket's item.
     fn last_slot(&self) -> Option<SlotId>;
+}
+
+/// What the lab, `stats()` and the picture ask of a strategy: its shape and
+/// its textbook model, never on the path of an operation.
+pub trait Introspect<K, V>: CollisionStrategy<K, V> {
+    /// The bucket a hash starts probing from; used for the uniformity test.
+    fn home_bucket(&self, hash: u64) -> usize;
     fn bucket_view(&self, bucket: usize) -> BucketView;
     fn structure(&self) -> Structure;
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes;
     /// Bytes of heap this strategy's own storage holds (not the keys' and
-    /// values' own heap). The default counts one entry per item plus a word
-    /// per bucket; strategies with a different layout report it exactly.
-    fn heap_bytes(&self) -> usize {
-        self.len() * std::mem::size_of::<Entry<K, V>>() + self.bucket_count() * std::mem::size_of::<usize>()
-    }
+    /// values' own heap), for `sys.getsizeof`.
+    fn heap_bytes(&self) -> usize;
 }
 
 macro_rules! strategies {
@@ -308,9 +311,6 @@ where
     fn tombstones(&self) -> usize {
         dispatch!(self, s => s.tombstones())
     }
-    fn home_bucket(&self, hash: u64) -> usize {
-        dispatch!(self, s => s.home_bucket(hash))
-    }
     #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         dispatch!(self, s => s.probe_next(hash, cursor))
@@ -362,6 +362,16 @@ where
     }
     fn last_slot(&self) -> Option<SlotId> {
         dispatch!(self, s => s.last_slot())
+    }
+}
+
+impl<K, V> Introspect<K, V> for AnyStrategy<K, V>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn home_bucket(&self, hash: u64) -> usize {
+        dispatch!(self, s => s.home_bucket(hash))
     }
     fn bucket_view(&self, bucket: usize) -> BucketView {
         dispatch!(self, s => s.bucket_view(bucket))

@@ -16,7 +16,7 @@ use crate::config::{ConfigError, TableConfig};
 use crate::entry::{stored_hash, Entry, SlotId};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::stats::TableStats;
-use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Lookup, Verdict};
+use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Introspect, Lookup, Verdict};
 
 /// No table grows past this many buckets: beyond it, sizes stop being
 /// addressable long before memory runs out, and a loop doubling towards an
@@ -332,10 +332,6 @@ where
         self.strategy.iter_next(cursor)
     }
 
-    pub fn bucket_view(&self, bucket: usize) -> BucketView {
-        self.strategy.bucket_view(bucket)
-    }
-
     /// Re-place every entry into `buckets` buckets (rounded as the strategy and
     /// index require), so a copy or an unpickled table keeps its original's
     /// shape. Refused (returns false) if the items would not fit under
@@ -367,15 +363,6 @@ where
         self.generation += 1;
         self.note_resize(size);
         Ok(())
-    }
-
-    /// Heap bytes of the table's own storage, for `sys.getsizeof`.
-    pub fn heap_bytes(&self) -> usize {
-        self.strategy.heap_bytes()
-    }
-
-    pub fn stats(&self) -> TableStats {
-        TableStats::measure(self)
     }
 
     fn usable(&self, requested: usize) -> usize {
@@ -445,5 +432,24 @@ where
             self.counters.resizes += 1;
             self.note_resize(size);
         }
+    }
+}
+
+/// What the lab, `stats()` and the picture read: never on an operation's path.
+impl<K, V, S> Table<K, V, S>
+where
+    S: Introspect<K, V>,
+{
+    pub fn bucket_view(&self, bucket: usize) -> BucketView {
+        self.strategy.bucket_view(bucket)
+    }
+
+    /// Heap bytes of the table's own storage, for `sys.getsizeof`.
+    pub fn heap_bytes(&self) -> usize {
+        self.strategy.heap_bytes()
+    }
+
+    pub fn stats(&self) -> TableStats {
+        TableStats::measure(self)
     }
 }

@@ -12,7 +12,7 @@
 #[path = "strategies/harness.rs"]
 mod harness;
 
-use hashtable_core::{BucketIndex, CollisionStrategy, IterCursor, StrategyKind, Table, TableConfig};
+use hashtable_core::{BucketIndex, CollisionStrategy, Introspect, IterCursor, StrategyKind, Table, TableConfig};
 use proptest::prelude::*;
 
 use harness::{mix, same, Harness, Hashing, Map, Op};

@@ -77,7 +77,7 @@ use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
+use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, Introspect, StrategyKind, Structure};
 
 const PERTURB_SHIFT: u32 = 5;
 
@@ -314,10 +314,6 @@ where
         self.dummies
     }
 
-    fn home_bucket(&self, hash: u64) -> usize {
-        self.home(hash)
-    }
-
     #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         if !cursor.started {
@@ -395,6 +391,16 @@ where
     /// The newest item, in O(1): the entries never end in a hole.
     fn last_slot(&self) -> Option<SlotId> {
         self.entries.len().checked_sub(1).map(SlotId)
+    }
+}
+
+impl<K, V> Introspect<K, V> for Compact<K, V>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn home_bucket(&self, hash: u64) -> usize {
+        self.home(hash)
     }
 
     /// An index slot; a filled one shows the probe steps from its entry's home.

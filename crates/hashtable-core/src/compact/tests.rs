@@ -276,7 +276,7 @@ fn mean_probe_tracks_uniform_probing() {
 #[test]
 fn expected_probes_are_the_uniform_formulas() {
     let compact = Compact::<u64, u64>::new(8, BucketIndex::Mask);
-    let at = |alpha| CollisionStrategy::expected_probes(&compact, alpha);
+    let at = |alpha| Introspect::expected_probes(&compact, alpha);
     assert_eq!(at(0.0), ExpectedProbes { hit: 1.0, miss: 1.0 });
     assert!((at(0.5).hit - 2f64.ln() / 0.5).abs() < 1e-12);
     assert_eq!(at(0.5).miss, 2.0);

@@ -101,7 +101,7 @@ use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
+use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, Introspect, StrategyKind, Structure};
 
 /// Slots matched per group.
 const GROUP: usize = Group::WIDTH;
@@ -216,10 +216,6 @@ where
         self.deleted
     }
 
-    fn home_bucket(&self, hash: u64) -> usize {
-        self.home(hash)
-    }
-
     #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         self.probe(hash, cursor)
@@ -282,6 +278,16 @@ where
     /// The highest full slot: the last in iteration order.
     fn last_slot(&self) -> Option<SlotId> {
         self.top.checked_sub(1).map(SlotId)
+    }
+}
+
+impl<K, V> Introspect<K, V> for Swiss<K, V>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn home_bucket(&self, hash: u64) -> usize {
+        self.home(hash)
     }
 
     fn bucket_view(&self, bucket: usize) -> BucketView {

@@ -6,7 +6,8 @@ use std::convert::Infallible;
 
 use hashtable_core::entry::stored_hash;
 use hashtable_core::{
-    BucketView, CollisionStrategy, Counters, IterCursor, ProbeCursor, SlotId, StrategyKind, Table, TableConfig,
+    BucketView, CollisionStrategy, Counters, Introspect, IterCursor, ProbeCursor, SlotId, StrategyKind, Table,
+    TableConfig,
 };
 
 pub type Map = Table<u64, u64>;
