@@ -190,24 +190,22 @@ where
 
     /// Find the entry whose key `eq` accepts, among those stored with `hash`.
     ///
-    /// The visits are added to `comparisons` once, when the lookup ends (also
-    /// when `eq` fails), so the cursor can stay in registers through the loop.
+    /// The whole candidate loop runs inside the strategy's own code (one
+    /// `match` on an [`AnyStrategy`], not one per candidate), and the visits
+    /// are added to `comparisons` once, when the lookup ends (also when `eq`
+    /// fails), so the cursor can stay in registers through the loop.
     #[inline]
     pub fn find<E>(&mut self, hash: u64, mut eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
-        let hash = stored_hash(hash);
         let mut cursor = ProbeCursor::new();
-        let found = loop {
-            let Some(slot) = self.strategy.probe_next(hash, &mut cursor) else {
-                break Ok(None);
-            };
-            match eq(&self.strategy.entry(slot).key) {
-                Ok(false) => {}
-                Ok(true) => break Ok(Some(slot)),
-                Err(err) => break Err(err),
-            }
-        };
+        let found = self.strategy.find_resumable(stored_hash(hash), &mut cursor, |key| {
+            Ok(if eq(key)? { Verdict::Equal } else { Verdict::Unequal })
+        });
         self.counters.comparisons += cursor.visited;
-        found
+        Ok(match found? {
+            Lookup::Found(slot) => Some(slot),
+            // `eq` never defers, so a lookup is found or absent.
+            Lookup::Absent | Lookup::Undecided(_) => None,
+        })
     }
 
     /// [`Table::find`] for a caller that must sometimes run foreign code to
