@@ -50,6 +50,7 @@ pub use picture::write_picture;
 pub use probe::{IterCursor, ProbeCursor};
 pub use stats::TableStats;
 pub use strategy::{
-    AnyStrategy, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Lookup, StrategyKind, Structure, Verdict,
+    AnyStrategy, BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, Lookup, StrategyKind,
+    Structure, Verdict,
 };
 pub use table::{Counters, InsertError, Resize, Table, TableError, MAX_BUCKETS};

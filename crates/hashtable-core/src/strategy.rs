@@ -104,6 +104,9 @@ pub enum Lookup {
     Undecided(SlotId),
 }
 
+/// What [`CollisionStrategy::find_entry`] finds: the slot and its entry.
+pub type FoundEntry<'a, K, V> = Option<(SlotId, &'a Entry<K, V>)>;
+
 /// Storage and probing for one collision-resolution scheme: everything an
 /// operation on the table calls. What only the lab asks is [`Introspect`].
 ///
@@ -147,6 +150,30 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
             }
         }
         Ok(Lookup::Absent)
+    }
+    /// The entry whose key `eq` accepts among those stored with `hash`, and
+    /// its slot; the slots the probe visited are added to `visited`. A whole
+    /// lookup in one call, so an [`AnyStrategy`] is matched once for it.
+    #[inline]
+    fn find_entry<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        mut eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<FoundEntry<'_, K, V>, E>
+    where
+        Self: Sized,
+    {
+        let mut cursor = ProbeCursor::new();
+        let found = self.find_resumable(hash, &mut cursor, |key| {
+            Ok(if eq(key)? { Verdict::Equal } else { Verdict::Unequal })
+        });
+        *visited += cursor.visited;
+        Ok(match found? {
+            Lookup::Found(slot) => Some((slot, self.entry(slot))),
+            // `eq` never defers, so a lookup is found or absent.
+            Lookup::Absent | Lookup::Undecided(_) => None,
+        })
     }
     fn entry(&self, slot: SlotId) -> &Entry<K, V>;
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V>;
@@ -326,6 +353,18 @@ where
         Self: Sized,
     {
         dispatch!(self, s => s.find_resumable(hash, cursor, settle))
+    }
+    #[inline]
+    fn find_entry<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<FoundEntry<'_, K, V>, E>
+    where
+        Self: Sized,
+    {
+        dispatch!(self, s => s.find_entry(hash, visited, eq))
     }
     #[inline]
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {

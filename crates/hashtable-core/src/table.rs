@@ -195,17 +195,21 @@ where
     /// are added to `comparisons` once, when the lookup ends (also when `eq`
     /// fails), so the cursor can stay in registers through the loop.
     #[inline]
-    pub fn find<E>(&mut self, hash: u64, mut eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
-        let mut cursor = ProbeCursor::new();
-        let found = self.strategy.find_resumable(stored_hash(hash), &mut cursor, |key| {
-            Ok(if eq(key)? { Verdict::Equal } else { Verdict::Unequal })
-        });
-        self.counters.comparisons += cursor.visited;
-        Ok(match found? {
-            Lookup::Found(slot) => Some(slot),
-            // `eq` never defers, so a lookup is found or absent.
-            Lookup::Absent | Lookup::Undecided(_) => None,
-        })
+    pub fn find<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
+        let found = self
+            .strategy
+            .find_entry(stored_hash(hash), &mut self.counters.comparisons, eq)?;
+        Ok(found.map(|(slot, _)| slot))
+    }
+
+    /// [`Table::find`] that hands back the entry itself: one lookup, one
+    /// `match` on an [`AnyStrategy`], where `find` and then `entry` take two.
+    #[inline]
+    pub fn get<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<&Entry<K, V>>, E> {
+        let found = self
+            .strategy
+            .find_entry(stored_hash(hash), &mut self.counters.comparisons, eq)?;
+        Ok(found.map(|(_, entry)| entry))
     }
 
     /// [`Table::find`] for a caller that must sometimes run foreign code to

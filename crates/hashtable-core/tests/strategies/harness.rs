@@ -176,9 +176,19 @@ impl Harness {
                 structural = removed.is_some();
             }
             Op::Find(key) => {
+                let before = self.table.counters().comparisons;
                 let found = self.table.find(self.hashing.hash(key), same(key)).unwrap();
                 let value = found.map(|slot| self.table.entry(slot).value);
                 assert_eq!(value, self.model.get(&key).copied(), "{kind:?}: find {key}");
+                let visits = self.table.counters().comparisons - before;
+                let entry = self.table.get(self.hashing.hash(key), same(key)).unwrap();
+                assert_eq!(
+                    entry.map(|e| (e.key, e.value)),
+                    value.map(|v| (key, v)),
+                    "{kind:?}: get {key}"
+                );
+                let again = self.table.counters().comparisons - before - visits;
+                assert_eq!(again, visits, "{kind:?}: get counts the visits find counts");
             }
             Op::Probe(key) => self.check_resumable_probe(key),
             Op::PopLast => {
