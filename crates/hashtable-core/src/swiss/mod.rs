@@ -101,7 +101,7 @@ use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, Introspect, StrategyKind, Structure};
+use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, StrategyKind, Structure};
 
 /// Slots matched per group.
 const GROUP: usize = Group::WIDTH;
@@ -219,6 +219,16 @@ where
     #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         self.probe(hash, cursor)
+    }
+
+    #[inline]
+    fn find_entry<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<FoundEntry<'_, K, V>, E> {
+        self.find_straight(hash, visited, eq)
     }
 
     #[inline]

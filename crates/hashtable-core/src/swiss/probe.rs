@@ -4,8 +4,9 @@
 
 use super::group::{is_full, ControlGroup, Group};
 use super::{tag, Swiss, GROUP};
-use crate::entry::SlotId;
+use crate::entry::{Entry, SlotId};
 use crate::probe::ProbeCursor;
+use crate::strategy::FoundEntry;
 
 /// `ProbeCursor::matches`: bits 0..32 are the window's tag matches not yet
 /// handed out; the flags say the window was loaded or that the probe is over.
@@ -58,6 +59,61 @@ impl<K, V> Swiss<K, V> {
         unreachable!("swiss: item in slot {slot} not on its own probe sequence")
     }
 
+    /// The slot and entry of the lowest tag match in `matches`, taken out of
+    /// it: a bit of `match_tag` on the window at `position`, loaded by the
+    /// caller just now (a resumed probe, which may hold a stale cursor,
+    /// checks the control byte itself instead).
+    #[inline(always)]
+    fn next_match(&self, position: usize, matches: &mut u32) -> (usize, &Entry<K, V>) {
+        let bit = matches.trailing_zeros() as usize;
+        *matches &= *matches - 1;
+        let slot = (position + bit) & self.mask;
+        // SAFETY: `slot <= mask`, and the window was loaded just now, so a tag
+        // match is exact: byte `bit` of the window is `ctrl[slot]` (the mirror
+        // repeats the head), a 7-bit tag, so the slot is full.
+        (slot, unsafe { self.full_entry(slot) })
+    }
+
+    /// A whole lookup with no cursor to keep, hashbrown's loop: each window's
+    /// tag matches, their stored hashes, then `eq`, until a window with an
+    /// `EMPTY` or every window has been seen. Visits are counted as a probe
+    /// counts them and added to `visited` (also when `eq` fails).
+    #[inline]
+    pub(super) fn find_straight<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        mut eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<FoundEntry<'_, K, V>, E> {
+        let tag = tag(hash);
+        let mut position = self.home(hash);
+        let mut stride = 0;
+        let mut visits = 0;
+        let found = 'windows: loop {
+            let group = self.window(position);
+            visits += 1;
+            let mut matches = group.match_tag(tag).0;
+            while matches != 0 {
+                visits += 1;
+                let (slot, entry) = self.next_match(position, &mut matches);
+                if entry.hash == hash {
+                    match eq(&entry.key) {
+                        Ok(true) => break 'windows Ok(Some((SlotId(slot), entry))),
+                        Ok(false) => {}
+                        Err(err) => break 'windows Err(err),
+                    }
+                }
+            }
+            stride += GROUP;
+            if group.match_empty().any() || stride >= self.buckets() {
+                break Ok(None);
+            }
+            position = (position + stride) & self.mask;
+        };
+        *visited += visits;
+        found
+    }
+
     /// A probe's next candidate. A fresh cursor takes the straight path: load
     /// the home window, check its tag matches, and write the cursor back only
     /// on the way out (as a local, it stays in registers when inlined). A
@@ -74,14 +130,9 @@ impl<K, V> Swiss<K, V> {
         let mut visited = cursor.visited + 1;
         let mut matches = group.match_tag(tag).0;
         while matches != 0 {
-            let bit = matches.trailing_zeros() as usize;
-            matches &= matches - 1;
             visited += 1;
-            let slot = (position + bit) & self.mask;
-            // SAFETY: `slot <= mask`, and this window was loaded just now, so a
-            // tag match is exact: byte `bit` of the window is `ctrl[slot]` (the
-            // mirror repeats the head), a 7-bit tag, so the slot is full.
-            if unsafe { self.full_entry(slot) }.hash == hash {
+            let (slot, entry) = self.next_match(position, &mut matches);
+            if entry.hash == hash {
                 *cursor = ProbeCursor {
                     started: true,
                     position,

@@ -6,8 +6,8 @@ use std::convert::Infallible;
 
 use hashtable_core::entry::stored_hash;
 use hashtable_core::{
-    BucketView, CollisionStrategy, Counters, Introspect, IterCursor, ProbeCursor, SlotId, StrategyKind, Table,
-    TableConfig,
+    BucketView, CollisionStrategy, Counters, Introspect, IterCursor, Lookup, ProbeCursor, SlotId, StrategyKind, Table,
+    TableConfig, Verdict,
 };
 
 pub type Map = Table<u64, u64>;
@@ -189,6 +189,29 @@ impl Harness {
                 );
                 let again = self.table.counters().comparisons - before - visits;
                 assert_eq!(again, visits, "{kind:?}: get counts the visits find counts");
+                // A strategy's own straight loop (swiss) counts what its probe counts.
+                let mut cursor = ProbeCursor::new();
+                let settle = |stored: &u64| {
+                    Ok::<_, Infallible>(if *stored == key {
+                        Verdict::Equal
+                    } else {
+                        Verdict::Unequal
+                    })
+                };
+                let lookup = self
+                    .table
+                    .find_resumable(self.hashing.hash(key), &mut cursor, settle)
+                    .unwrap();
+                assert_eq!(
+                    lookup == Lookup::Absent,
+                    value.is_none(),
+                    "{kind:?}: find_resumable {key}"
+                );
+                assert_eq!(
+                    cursor.visited(),
+                    visits,
+                    "{kind:?}: find and a probe count the same visits"
+                );
             }
             Op::Probe(key) => self.check_resumable_probe(key),
             Op::PopLast => {
