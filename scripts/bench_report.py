@@ -223,8 +223,9 @@ def render(results: list[Result], command: str, estimator: str, passes: int = 1)
         "its own time per key. `NAME` rows dispatch through `Table<u64, u64>` (the",
         "`AnyStrategy` enum, chosen at run time and matched once per call, as the Python",
         "extension does); `NAME-static` rows name",
-        "the concrete strategy type. Our tables use the Python API's defaults: initial size 4,",
-        "`max_load` 0.5, growth 2.0, fibonacci index; hashbrown grows at 7/8 full.",
+        "the concrete strategy type. Our tables start at size 4 with the fibonacci index, at",
+        "the `max_load` and growth each strategy recommends (`hashtable.STRATEGY_INFO`);",
+        "hashbrown grows at 7/8 full.",
         "",
         "Lookups and deletes visit keys in a shuffled order. " + ESTIMATOR_TEXT[estimator],
         *(

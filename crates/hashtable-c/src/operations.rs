@@ -4,7 +4,7 @@
 
 use std::ffi::c_void;
 
-use hashtable_core::{CollisionStrategy, ProbeCursor, SlotId};
+use hashtable_core::SlotId;
 
 use crate::errors::{ht_status, Failure, Outcome};
 use crate::handle::{ht_table, run_on, CoreTable, Key, Value};
@@ -55,13 +55,7 @@ fn reserve_key(len: usize) -> Result<Vec<u8>, Failure> {
 /// The slot of the stored key equal to `key`, among those stored with `hash`.
 /// Reads only (`&CoreTable`), so concurrent readers are safe.
 fn lookup(table: &CoreTable, hash: u64, key: &[u8]) -> Option<SlotId> {
-    let mut cursor = ProbeCursor::new();
-    while let Some(slot) = table.strategy().probe_next(hash, &mut cursor) {
-        if *table.entry(slot).key == *key {
-            return Some(slot);
-        }
-    }
-    None
+    table.find_shared(hash, |stored| **stored == *key)
 }
 
 /// Store a key known to be absent. The core grows the table first if needed;

@@ -33,7 +33,7 @@ use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
+use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, Introspect, StrategyKind, Structure};
 
 const NIL: u32 = u32::MAX;
 
@@ -126,10 +126,6 @@ where
 
     fn len(&self) -> usize {
         self.nodes.len()
-    }
-
-    fn home_bucket(&self, hash: u64) -> usize {
-        self.home(hash)
     }
 
     #[inline]
@@ -244,6 +240,16 @@ where
     fn last_slot(&self) -> Option<SlotId> {
         self.nodes.len().checked_sub(1).map(SlotId)
     }
+}
+
+impl<K, V> Introspect<K, V> for Chaining<K, V>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn home_bucket(&self, hash: u64) -> usize {
+        self.home(hash)
+    }
 
     fn bucket_view(&self, bucket: usize) -> BucketView {
         BucketView::Chain {
@@ -272,5 +278,10 @@ where
             hit: 1.0 + load_factor / 2.0,
             miss: load_factor,
         }
+    }
+
+    /// The bucket heads and the node arena, as allocated (capacity, not length).
+    fn heap_bytes(&self) -> usize {
+        self.heads.capacity() * std::mem::size_of::<u32>() + self.nodes.capacity() * std::mem::size_of::<Node<K, V>>()
     }
 }

@@ -1,6 +1,7 @@
 //! One stored item, and the handle that names where it lives.
 
-/// A key, its value, and the full 64-bit hash the caller computed for the key.
+/// A key, its value, and the 64-bit hash the caller computed for the key, as
+/// [`stored_hash`] stores it.
 ///
 /// The hash is kept so that a resize never asks the caller to hash again and a
 /// probe can reject most non-matching entries without calling the equality check.
@@ -15,6 +16,42 @@ impl<K, V> Entry<K, V> {
     pub fn new(hash: u64, key: K, value: V) -> Self {
         Entry { hash, key, value }
     }
+}
+
+/// The stored hash of a slot that holds nothing, in the open-addressing slots.
+pub(crate) const EMPTY_HASH: u64 = u64::MAX;
+/// The stored hash of a slot whose item was deleted (quadratic's tombstone).
+pub(crate) const TOMBSTONE_HASH: u64 = 1 << 63;
+
+/// The hash a table stores and probes with for a caller's `hash`: the same
+/// value, except for the two values the open-addressing slots reserve to mark
+/// a slot empty (`u64::MAX`) or a tombstone (`1 << 63`), which become their
+/// neighbours `hash ^ 1`.
+///
+/// Every strategy stores this, so an entry's `hash` can be handed to any other
+/// table (a copy reuses stored hashes) and still meets the same keys. Two keys
+/// whose hashes differ only in that last bit share a stored hash: the caller's
+/// equality check tells them apart, as it does for any equal hashes. Python's
+/// `hash()` never returns -1 (`u64::MAX`), and no int or float hashes to
+/// `-2**63`, so from Python this only ever changes a str's hash, with
+/// probability 2^-63.
+///
+/// ```
+/// use hashtable_core::entry::stored_hash;
+///
+/// assert_eq!(stored_hash(42), 42);
+/// assert_eq!(stored_hash(u64::MAX), u64::MAX - 1);
+/// assert_eq!(stored_hash(stored_hash(1 << 63)), stored_hash(1 << 63));
+/// ```
+#[inline]
+pub fn stored_hash(hash: u64) -> u64 {
+    hash ^ u64::from(hash == EMPTY_HASH || hash == TOMBSTONE_HASH)
+}
+
+/// Whether a stored hash marks an item, not an empty slot or a tombstone.
+#[inline]
+pub(crate) fn is_item_hash(hash: u64) -> bool {
+    hash != EMPTY_HASH && hash != TOMBSTONE_HASH
 }
 
 /// Where an entry lives inside one strategy's storage.

@@ -1,83 +1,494 @@
-//! The slot storage that `linear`, `robin_hood` and `quadratic` share.
+//! The slot array that `linear`, `robin_hood` and `quadratic` share, and the
+//! one [`CollisionStrategy`] implementation over it.
 //!
 //! ```text
-//!   meta:  [ 0 | m | 0 | m | m | 0 ]     one byte per slot; 0 is EMPTY, the rest is the
-//!   slots: [ - | e | - | e | e | - ]     strategy's own (a tag, a displacement, a tombstone)
-//!                             ^ end: one past the highest filled slot
+//!   slots: [ EMPTY | h,A,a | h,B,b | h,C,c | EMPTY | h,D,d | TOMB  | EMPTY ]
+//!              0       1       2       3       4       5       6       7
+//!                                                               ^ end = 6: one past the highest item
 //! ```
 //!
-//! A probe reads the byte array first and touches an entry only when its
-//! byte says it may match, so most of a probe stays in one or two cache
-//! lines. `end` lets iteration stop early and makes `last_slot` O(1).
+//! One array of `Entry { hash, key, value }` and nothing beside it: a slot's
+//! emptiness is in its own hash word. [`EMPTY_HASH`] (`u64::MAX`) marks a slot
+//! that holds nothing and [`TOMBSTONE_HASH`] (`1 << 63`) one whose item was
+//! deleted; a stored hash is never either, because [`crate::Table`] stores
+//! [`crate::entry::stored_hash`] of every caller's hash. So a probe reads one
+//! word per slot, in the same cache line as the key it may go on to compare:
+//! with 24-byte entries (pointer key and value) a lookup touches one or two
+//! lines of the table, never a separate metadata array.
+//!
+//! Key and value are initialised exactly where the hash word is an item's
+//! hash; the hash word of every slot is always initialised. [`OpenSlots`]
+//! keeps that invariant, and `len`, `tombstones` and `end`, in the few
+//! methods that place, take and move entries; a strategy (a [`ProbeRule`])
+//! only says where an item goes, how a probe walks, and what a delete leaves.
+
+use std::marker::PhantomData;
+use std::mem::{self, MaybeUninit};
+use std::ptr;
 
 use crate::alloc::{self, AllocError};
-use crate::entry::{Entry, SlotId};
-use crate::probe::IterCursor;
+use crate::entry::{is_item_hash, Entry, SlotId, EMPTY_HASH, TOMBSTONE_HASH};
+use crate::index::BucketIndex;
+use crate::probe::{IterCursor, ProbeCursor};
+use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, Introspect, StrategyKind, Structure};
 
-/// The metadata byte of a slot that holds nothing, in every strategy here.
-pub(crate) const EMPTY: u8 = 0;
+/// `ProbeCursor::position` once a probe has ended: past every slot, so a
+/// stale cursor from a bigger table also just ends (never indexes out of range).
+pub(crate) const DONE: usize = usize::MAX;
 
-pub(crate) struct OpenSlots<K, V> {
-    pub(crate) meta: Vec<u8>,
-    pub(crate) slots: Vec<Option<Entry<K, V>>>,
-    /// Items stored.
-    pub(crate) len: usize,
-    /// One past the highest filled slot.
-    pub(crate) end: usize,
+/// What one open-addressing strategy decides: its probe sequence, where an
+/// insert goes, and its deletion rule. The storage does the rest.
+pub trait ProbeRule: Sized {
+    const KIND: StrategyKind;
+    /// The slot count used for a requested size.
+    fn usable_size(requested: usize, index: BucketIndex) -> usize;
+    /// The next slot along `hash`'s probe sequence, after `cursor`, whose
+    /// stored hash equals `hash`.
+    fn probe_next<K, V>(slots: &OpenSlots<Self, K, V>, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId>;
+    /// Place an entry whose key is absent into a table with a free slot.
+    fn insert<K, V>(slots: &mut OpenSlots<Self, K, V>, entry: Entry<K, V>) -> usize;
+    /// Take the item out of a full slot and restore the rule's invariant.
+    fn remove<K, V>(slots: &mut OpenSlots<Self, K, V>, slot: usize) -> Entry<K, V>;
+    /// How many probe steps from home the item in a full slot sits.
+    fn displacement<K, V>(slots: &OpenSlots<Self, K, V>, slot: usize) -> usize;
+    fn expected_probes(load_factor: f64) -> ExpectedProbes;
 }
 
-impl<K, V> OpenSlots<K, V> {
-    pub(crate) fn with_slots(slots: usize) -> Result<Self, AllocError> {
+/// The stored hash of a slot, item or not.
+#[inline]
+fn hash_word<K, V>(cell: &MaybeUninit<Entry<K, V>>) -> u64 {
+    // SAFETY: the hash word of every slot is initialised (by `vacant` or by a
+    // whole entry), and this reads it through a raw pointer, without forming
+    // a reference to the possibly uninitialised key and value.
+    unsafe { ptr::addr_of!((*cell.as_ptr()).hash).read() }
+}
+
+/// A slot holding nothing, marked by `hash` (`EMPTY_HASH` or `TOMBSTONE_HASH`).
+#[inline]
+fn vacant<K, V>(hash: u64) -> MaybeUninit<Entry<K, V>> {
+    let mut cell = MaybeUninit::<Entry<K, V>>::uninit();
+    // SAFETY: writes one field through a raw pointer into memory this
+    // function owns, forming no reference to the uninitialised entry.
+    unsafe { ptr::addr_of_mut!((*cell.as_mut_ptr()).hash).write(hash) };
+    cell
+}
+
+/// Open-addressing storage under the probe rule `P`: `linear::Linear`,
+/// `robin_hood::RobinHood` and `quadratic::Quadratic` are this type.
+pub struct OpenSlots<P, K, V> {
+    /// Key and value initialised exactly where the hash word is an item's.
+    slots: Box<[MaybeUninit<Entry<K, V>>]>,
+    /// Items stored.
+    len: usize,
+    /// Slots whose hash word is `TOMBSTONE_HASH`.
+    tombstones: usize,
+    /// One past the highest full slot: where iteration stops, and `popitem`'s slot.
+    end: usize,
+    index: BucketIndex,
+    rule: PhantomData<fn() -> P>,
+}
+
+impl<P: ProbeRule, K, V> OpenSlots<P, K, V> {
+    /// Empty storage; panics if it cannot be allocated (see `try_new`).
+    pub fn new(buckets: usize, index: BucketIndex) -> Self {
+        Self::try_new(buckets, index).expect("open addressing: allocating the slots")
+    }
+
+    pub fn try_new(buckets: usize, index: BucketIndex) -> Result<Self, AllocError> {
+        let count = P::usable_size(buckets, index);
         Ok(OpenSlots {
-            meta: alloc::filled(EMPTY, slots)?,
-            slots: alloc::filled_with(slots, || None)?,
+            slots: alloc::filled_with(count, || vacant(EMPTY_HASH))?.into_boxed_slice(),
             len: 0,
+            tombstones: 0,
             end: 0,
+            index,
+            rule: PhantomData,
         })
     }
 
-    /// The entry in a filled slot; an empty one is a caller bug.
-    pub(crate) fn entry(&self, slot: usize) -> &Entry<K, V> {
-        self.slots[slot].as_ref().expect("open addressing: slot holds no entry")
+    pub fn usable_size(requested: usize, index: BucketIndex) -> usize {
+        P::usable_size(requested, index)
+    }
+}
+
+impl<P, K, V> OpenSlots<P, K, V> {
+    #[inline]
+    pub(crate) fn count(&self) -> usize {
+        self.slots.len()
     }
 
-    pub(crate) fn entry_mut(&mut self, slot: usize) -> &mut Entry<K, V> {
-        self.slots[slot].as_mut().expect("open addressing: slot holds no entry")
+    #[inline]
+    pub(crate) fn home(&self, hash: u64) -> usize {
+        self.index.bucket(hash, self.slots.len())
     }
 
-    /// Every stored entry, in slot order.
-    pub(crate) fn into_entries(self) -> impl Iterator<Item = Entry<K, V>> {
-        self.slots.into_iter().flatten()
+    /// Where a probe for `hash` goes on from, as `(slot, step)`: the cursor's
+    /// position, or the home slot at step 0 for a fresh cursor.
+    #[inline]
+    pub(crate) fn resume(&self, hash: u64, cursor: &mut ProbeCursor) -> (usize, usize) {
+        if !cursor.started {
+            cursor.started = true;
+            cursor.position = self.home(hash);
+            cursor.step = 0;
+        }
+        (cursor.position, cursor.step)
     }
 
-    /// Pull `end` back after `slot` was emptied, past any slots `filled` rejects.
-    pub(crate) fn vacated(&mut self, slot: usize, filled: impl Fn(u8) -> bool) {
+    /// The slot after `slot`, wrapping round the end.
+    #[inline]
+    pub(crate) fn next(&self, slot: usize) -> usize {
+        if slot + 1 == self.slots.len() {
+            0
+        } else {
+            slot + 1
+        }
+    }
+
+    /// The slot before `slot`, wrapping round the start.
+    #[inline]
+    pub(crate) fn prev(&self, slot: usize) -> usize {
+        if slot == 0 {
+            self.slots.len() - 1
+        } else {
+            slot - 1
+        }
+    }
+
+    /// Steps from `from` forward to `to`, wrapping round the end.
+    #[inline]
+    pub(crate) fn distance(&self, from: usize, to: usize) -> usize {
+        if to >= from {
+            to - from
+        } else {
+            to + self.slots.len() - from
+        }
+    }
+
+    /// The hash word of `slot`: an item's stored hash, `EMPTY_HASH` or `TOMBSTONE_HASH`.
+    #[inline]
+    pub(crate) fn hash_at(&self, slot: usize) -> u64 {
+        hash_word(&self.slots[slot])
+    }
+
+    #[inline]
+    fn holds_item(&self, slot: usize) -> bool {
+        slot < self.slots.len() && is_item_hash(self.hash_at(slot))
+    }
+
+    /// The entry in a full slot; a slot that holds no item panics.
+    #[inline]
+    pub(crate) fn item(&self, slot: usize) -> &Entry<K, V> {
+        if !self.holds_item(slot) {
+            stale_slot(slot);
+        }
+        // SAFETY: the slot holds an item (checked), so its entry is initialised.
+        unsafe { self.slots[slot].assume_init_ref() }
+    }
+
+    #[inline]
+    pub(crate) fn item_mut(&mut self, slot: usize) -> &mut Entry<K, V> {
+        if !self.holds_item(slot) {
+            stale_slot(slot);
+        }
+        // SAFETY: the slot holds an item (checked), so its entry is initialised.
+        unsafe { self.slots[slot].assume_init_mut() }
+    }
+
+    /// Store `entry` in `slot`, which must hold no item (empty or a tombstone).
+    pub(crate) fn put(&mut self, slot: usize, entry: Entry<K, V>) {
+        let before = self.hash_at(slot);
+        assert!(!is_item_hash(before), "open addressing: put into a full slot");
+        debug_assert!(is_item_hash(entry.hash), "a reserved hash reached the slots");
+        if before == TOMBSTONE_HASH {
+            self.tombstones -= 1;
+        }
+        self.slots[slot] = MaybeUninit::new(entry);
+        self.len += 1;
+        self.end = self.end.max(slot + 1);
+    }
+
+    /// Take the item out of `slot`, leaving `mark` (`EMPTY_HASH` or `TOMBSTONE_HASH`).
+    pub(crate) fn take(&mut self, slot: usize, mark: u64) -> Entry<K, V> {
+        debug_assert!(!is_item_hash(mark));
+        if !self.holds_item(slot) {
+            stale_slot(slot);
+        }
+        let cell = mem::replace(&mut self.slots[slot], vacant(mark));
+        self.len -= 1;
+        if mark == TOMBSTONE_HASH {
+            self.tombstones += 1;
+        }
+        self.vacated(slot);
+        // SAFETY: the slot held an item (checked), so the entry is initialised,
+        // and the slot now reads as vacant, so it is moved out exactly once.
+        unsafe { cell.assume_init() }
+    }
+
+    /// Move the item in `from` into the empty slot `to`; `from` becomes empty.
+    pub(crate) fn shift(&mut self, from: usize, to: usize) {
+        debug_assert!(self.holds_item(from) && self.hash_at(to) == EMPTY_HASH);
+        self.slots.swap(from, to);
+        self.end = self.end.max(to + 1);
+        self.vacated(from);
+    }
+
+    /// After `slot` stopped holding an item: if it was the last one, walk
+    /// `end` down to the next full slot.
+    fn vacated(&mut self, slot: usize) {
         if slot + 1 == self.end {
-            while self.end > 0 && !filled(self.meta[self.end - 1]) {
+            while self.end > 0 && !is_item_hash(self.hash_at(self.end - 1)) {
                 self.end -= 1;
             }
         }
     }
 
-    /// The next slot at or after the cursor whose byte `filled` accepts.
-    pub(crate) fn next_filled(&self, cursor: &mut IterCursor, filled: impl Fn(u8) -> bool) -> Option<SlotId> {
+    /// Swap in `fresh` storage and move every entry of the old into it with `place`.
+    fn refill(&mut self, fresh: Box<[MaybeUninit<Entry<K, V>>]>, mut place: impl FnMut(&mut Self, Entry<K, V>)) {
+        let old = mem::replace(&mut self.slots, fresh);
+        let old_end = mem::replace(&mut self.end, 0);
+        self.len = 0;
+        self.tombstones = 0;
+        // `MaybeUninit` drops nothing: should `place` panic, entries not yet
+        // moved leak, but none is dropped twice.
+        for cell in old.into_vec().into_iter().take(old_end) {
+            if is_item_hash(hash_word(&cell)) {
+                // SAFETY: the hash word is an item's, so the entry is
+                // initialised; `cell` is owned here and read once.
+                place(self, unsafe { cell.assume_init() });
+            }
+        }
+    }
+}
+
+impl<P, K, V> Drop for OpenSlots<P, K, V> {
+    fn drop(&mut self) {
+        if !mem::needs_drop::<Entry<K, V>>() {
+            return;
+        }
+        for cell in &mut self.slots[..self.end] {
+            if is_item_hash(hash_word(cell)) {
+                // SAFETY: the slot holds an item, so its entry is initialised,
+                // and it is dropped once: the storage is going away.
+                unsafe { cell.assume_init_drop() };
+            }
+        }
+    }
+}
+
+/// The panic of a `SlotId` that names no item: out of line, so the check in
+/// `entry` stays a compare and a branch.
+#[cold]
+#[inline(never)]
+fn stale_slot(slot: usize) -> ! {
+    panic!("open addressing: slot {slot} holds no item (stale SlotId?)")
+}
+
+impl<P, K, V> CollisionStrategy<K, V> for OpenSlots<P, K, V>
+where
+    P: ProbeRule,
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn kind(&self) -> StrategyKind {
+        P::KIND
+    }
+
+    #[inline]
+    fn bucket_count(&self) -> usize {
+        self.count()
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn tombstones(&self) -> usize {
+        self.tombstones
+    }
+
+    #[inline]
+    fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
+        P::probe_next(self, hash, cursor)
+    }
+
+    #[inline]
+    fn entry(&self, slot: SlotId) -> &Entry<K, V> {
+        self.item(slot.0)
+    }
+
+    #[inline]
+    fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
+        self.item_mut(slot.0)
+    }
+
+    #[inline]
+    fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
+        assert!(self.len < self.count(), "{}: insert into a full table", P::KIND.name());
+        SlotId(P::insert(self, entry))
+    }
+
+    fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
+        P::remove(self, slot.0)
+    }
+
+    fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
+        let count = P::usable_size(buckets, self.index);
+        let fresh = alloc::filled_with(count, || vacant(EMPTY_HASH))?.into_boxed_slice();
+        self.refill(fresh, |slots, entry| {
+            P::insert(slots, entry);
+        });
+        Ok(())
+    }
+
+    fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
+        let fresh = Self::try_new(buckets, self.index)?;
+        Ok(mem::replace(self, fresh))
+    }
+
+    fn index(&self) -> BucketIndex {
+        self.index
+    }
+
+    fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
         while cursor.position < self.end {
             let slot = cursor.position;
             cursor.position += 1;
-            if filled(self.meta[slot]) {
+            if is_item_hash(self.hash_at(slot)) {
                 return Some(SlotId(slot));
             }
         }
         None
     }
 
-    /// The highest filled slot, kept in `end`: O(1).
-    pub(crate) fn last_slot(&self) -> Option<SlotId> {
+    /// The highest full slot, kept in `end`: O(1).
+    fn last_slot(&self) -> Option<SlotId> {
         self.end.checked_sub(1).map(SlotId)
     }
+}
 
-    /// One `meta` byte and one `Option<Entry>` per slot, allocated up front.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.meta.capacity() + self.slots.capacity() * std::mem::size_of::<Option<Entry<K, V>>>()
+impl<P, K, V> Introspect<K, V> for OpenSlots<P, K, V>
+where
+    P: ProbeRule,
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn home_bucket(&self, hash: u64) -> usize {
+        self.home(hash)
+    }
+
+    fn bucket_view(&self, bucket: usize) -> BucketView {
+        match self.hash_at(bucket) {
+            EMPTY_HASH => BucketView::Empty,
+            TOMBSTONE_HASH => BucketView::Tombstone,
+            _ => BucketView::Filled {
+                displacement: P::displacement(self, bucket),
+            },
+        }
+    }
+
+    fn structure(&self) -> Structure {
+        Structure::from_slot_views((0..self.count()).map(|slot| self.bucket_view(slot)))
+    }
+
+    fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
+        P::expected_probes(load_factor)
+    }
+
+    /// One `Entry` per slot, allocated up front, and nothing else.
+    fn heap_bytes(&self) -> usize {
+        self.count() * mem::size_of::<Entry<K, V>>()
+    }
+}
+
+#[cfg(test)]
+impl<P: ProbeRule, K, V> OpenSlots<P, K, V> {
+    /// The storage's own invariants, and every item found by its own probe
+    /// (for the strategies' tests; each adds its rule's).
+    pub(crate) fn check_invariants(&self)
+    where
+        K: Send + Sync,
+        V: Send + Sync,
+    {
+        let (mut items, mut tombstones) = (0, 0);
+        for slot in 0..self.count() {
+            match self.hash_at(slot) {
+                EMPTY_HASH => {}
+                TOMBSTONE_HASH => tombstones += 1,
+                hash => {
+                    items += 1;
+                    let mut cursor = ProbeCursor::new();
+                    let found = std::iter::from_fn(|| P::probe_next(self, hash, &mut cursor)).any(|s| s.0 == slot);
+                    assert!(found, "slot {slot}: its item is not on its own probe sequence");
+                }
+            }
+        }
+        assert_eq!((items, tombstones), (self.len, self.tombstones));
+        assert!(
+            self.end == 0 || is_item_hash(self.hash_at(self.end - 1)),
+            "end is past the last item"
+        );
+        assert!((self.end..self.count()).all(|slot| !is_item_hash(self.hash_at(slot))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{OpenSlots, ProbeRule};
+    use crate::linear::{Linear, LinearProbing};
+    use crate::quadratic::QuadraticProbing;
+    use crate::robin_hood::RobinHoodProbing;
+    use crate::strategy::{CollisionStrategy, Introspect};
+    use crate::{BucketIndex, Entry, ProbeCursor, SlotId};
+
+    fn a_stale_cursor_just_ends<P: ProbeRule>() {
+        let mut big = OpenSlots::<P, u64, u64>::new(64, BucketIndex::Mod);
+        big.insert_new(Entry::new(40, 1, 1));
+        let mut cursor = ProbeCursor::new();
+        assert_eq!(big.probe_next(40, &mut cursor), Some(SlotId(40)));
+        let small = OpenSlots::<P, u64, u64>::new(8, BucketIndex::Mod);
+        assert_eq!(small.probe_next(40, &mut cursor), None);
+    }
+
+    #[test]
+    fn a_stale_cursor_from_a_bigger_table_just_ends() {
+        a_stale_cursor_just_ends::<LinearProbing>();
+        a_stale_cursor_just_ends::<RobinHoodProbing>();
+        a_stale_cursor_just_ends::<QuadraticProbing>();
+    }
+
+    #[test]
+    fn every_entry_is_dropped_once_whatever_path_it_leaves_by() {
+        let counted = Arc::new(());
+        {
+            let mut table = Linear::<u64, Arc<()>>::new(16, BucketIndex::Mod);
+            for key in 0..10 {
+                table.insert_new(Entry::new(key, key, Arc::clone(&counted)));
+            }
+            assert_eq!(Arc::strong_count(&counted), 11);
+            drop(table.remove(SlotId(3)));
+            table.rebuild(32).unwrap();
+            let old = table.take_all(8).unwrap();
+            assert_eq!(Arc::strong_count(&counted), 10);
+            drop(old);
+            assert_eq!(Arc::strong_count(&counted), 1);
+            table.insert_new(Entry::new(1, 1, Arc::clone(&counted)));
+        }
+        assert_eq!(Arc::strong_count(&counted), 1, "dropping the table drops its items");
+    }
+
+    #[test]
+    #[should_panic(expected = "holds no item")]
+    fn a_stale_slot_id_panics_instead_of_reading_an_empty_slot() {
+        let table = Linear::<u64, u64>::new(8, BucketIndex::Mod);
+        table.entry(SlotId(2));
+    }
+
+    #[test]
+    fn a_slot_is_one_entry_and_nothing_beside_it() {
+        let table = Linear::<u64, u64>::new(100, BucketIndex::Fibonacci);
+        assert_eq!(table.heap_bytes(), 100 * 24);
     }
 }

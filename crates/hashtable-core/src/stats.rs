@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use crate::strategy::CollisionStrategy;
+use crate::strategy::Introspect;
 use crate::table::Table;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -35,7 +35,7 @@ pub struct TableStats {
 }
 
 impl TableStats {
-    pub fn measure<K, V, S: CollisionStrategy<K, V>>(table: &Table<K, V, S>) -> Self {
+    pub fn measure<K, V, S: Introspect<K, V>>(table: &Table<K, V, S>) -> Self {
         let strategy = table.strategy();
         let structure = strategy.structure();
         let size = table.size();
@@ -76,7 +76,7 @@ impl TableStats {
 
 /// Chi-squared test of how evenly the stored hashes land on home buckets.
 /// Returns `(statistic, p_value)`; `(0, 1)` when there is nothing to test.
-fn home_bucket_uniformity<K, V, S: CollisionStrategy<K, V>>(table: &Table<K, V, S>) -> (f64, f64) {
+fn home_bucket_uniformity<K, V, S: Introspect<K, V>>(table: &Table<K, V, S>) -> (f64, f64) {
     let strategy = table.strategy();
     let buckets = table.size();
     let items = table.len();

@@ -104,7 +104,11 @@ pub enum Lookup {
     Undecided(SlotId),
 }
 
-/// Storage and placement for one collision-resolution scheme.
+/// What [`CollisionStrategy::find_entry`] finds: the slot and its entry.
+pub type FoundEntry<'a, K, V> = Option<(SlotId, &'a Entry<K, V>)>;
+
+/// Storage and probing for one collision-resolution scheme: everything an
+/// operation on the table calls. What only the lab asks is [`Introspect`].
 ///
 /// `Send + Sync` because a Python object may move between threads; every
 /// method is called with exclusive or shared access as its receiver says.
@@ -121,8 +125,6 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     fn tombstones(&self) -> usize {
         0
     }
-    /// The bucket a hash starts probing from; used for the uniformity test.
-    fn home_bucket(&self, hash: u64) -> usize;
     /// The next entry along `hash`'s probe sequence whose stored hash equals
     /// `hash`, continuing from `cursor` (a fresh cursor starts the probe).
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId>;
@@ -148,6 +150,30 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
             }
         }
         Ok(Lookup::Absent)
+    }
+    /// The entry whose key `eq` accepts among those stored with `hash`, and
+    /// its slot; the slots the probe visited are added to `visited`. A whole
+    /// lookup in one call, so an [`AnyStrategy`] is matched once for it.
+    #[inline]
+    fn find_entry<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        mut eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<FoundEntry<'_, K, V>, E>
+    where
+        Self: Sized,
+    {
+        let mut cursor = ProbeCursor::new();
+        let found = self.find_resumable(hash, &mut cursor, |key| {
+            Ok(if eq(key)? { Verdict::Equal } else { Verdict::Unequal })
+        });
+        *visited += cursor.visited;
+        Ok(match found? {
+            Lookup::Found(slot) => Some((slot, self.entry(slot))),
+            // `eq` never defers, so a lookup is found or absent.
+            Lookup::Absent | Lookup::Undecided(_) => None,
+        })
     }
     fn entry(&self, slot: SlotId) -> &Entry<K, V>;
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V>;
@@ -176,15 +202,19 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     /// last one in iteration order; chaining takes its newest node (found in
     /// O(1) at the end of its arena), which is not its last bucket's item.
     fn last_slot(&self) -> Option<SlotId>;
+}
+
+/// What the lab, `stats()` and the picture ask of a strategy: its shape and
+/// its textbook model, never on the path of an operation.
+pub trait Introspect<K, V>: CollisionStrategy<K, V> {
+    /// The bucket a hash starts probing from; used for the uniformity test.
+    fn home_bucket(&self, hash: u64) -> usize;
     fn bucket_view(&self, bucket: usize) -> BucketView;
     fn structure(&self) -> Structure;
     fn expected_probes(&self, load_factor: f64) -> ExpectedProbes;
     /// Bytes of heap this strategy's own storage holds (not the keys' and
-    /// values' own heap). The default counts one entry per item plus a word
-    /// per bucket; strategies with a different layout report it exactly.
-    fn heap_bytes(&self) -> usize {
-        self.len() * std::mem::size_of::<Entry<K, V>>() + self.bucket_count() * std::mem::size_of::<usize>()
-    }
+    /// values' own heap), for `sys.getsizeof`.
+    fn heap_bytes(&self) -> usize;
 }
 
 macro_rules! strategies {
@@ -308,9 +338,6 @@ where
     fn tombstones(&self) -> usize {
         dispatch!(self, s => s.tombstones())
     }
-    fn home_bucket(&self, hash: u64) -> usize {
-        dispatch!(self, s => s.home_bucket(hash))
-    }
     #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         dispatch!(self, s => s.probe_next(hash, cursor))
@@ -326,6 +353,18 @@ where
         Self: Sized,
     {
         dispatch!(self, s => s.find_resumable(hash, cursor, settle))
+    }
+    #[inline]
+    fn find_entry<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<FoundEntry<'_, K, V>, E>
+    where
+        Self: Sized,
+    {
+        dispatch!(self, s => s.find_entry(hash, visited, eq))
     }
     #[inline]
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
@@ -362,6 +401,16 @@ where
     }
     fn last_slot(&self) -> Option<SlotId> {
         dispatch!(self, s => s.last_slot())
+    }
+}
+
+impl<K, V> Introspect<K, V> for AnyStrategy<K, V>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn home_bucket(&self, hash: u64) -> usize {
+        dispatch!(self, s => s.home_bucket(hash))
     }
     fn bucket_view(&self, bucket: usize) -> BucketView {
         dispatch!(self, s => s.bucket_view(bucket))

@@ -4,16 +4,19 @@
 //! generation number on every structural change. The generation is what lets a
 //! caller drop its borrow to run foreign code (a Python `__eq__`) and then tell
 //! whether the slot it found is still the slot it meant.
+//!
+//! Every hash a caller passes goes through [`stored_hash`] here, once, so
+//! the strategies never see the two values the open-addressing slots reserve.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use crate::alloc::AllocError;
 use crate::config::{ConfigError, TableConfig};
-use crate::entry::{Entry, SlotId};
+use crate::entry::{stored_hash, Entry, SlotId};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::stats::TableStats;
-use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Lookup, Verdict};
+use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Introspect, Lookup, Verdict};
 
 /// No table grows past this many buckets: beyond it, sizes stop being
 /// addressable long before memory runs out, and a loop doubling towards an
@@ -180,30 +183,33 @@ where
     #[inline]
     pub fn probe_next(&mut self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         let before = cursor.visited;
-        let found = self.strategy.probe_next(hash, cursor);
+        let found = self.strategy.probe_next(stored_hash(hash), cursor);
         self.counters.comparisons += cursor.visited - before;
         found
     }
 
     /// Find the entry whose key `eq` accepts, among those stored with `hash`.
     ///
-    /// The visits are added to `comparisons` once, when the lookup ends (also
-    /// when `eq` fails), so the cursor can stay in registers through the loop.
+    /// The whole candidate loop runs inside the strategy's own code (one
+    /// `match` on an [`AnyStrategy`], not one per candidate), and the visits
+    /// are added to `comparisons` once, when the lookup ends (also when `eq`
+    /// fails), so the cursor can stay in registers through the loop.
     #[inline]
-    pub fn find<E>(&mut self, hash: u64, mut eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
-        let mut cursor = ProbeCursor::new();
-        let found = loop {
-            let Some(slot) = self.strategy.probe_next(hash, &mut cursor) else {
-                break Ok(None);
-            };
-            match eq(&self.strategy.entry(slot).key) {
-                Ok(false) => {}
-                Ok(true) => break Ok(Some(slot)),
-                Err(err) => break Err(err),
-            }
-        };
-        self.counters.comparisons += cursor.visited;
-        found
+    pub fn find<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
+        let found = self
+            .strategy
+            .find_entry(stored_hash(hash), &mut self.counters.comparisons, eq)?;
+        Ok(found.map(|(slot, _)| slot))
+    }
+
+    /// [`Table::find`] that hands back the entry itself: one lookup, one
+    /// `match` on an [`AnyStrategy`], where `find` and then `entry` take two.
+    #[inline]
+    pub fn get<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<&Entry<K, V>>, E> {
+        let found = self
+            .strategy
+            .find_entry(stored_hash(hash), &mut self.counters.comparisons, eq)?;
+        Ok(found.map(|(_, entry)| entry))
     }
 
     /// [`Table::find`] for a caller that must sometimes run foreign code to
@@ -219,11 +225,25 @@ where
         settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Lookup, E> {
         let before = cursor.visited;
-        let found = self.strategy.find_resumable(hash, cursor, settle);
+        let found = self.strategy.find_resumable(stored_hash(hash), cursor, settle);
         self.counters.comparisons += cursor.visited - before;
         found
     }
 
+    /// [`Table::find`] through a shared borrow, for readers that may run at
+    /// once (the C library's): it leaves `comparisons` as it is.
+    pub fn find_shared(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<SlotId> {
+        let hash = stored_hash(hash);
+        let mut cursor = ProbeCursor::new();
+        while let Some(slot) = self.strategy.probe_next(hash, &mut cursor) {
+            if eq(&self.strategy.entry(slot).key) {
+                return Some(slot);
+            }
+        }
+        None
+    }
+
+    /// The stored entry in `slot`; its `hash` is [`stored_hash`] of the one inserted.
     #[inline]
     pub fn entry(&self, slot: SlotId) -> &Entry<K, V> {
         self.strategy.entry(slot)
@@ -244,7 +264,7 @@ where
         self.strategy.reserve_one()?;
         self.make_room_for_one()?;
         self.generation += 1;
-        Ok(self.strategy.insert_new(Entry::new(hash, key, value)))
+        Ok(self.strategy.insert_new(Entry::new(stored_hash(hash), key, value)))
     }
 
     /// Insert or update. On update the table keeps its stored key and returns
@@ -314,10 +334,6 @@ where
         self.strategy.iter_next(cursor)
     }
 
-    pub fn bucket_view(&self, bucket: usize) -> BucketView {
-        self.strategy.bucket_view(bucket)
-    }
-
     /// Re-place every entry into `buckets` buckets (rounded as the strategy and
     /// index require), so a copy or an unpickled table keeps its original's
     /// shape. Refused (returns false) if the items would not fit under
@@ -349,15 +365,6 @@ where
         self.generation += 1;
         self.note_resize(size);
         Ok(())
-    }
-
-    /// Heap bytes of the table's own storage, for `sys.getsizeof`.
-    pub fn heap_bytes(&self) -> usize {
-        self.strategy.heap_bytes()
-    }
-
-    pub fn stats(&self) -> TableStats {
-        TableStats::measure(self)
     }
 
     fn usable(&self, requested: usize) -> usize {
@@ -427,5 +434,24 @@ where
             self.counters.resizes += 1;
             self.note_resize(size);
         }
+    }
+}
+
+/// What the lab, `stats()` and the picture read: never on an operation's path.
+impl<K, V, S> Table<K, V, S>
+where
+    S: Introspect<K, V>,
+{
+    pub fn bucket_view(&self, bucket: usize) -> BucketView {
+        self.strategy.bucket_view(bucket)
+    }
+
+    /// Heap bytes of the table's own storage, for `sys.getsizeof`.
+    pub fn heap_bytes(&self) -> usize {
+        self.strategy.heap_bytes()
+    }
+
+    pub fn stats(&self) -> TableStats {
+        TableStats::measure(self)
     }
 }

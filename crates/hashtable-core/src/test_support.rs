@@ -1,6 +1,8 @@
 //! Helpers shared by the strategies' unit tests.
 
-use crate::entry::SlotId;
+use crate::entry::{Entry, SlotId};
+use crate::index::BucketIndex;
+use crate::open_slots::{OpenSlots, ProbeRule};
 use crate::probe::ProbeCursor;
 use crate::strategy::CollisionStrategy;
 
@@ -27,4 +29,36 @@ pub(crate) fn find<S: CollisionStrategy<u64, u64>>(table: &S, hash: u64, key: u6
         }
     }
     None
+}
+
+/// Random inserts and removes of keys with few distinct hashes (so clusters
+/// and equal-home runs form) in a 64-slot table under each bucket index,
+/// with the storage's invariants and `check` after every step.
+pub(crate) fn churn<P: ProbeRule>(seed: u64, hashes: u64, check: impl Fn(&OpenSlots<P, u64, u64>)) {
+    for index in BucketIndex::ALL {
+        let mut state = seed;
+        let mut table = OpenSlots::<P, u64, u64>::new(64, index);
+        let mut present: Vec<(u64, u64)> = Vec::new();
+        for round in 0..4000 {
+            let roll = splitmix(&mut state);
+            if table.len() + table.tombstones() >= 56 {
+                table.rebuild(64).unwrap(); // what the table policy does
+                assert_eq!(table.tombstones(), 0);
+            }
+            if present.len() < 48 && (!roll.is_multiple_of(3) || present.is_empty()) {
+                let hash = splitmix(&mut state) % hashes;
+                table.insert_new(Entry::new(hash, round, round));
+                present.push((hash, round));
+            } else {
+                let (hash, key) = present.swap_remove((roll as usize >> 8) % present.len());
+                let slot = find(&table, hash, key).expect("stored key is findable");
+                assert_eq!(table.remove(slot).key, key);
+            }
+            table.check_invariants();
+            check(&table);
+        }
+        for &(hash, key) in &present {
+            assert!(find(&table, hash, key).is_some(), "{index:?}: lost key {key}");
+        }
+    }
 }

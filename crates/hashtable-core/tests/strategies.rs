@@ -12,7 +12,7 @@
 #[path = "strategies/harness.rs"]
 mod harness;
 
-use hashtable_core::{BucketIndex, CollisionStrategy, IterCursor, StrategyKind, Table, TableConfig};
+use hashtable_core::{BucketIndex, CollisionStrategy, Introspect, IterCursor, StrategyKind, Table, TableConfig};
 use proptest::prelude::*;
 
 use harness::{mix, same, Harness, Hashing, Map, Op};
@@ -143,6 +143,14 @@ proptest! {
         ops in ops(200, 100, 60),
     ) {
         run_everywhere(params, Hashing::Shifted, &ops);
+    }
+
+    #[test]
+    fn matches_hashmap_with_the_hashes_open_addressing_reserves(
+        params in params(),
+        ops in ops(60, 120, 80),
+    ) {
+        run_everywhere(params, Hashing::Reserved, &ops);
     }
 }
 
@@ -390,6 +398,38 @@ fn heap_bytes_and_expected_probes_track_the_table() {
                 "{kind:?} at {alpha}"
             );
             previous = now;
+        }
+    }
+}
+
+#[test]
+fn a_stored_hash_meets_the_same_key_in_a_table_of_any_strategy() {
+    // A copy reinserts items with their stored hashes; a reserved hash is
+    // stored remapped, so the remapped value must find the key everywhere.
+    for &from in StrategyKind::ALL {
+        let mut source: Map = Table::new(TableConfig {
+            strategy: from,
+            ..Default::default()
+        })
+        .unwrap();
+        for (key, hash) in [(1, u64::MAX), (2, 1 << 63), (3, u64::MAX - 1)] {
+            source.insert_new(hash, key, key).unwrap();
+        }
+        for &to in StrategyKind::ALL {
+            let mut copy: Map = Table::new(TableConfig {
+                strategy: to,
+                ..Default::default()
+            })
+            .unwrap();
+            let mut cursor = IterCursor::new();
+            while let Some(slot) = source.iter_next(&mut cursor) {
+                let entry = source.entry(slot);
+                copy.insert_new(entry.hash, entry.key, entry.value).unwrap();
+            }
+            for (key, hash) in [(1, u64::MAX), (2, 1 << 63), (3, u64::MAX - 1)] {
+                let slot = copy.find(hash, same(key)).unwrap();
+                assert!(slot.is_some(), "{from:?} -> {to:?}: key {key} lost");
+            }
         }
     }
 }

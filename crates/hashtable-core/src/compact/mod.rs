@@ -77,7 +77,7 @@ use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
+use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, Introspect, StrategyKind, Structure};
 
 const PERTURB_SHIFT: u32 = 5;
 
@@ -314,10 +314,6 @@ where
         self.dummies
     }
 
-    fn home_bucket(&self, hash: u64) -> usize {
-        self.home(hash)
-    }
-
     #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         if !cursor.started {
@@ -344,15 +340,14 @@ where
         alloc::reserve(&mut self.entries, 1)
     }
 
+    /// The Table grows (or rebuilds away dummies) before `len + dummies`
+    /// passes max_load * slots, which is below the slot count, so an EMPTY
+    /// index slot is always left for the new entry.
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        // The Table grows before `len + tombstones` reaches max_load * slots,
-        // which leaves an EMPTY slot, so this never fires under a Table. Used
-        // on its own (its unit tests), keep one anyway.
-        let slots = self.slots();
-        if self.len + self.dummies + 1 >= slots {
-            self.reindex(if self.len + 1 < slots { slots } else { slots * 2 })
-                .expect("compact: insert_new used alone ran out of memory");
-        }
+        assert!(
+            self.len + self.dummies < self.slots(),
+            "compact: insert into a table with no EMPTY index slot"
+        );
         SlotId(self.place(entry))
     }
 
@@ -396,6 +391,16 @@ where
     /// The newest item, in O(1): the entries never end in a hole.
     fn last_slot(&self) -> Option<SlotId> {
         self.entries.len().checked_sub(1).map(SlotId)
+    }
+}
+
+impl<K, V> Introspect<K, V> for Compact<K, V>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn home_bucket(&self, hash: u64) -> usize {
+        self.home(hash)
     }
 
     /// An index slot; a filled one shows the probe steps from its entry's home.

@@ -83,19 +83,25 @@
 //!   least 4, no useful insertion order, and
 //!   tombstones under heavy delete traffic when runs reach a group's width.
 
+// As in hashbrown: the control bytes and their groups (`group.rs`), the
+// probe sequence (`probe.rs`), and the slot storage under the control bytes
+// (`raw.rs`); this file holds the table's shape and its strategy interface.
 mod group;
+mod probe;
+mod raw;
 #[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
 use std::mem::{self, MaybeUninit};
 
-use self::group::{is_full, BitMask, ControlGroup, Group, DELETED, EMPTY};
+use self::group::{ControlGroup, Group, DELETED, EMPTY};
+use self::raw::empty_ctrl;
 use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, StrategyKind, Structure};
+use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, StrategyKind, Structure};
 
 /// Slots matched per group.
 const GROUP: usize = Group::WIDTH;
@@ -107,14 +113,6 @@ const TAG_MULTIPLIER: u64 = 0xFF51_AFD7_ED55_8CCD;
 /// that [`Swiss::home`] agrees with [`BucketIndex::bucket`]).
 const GOLDEN_RATIO_64: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// `ProbeCursor::matches`: bits 0..32 are the window's tag matches not yet
-/// handed out; the flags say the window was loaded or that the probe is over.
-/// Whether the window holds an `EMPTY` is not kept: a resumed probe that has
-/// handed out the window's matches reads the window again to decide.
-const PENDING: u64 = 0xFFFF_FFFF;
-const LOADED: u64 = 1 << 32;
-const DONE: u64 = 1 << 33;
-
 /// The fewest slots a table has.
 const MIN_BUCKETS: usize = 4;
 
@@ -122,10 +120,6 @@ const MIN_BUCKETS: usize = 4;
 #[inline]
 fn tag(hash: u64) -> u8 {
     (hash.wrapping_mul(TAG_MULTIPLIER) >> 57) as u8
-}
-
-fn empty_ctrl(buckets: usize) -> Result<Box<[u8]>, AllocError> {
-    Ok(alloc::filled(EMPTY, buckets + GROUP)?.into_boxed_slice())
 }
 
 /// `(multiplier, shift)` such that, for a power-of-two `buckets`,
@@ -199,316 +193,6 @@ impl<K, V> Swiss<K, V> {
     fn home(&self, hash: u64) -> usize {
         (hash.wrapping_mul(self.home_multiplier) >> self.home_shift) as usize & self.mask
     }
-
-    /// The GROUP control bytes from `position` (taken modulo the slot count).
-    #[inline]
-    fn window(&self, position: usize) -> Group {
-        let position = position & self.mask;
-        // SAFETY: `position < buckets` and `ctrl` holds `buckets + GROUP` bytes.
-        unsafe { Group::load_unchecked(&self.ctrl, position) }
-    }
-
-    /// The stored entry of a full slot.
-    ///
-    /// # Safety
-    /// `slot < buckets` and `ctrl[slot]` must be a tag (the slot is full).
-    #[inline]
-    unsafe fn full_entry(&self, slot: usize) -> &Entry<K, V> {
-        debug_assert!(slot < self.buckets() && is_full(self.ctrl[slot]));
-        // SAFETY: the caller guarantees `slot < buckets == slots.len()` and that
-        // the slot is full, and a full slot's entry is initialised (the
-        // invariant on `slots`).
-        unsafe { self.slots.get_unchecked(slot).assume_init_ref() }
-    }
-
-    /// Whether `slot` names a full slot of this table.
-    #[inline]
-    fn holds_item(&self, slot: SlotId) -> bool {
-        // SAFETY: `slot.0 <= mask < ctrl.len()`, checked first.
-        slot.0 <= self.mask && is_full(unsafe { *self.ctrl.get_unchecked(slot.0) })
-    }
-
-    #[inline]
-    fn assert_full(&self, slot: SlotId) {
-        if !self.holds_item(slot) {
-            stale_slot(slot);
-        }
-    }
-
-    /// Write a control byte and, for the first GROUP slots, its mirror.
-    #[inline]
-    fn set_ctrl(&mut self, slot: usize, byte: u8) {
-        self.ctrl[slot] = byte;
-        self.ctrl[(slot.wrapping_sub(GROUP) & self.mask) + GROUP] = byte;
-    }
-
-    /// The first `EMPTY` or `DELETED` slot along `hash`'s probe sequence.
-    fn find_insert_slot(&self, hash: u64) -> usize {
-        let mut position = self.home(hash);
-        let mut stride = 0;
-        while stride < self.buckets() {
-            if let Some(bit) = Group::load(&self.ctrl, position).match_empty_or_deleted().lowest() {
-                let slot = (position + bit) & self.mask;
-                if is_full(self.ctrl[slot]) {
-                    // Only in a table smaller than a group: the match was one of
-                    // the EMPTY bytes past the slots (see the module comment).
-                    return self.first_free_from_start();
-                }
-                return slot;
-            }
-            stride += GROUP;
-            position = (position + stride) & self.mask;
-        }
-        unreachable!("swiss: no free slot although len < buckets")
-    }
-
-    /// The first free slot of a table smaller than a group: its window at 0
-    /// shows every slot before any of the EMPTY bytes past them.
-    fn first_free_from_start(&self) -> usize {
-        match Group::load(&self.ctrl, 0).match_empty_or_deleted().lowest() {
-            Some(slot) if slot < self.buckets() => slot,
-            _ => unreachable!("swiss: no free slot although len < buckets"),
-        }
-    }
-
-    /// Place an entry whose key is absent, into a table with a free slot.
-    fn place(&mut self, entry: Entry<K, V>) -> usize {
-        let slot = self.find_insert_slot(entry.hash);
-        if self.ctrl[slot] == DELETED {
-            self.deleted -= 1;
-        }
-        self.set_ctrl(slot, tag(entry.hash));
-        self.slots[slot].write(entry);
-        self.len += 1;
-        self.top = self.top.max(slot + 1);
-        slot
-    }
-
-    /// Swap in fresh storage of `buckets` slots and hand back the old.
-    fn reset(&mut self, buckets: usize) -> Result<Detached<K, V>, AllocError> {
-        let buckets = Self::usable_size(buckets, self.index);
-        let ctrl = empty_ctrl(buckets)?;
-        let slots = alloc::uninit_slice(buckets)?;
-        let detached = Detached {
-            ctrl: mem::replace(&mut self.ctrl, ctrl),
-            slots: mem::replace(&mut self.slots, slots),
-            top: self.top,
-        };
-        (self.home_multiplier, self.home_shift) = home_split(self.index, buckets);
-        self.mask = buckets - 1;
-        self.len = 0;
-        self.deleted = 0;
-        self.top = 0;
-        Ok(detached)
-    }
-
-    /// Visits a successful lookup of the item in `slot` makes.
-    fn probe_length(&self, slot: usize) -> u64 {
-        // SAFETY: callers pass full slots only.
-        let hash = unsafe { self.full_entry(slot) }.hash;
-        let mut cursor = ProbeCursor::new();
-        while let Some(found) = self.probe(hash, &mut cursor) {
-            if found.0 == slot {
-                return cursor.visited;
-            }
-        }
-        unreachable!("swiss: item in slot {slot} not on its own probe sequence")
-    }
-
-    /// A probe's next candidate. A fresh cursor takes the straight path: load
-    /// the home window, check its tag matches, and write the cursor back only
-    /// on the way out (as a local, it stays in registers when inlined). A
-    /// resumed cursor, and a probe that needs a second window, go on in
-    /// [`Swiss::probe_resume`].
-    #[inline]
-    fn probe(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        if cursor.started {
-            return self.resume(hash, cursor);
-        }
-        let tag = tag(hash);
-        let position = self.home(hash);
-        let group = self.window(position);
-        let mut visited = cursor.visited + 1;
-        let mut matches = group.match_tag(tag).0;
-        while matches != 0 {
-            let bit = matches.trailing_zeros() as usize;
-            matches &= matches - 1;
-            visited += 1;
-            let slot = (position + bit) & self.mask;
-            // SAFETY: `slot <= mask`, and this window was loaded just now, so a
-            // tag match is exact: byte `bit` of the window is `ctrl[slot]` (the
-            // mirror repeats the head), a 7-bit tag, so the slot is full.
-            if unsafe { self.full_entry(slot) }.hash == hash {
-                *cursor = ProbeCursor {
-                    started: true,
-                    position,
-                    step: 0,
-                    visited,
-                    matches: u64::from(matches) | LOADED,
-                };
-                return Some(SlotId(slot));
-            }
-        }
-        let last = group.match_empty().any();
-        *cursor = ProbeCursor {
-            started: true,
-            position,
-            step: 0,
-            visited,
-            matches: if last { DONE } else { LOADED },
-        };
-        if last {
-            // An EMPTY in the home window: the probe ends with it.
-            return None;
-        }
-        self.resume(hash, cursor)
-    }
-
-    /// [`Swiss::probe_resume`] on a copy of the cursor. Only the copy's address
-    /// reaches the (out-of-line) call, so a caller that inlines [`Swiss::probe`]
-    /// keeps its own cursor in registers.
-    #[inline(always)]
-    fn resume(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        let mut copy = *cursor;
-        let found = self.probe_resume(hash, &mut copy);
-        *cursor = copy;
-        found
-    }
-
-    /// [`Swiss::probe`] from a cursor that has started: hand out the rest of
-    /// the window's matches, then move on window by window. Out of line: most
-    /// probes end in their home window, and the loop's registers would
-    /// otherwise be saved and restored on every call of `probe_next`.
-    #[inline(never)]
-    fn probe_resume(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        if cursor.matches & DONE != 0 {
-            return None;
-        }
-        if cursor.position > self.mask {
-            // A stale cursor from a bigger table: end rather than index past the end.
-            cursor.matches = DONE;
-            return None;
-        }
-        let tag = tag(hash);
-        let (mut position, mut step, mut visited, mut matches) =
-            (cursor.position, cursor.step, cursor.visited, cursor.matches);
-        let found = 'windows: loop {
-            if matches & LOADED == 0 {
-                visited += 1;
-                matches = u64::from(self.window(position).match_tag(tag).0) | LOADED;
-            }
-            while matches & PENDING != 0 {
-                let bit = matches.trailing_zeros() as usize;
-                matches &= matches - 1;
-                visited += 1;
-                let slot = (position + bit) & self.mask;
-                // SAFETY: `slot <= mask < ctrl.len()`.
-                let byte = unsafe { *self.ctrl.get_unchecked(slot) };
-                // Byte `bit` of the window is `ctrl[slot]` (the mirror repeats
-                // the head), so this holds unless the cursor is stale: it
-                // outlived a change to the table. Checking keeps such misuse
-                // from reading an empty slot.
-                if byte != tag {
-                    continue;
-                }
-                // SAFETY: `slot <= mask` and `ctrl[slot]` is a 7-bit tag, so the
-                // slot is full.
-                if unsafe { self.full_entry(slot) }.hash == hash {
-                    break 'windows Some(SlotId(slot));
-                }
-            }
-            step += GROUP;
-            if self.window(position).match_empty().any() || step >= self.buckets() {
-                // An EMPTY ended the probe, or every window has been seen.
-                matches = DONE;
-                break None;
-            }
-            position = (position + step) & self.mask;
-            matches = 0;
-        };
-        *cursor = ProbeCursor {
-            started: true,
-            position,
-            step,
-            visited,
-            matches,
-        };
-        found
-    }
-
-    /// The highest full slot below `end`, scanning back a group at a time.
-    fn last_full_below(&self, end: usize) -> Option<usize> {
-        let mut end = end;
-        while end > 0 {
-            let from = end.saturating_sub(GROUP);
-            let full = Group::load(&self.ctrl, from).match_full();
-            // Keep the bits of slots `from..end`; the rest were seen already.
-            let below_end = BitMask(full.0 & ((1u32 << (end - from)) - 1));
-            if let Some(bit) = below_end.highest() {
-                return Some(from + bit);
-            }
-            end = from;
-        }
-        None
-    }
-
-    /// hashbrown's rule: `EMPTY` unless the slot sits in a run of at least
-    /// GROUP non-`EMPTY` slots, which some probe window may have seen full.
-    fn vacated_byte(&self, slot: usize) -> u8 {
-        let before = slot.wrapping_sub(GROUP) & self.mask;
-        let empty_before = Group::load(&self.ctrl, before).match_empty();
-        let empty_after = Group::load(&self.ctrl, slot).match_empty();
-        if empty_before.leading_clear(GROUP) + empty_after.trailing_clear(GROUP) >= GROUP {
-            DELETED
-        } else {
-            EMPTY
-        }
-    }
-}
-
-/// The panic of a `SlotId` that names no item: kept out of line, so the
-/// checks in `entry` stay a compare and a branch.
-#[cold]
-#[inline(never)]
-fn stale_slot(slot: SlotId) -> ! {
-    panic!("swiss: slot {} holds no item (stale SlotId?)", slot.0)
-}
-
-/// Storage taken out of a table by [`Swiss::reset`]. Its `MaybeUninit` boxes
-/// never drop an entry, so a panic while entries move out can leak one but
-/// never drop it twice.
-struct Detached<K, V> {
-    ctrl: Box<[u8]>,
-    slots: Box<[MaybeUninit<Entry<K, V>>]>,
-    top: usize,
-}
-
-impl<K, V> Detached<K, V> {
-    /// Move every entry out, in slot order.
-    fn for_each(self, mut f: impl FnMut(Entry<K, V>)) {
-        for slot in 0..self.top {
-            if is_full(self.ctrl[slot]) {
-                // SAFETY: the slot is full, so initialised, and `self` is
-                // consumed here, so each entry is read exactly once.
-                f(unsafe { self.slots[slot].assume_init_read() });
-            }
-        }
-    }
-}
-
-impl<K, V> Drop for Swiss<K, V> {
-    fn drop(&mut self) {
-        if !mem::needs_drop::<Entry<K, V>>() {
-            return;
-        }
-        for slot in 0..self.top {
-            if is_full(self.ctrl[slot]) {
-                // SAFETY: the slot is full, so its entry is initialised, and it
-                // is dropped once: the table is going away.
-                unsafe { self.slots[slot].assume_init_drop() };
-            }
-        }
-    }
 }
 
 impl<K, V> CollisionStrategy<K, V> for Swiss<K, V>
@@ -532,58 +216,41 @@ where
         self.deleted
     }
 
-    fn home_bucket(&self, hash: u64) -> usize {
-        self.home(hash)
-    }
-
     #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         self.probe(hash, cursor)
     }
 
     #[inline]
+    fn find_entry<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<FoundEntry<'_, K, V>, E> {
+        self.find_straight(hash, visited, eq)
+    }
+
+    #[inline]
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
-        self.assert_full(slot);
-        // SAFETY: `assert_full` checked that `slot < buckets` and that the slot is full.
-        unsafe { self.full_entry(slot.0) }
+        self.checked_entry(slot)
     }
 
     #[inline]
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
-        self.assert_full(slot);
-        // SAFETY: `assert_full` checked that `slot < buckets == slots.len()` and
-        // that the slot is full, so initialised.
-        unsafe { self.slots.get_unchecked_mut(slot.0).assume_init_mut() }
+        self.checked_entry_mut(slot)
     }
 
+    /// The Table grows (or rebuilds away tombstones) before `len + deleted`
+    /// passes max_load * buckets, which is below the slot count, so a free
+    /// slot is always there and at least one slot stays `EMPTY`.
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        // The Table grows before `len + tombstones` reaches max_load * buckets,
-        // which leaves an EMPTY slot, so this never fires under a Table. Used
-        // on its own (its unit tests), keep one anyway.
-        if self.len + self.deleted + 1 >= self.buckets() {
-            let buckets = self.buckets();
-            self.rebuild(if self.len + 1 < buckets { buckets } else { buckets * 2 })
-                .expect("swiss: insert_new used alone ran out of memory");
-        }
+        assert!(self.len < self.buckets(), "swiss: insert into a full table");
         SlotId(self.place(entry))
     }
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
-        self.assert_full(slot);
-        let slot = slot.0;
-        let byte = self.vacated_byte(slot);
-        if byte == DELETED {
-            self.deleted += 1;
-        }
-        self.set_ctrl(slot, byte);
-        self.len -= 1;
-        // SAFETY: the slot was full (checked above) and its control byte now
-        // says it is not, so the entry is read out exactly once.
-        let entry = unsafe { self.slots[slot].assume_init_read() };
-        if slot + 1 == self.top {
-            self.top = self.last_full_below(slot).map_or(0, |s| s + 1);
-        }
-        entry
+        self.take(slot)
     }
 
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
@@ -621,6 +288,16 @@ where
     /// The highest full slot: the last in iteration order.
     fn last_slot(&self) -> Option<SlotId> {
         self.top.checked_sub(1).map(SlotId)
+    }
+}
+
+impl<K, V> Introspect<K, V> for Swiss<K, V>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    fn home_bucket(&self, hash: u64) -> usize {
+        self.home(hash)
     }
 
     fn bucket_view(&self, bucket: usize) -> BucketView {

@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+use super::group::is_full;
+use super::probe::PENDING;
 use super::*;
 use crate::config::TableConfig;
 use crate::table::Table;
@@ -367,17 +369,21 @@ fn every_entry_is_dropped_exactly_once() {
 }
 
 #[test]
-fn inserting_past_the_last_free_slot_grows_instead_of_spinning() {
-    // Without the Table's policy, the strategy still keeps one EMPTY slot.
+#[should_panic(expected = "insert into a full table")]
+fn a_strategy_never_grows_itself_and_refuses_the_insert_that_needs_it() {
+    // Growing is the Table's decision: filled to the last slot, the strategy
+    // still finds every key and ends every miss (after the last window), and
+    // refuses one more rather than resize.
     let mut table = Swiss::<u64, u64>::new(GROUP, BucketIndex::Fibonacci);
-    for key in 0..GROUP as u64 * 3 {
+    for key in 0..GROUP as u64 {
         table.insert_new(Entry::new(mix(key), key, key));
-        assert!(table.len() < table.buckets());
     }
-    for key in 0..GROUP as u64 * 3 {
+    assert_eq!(table.buckets(), GROUP, "no growth");
+    for key in 0..GROUP as u64 {
         assert!(find(&table, mix(key), key).is_some());
         assert_eq!(find(&table, mix(key + 1000), key + 1000), None);
     }
+    table.insert_new(Entry::new(mix(GROUP as u64), 0, 0));
 }
 
 #[test]

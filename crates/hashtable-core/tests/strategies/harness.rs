@@ -4,8 +4,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::convert::Infallible;
 
+use hashtable_core::entry::stored_hash;
 use hashtable_core::{
-    BucketView, CollisionStrategy, Counters, IterCursor, ProbeCursor, SlotId, StrategyKind, Table, TableConfig,
+    BucketView, CollisionStrategy, Counters, Introspect, IterCursor, Lookup, ProbeCursor, SlotId, StrategyKind, Table,
+    TableConfig, Verdict,
 };
 
 pub type Map = Table<u64, u64>;
@@ -31,7 +33,12 @@ pub enum Hashing {
     /// Distinct hashes whose low 40 bits are all zero: every key lands on one
     /// home under `mod` and `mask` with power-of-two sizes.
     Shifted,
+    /// The two hashes open addressing reserves for its empty and tombstone
+    /// slots, the values they are stored as, and two ordinary ones.
+    Reserved,
 }
+
+const RESERVED_AND_NEIGHBOURS: [u64; 6] = [u64::MAX, u64::MAX - 1, 1 << 63, (1 << 63) | 1, 0, 1];
 
 impl Hashing {
     fn hash(self, key: u64) -> u64 {
@@ -39,7 +46,13 @@ impl Hashing {
             Hashing::Narrow(range) => mix(key) % range,
             Hashing::Full => mix(key),
             Hashing::Shifted => key << 40,
+            Hashing::Reserved => RESERVED_AND_NEIGHBOURS[(key % 6) as usize],
         }
+    }
+
+    /// The hash the table stores for `key`.
+    fn stored(self, key: u64) -> u64 {
+        stored_hash(self.hash(key))
     }
 }
 
@@ -163,9 +176,42 @@ impl Harness {
                 structural = removed.is_some();
             }
             Op::Find(key) => {
+                let before = self.table.counters().comparisons;
                 let found = self.table.find(self.hashing.hash(key), same(key)).unwrap();
                 let value = found.map(|slot| self.table.entry(slot).value);
                 assert_eq!(value, self.model.get(&key).copied(), "{kind:?}: find {key}");
+                let visits = self.table.counters().comparisons - before;
+                let entry = self.table.get(self.hashing.hash(key), same(key)).unwrap();
+                assert_eq!(
+                    entry.map(|e| (e.key, e.value)),
+                    value.map(|v| (key, v)),
+                    "{kind:?}: get {key}"
+                );
+                let again = self.table.counters().comparisons - before - visits;
+                assert_eq!(again, visits, "{kind:?}: get counts the visits find counts");
+                // A strategy's own straight loop (swiss) counts what its probe counts.
+                let mut cursor = ProbeCursor::new();
+                let settle = |stored: &u64| {
+                    Ok::<_, Infallible>(if *stored == key {
+                        Verdict::Equal
+                    } else {
+                        Verdict::Unequal
+                    })
+                };
+                let lookup = self
+                    .table
+                    .find_resumable(self.hashing.hash(key), &mut cursor, settle)
+                    .unwrap();
+                assert_eq!(
+                    lookup == Lookup::Absent,
+                    value.is_none(),
+                    "{kind:?}: find_resumable {key}"
+                );
+                assert_eq!(
+                    cursor.visited(),
+                    visits,
+                    "{kind:?}: find and a probe count the same visits"
+                );
             }
             Op::Probe(key) => self.check_resumable_probe(key),
             Op::PopLast => {
@@ -174,7 +220,7 @@ impl Harness {
                 assert_eq!(popped.is_some(), !self.model.is_empty(), "{kind:?}: pop_last");
                 if let Some(entry) = popped {
                     assert_eq!(self.model.remove(&entry.key), Some(entry.value), "{kind:?}: popped");
-                    assert_eq!(entry.hash, self.hashing.hash(entry.key));
+                    assert_eq!(entry.hash, self.hashing.stored(entry.key));
                     // Chaining pops its newest node instead of its last in
                     // iteration order (documented on CollisionStrategy::last_slot).
                     if kind != StrategyKind::Chaining {
@@ -241,7 +287,7 @@ impl Harness {
         let expected: HashSet<SlotId> = self
             .slots()
             .into_iter()
-            .filter(|&slot| self.table.entry(slot).hash == hash)
+            .filter(|&slot| self.table.entry(slot).hash == stored_hash(hash))
             .collect();
         let comparisons = self.table.counters().comparisons;
         let mut cursor = ProbeCursor::new();
@@ -309,7 +355,7 @@ impl Harness {
             let entry = self.table.entry(slot);
             let (hash, key, value) = (entry.hash, entry.key, entry.value);
             assert_eq!(self.model.get(&key), Some(&value), "{kind:?}: stray key {key}");
-            assert_eq!(hash, self.hashing.hash(key), "{kind:?}: stored hash");
+            assert_eq!(hash, self.hashing.stored(key), "{kind:?}: stored hash");
             let mut cursor = ProbeCursor::new();
             loop {
                 match self.table.probe_next(hash, &mut cursor) {

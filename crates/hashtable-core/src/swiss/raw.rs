@@ -1,0 +1,201 @@
+//! The control bytes and the slot array under them: loading a window,
+//! reading, placing and taking entries, and the storage a rebuild detaches.
+//! The invariant every `unsafe` block here relies on: `ctrl` holds
+//! `buckets + GROUP` bytes, and a slot's entry is initialised exactly where
+//! its control byte is a tag.
+
+use std::mem::{self, MaybeUninit};
+
+use super::group::{is_full, BitMask, ControlGroup, Group, DELETED, EMPTY};
+use super::{home_split, tag, Swiss, GROUP};
+use crate::alloc::{self, AllocError};
+use crate::entry::{Entry, SlotId};
+
+pub(super) fn empty_ctrl(buckets: usize) -> Result<Box<[u8]>, AllocError> {
+    Ok(alloc::filled(EMPTY, buckets + GROUP)?.into_boxed_slice())
+}
+
+impl<K, V> Swiss<K, V> {
+    /// The GROUP control bytes from `position` (taken modulo the slot count).
+    #[inline]
+    pub(super) fn window(&self, position: usize) -> Group {
+        let position = position & self.mask;
+        // SAFETY: `position < buckets` and `ctrl` holds `buckets + GROUP` bytes.
+        unsafe { Group::load_unchecked(&self.ctrl, position) }
+    }
+
+    /// The stored entry of a full slot.
+    ///
+    /// # Safety
+    /// `slot < buckets` and `ctrl[slot]` must be a tag (the slot is full).
+    #[inline]
+    pub(super) unsafe fn full_entry(&self, slot: usize) -> &Entry<K, V> {
+        debug_assert!(slot < self.buckets() && is_full(self.ctrl[slot]));
+        // SAFETY: the caller guarantees `slot < buckets == slots.len()` and that
+        // the slot is full, and a full slot's entry is initialised (the
+        // invariant on `slots`).
+        unsafe { self.slots.get_unchecked(slot).assume_init_ref() }
+    }
+
+    /// Whether `slot` names a full slot of this table.
+    #[inline]
+    pub(super) fn holds_item(&self, slot: SlotId) -> bool {
+        // SAFETY: `slot.0 <= mask < ctrl.len()`, checked first.
+        slot.0 <= self.mask && is_full(unsafe { *self.ctrl.get_unchecked(slot.0) })
+    }
+
+    #[inline]
+    pub(super) fn assert_full(&self, slot: SlotId) {
+        if !self.holds_item(slot) {
+            stale_slot(slot);
+        }
+    }
+
+    /// The entry in `slot`; a slot that holds no item panics.
+    #[inline]
+    pub(super) fn checked_entry(&self, slot: SlotId) -> &Entry<K, V> {
+        self.assert_full(slot);
+        // SAFETY: `assert_full` checked that `slot < buckets` and that the slot is full.
+        unsafe { self.full_entry(slot.0) }
+    }
+
+    #[inline]
+    pub(super) fn checked_entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
+        self.assert_full(slot);
+        // SAFETY: `assert_full` checked that `slot < buckets == slots.len()` and
+        // that the slot is full, so initialised.
+        unsafe { self.slots.get_unchecked_mut(slot.0).assume_init_mut() }
+    }
+
+    /// Take the item out of `slot` under hashbrown's deletion rule; a slot
+    /// that holds no item panics.
+    pub(super) fn take(&mut self, slot: SlotId) -> Entry<K, V> {
+        self.assert_full(slot);
+        let slot = slot.0;
+        let byte = self.vacated_byte(slot);
+        if byte == DELETED {
+            self.deleted += 1;
+        }
+        self.set_ctrl(slot, byte);
+        self.len -= 1;
+        // SAFETY: the slot was full (checked above) and its control byte now
+        // says it is not, so the entry is read out exactly once.
+        let entry = unsafe { self.slots[slot].assume_init_read() };
+        if slot + 1 == self.top {
+            self.top = self.last_full_below(slot).map_or(0, |s| s + 1);
+        }
+        entry
+    }
+
+    /// Write a control byte and, for the first GROUP slots, its mirror.
+    #[inline]
+    pub(super) fn set_ctrl(&mut self, slot: usize, byte: u8) {
+        self.ctrl[slot] = byte;
+        self.ctrl[(slot.wrapping_sub(GROUP) & self.mask) + GROUP] = byte;
+    }
+
+    /// Place an entry whose key is absent, into a table with a free slot.
+    pub(super) fn place(&mut self, entry: Entry<K, V>) -> usize {
+        let slot = self.find_insert_slot(entry.hash);
+        if self.ctrl[slot] == DELETED {
+            self.deleted -= 1;
+        }
+        self.set_ctrl(slot, tag(entry.hash));
+        self.slots[slot].write(entry);
+        self.len += 1;
+        self.top = self.top.max(slot + 1);
+        slot
+    }
+
+    /// Swap in fresh storage of `buckets` slots and hand back the old.
+    pub(super) fn reset(&mut self, buckets: usize) -> Result<Detached<K, V>, AllocError> {
+        let buckets = Self::usable_size(buckets, self.index);
+        let ctrl = empty_ctrl(buckets)?;
+        let slots = alloc::uninit_slice(buckets)?;
+        let detached = Detached {
+            ctrl: mem::replace(&mut self.ctrl, ctrl),
+            slots: mem::replace(&mut self.slots, slots),
+            top: self.top,
+        };
+        (self.home_multiplier, self.home_shift) = home_split(self.index, buckets);
+        self.mask = buckets - 1;
+        self.len = 0;
+        self.deleted = 0;
+        self.top = 0;
+        Ok(detached)
+    }
+
+    /// The highest full slot below `end`, scanning back a group at a time.
+    pub(super) fn last_full_below(&self, end: usize) -> Option<usize> {
+        let mut end = end;
+        while end > 0 {
+            let from = end.saturating_sub(GROUP);
+            let full = Group::load(&self.ctrl, from).match_full();
+            // Keep the bits of slots `from..end`; the rest were seen already.
+            let below_end = BitMask(full.0 & ((1u32 << (end - from)) - 1));
+            if let Some(bit) = below_end.highest() {
+                return Some(from + bit);
+            }
+            end = from;
+        }
+        None
+    }
+
+    /// hashbrown's rule: `EMPTY` unless the slot sits in a run of at least
+    /// GROUP non-`EMPTY` slots, which some probe window may have seen full.
+    pub(super) fn vacated_byte(&self, slot: usize) -> u8 {
+        let before = slot.wrapping_sub(GROUP) & self.mask;
+        let empty_before = Group::load(&self.ctrl, before).match_empty();
+        let empty_after = Group::load(&self.ctrl, slot).match_empty();
+        if empty_before.leading_clear(GROUP) + empty_after.trailing_clear(GROUP) >= GROUP {
+            DELETED
+        } else {
+            EMPTY
+        }
+    }
+}
+
+/// The panic of a `SlotId` that names no item: kept out of line, so the
+/// checks in `entry` stay a compare and a branch.
+#[cold]
+#[inline(never)]
+fn stale_slot(slot: SlotId) -> ! {
+    panic!("swiss: slot {} holds no item (stale SlotId?)", slot.0)
+}
+
+/// Storage taken out of a table by [`Swiss::reset`]. Its `MaybeUninit` boxes
+/// never drop an entry, so a panic while entries move out can leak one but
+/// never drop it twice.
+pub(super) struct Detached<K, V> {
+    ctrl: Box<[u8]>,
+    slots: Box<[MaybeUninit<Entry<K, V>>]>,
+    top: usize,
+}
+
+impl<K, V> Detached<K, V> {
+    /// Move every entry out, in slot order.
+    pub(super) fn for_each(self, mut f: impl FnMut(Entry<K, V>)) {
+        for slot in 0..self.top {
+            if is_full(self.ctrl[slot]) {
+                // SAFETY: the slot is full, so initialised, and `self` is
+                // consumed here, so each entry is read exactly once.
+                f(unsafe { self.slots[slot].assume_init_read() });
+            }
+        }
+    }
+}
+
+impl<K, V> Drop for Swiss<K, V> {
+    fn drop(&mut self) {
+        if !mem::needs_drop::<Entry<K, V>>() {
+            return;
+        }
+        for slot in 0..self.top {
+            if is_full(self.ctrl[slot]) {
+                // SAFETY: the slot is full, so its entry is initialised, and it
+                // is dropped once: the table is going away.
+                unsafe { self.slots[slot].assume_init_drop() };
+            }
+        }
+    }
+}
