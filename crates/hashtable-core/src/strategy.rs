@@ -301,7 +301,7 @@ strategies! { $
     Chaining => "chaining", chaining::Chaining, open_addressing: false,
         insertion_ordered: false, sizes: "any", recommended: (1.0, 2.0);
     RobinHood => "robin_hood", robin_hood::RobinHood, open_addressing: true,
-        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.9, 2.0);
+        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.9, 1.5);
     Linear => "linear", linear::Linear, open_addressing: true,
         insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.8, 1.5);
     Quadratic => "quadratic", quadratic::Quadratic, open_addressing: true,
