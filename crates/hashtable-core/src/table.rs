@@ -244,7 +244,7 @@ where
     }
 
     /// The stored entry in `slot`; its `hash` is [`stored_hash`] of the one inserted.
-    #[inline]
+    #[inline(always)]
     pub fn entry(&self, slot: SlotId) -> &Entry<K, V> {
         self.strategy.entry(slot)
     }
