@@ -45,7 +45,11 @@ pub(crate) const TOMBSTONE_HASH: u64 = 1 << 63;
 /// ```
 #[inline]
 pub fn stored_hash(hash: u64) -> u64 {
-    hash ^ u64::from(hash == EMPTY_HASH || hash == TOMBSTONE_HASH)
+    // Rotated left by one, the two reserved values become u64::MAX and 1; one
+    // more and they are 0 and 2, the only values with no bit but bit 1 set.
+    // Five instructions on every lookup, where the two comparisons took eight.
+    let probe = hash.rotate_left(1).wrapping_add(1);
+    hash ^ u64::from(probe & !2 == 0)
 }
 
 /// Whether a stored hash marks an item, not an empty slot or a tombstone.
@@ -65,5 +69,25 @@ pub struct SlotId(pub(crate) usize);
 impl SlotId {
     pub fn index(self) -> usize {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod stored_hash_tests {
+    use super::{stored_hash, EMPTY_HASH, TOMBSTONE_HASH};
+
+    #[test]
+    fn only_the_reserved_values_move() {
+        let near = |center: u64| (0..64u64).flat_map(move |d| [center.wrapping_add(d), center.wrapping_sub(d)]);
+        let samples = near(EMPTY_HASH)
+            .chain(near(TOMBSTONE_HASH))
+            .chain(near(0))
+            .chain(near(1 << 62))
+            .chain((0..64).map(|bit| 1u64 << bit))
+            .chain((0..64).map(|bit| !(1u64 << bit)));
+        for hash in samples {
+            let reserved = hash == EMPTY_HASH || hash == TOMBSTONE_HASH;
+            assert_eq!(stored_hash(hash), if reserved { hash ^ 1 } else { hash }, "{hash:#x}");
+        }
     }
 }
