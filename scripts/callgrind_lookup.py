@@ -36,6 +36,8 @@ OPS = {
     "get": "for key in keys:\n    table[key]",
     "in": "for key in keys:\n    key in table",
     "set": "for key in keys:\n    table[key] = 2",
+    # A fresh table of the same kind, loaded from 1,000 pairs: per pair.
+    "build": "fresh().update(pairs)",
 }
 
 
@@ -66,8 +68,13 @@ def child(container: str, op: str, keys_kind: str, passes: int, with_hash_func: 
     # A function, so that `table` and `keys` are fast locals, not global lookups.
     body = "\n".join("        " + line for line in OPS[op].splitlines())
     namespace: dict[str, Any] = {}
-    exec(f"def run(table, keys, passes):\n    for _ in range(passes):\n{body}\n", namespace)
-    namespace["run"](table, keys, passes)
+    exec(f"def run(table, keys, passes, fresh, pairs):\n    for _ in range(passes):\n{body}\n", namespace)
+    pairs = [(key, key) for key in keys]
+
+    def fresh() -> Any:
+        return {} if container == "dict" else hashtable.HashTable(strategy=container)
+
+    namespace["run"](table, keys, passes, fresh, pairs)
 
 
 def instructions(container: str, op: str, keys_kind: str, passes: int, with_hash_func: bool = False) -> int:

@@ -120,7 +120,8 @@ def test_key_applies_to_construction_update_union_and_comparison(make_table: Mak
     assert t != {"accept": 3, "host": 6}
     assert t != {"accept": 3, "Accept": 3}
     assert {"accept": 3, "host": 5} == t
-    assert repr(t) == "HashTable({'Accept': 3, 'Host': 5})" or set(t) == {"Accept", "Host"}
+    assert repr(t) in ("HashTable({'Accept': 3, 'Host': 5})", "HashTable({'Host': 5, 'Accept': 3})")
+    assert t.picture().count("*") == len(t) == t.stats()["load"] == 2
 
 
 def test_transform_table_copies_and_pickles_with_its_key(make_table: MakeTable) -> None:
@@ -221,7 +222,7 @@ def test_identity_keys_are_objects_not_values(make_table: MakeTable) -> None:
     t[odd] = "odd"
     assert t[odd] == "odd" and t.getitem(odd) == (odd, "odd")
     del t[a]
-    assert list(t.values()) == ["b", "big", "odd"] or sorted(map(str, t.values())) == ["b", "big", "odd"]
+    assert sorted(t.values()) == ["b", "big", "odd"] and a not in t and b in t
     assert t.hash_func is object.__hash__ and t.eq == "identity"
 
 

@@ -17,7 +17,7 @@
 //! A source that changes size while that code runs is caught as dict's
 //! update catches it.
 
-use hashtable_core::{Lookup, ProbeCursor, Resize};
+use hashtable_core::{Lookup, Resize};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -25,7 +25,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::hashing::HashFunc;
 use crate::logging;
-use crate::lookup::{borrow_mut, scalar_family, scalar_hash, settle_without_python, TableMut};
+use crate::lookup::{borrow_mut, probe_scalar, scalar_family, scalar_hash, TableMut};
 use crate::table::{memory_error, HashTable};
 
 /// Where the pairs come from, read by position.
@@ -164,10 +164,7 @@ fn store_pair(this: &mut TableMut<'_>, key: &Bound<'_, PyAny>, value: &Bound<'_,
         return Ok(None);
     };
     let hash = scalar_hash(key)?;
-    let mut cursor = ProbeCursor::new();
-    let found = this.table.find_resumable(hash, &mut cursor, |stored| {
-        settle_without_python(stored.bind(key.py()), key, Some(&family))
-    })?;
+    let found = probe_scalar(this, key, &family, hash)?;
     this.hash_calls += 1;
     match found {
         Lookup::Found(slot) => Ok(Some(Stored::Replaced(

@@ -43,8 +43,8 @@ use pyo3::Borrowed;
 
 use crate::hashing::{identity_hash, HashFunc, Hasher};
 use crate::lookup::{
-    borrow_mut, find_from, find_with, scalar_family, scalar_hash, settle_without_python, CustomEquality, ScalarFamily,
-    TableMut,
+    borrow_mut, find_from, find_with, probe_scalar, scalar_family, scalar_hash, settle_without_python, CustomEquality,
+    ScalarFamily, TableMut,
 };
 use crate::operations;
 use crate::semantics::{pair_lookup_form, Equality, KeySemantics};
@@ -133,7 +133,7 @@ fn find_fast<'a, 'py>(
             let family = scalar_family(key)?;
             let hash = scalar_hash(key).ok()?;
             this.hash_calls += 1;
-            Some(finish_lookup(py, slf, this, key, &family, hash))
+            Some(finish_lookup(slf, this, key, &family, hash))
         }
         FastRoute::PythonHash => find_with_python_hash(py, slf, this, key),
         FastRoute::Identity => Some(Ok(find_identical(this, key))),
@@ -161,7 +161,7 @@ fn find_with_python_hash<'a, 'py>(
     // its result are `Bound`s, and a failure comes back as a `PyErr` that is
     // restored, not dropped (see `Hasher::hash`).
     let hashed = hasher.hash(key).and_then(|hash| Ok((hash, borrow_mut(slf)?)));
-    Some(hashed.and_then(|(hash, this)| finish_lookup(py, slf, this, key, &family, hash)))
+    Some(hashed.and_then(|(hash, this)| finish_lookup(slf, this, key, &family, hash)))
 }
 
 /// Any key in an identity table: its address hashed, candidates compared by
@@ -241,18 +241,13 @@ fn find_transformed<'a, 'py>(
 /// `lookup::find_from` (registered with PyO3) from the start of the probe.
 #[inline]
 fn finish_lookup<'a, 'py>(
-    py: Python<'py>,
     slf: &'a Bound<'py, HashTable>,
     mut this: TableMut<'a>,
     key: &Bound<'py, PyAny>,
     family: &ScalarFamily,
     hash: u64,
 ) -> PyResult<(TableMut<'a>, u64, Found<'py>)> {
-    let mut cursor = ProbeCursor::new();
-    let found = this.table.find_resumable(hash, &mut cursor, |stored| {
-        settle_without_python(stored.bind(py), key, Some(family))
-    })?;
-    let found = match found {
+    let found = match probe_scalar(&mut this, key, family, hash)? {
         Lookup::Found(slot) => Found::Slot(slot),
         Lookup::Absent => Found::Absent,
         Lookup::Undecided(_) => {
@@ -333,7 +328,7 @@ fn store_pair<'a, 'py>(
 )> {
     let generation = this.table.generation();
     drop(this);
-    let pair = pyo3::types::PyTuple::new(py, [key, lookup])?.into_any();
+    let pair = crate::semantics::new_pair(key, lookup)?;
     let this = borrow_mut(slf)?;
     if this.table.generation() == generation {
         return Ok((this, (None, Some(pair))));

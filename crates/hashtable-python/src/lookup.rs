@@ -95,6 +95,24 @@ pub(crate) fn settle_without_python(
     }
 }
 
+/// Probe for an exact builtin scalar `key` of `family` under the held borrow:
+/// identity or a C comparison settles every candidate of its family; one of
+/// another kind comes back `Undecided` (its `__eq__` is Python's). What the
+/// fast slots and the bulk loader both run.
+#[inline]
+pub(crate) fn probe_scalar(
+    this: &mut TableMut<'_>,
+    key: &Bound<'_, PyAny>,
+    family: &ScalarFamily,
+    hash: u64,
+) -> PyResult<Lookup> {
+    let py = key.py();
+    let mut cursor = ProbeCursor::new();
+    this.table.find_resumable(hash, &mut cursor, |stored| {
+        settle_without_python(stored.bind(py), key, Some(family))
+    })
+}
+
 /// `a == b` for two builtin scalars of one family: pure C, no Python code.
 #[inline]
 fn scalars_equal(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {

@@ -177,7 +177,7 @@ impl<'py> BoundSemantics<'py> {
     ) -> PyResult<Bound<'py, PyAny>> {
         match &self.transform {
             None => Ok(key.clone()),
-            Some(_) => Ok(PyTuple::new(key.py(), [key, lookup])?.into_any()),
+            Some(_) => new_pair(key, lookup),
         }
     }
 
@@ -188,6 +188,12 @@ impl<'py> BoundSemantics<'py> {
             Some(_) => pair_item(stored, 1),
         }
     }
+}
+
+/// The pair a transform table stores for a new key: `(key, lookup form)`.
+/// Making it allocates, so it may run the GC: never under a borrow.
+pub(crate) fn new_pair<'py>(key: &Bound<'py, PyAny>, lookup: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    Ok(PyTuple::new(key.py(), [key, lookup])?.into_any())
 }
 
 /// The lookup form inside a stored pair, borrowed: the fast slots' read.
