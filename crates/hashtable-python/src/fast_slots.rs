@@ -37,11 +37,12 @@ use std::os::raw::c_int;
 use std::ptr;
 
 use hashtable_core::{Lookup, ProbeCursor, Resize, Verdict};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::Borrowed;
 
-use crate::hashing::{identity_hash, HashFunc, Hasher};
+use crate::hashing::{call_hash_func, identity_hash, HashFunc};
 use crate::lookup::{
     borrow_mut, find_from, find_with, probe_scalar, scalar_family, scalar_hash, settle_without_python, CustomEquality,
     ScalarFamily, TableMut,
@@ -128,40 +129,54 @@ fn find_fast<'a, 'py>(
     key: &Bound<'py, PyAny>,
 ) -> Option<PyResult<(TableMut<'a>, u64, Found<'py>)>> {
     let mut this = borrow_mut(slf).ok()?;
-    match this.route {
+    // One call of `finish_lookup` for both scalar routes, so that inlining
+    // it does not put two copies of the probe into every slot function.
+    let (this, family, hash) = match this.route {
         FastRoute::BuiltinHash => {
             let family = scalar_family(key)?;
             let hash = scalar_hash(key).ok()?;
             this.hash_calls += 1;
-            Some(finish_lookup(slf, this, key, &family, hash))
+            (this, family, hash)
         }
-        FastRoute::PythonHash => find_with_python_hash(py, slf, this, key),
-        FastRoute::Identity => Some(Ok(find_identical(this, key))),
-        FastRoute::Transform => Some(find_transformed(py, slf, this, key)),
-        FastRoute::General => None,
-    }
+        FastRoute::PythonHash => {
+            let family = scalar_family(key)?;
+            match hash_with_python(py, slf, this, key) {
+                Some((this, hash)) => (this, family, hash),
+                None => return Some(Err(PyErr::fetch(py))),
+            }
+        }
+        FastRoute::Identity => return Some(Ok(find_identical(this, key))),
+        FastRoute::Transform => return Some(find_transformed(py, slf, this, key)),
+        FastRoute::General => return None,
+    };
+    Some(finish_lookup(slf, this, key, &family, hash))
 }
 
-/// A scalar key in a table with a Python `hash_func`, called with the table released.
+/// The hash of a scalar key in a table with a Python `hash_func`, called
+/// with the table released; the table borrowed again for the lookup. None
+/// leaves the error set in the interpreter: a small return value that comes
+/// back in registers, where a `PyResult` would go through memory.
 #[inline(never)]
-fn find_with_python_hash<'a, 'py>(
+fn hash_with_python<'a, 'py>(
     py: Python<'py>,
     slf: &'a Bound<'py, HashTable>,
     mut this: TableMut<'a>,
     key: &Bound<'py, PyAny>,
-) -> Option<PyResult<(TableMut<'a>, u64, Found<'py>)>> {
-    let family = scalar_family(key)?;
+) -> Option<(TableMut<'a>, u64)> {
     let HashFunc::Python(func) = &this.hash_func else {
+        // `route` is derived from `hash_func` in the same step that sets it.
+        PyRuntimeError::new_err("HashTable's fast route disagrees with its hash_func").restore(py);
         return None;
     };
-    let hasher = Hasher::Python(func.bind(py).clone());
+    // Our own reference: the call may replace the table's hash function.
+    let func = func.bind(py).clone();
     this.hash_calls += 1;
     drop(this);
     // Not registered with PyO3, so this must drop no `Py<T>`: the call and
-    // its result are `Bound`s, and a failure comes back as a `PyErr` that is
-    // restored, not dropped (see `Hasher::hash`).
-    let hashed = hasher.hash(key).and_then(|hash| Ok((hash, borrow_mut(slf)?)));
-    Some(hashed.and_then(|(hash, this)| finish_lookup(slf, this, key, &family, hash)))
+    // its result are `Bound`s, and a failure is restored, not dropped.
+    let hashed = call_hash_func(&func, key).and_then(|hash| Ok((borrow_mut(slf)?, hash)));
+    drop(func);
+    hashed.map_err(|err| err.restore(py)).ok()
 }
 
 /// Any key in an identity table: its address hashed, candidates compared by
@@ -239,7 +254,7 @@ fn find_transformed<'a, 'py>(
 
 /// The core's candidate loop; a candidate that needs Python goes on in
 /// `lookup::find_from` (registered with PyO3) from the start of the probe.
-#[inline]
+#[inline(always)]
 fn finish_lookup<'a, 'py>(
     slf: &'a Bound<'py, HashTable>,
     mut this: TableMut<'a>,

@@ -119,30 +119,44 @@ impl Hasher<'_> {
     pub(crate) fn hash(&self, key: &Bound<'_, PyAny>) -> PyResult<u64> {
         match self {
             Hasher::Builtin => Ok(key.hash()? as i64 as u64),
-            Hasher::Python(func) => {
-                let result = call_one(func, key)?;
-                if !result.is_instance_of::<PyInt>() {
-                    // Registered with PyO3: the fast slots call this without its
-                    // trampoline, and building the message may drop a `PyErr`.
-                    return Err(Python::attach(|_| {
-                        let name = func
-                            .getattr(pyo3::intern!(func.py(), "__qualname__"))
-                            .and_then(|n| n.str().map(|s| s.to_string()))
-                            .unwrap_or_else(|_| func.to_string());
-                        let returned = result
-                            .get_type()
-                            .qualname()
-                            .map(|n| n.to_string())
-                            .unwrap_or_else(|_| "?".into());
-                        PyTypeError::new_err(format!("hash_func {name} returned {returned}, expected an int"))
-                    }));
-                }
-                Ok(int_value_hash(&result)? as i64 as u64)
-            }
+            Hasher::Python(func) => call_hash_func(func, key),
             Hasher::Named(named) => with_canonical(key, |canonical| named.hash(canonical)),
             Hasher::Identity => Ok(identity_hash(key)),
         }
     }
+}
+
+/// `hash_func(key)`, reduced as `hash()` reduces an int: one vectorcall and
+/// int's own hash slot. What a table with a Python hash function pays per
+/// key; the message for a result that is not an int is built out of line, so
+/// that this stays small enough to inline into the fast slots.
+#[inline]
+pub(crate) fn call_hash_func(func: &Bound<'_, PyAny>, key: &Bound<'_, PyAny>) -> PyResult<u64> {
+    let result = call_one(func, key)?;
+    if !result.is_instance_of::<PyInt>() {
+        return Err(not_an_int(func, &result));
+    }
+    Ok(int_value_hash(&result)? as i64 as u64)
+}
+
+/// The TypeError for a hash function that returned something other than an int.
+#[cold]
+#[inline(never)]
+fn not_an_int(func: &Bound<'_, PyAny>, result: &Bound<'_, PyAny>) -> PyErr {
+    // Registered with PyO3: the fast slots call this without its trampoline,
+    // and building the message may drop a `PyErr`.
+    Python::attach(|_| {
+        let name = func
+            .getattr(pyo3::intern!(func.py(), "__qualname__"))
+            .and_then(|n| n.str().map(|s| s.to_string()))
+            .unwrap_or_else(|_| func.to_string());
+        let returned = result
+            .get_type()
+            .qualname()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| "?".into());
+        PyTypeError::new_err(format!("hash_func {name} returned {returned}, expected an int"))
+    })
 }
 
 /// `object.__hash__(key)`, CPython's `_Py_HashPointer`: the address rotated
