@@ -286,3 +286,80 @@ def test_view_iteration_detects_mutation(make_table: MakeTable) -> None:
     with pytest.raises(RuntimeError):
         for _value in t.values():
             t["fresh"] = 1
+
+
+# --- the items iterator recycles its tuple only when nobody else holds it ---
+
+
+def test_items_kept_by_the_caller_are_never_refilled(make_table: MakeTable) -> None:
+    t = make_table({i: str(i) for i in range(50)})
+    it = iter(t.items())
+    kept = [next(it) for _ in range(50)]
+    assert kept == [(k, t[k]) for k in t]
+    assert len({id(pair) for pair in kept}) == 50
+
+
+def test_items_tuple_dropped_by_the_loop_is_refilled_with_the_next_item(make_table: MakeTable) -> None:
+    t = make_table({i: str(i) for i in range(50)})
+    it = iter(t.items())
+    seen = []
+    first = next(it)
+    first_id = id(first)
+    seen.append((first[0], first[1]))  # a copy: tuple(first) is first itself
+    del first
+    second = next(it)
+    # The same tuple object, refilled: what dict's items iterator does.
+    assert id(second) == first_id
+    seen.append((second[0], second[1]))
+    del second
+    seen.extend((pair[0], pair[1]) for pair in it)
+    assert seen == [(k, t[k]) for k in t]
+
+
+class _NextOnRelease:
+    """A value whose release steps the items iterator it is given."""
+
+    def __init__(self, log: list[Any]) -> None:
+        self.log = log
+        self.iterator: Iterator[Any] | None = None
+
+    def __del__(self) -> None:
+        if self.iterator is not None:
+            self.log.append(tuple(next(self.iterator, ("end", "end"))))
+
+
+def test_value_released_by_a_refill_may_step_the_same_iterator(make_table: MakeTable) -> None:
+    log: list[Any] = []
+    t = make_table({i: i for i in range(20)})
+    keys = list(t)
+    victim = _NextOnRelease(log)
+    t[keys[0]] = victim
+    it = iter(t.items())
+    victim.iterator = it
+    k, v = next(it)
+    assert v is victim
+    t[k] = "replaced"  # in place: the iterator stays valid
+    del v, victim
+    # The recycled tuple holds the last reference to the victim: refilling it
+    # releases the victim, whose __del__ steps `it` with no borrow held.
+    rest = [tuple(pair) for pair in it]
+    assert len(log) == 1
+    assert sorted([log[0], *rest], key=repr) == sorted(((key, t[key]) for key in keys[1:]), key=repr)
+
+
+def test_a_cycle_through_the_recycled_tuple_is_collected(make_table: MakeTable) -> None:
+    import gc
+    import weakref
+
+    class Holder:
+        iterator: Any = None
+
+    t = make_table({1: Holder()})
+    it = iter(t.items())
+    _, holder = next(it)
+    holder.iterator = it  # it -> recycled (1, holder) -> holder -> it
+    alive = weakref.ref(holder)
+    t.clear()
+    del it, holder, t
+    gc.collect()
+    assert alive() is None

@@ -38,6 +38,7 @@ use pyo3::types::PyTuple;
 fn _hashtable(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<table::HashTable>()?;
     fast_slots::install(module.py())?;
+    iteration::install(module.py())?;
     module.add_class::<iteration::TableIterator>()?;
     module.add_function(wrap_pyfunction!(views::_install_views, module)?)?;
     native_timing::register(module)?;

@@ -138,6 +138,7 @@ impl KeySemantics {
     }
 
     /// The key as the user gave it first, from what the table stores.
+    #[inline]
     pub(crate) fn shown<'py>(&self, stored: &Bound<'py, PyAny>) -> Bound<'py, PyAny> {
         match self.transform {
             None => stored.clone(),
