@@ -48,11 +48,10 @@
 //!   steps: 24-byte slots at a load between 0.6 and 0.9 take fewer bytes per
 //!   entry than dict's index and entries (`make bench-python`, memory).
 
-use crate::entry::{Entry, SlotId, EMPTY_HASH};
+use crate::entry::{Entry, EMPTY_HASH};
 use crate::index::BucketIndex;
-use crate::linear::walk;
-use crate::open_slots::{OpenSlots, ProbeRule};
-use crate::probe::ProbeCursor;
+use crate::linear::scan_forward;
+use crate::open_slots::{OpenSlots, ProbeRule, Walk};
 use crate::strategy::{ExpectedProbes, StrategyKind};
 
 /// Robin Hood hashing over the shared open-addressing slots.
@@ -69,51 +68,65 @@ impl ProbeRule for RobinHoodProbing {
         index.usable_size(requested)
     }
 
-    /// Linear probing's walk, ended early by the first richer item (closer to
+    /// Linear probing's scan, ended early by the first richer item (closer to
     /// its home than the probe is to its own): the key would have taken its
-    /// slot, so it is absent. An item whose stored hash equals the probed one
-    /// shares its home, so it is a candidate with no displacement check.
-    #[inline]
-    fn probe_next<K, V>(slots: &RobinHood<K, V>, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
+    /// slot, so it is absent. The probe's own distance is the step it carries;
+    /// the item's is computed from its stored hash (two multiplies with the
+    /// default index). An item whose stored hash equals the probed one shares
+    /// its home, so it is a candidate with no distance check.
+    #[inline(always)]
+    fn scan<K, V>(slots: &RobinHood<K, V>, hash: u64, at: &mut Walk) -> Option<usize> {
         let richer = |stored: u64, slot: usize, step: usize| slots.distance(slots.home(stored), slot) < step;
-        walk(slots, hash, cursor, richer)
+        scan_forward(slots, hash, at, richer)
     }
 
+    /// Walk to the first slot that is empty or holds a richer item, the
+    /// probe distance carried as the step, then [`RobinHoodProbing::place`].
     fn insert<K, V>(slots: &mut RobinHood<K, V>, entry: Entry<K, V>) -> usize {
         let mut slot = slots.home(entry.hash);
         let mut step = 0;
-        while slots.hash_at(slot) != EMPTY_HASH && Self::displacement(slots, slot) >= step {
+        loop {
+            let stored = slots.hash_at(slot);
+            if stored == EMPTY_HASH || slots.distance(slots.home(stored), slot) < step {
+                break;
+            }
             slot = slots.next(slot);
             step += 1;
         }
-        // `slot` is empty or holds a richer item: shift the run that starts
-        // there one slot right, into the first empty slot after it.
-        let mut hole = slot;
-        while slots.hash_at(hole) != EMPTY_HASH {
-            hole = slots.next(hole);
-        }
-        while hole != slot {
-            let from = slots.prev(hole);
-            slots.shift(from, hole);
-            hole = from;
-        }
-        slots.put(slot, entry);
+        Self::place(slots, slot, entry);
         slot
     }
 
-    /// Backward shift: pull each following item one slot back until an
-    /// empty slot or an item already at home.
+    /// The newcomer takes `slot` (empty, or its richer item's), and the run
+    /// from there to the next empty slot moves one slot forward, each moved
+    /// item one step further from home: the textbook loop that swaps the
+    /// carried entry forward slot by slot, done as one move of the run.
+    fn place<K, V>(slots: &mut RobinHood<K, V>, slot: usize, entry: Entry<K, V>) {
+        if slots.hash_at(slot) != EMPTY_HASH {
+            let mut hole = slots.next(slot);
+            while slots.hash_at(hole) != EMPTY_HASH {
+                hole = slots.next(hole);
+            }
+            slots.open_gap(slot, hole);
+        }
+        slots.put(slot, entry);
+    }
+
+    /// Backward shift: the items after `slot`, up to an empty slot or an
+    /// item already at home, each move one slot back (one move of the run).
     fn remove<K, V>(slots: &mut RobinHood<K, V>, slot: usize) -> Entry<K, V> {
         let entry = slots.take(slot, EMPTY_HASH);
-        let mut hole = slot;
+        let mut last = slot;
         loop {
-            let from = slots.next(hole);
+            let from = slots.next(last);
             let stored = slots.hash_at(from);
             if stored == EMPTY_HASH || slots.home(stored) == from {
                 break;
             }
-            slots.shift(from, hole);
-            hole = from;
+            last = from;
+        }
+        if last != slot {
+            slots.close_gap(slot, last);
         }
         entry
     }
@@ -131,6 +144,8 @@ impl ProbeRule for RobinHoodProbing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entry::SlotId;
+    use crate::probe::ProbeCursor;
     use crate::strategy::{BucketView, CollisionStrategy, Introspect};
     use crate::test_support::{churn, find};
 
@@ -143,7 +158,7 @@ mod tests {
             }
             let real = RobinHoodProbing::displacement(table, slot);
             if real > 0 {
-                let before = table.prev(slot);
+                let before = (slot + table.count() - 1) % table.count();
                 assert!(
                     table.hash_at(before) != EMPTY_HASH,
                     "slot {slot}: displaced past an empty slot"
