@@ -21,6 +21,20 @@
 //! keeps that invariant, and `len`, `tombstones` and `end`, in the few
 //! methods that place, take and move entries; a strategy (a [`ProbeRule`])
 //! only says where an item goes, how a probe walks, and what a delete leaves.
+//!
+//! **The hot path.** A rule's probe is one inlined function,
+//! [`ProbeRule::scan`], that runs from a [`Walk`] (slot, step, slots read) to
+//! the next slot holding the probed hash. Every lookup entry point
+//! (`find_entry`, `find_resumable`, `probe_next`) copies the caller's
+//! [`ProbeCursor`] into a `Walk` once, loops `scan` and the key check with
+//! the position in registers, and writes the cursor back once, so a resumed
+//! lookup still carries on exactly where it stopped. The home slot comes from
+//! [`crate::BucketIndex::multiplier`] (two multiplies, no match on the index,
+//! except `mod`'s division), and a slot the scan hands out is read without a
+//! second check. A scan that misses also leaves where it stopped
+//! ([`Walk::stop`]): the slot an insert of that key takes when no tombstone
+//! lies on the way, so an insert of a new key walks once
+//! (`find_or_vacancy`, then `insert_at`), not once to look and once to place.
 
 use std::marker::PhantomData;
 use std::mem::{self, MaybeUninit};

@@ -7,12 +7,13 @@
 //! ```
 //!
 //! One array of entries and nothing beside it (`open_slots`): an empty slot is
-//! marked in its hash word. No displacement is stored: a probe that meets an
-//! item with another hash recomputes that item's home from its stored hash
-//! (one multiply with the default index) to decide whether to stop, which
-//! costs less than the cache miss a separate byte array would add. An item
-//! whose stored hash equals the probed one shares its home, so it is a
-//! candidate without any displacement check.
+//! marked in its hash word. No displacement is stored: the probe carries its
+//! own distance from home (the step), and for an item with another hash it
+//! computes that item's distance once, from its stored hash (two multiplies
+//! with the default index), to decide whether to stop. That costs less than
+//! the cache miss a separate byte array would add. An item whose stored hash
+//! equals the probed one shares its home, so it is a candidate without any
+//! distance check.
 //!
 //! * **Probe sequence**: the home slot `b = index(hash, m)`, then `b+1, b+2, ...`
 //!   modulo `m`. At step `i` (slot `b+i`) a stored item with displacement `d`
@@ -20,16 +21,19 @@
 //!   slot; its full hash is compared before the caller's key check. The probe
 //!   stops at an empty slot *or* at the first item with `d < i`: the invariant
 //!   below says the key would have evicted that item, so it cannot lie further.
-//! * **Insertion** ("steal from the rich"): walk the probe sequence to the first
-//!   slot that is empty or holds an item with `d < i` (richer: closer to home
-//!   than the newcomer). The newcomer takes it, and the run from there to the
-//!   next empty slot shifts one slot right, each shifted displacement + 1. This
-//!   equals the textbook swap-and-carry loop, done as one backward move.
+//! * **Insertion** ("steal from the rich"): walk the probe sequence, carrying
+//!   the distance, to the first slot that is empty or holds an item with
+//!   `d < i` (richer: closer to home than the newcomer). A miss of the same key
+//!   stops at exactly that slot, so `Table::insert` finds it with its lookup.
+//!   The newcomer takes it, and the run from there to the next empty slot
+//!   moves one slot right, each moved displacement + 1: the textbook loop that
+//!   swaps the carried entry forward slot by slot, done as one `memmove` of
+//!   the run (`rotate_right`, two across the wrap).
 //!   Invariant: along a cluster, `d[s+1] <= d[s] + 1`, i.e. items are in order
 //!   of home slot, and a key's equal-home items are contiguous.
 //! * **Deletion** by backward shift: empty the slot, then pull each following
 //!   item one slot back (displacement − 1) until an empty slot or an item at
-//!   home. No tombstones, so probes never lengthen under churn and the table
+//!   home: the run is found first, then moved in one `rotate_left`. No tombstones, so probes never lengthen under churn and the table
 //!   never needs a cleaning rebuild; the layout (up to the order of items
 //!   sharing a home) depends only on which keys are present, not on history.
 //! * **Expected probes** at load α = n/m with a uniform hash: the same means as
