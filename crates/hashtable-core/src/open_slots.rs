@@ -104,6 +104,7 @@ impl Walk {
         cursor.position = self.slot;
         cursor.step = self.step;
         cursor.visited = self.visits;
+        cursor.matches = self.stop as u64;
     }
 }
 
@@ -479,6 +480,18 @@ where
         };
         *visited += at.visits;
         found
+    }
+
+    /// The slot that ended a resumable lookup's probe, as `find_or_vacancy`
+    /// hands it out.
+    fn vacancy(&self, cursor: &ProbeCursor) -> Vacancy {
+        let stop = usize::try_from(cursor.matches).unwrap_or(DONE);
+        let ended = cursor.started && cursor.position == DONE;
+        if ended && self.tombstones == 0 && stop < self.count() {
+            Vacancy(stop)
+        } else {
+            Vacancy::UNKNOWN
+        }
     }
 
     #[inline]

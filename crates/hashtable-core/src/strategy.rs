@@ -202,6 +202,12 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
             .map(|(slot, _)| slot)
             .ok_or(Vacancy::UNKNOWN))
     }
+    /// Where an insert goes after a resumable lookup that ended
+    /// [`Lookup::Absent`] with `cursor`, nothing changed since.
+    fn vacancy(&self, cursor: &ProbeCursor) -> Vacancy {
+        let _ = cursor;
+        Vacancy::UNKNOWN
+    }
     /// [`CollisionStrategy::insert_new`] into the slot a miss found, with
     /// nothing changed since: the same slot `insert_new` would choose, without
     /// walking there again. The caller has reserved room as for `insert_new`.
@@ -415,6 +421,9 @@ where
         Self: Sized,
     {
         dispatch!(self, s => s.find_or_vacancy(hash, visited, eq))
+    }
+    fn vacancy(&self, cursor: &ProbeCursor) -> Vacancy {
+        dispatch!(self, s => s.vacancy(cursor))
     }
     #[inline]
     fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {

@@ -267,6 +267,28 @@ where
         self.insert_absent(Entry::new(stored_hash(hash), key, value), Vacancy::UNKNOWN)
     }
 
+    /// [`Table::insert_new`] after a [`Table::find_resumable`] of the same
+    /// `hash` that ended [`Lookup::Absent`] with `cursor` in this generation
+    /// (`generation` is what [`Table::generation`] said when it ended): the
+    /// insert goes straight to the slot where that probe stopped, with no
+    /// second walk. From another generation, or a strategy that cannot tell,
+    /// it is a plain `insert_new`.
+    pub fn insert_new_after(
+        &mut self,
+        hash: u64,
+        key: K,
+        value: V,
+        cursor: &ProbeCursor,
+        generation: u64,
+    ) -> Result<SlotId, AllocError> {
+        let vacancy = if generation == self.generation {
+            self.strategy.vacancy(cursor)
+        } else {
+            Vacancy::UNKNOWN
+        };
+        self.insert_absent(Entry::new(stored_hash(hash), key, value), vacancy)
+    }
+
     /// Store an entry (its hash already stored) whose key is absent, at
     /// `vacancy` if the table did not have to change shape first.
     #[inline]
