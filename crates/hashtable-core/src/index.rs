@@ -58,6 +58,29 @@ impl BucketIndex {
             }
         }
     }
+
+    /// A multiplier `c` with `bucket(hash, size) == ((hash * c) * size) >> 64`
+    /// (a wrapping multiply, then a multiply-high), so a probe loop computes
+    /// any home with the same two multiplies and no match: φ for Fibonacci,
+    /// and for `Mask` (a power of two `size = 2^k`) `2^(64-k)`, which moves
+    /// the low `k` bits to the top for the multiply-high to bring back down.
+    /// `Mod` has none: it needs a division.
+    pub fn multiplier(self, size: usize) -> Option<u64> {
+        match self {
+            BucketIndex::Mod => None,
+            BucketIndex::Mask => {
+                debug_assert!(size.is_power_of_two());
+                Some(1u64.checked_shl(u64::BITS - size.trailing_zeros()).unwrap_or(0))
+            }
+            BucketIndex::Fibonacci => Some(GOLDEN_RATIO_64),
+        }
+    }
+}
+
+/// `bucket(hash, size)` from [`BucketIndex::multiplier`]'s `multiplier`.
+#[inline(always)]
+pub(crate) fn multiply_home(hash: u64, multiplier: u64, size: usize) -> usize {
+    ((hash.wrapping_mul(multiplier) as u128 * size as u128) >> 64) as usize
 }
 
 #[cfg(test)]
@@ -81,6 +104,24 @@ mod tests {
         assert_eq!(BucketIndex::Mask.usable_size(5), 8);
         assert_eq!(BucketIndex::Mod.usable_size(5), 5);
         assert_eq!(BucketIndex::Fibonacci.usable_size(5), 5);
+    }
+
+    #[test]
+    fn the_multiplier_gives_the_same_bucket() {
+        for index in [BucketIndex::Mask, BucketIndex::Fibonacci] {
+            for size in [1usize, 2, 3, 8, 13, 64, 1000, 1 << 40] {
+                let size = index.usable_size(size);
+                let multiplier = index.multiplier(size).expect("mask and fibonacci have one");
+                for hash in [0u64, 1, 7, u64::MAX, 1 << 63, 12345678901234567, 0xdead_beef] {
+                    assert_eq!(
+                        multiply_home(hash, multiplier, size),
+                        index.bucket(hash, size),
+                        "{index:?} {size}"
+                    );
+                }
+            }
+        }
+        assert_eq!(BucketIndex::Mod.multiplier(8), None);
     }
 
     #[test]

@@ -51,6 +51,6 @@ pub use probe::{IterCursor, ProbeCursor};
 pub use stats::TableStats;
 pub use strategy::{
     AnyStrategy, BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, Lookup, StrategyKind,
-    Structure, Verdict,
+    Structure, Vacancy, Verdict,
 };
 pub use table::{Counters, InsertError, Resize, Table, TableError, MAX_BUCKETS};

@@ -42,10 +42,9 @@
 //!   `mod`, fuse into one long cluster), and the variance of probe lengths is
 //!   high, which is what Robin Hood fixes.
 
-use crate::entry::{Entry, SlotId, EMPTY_HASH};
+use crate::entry::{Entry, EMPTY_HASH};
 use crate::index::BucketIndex;
-use crate::open_slots::{OpenSlots, ProbeRule, DONE};
-use crate::probe::ProbeCursor;
+use crate::open_slots::{OpenSlots, ProbeRule, Walk, DONE};
 use crate::strategy::{ExpectedProbes, StrategyKind};
 
 /// Linear probing over the shared open-addressing slots.
@@ -66,42 +65,61 @@ pub(crate) fn linear_probing_expectation(load_factor: f64) -> ExpectedProbes {
     }
 }
 
-/// The walk along `home, home + 1, ...` that linear probing and Robin Hood
-/// share: the next slot after `cursor` whose stored hash equals `hash`,
-/// stopping at an empty slot, or at an item that `stop_at(stored, slot,
-/// step)` says the key cannot lie beyond.
+/// The scan along `home, home + 1, ...` that linear probing and Robin Hood
+/// share ([`ProbeRule::scan`]): the next slot from `at` whose stored hash
+/// equals `hash`, stopping at an empty slot, after a whole lap, or at an item
+/// that `stop_at(stored, slot, step)` says the key cannot lie beyond.
 ///
-/// `cursor.position` is the next slot to read and `cursor.step` its distance
-/// from home (which bounds the walk even in a full table), so a resumed probe
-/// carries on exactly where it was.
+/// Per slot: a step bound, a load, two compares, `stop_at`, and a wrap to 0
+/// (a conditional move). The visits are the steps taken, added once.
 #[inline(always)]
-pub(crate) fn walk<P, K, V>(
+pub(crate) fn scan_forward<P, K, V>(
     slots: &OpenSlots<P, K, V>,
     hash: u64,
-    cursor: &mut ProbeCursor,
+    at: &mut Walk,
     stop_at: impl Fn(u64, usize, usize) -> bool,
-) -> Option<SlotId> {
-    let (mut slot, mut step) = slots.resume(hash, cursor);
+) -> Option<usize> {
     let count = slots.count();
-    while slot < count && step < count {
-        cursor.visited += 1;
-        let stored = slots.hash_at(slot);
-        if stored == EMPTY_HASH {
-            break;
+    let Walk {
+        mut slot,
+        mut step,
+        visits,
+        ..
+    } = *at;
+    let first_step = step;
+    let found = if slot >= count {
+        None
+    } else {
+        loop {
+            if step >= count {
+                break None;
+            }
+            let stored = slots.hash_below(slot);
+            step += 1;
+            if stored == hash {
+                break Some(slot);
+            }
+            if stored == EMPTY_HASH || stop_at(stored, slot, step - 1) {
+                break None;
+            }
+            slot += 1;
+            if slot == count {
+                slot = 0;
+            }
         }
-        if stored == hash {
-            cursor.position = slots.next(slot);
-            cursor.step = step + 1;
-            return Some(SlotId(slot));
-        }
-        if stop_at(stored, slot, step) {
-            break;
-        }
-        slot = slots.next(slot);
-        step += 1;
-    }
-    cursor.position = DONE;
-    None
+    };
+    let ran_out = step >= count || at.slot >= count;
+    *at = Walk {
+        slot: match found {
+            Some(found) if found + 1 < count => found + 1,
+            Some(_) => 0,
+            None => DONE,
+        },
+        step,
+        visits: visits + (step - first_step) as u64,
+        stop: if ran_out { DONE } else { slot },
+    };
+    found
 }
 
 /// The probe sequence `home, home + 1, ...` and Algorithm R deletion.
@@ -115,9 +133,9 @@ impl ProbeRule for LinearProbing {
         index.usable_size(requested)
     }
 
-    #[inline]
-    fn probe_next<K, V>(slots: &Linear<K, V>, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        walk(slots, hash, cursor, |_, _, _| false)
+    #[inline(always)]
+    fn scan<K, V>(slots: &Linear<K, V>, hash: u64, at: &mut Walk) -> Option<usize> {
+        scan_forward(slots, hash, at, |_, _, _| false)
     }
 
     fn insert<K, V>(slots: &mut Linear<K, V>, entry: Entry<K, V>) -> usize {
@@ -161,6 +179,8 @@ impl ProbeRule for LinearProbing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entry::SlotId;
+    use crate::probe::ProbeCursor;
     use crate::strategy::{BucketView, CollisionStrategy, Introspect};
     use crate::test_support::{churn, find};
 

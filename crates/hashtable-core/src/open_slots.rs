@@ -21,6 +21,20 @@
 //! keeps that invariant, and `len`, `tombstones` and `end`, in the few
 //! methods that place, take and move entries; a strategy (a [`ProbeRule`])
 //! only says where an item goes, how a probe walks, and what a delete leaves.
+//!
+//! **The hot path.** A rule's probe is one inlined function,
+//! [`ProbeRule::scan`], that runs from a [`Walk`] (slot, step, slots read) to
+//! the next slot holding the probed hash. Every lookup entry point
+//! (`find_entry`, `find_resumable`, `probe_next`) copies the caller's
+//! [`ProbeCursor`] into a `Walk` once, loops `scan` and the key check with
+//! the position in registers, and writes the cursor back once, so a resumed
+//! lookup still carries on exactly where it stopped. The home slot comes from
+//! [`crate::BucketIndex::multiplier`] (two multiplies, no match on the index,
+//! except `mod`'s division), and a slot the scan hands out is read without a
+//! second check. A scan that misses also leaves where it stopped
+//! ([`Walk::stop`]): the slot an insert of that key takes when no tombstone
+//! lies on the way, so an insert of a new key walks once
+//! (`find_or_vacancy`, then `insert_at`), not once to look and once to place.
 
 use std::marker::PhantomData;
 use std::mem::{self, MaybeUninit};
@@ -28,9 +42,12 @@ use std::ptr;
 
 use crate::alloc::{self, AllocError};
 use crate::entry::{is_item_hash, Entry, SlotId, EMPTY_HASH, TOMBSTONE_HASH};
-use crate::index::BucketIndex;
+use crate::index::{multiply_home, BucketIndex};
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, Introspect, StrategyKind, Structure};
+use crate::strategy::{
+    BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, Lookup, StrategyKind, Structure, Vacancy,
+    Verdict,
+};
 
 /// `ProbeCursor::position` once a probe has ended: past every slot, so a
 /// stale cursor from a bigger table also just ends (never indexes out of range).
@@ -42,16 +59,53 @@ pub trait ProbeRule: Sized {
     const KIND: StrategyKind;
     /// The slot count used for a requested size.
     fn usable_size(requested: usize, index: BucketIndex) -> usize;
-    /// The next slot along `hash`'s probe sequence, after `cursor`, whose
-    /// stored hash equals `hash`.
-    fn probe_next<K, V>(slots: &OpenSlots<Self, K, V>, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId>;
+    /// From `at`, the next slot along `hash`'s probe sequence whose stored
+    /// hash equals `hash` (an item's hash, never a reserved one), with `at`
+    /// left just past it; or `None`, with `at.slot == DONE` and `at.stop`
+    /// the slot that ended the probe (see [`Walk::stop`]). Every slot read
+    /// adds one to `at.visits`. A position at or past the slot count (a stale
+    /// cursor from a bigger table) just ends. Inlined into every lookup loop,
+    /// where `at` lives in registers.
+    fn scan<K, V>(slots: &OpenSlots<Self, K, V>, hash: u64, at: &mut Walk) -> Option<usize>;
     /// Place an entry whose key is absent into a table with a free slot.
     fn insert<K, V>(slots: &mut OpenSlots<Self, K, V>, entry: Entry<K, V>) -> usize;
+    /// Place an entry whose key is absent at `slot`, where `insert` would
+    /// have put it (a lookup's [`Walk::stop`]).
+    fn place<K, V>(slots: &mut OpenSlots<Self, K, V>, slot: usize, entry: Entry<K, V>) {
+        slots.put(slot, entry);
+    }
     /// Take the item out of a full slot and restore the rule's invariant.
     fn remove<K, V>(slots: &mut OpenSlots<Self, K, V>, slot: usize) -> Entry<K, V>;
     /// How many probe steps from home the item in a full slot sits.
     fn displacement<K, V>(slots: &OpenSlots<Self, K, V>, slot: usize) -> usize;
     fn expected_probes(load_factor: f64) -> ExpectedProbes;
+}
+
+/// A probe's position while a lookup runs: the next slot to read, its
+/// step number along the probe sequence (which bounds a walk even in a full
+/// table), and the slots read so far. The plain-data twin of
+/// [`ProbeCursor`], copied in once and out once per lookup.
+#[derive(Clone, Copy, Debug)]
+pub struct Walk {
+    pub(crate) slot: usize,
+    pub(crate) step: usize,
+    pub(crate) visits: u64,
+    /// Once a scan has ended: the slot that ended it (an empty slot, or the
+    /// richer item in Robin Hood's), where an insert of the key would go if
+    /// the table holds no tombstones; `DONE` if the probe ran out instead.
+    pub(crate) stop: usize,
+}
+
+impl Walk {
+    /// Write the position back into the caller's cursor.
+    #[inline(always)]
+    fn save(self, cursor: &mut ProbeCursor) {
+        cursor.started = true;
+        cursor.position = self.slot;
+        cursor.step = self.step;
+        cursor.visited = self.visits;
+        cursor.matches = self.stop as u64;
+    }
 }
 
 /// The stored hash of a slot, item or not.
@@ -85,6 +139,9 @@ pub struct OpenSlots<P, K, V> {
     /// One past the highest full slot: where iteration stops, and `popitem`'s slot.
     end: usize,
     index: BucketIndex,
+    /// [`BucketIndex::multiplier`] at the current slot count: the home slot
+    /// without a match on `index` (`None` for `mod`, which divides).
+    multiplier: Option<u64>,
     rule: PhantomData<fn() -> P>,
 }
 
@@ -102,6 +159,7 @@ impl<P: ProbeRule, K, V> OpenSlots<P, K, V> {
             tombstones: 0,
             end: 0,
             index,
+            multiplier: index.multiplier(count),
             rule: PhantomData,
         })
     }
@@ -117,21 +175,51 @@ impl<P, K, V> OpenSlots<P, K, V> {
         self.slots.len()
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn home(&self, hash: u64) -> usize {
-        self.index.bucket(hash, self.slots.len())
+        match self.multiplier {
+            Some(multiplier) => multiply_home(hash, multiplier, self.slots.len()),
+            None => self.index.bucket(hash, self.slots.len()),
+        }
     }
 
-    /// Where a probe for `hash` goes on from, as `(slot, step)`: the cursor's
-    /// position, or the home slot at step 0 for a fresh cursor.
-    #[inline]
-    pub(crate) fn resume(&self, hash: u64, cursor: &mut ProbeCursor) -> (usize, usize) {
-        if !cursor.started {
-            cursor.started = true;
-            cursor.position = self.home(hash);
-            cursor.step = 0;
+    /// Where a probe for `hash` goes on from: the cursor's position, or the
+    /// home slot at step 0 for a fresh cursor. A reserved hash (which no
+    /// item stores) ends at once, so a scan's equal hash is always an item's.
+    #[inline(always)]
+    fn walk_from(&self, hash: u64, cursor: &ProbeCursor) -> Walk {
+        let slot = if !is_item_hash(hash) {
+            DONE
+        } else if cursor.started {
+            cursor.position
+        } else {
+            self.home(hash)
+        };
+        Walk {
+            slot,
+            step: if cursor.started { cursor.step } else { 0 },
+            visits: cursor.visited,
+            stop: DONE,
         }
-        (cursor.position, cursor.step)
+    }
+
+    /// The entry in a slot a scan just handed out.
+    #[inline(always)]
+    fn scanned(&self, slot: usize) -> &Entry<K, V> {
+        debug_assert!(self.holds_item(slot));
+        // SAFETY: `ProbeRule::scan` hands out only a slot below the slot count
+        // whose hash word equals the probed hash, which `walk_from` made sure
+        // is an item's hash; so the slot holds an item, initialised.
+        unsafe { self.slots.get_unchecked(slot).assume_init_ref() }
+    }
+
+    /// The hash word of `slot`, which the caller keeps below the slot count.
+    #[inline(always)]
+    pub(crate) fn hash_below(&self, slot: usize) -> u64 {
+        debug_assert!(slot < self.slots.len());
+        // SAFETY: the caller keeps `slot < slots.len()` (a scan checks its
+        // start and wraps every step), and every slot's hash word is initialised.
+        hash_word(unsafe { self.slots.get_unchecked(slot) })
     }
 
     /// The slot after `slot`, wrapping round the end.
@@ -141,16 +229,6 @@ impl<P, K, V> OpenSlots<P, K, V> {
             0
         } else {
             slot + 1
-        }
-    }
-
-    /// The slot before `slot`, wrapping round the start.
-    #[inline]
-    pub(crate) fn prev(&self, slot: usize) -> usize {
-        if slot == 0 {
-            self.slots.len() - 1
-        } else {
-            slot - 1
         }
     }
 
@@ -195,9 +273,12 @@ impl<P, K, V> OpenSlots<P, K, V> {
     }
 
     /// Store `entry` in `slot`, which must hold no item (empty or a tombstone).
+    #[inline]
     pub(crate) fn put(&mut self, slot: usize, entry: Entry<K, V>) {
         let before = self.hash_at(slot);
-        assert!(!is_item_hash(before), "open addressing: put into a full slot");
+        // Writing over an item would leak it, not read freed memory: a
+        // debug check is enough, and the probe rules only pass free slots.
+        debug_assert!(!is_item_hash(before), "open addressing: put into a full slot");
         debug_assert!(is_item_hash(entry.hash), "a reserved hash reached the slots");
         if before == TOMBSTONE_HASH {
             self.tombstones -= 1;
@@ -232,6 +313,40 @@ impl<P, K, V> OpenSlots<P, K, V> {
         self.vacated(from);
     }
 
+    /// Move the items in `at..hole` (wrapping) one slot forward, into the
+    /// empty slot `hole`, so that `at` becomes empty: one `memmove` per side
+    /// of the wrap, where single shifts would move them one by one.
+    pub(crate) fn open_gap(&mut self, at: usize, hole: usize) {
+        debug_assert_eq!(self.hash_at(hole), EMPTY_HASH);
+        if at <= hole {
+            self.slots[at..=hole].rotate_right(1);
+            self.end = self.end.max(hole + 1);
+        } else {
+            let last = self.slots.len() - 1;
+            self.slots[..=hole].rotate_right(1);
+            self.slots.swap(0, last);
+            self.slots[at..].rotate_right(1);
+            self.end = self.slots.len();
+        }
+    }
+
+    /// Move the items in `gap + 1..=last` (wrapping) one slot back, over the
+    /// empty slot `gap`, so that `last` becomes empty.
+    pub(crate) fn close_gap(&mut self, gap: usize, last: usize) {
+        debug_assert_eq!(self.hash_at(gap), EMPTY_HASH);
+        if gap <= last {
+            self.slots[gap..=last].rotate_left(1);
+        } else {
+            let end = self.slots.len() - 1;
+            self.slots[gap..].rotate_left(1);
+            self.slots.swap(end, 0);
+            self.slots[..=last].rotate_left(1);
+            // Slot 0's item moved into the last slot.
+            self.end = self.slots.len();
+        }
+        self.vacated(last);
+    }
+
     /// After `slot` stopped holding an item: if it was the last one, walk
     /// `end` down to the next full slot.
     fn vacated(&mut self, slot: usize) {
@@ -245,6 +360,7 @@ impl<P, K, V> OpenSlots<P, K, V> {
     /// Swap in `fresh` storage and move every entry of the old into it with `place`.
     fn refill(&mut self, fresh: Box<[MaybeUninit<Entry<K, V>>]>, mut place: impl FnMut(&mut Self, Entry<K, V>)) {
         let old = mem::replace(&mut self.slots, fresh);
+        self.multiplier = self.index.multiplier(self.slots.len());
         let old_end = mem::replace(&mut self.end, 0);
         self.len = 0;
         self.tombstones = 0;
@@ -309,7 +425,106 @@ where
 
     #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        P::probe_next(self, hash, cursor)
+        let mut at = self.walk_from(hash, cursor);
+        let found = P::scan(self, hash, &mut at);
+        at.save(cursor);
+        found.map(SlotId)
+    }
+
+    /// The trait's loop with the probe position in registers: one copy of
+    /// the cursor in, one out, and no re-check of a slot the scan vouched for.
+    #[inline]
+    fn find_resumable<E>(
+        &self,
+        hash: u64,
+        cursor: &mut ProbeCursor,
+        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Lookup, E> {
+        let mut at = self.walk_from(hash, cursor);
+        let found = loop {
+            let Some(slot) = P::scan(self, hash, &mut at) else {
+                break Ok(Lookup::Absent);
+            };
+            match settle(&self.scanned(slot).key) {
+                Ok(Verdict::Equal) => break Ok(Lookup::Found(SlotId(slot))),
+                Ok(Verdict::Unequal) => {}
+                Ok(Verdict::Undecided) => break Ok(Lookup::Undecided(SlotId(slot))),
+                Err(err) => break Err(err),
+            }
+        };
+        at.save(cursor);
+        found
+    }
+
+    /// One walk: a miss ends at the slot an insert takes (the first empty
+    /// slot, or Robin Hood's first richer item), unless tombstones lie on the
+    /// way (quadratic's insert would take the first of them).
+    #[inline]
+    fn find_or_vacancy<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        mut eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Result<SlotId, Vacancy>, E> {
+        let mut at = self.walk_from(hash, &ProbeCursor::new());
+        let found = loop {
+            let Some(slot) = P::scan(self, hash, &mut at) else {
+                let known = self.tombstones == 0 && at.stop != DONE;
+                break Ok(Err(if known { Vacancy(at.stop) } else { Vacancy::UNKNOWN }));
+            };
+            match eq(&self.scanned(slot).key) {
+                Ok(true) => break Ok(Ok(SlotId(slot))),
+                Ok(false) => {}
+                Err(err) => break Err(err),
+            }
+        };
+        *visited += at.visits;
+        found
+    }
+
+    /// The slot that ended a resumable lookup's probe, as `find_or_vacancy`
+    /// hands it out.
+    fn vacancy(&self, cursor: &ProbeCursor) -> Vacancy {
+        let stop = usize::try_from(cursor.matches).unwrap_or(DONE);
+        let ended = cursor.started && cursor.position == DONE;
+        if ended && self.tombstones == 0 && stop < self.count() {
+            Vacancy(stop)
+        } else {
+            Vacancy::UNKNOWN
+        }
+    }
+
+    #[inline]
+    fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {
+        assert!(self.len < self.count(), "{}: insert into a full table", P::KIND.name());
+        if vacancy == Vacancy::UNKNOWN {
+            return SlotId(P::insert(self, entry));
+        }
+        P::place(self, vacancy.0, entry);
+        SlotId(vacancy.0)
+    }
+
+    #[inline]
+    fn find_entry<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        mut eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<FoundEntry<'_, K, V>, E> {
+        let mut at = self.walk_from(hash, &ProbeCursor::new());
+        let found = loop {
+            let Some(slot) = P::scan(self, hash, &mut at) else {
+                break Ok(None);
+            };
+            let entry = self.scanned(slot);
+            match eq(&entry.key) {
+                Ok(true) => break Ok(Some((SlotId(slot), entry))),
+                Ok(false) => {}
+                Err(err) => break Err(err),
+            }
+        };
+        *visited += at.visits;
+        found
     }
 
     #[inline]
@@ -418,7 +633,7 @@ impl<P: ProbeRule, K, V> OpenSlots<P, K, V> {
                 hash => {
                     items += 1;
                     let mut cursor = ProbeCursor::new();
-                    let found = std::iter::from_fn(|| P::probe_next(self, hash, &mut cursor)).any(|s| s.0 == slot);
+                    let found = std::iter::from_fn(|| self.probe_next(hash, &mut cursor)).any(|s| s.0 == slot);
                     assert!(found, "slot {slot}: its item is not on its own probe sequence");
                 }
             }
@@ -440,7 +655,7 @@ mod tests {
     use crate::linear::{Linear, LinearProbing};
     use crate::quadratic::QuadraticProbing;
     use crate::robin_hood::RobinHoodProbing;
-    use crate::strategy::{CollisionStrategy, Introspect};
+    use crate::strategy::{CollisionStrategy, Introspect, StrategyKind};
     use crate::{BucketIndex, Entry, ProbeCursor, SlotId};
 
     fn a_stale_cursor_just_ends<P: ProbeRule>() {
@@ -450,6 +665,65 @@ mod tests {
         assert_eq!(big.probe_next(40, &mut cursor), Some(SlotId(40)));
         let small = OpenSlots::<P, u64, u64>::new(8, BucketIndex::Mod);
         assert_eq!(small.probe_next(40, &mut cursor), None);
+    }
+
+    /// Every key inserted into one table through a miss's vacancy and into
+    /// another through `insert_new` (its own walk): the same slots, and the
+    /// same comparisons for the miss as for a plain lookup.
+    fn a_vacancy_is_where_insert_new_goes<P: ProbeRule>() {
+        use crate::strategy::Vacancy;
+        use crate::test_support::splitmix;
+        for index in BucketIndex::ALL {
+            let mut state = 7;
+            let mut by_vacancy = OpenSlots::<P, u64, u64>::new(64, index);
+            let mut by_walk = OpenSlots::<P, u64, u64>::new(64, index);
+            let (mut known, mut deleted) = (0, 0);
+            let mut previous = None;
+            for key in 0..56u64 {
+                // Few distinct hashes, so runs, equal homes and wraps form.
+                let hash = splitmix(&mut state) % 40;
+                if let Some((old_hash, old_key)) = previous.filter(|_| key % 5 == 4) {
+                    // Some deletes, so quadratic has tombstones to reuse.
+                    let slot = crate::test_support::find(&by_walk, old_hash, old_key).expect("stored");
+                    assert_eq!(by_walk.remove(slot).key, by_vacancy.remove(slot).key);
+                    deleted += 1;
+                }
+                previous = Some((hash, key));
+                let (mut visits, mut lookup_visits) = (0, 0);
+                let found = by_vacancy.find_or_vacancy(hash, &mut visits, |_| Ok::<_, ()>(false));
+                by_vacancy
+                    .find_entry(hash, &mut lookup_visits, |_| Ok::<_, ()>(false))
+                    .unwrap();
+                assert_eq!(visits, lookup_visits);
+                let Ok(Err(vacancy)) = found else { panic!("a miss") };
+                known += usize::from(vacancy != Vacancy::UNKNOWN);
+                let placed = by_vacancy.insert_at(vacancy, Entry::new(hash, key, key));
+                assert_eq!(
+                    placed,
+                    by_walk.insert_new(Entry::new(hash, key, key)),
+                    "{index:?} key {key}"
+                );
+                by_vacancy.check_invariants();
+                for slot in 0..by_walk.count() {
+                    assert_eq!(by_vacancy.hash_at(slot), by_walk.hash_at(slot), "{index:?} slot {slot}");
+                }
+            }
+            // Only tombstones (quadratic's) hide the slot.
+            let expected = if P::KIND == StrategyKind::Quadratic {
+                1..56
+            } else {
+                56..57
+            };
+            assert!(expected.contains(&known), "{index:?}: {known} misses knew their slot");
+            assert_eq!(deleted, 11);
+        }
+    }
+
+    #[test]
+    fn a_miss_finds_the_slot_an_insert_takes() {
+        a_vacancy_is_where_insert_new_goes::<LinearProbing>();
+        a_vacancy_is_where_insert_new_goes::<RobinHoodProbing>();
+        a_vacancy_is_where_insert_new_goes::<QuadraticProbing>();
     }
 
     #[test]

@@ -40,10 +40,9 @@
 //!   of two (up to twice the memory asked for), and deletes leave tombstones
 //!   that lengthen misses until a rebuild.
 
-use crate::entry::{Entry, SlotId, EMPTY_HASH, TOMBSTONE_HASH};
+use crate::entry::{Entry, EMPTY_HASH, TOMBSTONE_HASH};
 use crate::index::BucketIndex;
-use crate::open_slots::{OpenSlots, ProbeRule, DONE};
-use crate::probe::ProbeCursor;
+use crate::open_slots::{OpenSlots, ProbeRule, Walk, DONE};
 use crate::strategy::{ExpectedProbes, StrategyKind};
 
 /// Quadratic probing over the shared open-addressing slots.
@@ -61,33 +60,52 @@ impl ProbeRule for QuadraticProbing {
         requested.max(1).next_power_of_two()
     }
 
-    /// `cursor.position` is the next slot to read and `cursor.step` the step
-    /// number `i` that reached it; the slot after it is `position + i + 1`.
-    #[inline]
-    fn probe_next<K, V>(slots: &Quadratic<K, V>, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        let (mut slot, mut step) = slots.resume(hash, cursor);
+    /// `at.slot` is the next slot to read and `at.step` the step number `i`
+    /// that reached it; the slot after it is `slot + i + 1`. After `m` steps
+    /// every slot has been seen once, so a table of only items and tombstones
+    /// cannot loop forever.
+    #[inline(always)]
+    fn scan<K, V>(slots: &Quadratic<K, V>, hash: u64, at: &mut Walk) -> Option<usize> {
         let count = slots.count();
         let mask = count - 1;
-        // After m steps every slot has been seen once: a full table of items
-        // and tombstones cannot loop forever.
-        while slot < count && step < count {
-            cursor.visited += 1;
-            let stored = slots.hash_at(slot);
-            if stored == EMPTY_HASH {
-                break;
+        let (mut slot, mut step, mut visits) = (at.slot, at.step, at.visits);
+        let mut stop = DONE;
+        let found = if slot >= count {
+            None
+        } else {
+            loop {
+                if step >= count {
+                    break None;
+                }
+                visits += 1;
+                let stored = slots.hash_below(slot);
+                // A tombstone's word never equals an item's hash: stepped over.
+                if stored == hash {
+                    break Some(slot);
+                }
+                if stored == EMPTY_HASH {
+                    stop = slot;
+                    break None;
+                }
+                step += 1;
+                slot = (slot + step) & mask;
             }
-            step += 1;
-            let next = (slot + step) & mask;
-            // A tombstone's word never equals a stored hash: stepped over.
-            if stored == hash {
-                cursor.position = next;
-                cursor.step = step;
-                return Some(SlotId(slot));
-            }
-            slot = next;
-        }
-        cursor.position = DONE;
-        None
+        };
+        *at = match found {
+            Some(slot) => Walk {
+                slot: (slot + step + 1) & mask,
+                step: step + 1,
+                visits,
+                stop,
+            },
+            None => Walk {
+                slot: DONE,
+                step,
+                visits,
+                stop,
+            },
+        };
+        found
     }
 
     fn insert<K, V>(slots: &mut Quadratic<K, V>, entry: Entry<K, V>) -> usize {
@@ -141,6 +159,8 @@ impl ProbeRule for QuadraticProbing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entry::SlotId;
+    use crate::probe::ProbeCursor;
     use crate::strategy::{BucketView, CollisionStrategy, Introspect};
     use crate::test_support::{churn, find};
 

@@ -7,12 +7,13 @@
 //! ```
 //!
 //! One array of entries and nothing beside it (`open_slots`): an empty slot is
-//! marked in its hash word. No displacement is stored: a probe that meets an
-//! item with another hash recomputes that item's home from its stored hash
-//! (one multiply with the default index) to decide whether to stop, which
-//! costs less than the cache miss a separate byte array would add. An item
-//! whose stored hash equals the probed one shares its home, so it is a
-//! candidate without any displacement check.
+//! marked in its hash word. No displacement is stored: the probe carries its
+//! own distance from home (the step), and for an item with another hash it
+//! computes that item's distance once, from its stored hash (two multiplies
+//! with the default index), to decide whether to stop. That costs less than
+//! the cache miss a separate byte array would add. An item whose stored hash
+//! equals the probed one shares its home, so it is a candidate without any
+//! distance check.
 //!
 //! * **Probe sequence**: the home slot `b = index(hash, m)`, then `b+1, b+2, ...`
 //!   modulo `m`. At step `i` (slot `b+i`) a stored item with displacement `d`
@@ -20,16 +21,19 @@
 //!   slot; its full hash is compared before the caller's key check. The probe
 //!   stops at an empty slot *or* at the first item with `d < i`: the invariant
 //!   below says the key would have evicted that item, so it cannot lie further.
-//! * **Insertion** ("steal from the rich"): walk the probe sequence to the first
-//!   slot that is empty or holds an item with `d < i` (richer: closer to home
-//!   than the newcomer). The newcomer takes it, and the run from there to the
-//!   next empty slot shifts one slot right, each shifted displacement + 1. This
-//!   equals the textbook swap-and-carry loop, done as one backward move.
+//! * **Insertion** ("steal from the rich"): walk the probe sequence, carrying
+//!   the distance, to the first slot that is empty or holds an item with
+//!   `d < i` (richer: closer to home than the newcomer). A miss of the same key
+//!   stops at exactly that slot, so `Table::insert` finds it with its lookup.
+//!   The newcomer takes it, and the run from there to the next empty slot
+//!   moves one slot right, each moved displacement + 1: the textbook loop that
+//!   swaps the carried entry forward slot by slot, done as one `memmove` of
+//!   the run (`rotate_right`, two across the wrap).
 //!   Invariant: along a cluster, `d[s+1] <= d[s] + 1`, i.e. items are in order
 //!   of home slot, and a key's equal-home items are contiguous.
 //! * **Deletion** by backward shift: empty the slot, then pull each following
 //!   item one slot back (displacement − 1) until an empty slot or an item at
-//!   home. No tombstones, so probes never lengthen under churn and the table
+//!   home: the run is found first, then moved in one `rotate_left`. No tombstones, so probes never lengthen under churn and the table
 //!   never needs a cleaning rebuild; the layout (up to the order of items
 //!   sharing a home) depends only on which keys are present, not on history.
 //! * **Expected probes** at load α = n/m with a uniform hash: the same means as
@@ -48,11 +52,10 @@
 //!   steps: 24-byte slots at a load between 0.6 and 0.9 take fewer bytes per
 //!   entry than dict's index and entries (`make bench-python`, memory).
 
-use crate::entry::{Entry, SlotId, EMPTY_HASH};
+use crate::entry::{Entry, EMPTY_HASH};
 use crate::index::BucketIndex;
-use crate::linear::walk;
-use crate::open_slots::{OpenSlots, ProbeRule};
-use crate::probe::ProbeCursor;
+use crate::linear::scan_forward;
+use crate::open_slots::{OpenSlots, ProbeRule, Walk};
 use crate::strategy::{ExpectedProbes, StrategyKind};
 
 /// Robin Hood hashing over the shared open-addressing slots.
@@ -69,51 +72,65 @@ impl ProbeRule for RobinHoodProbing {
         index.usable_size(requested)
     }
 
-    /// Linear probing's walk, ended early by the first richer item (closer to
+    /// Linear probing's scan, ended early by the first richer item (closer to
     /// its home than the probe is to its own): the key would have taken its
-    /// slot, so it is absent. An item whose stored hash equals the probed one
-    /// shares its home, so it is a candidate with no displacement check.
-    #[inline]
-    fn probe_next<K, V>(slots: &RobinHood<K, V>, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
+    /// slot, so it is absent. The probe's own distance is the step it carries;
+    /// the item's is computed from its stored hash (two multiplies with the
+    /// default index). An item whose stored hash equals the probed one shares
+    /// its home, so it is a candidate with no distance check.
+    #[inline(always)]
+    fn scan<K, V>(slots: &RobinHood<K, V>, hash: u64, at: &mut Walk) -> Option<usize> {
         let richer = |stored: u64, slot: usize, step: usize| slots.distance(slots.home(stored), slot) < step;
-        walk(slots, hash, cursor, richer)
+        scan_forward(slots, hash, at, richer)
     }
 
+    /// Walk to the first slot that is empty or holds a richer item, the
+    /// probe distance carried as the step, then [`RobinHoodProbing::place`].
     fn insert<K, V>(slots: &mut RobinHood<K, V>, entry: Entry<K, V>) -> usize {
         let mut slot = slots.home(entry.hash);
         let mut step = 0;
-        while slots.hash_at(slot) != EMPTY_HASH && Self::displacement(slots, slot) >= step {
+        loop {
+            let stored = slots.hash_at(slot);
+            if stored == EMPTY_HASH || slots.distance(slots.home(stored), slot) < step {
+                break;
+            }
             slot = slots.next(slot);
             step += 1;
         }
-        // `slot` is empty or holds a richer item: shift the run that starts
-        // there one slot right, into the first empty slot after it.
-        let mut hole = slot;
-        while slots.hash_at(hole) != EMPTY_HASH {
-            hole = slots.next(hole);
-        }
-        while hole != slot {
-            let from = slots.prev(hole);
-            slots.shift(from, hole);
-            hole = from;
-        }
-        slots.put(slot, entry);
+        Self::place(slots, slot, entry);
         slot
     }
 
-    /// Backward shift: pull each following item one slot back until an
-    /// empty slot or an item already at home.
+    /// The newcomer takes `slot` (empty, or its richer item's), and the run
+    /// from there to the next empty slot moves one slot forward, each moved
+    /// item one step further from home: the textbook loop that swaps the
+    /// carried entry forward slot by slot, done as one move of the run.
+    fn place<K, V>(slots: &mut RobinHood<K, V>, slot: usize, entry: Entry<K, V>) {
+        if slots.hash_at(slot) != EMPTY_HASH {
+            let mut hole = slots.next(slot);
+            while slots.hash_at(hole) != EMPTY_HASH {
+                hole = slots.next(hole);
+            }
+            slots.open_gap(slot, hole);
+        }
+        slots.put(slot, entry);
+    }
+
+    /// Backward shift: the items after `slot`, up to an empty slot or an
+    /// item already at home, each move one slot back (one move of the run).
     fn remove<K, V>(slots: &mut RobinHood<K, V>, slot: usize) -> Entry<K, V> {
         let entry = slots.take(slot, EMPTY_HASH);
-        let mut hole = slot;
+        let mut last = slot;
         loop {
-            let from = slots.next(hole);
+            let from = slots.next(last);
             let stored = slots.hash_at(from);
             if stored == EMPTY_HASH || slots.home(stored) == from {
                 break;
             }
-            slots.shift(from, hole);
-            hole = from;
+            last = from;
+        }
+        if last != slot {
+            slots.close_gap(slot, last);
         }
         entry
     }
@@ -131,6 +148,8 @@ impl ProbeRule for RobinHoodProbing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entry::SlotId;
+    use crate::probe::ProbeCursor;
     use crate::strategy::{BucketView, CollisionStrategy, Introspect};
     use crate::test_support::{churn, find};
 
@@ -143,7 +162,7 @@ mod tests {
             }
             let real = RobinHoodProbing::displacement(table, slot);
             if real > 0 {
-                let before = table.prev(slot);
+                let before = (slot + table.count() - 1) % table.count();
                 assert!(
                     table.hash_at(before) != EMPTY_HASH,
                     "slot {slot}: displaced past an empty slot"

@@ -107,6 +107,16 @@ pub enum Lookup {
 /// What [`CollisionStrategy::find_entry`] finds: the slot and its entry.
 pub type FoundEntry<'a, K, V> = Option<(SlotId, &'a Entry<K, V>)>;
 
+/// Where a lookup that missed says an insert of its key would go, for
+/// [`CollisionStrategy::insert_at`]: valid until the table next changes.
+/// A strategy that cannot tell hands out [`Vacancy::UNKNOWN`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Vacancy(pub(crate) usize);
+
+impl Vacancy {
+    pub const UNKNOWN: Vacancy = Vacancy(usize::MAX);
+}
+
 /// Storage and probing for one collision-resolution scheme: everything an
 /// operation on the table calls. What only the lab asks is [`Introspect`].
 ///
@@ -174,6 +184,37 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
             // `eq` never defers, so a lookup is found or absent.
             Lookup::Absent | Lookup::Undecided(_) => None,
         })
+    }
+    /// [`CollisionStrategy::find_entry`] that, on a miss, also says where
+    /// the key would be inserted: one walk for an insert-or-update.
+    #[inline]
+    fn find_or_vacancy<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Result<SlotId, Vacancy>, E>
+    where
+        Self: Sized,
+    {
+        Ok(self
+            .find_entry(hash, visited, eq)?
+            .map(|(slot, _)| slot)
+            .ok_or(Vacancy::UNKNOWN))
+    }
+    /// Where an insert goes after a resumable lookup that ended
+    /// [`Lookup::Absent`] with `cursor`, nothing changed since.
+    fn vacancy(&self, cursor: &ProbeCursor) -> Vacancy {
+        let _ = cursor;
+        Vacancy::UNKNOWN
+    }
+    /// [`CollisionStrategy::insert_new`] into the slot a miss found, with
+    /// nothing changed since: the same slot `insert_new` would choose, without
+    /// walking there again. The caller has reserved room as for `insert_new`.
+    #[inline]
+    fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {
+        let _ = vacancy;
+        self.insert_new(entry)
     }
     fn entry(&self, slot: SlotId) -> &Entry<K, V>;
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V>;
@@ -368,6 +409,25 @@ where
         Self: Sized,
     {
         dispatch!(self, s => s.find_entry(hash, visited, eq))
+    }
+    #[inline]
+    fn find_or_vacancy<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Result<SlotId, Vacancy>, E>
+    where
+        Self: Sized,
+    {
+        dispatch!(self, s => s.find_or_vacancy(hash, visited, eq))
+    }
+    fn vacancy(&self, cursor: &ProbeCursor) -> Vacancy {
+        dispatch!(self, s => s.vacancy(cursor))
+    }
+    #[inline]
+    fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {
+        dispatch!(self, s => s.insert_at(vacancy, entry))
     }
     // Always: the Python binding's `t[k]` reads the value through this right
     // after a lookup, and a call here costs it 14 instructions (callgrind).

@@ -16,7 +16,7 @@ use crate::config::{ConfigError, TableConfig};
 use crate::entry::{stored_hash, Entry, SlotId};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::stats::TableStats;
-use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Introspect, Lookup, Verdict};
+use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Introspect, Lookup, Vacancy, Verdict};
 
 /// No table grows past this many buckets: beyond it, sizes stop being
 /// addressable long before memory runs out, and a loop doubling towards an
@@ -90,6 +90,10 @@ where
     counters: Counters,
     /// The last resize not yet taken by the caller.
     pending_resize: Option<Resize>,
+    /// `(size, floor(max_load * size))` for the last size an insert saw:
+    /// the most items plus tombstones that size holds, with no float math
+    /// on an insert that does not grow.
+    load_limit: (usize, usize),
     marker: PhantomData<fn() -> (K, V)>,
 }
 
@@ -123,6 +127,7 @@ where
             generation: 0,
             counters: Counters::default(),
             pending_resize: None,
+            load_limit: (0, 0),
             marker: PhantomData,
         }
     }
@@ -259,12 +264,45 @@ where
     /// the load above `max_load`. Out of memory, the table is unchanged and
     /// `key` and `value` are dropped.
     pub fn insert_new(&mut self, hash: u64, key: K, value: V) -> Result<SlotId, AllocError> {
+        self.insert_absent(Entry::new(stored_hash(hash), key, value), Vacancy::UNKNOWN)
+    }
+
+    /// [`Table::insert_new`] after a [`Table::find_resumable`] of the same
+    /// `hash` that ended [`Lookup::Absent`] with `cursor` in this generation
+    /// (`generation` is what [`Table::generation`] said when it ended): the
+    /// insert goes straight to the slot where that probe stopped, with no
+    /// second walk. From another generation, or a strategy that cannot tell,
+    /// it is a plain `insert_new`.
+    pub fn insert_new_after(
+        &mut self,
+        hash: u64,
+        key: K,
+        value: V,
+        cursor: &ProbeCursor,
+        generation: u64,
+    ) -> Result<SlotId, AllocError> {
+        let vacancy = if generation == self.generation {
+            self.strategy.vacancy(cursor)
+        } else {
+            Vacancy::UNKNOWN
+        };
+        self.insert_absent(Entry::new(stored_hash(hash), key, value), vacancy)
+    }
+
+    /// Store an entry (its hash already stored) whose key is absent, at
+    /// `vacancy` if the table did not have to change shape first.
+    #[inline]
+    fn insert_absent(&mut self, entry: Entry<K, V>, vacancy: Vacancy) -> Result<SlotId, AllocError> {
         // The strategy's own room first: if growing then succeeded and this
         // failed, the table would be left resized without the item.
         self.strategy.reserve_one()?;
-        self.make_room_for_one()?;
+        let reshaped = self.make_room_for_one()?;
         self.generation += 1;
-        Ok(self.strategy.insert_new(Entry::new(stored_hash(hash), key, value)))
+        Ok(if reshaped {
+            self.strategy.insert_new(entry)
+        } else {
+            self.strategy.insert_at(vacancy, entry)
+        })
     }
 
     /// Insert or update. On update the table keeps its stored key and returns
@@ -277,13 +315,20 @@ where
         value: V,
         eq: impl FnMut(&K) -> Result<bool, E>,
     ) -> Result<Option<(K, V)>, InsertError<E>> {
-        match self.find(hash, eq).map_err(InsertError::Eq)? {
-            Some(slot) => {
+        // One walk: a miss also says where the key goes (`Vacancy`).
+        let hash = stored_hash(hash);
+        let found = self
+            .strategy
+            .find_or_vacancy(hash, &mut self.counters.comparisons, eq)
+            .map_err(InsertError::Eq)?;
+        match found {
+            Ok(slot) => {
                 let old = self.replace_value(slot, value);
                 Ok(Some((key, old)))
             }
-            None => {
-                self.insert_new(hash, key, value).map_err(InsertError::OutOfMemory)?;
+            Err(vacancy) => {
+                self.insert_absent(Entry::new(hash, key, value), vacancy)
+                    .map_err(InsertError::OutOfMemory)?;
                 Ok(None)
             }
         }
@@ -395,9 +440,20 @@ where
         Ok(target)
     }
 
-    fn make_room_for_one(&mut self) -> Result<(), AllocError> {
+    /// Grow, or rebuild away tombstones, if one more item would pass
+    /// `max_load`; true if the storage was rebuilt (slots found before are gone).
+    #[inline]
+    fn make_room_for_one(&mut self) -> Result<bool, AllocError> {
         let size = self.size();
         let wanted = self.len() + 1;
+        if self.load_limit.0 != size {
+            // `n > max_load * size` for an integer n is `n > floor(max_load * size)`.
+            self.load_limit = (size, (self.config.max_load * size as f64).floor() as usize);
+        }
+        let limit = self.load_limit.1;
+        if wanted + self.strategy.tombstones() <= limit {
+            return Ok(false);
+        }
         let too_loaded = |items: usize, buckets: usize| items as f64 > self.config.max_load * buckets as f64;
         if too_loaded(wanted, size) {
             let target = self.grown_size(size, wanted)?;
@@ -411,7 +467,7 @@ where
             self.counters.rebuilds += 1;
             self.generation += 1;
         }
-        Ok(())
+        Ok(true)
     }
 
     fn shrink_if_sparse(&mut self) {
