@@ -33,7 +33,9 @@ use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, Introspect, StrategyKind, Structure};
+use crate::strategy::{
+    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
+};
 
 const NIL: u32 = u32::MAX;
 
@@ -147,6 +149,37 @@ where
         }
         cursor.position = NIL as usize;
         None
+    }
+
+    /// The chain walked once, its position in a register.
+    #[inline]
+    fn find_settled<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'_, K, V>, E> {
+        let mut at = self.heads[self.home(hash)];
+        let mut visits = 0;
+        let found = loop {
+            if at == NIL {
+                // An insert appends at the chain's tail: `insert_new` finds it.
+                break Ok(Settled::Absent(Vacancy::UNKNOWN));
+            }
+            let node = &self.nodes[at as usize];
+            visits += 1;
+            if node.entry.hash == hash {
+                match settle(&node.entry.key) {
+                    Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(at as usize), &node.entry)),
+                    Ok(Verdict::Unequal) => {}
+                    Ok(Verdict::Undecided) => break Ok(Settled::Undecided),
+                    Err(err) => break Err(err),
+                }
+            }
+            at = node.next;
+        };
+        *visited += visits;
+        found
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {

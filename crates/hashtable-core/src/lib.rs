@@ -50,7 +50,7 @@ pub use picture::write_picture;
 pub use probe::{IterCursor, ProbeCursor};
 pub use stats::TableStats;
 pub use strategy::{
-    AnyStrategy, BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, Lookup, StrategyKind,
+    AnyStrategy, BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, Lookup, Settled, StrategyKind,
     Structure, Vacancy, Verdict,
 };
 pub use table::{Counters, InsertError, Resize, Table, TableError, MAX_BUCKETS};

@@ -45,7 +45,7 @@ use crate::entry::{is_item_hash, Entry, SlotId, EMPTY_HASH, TOMBSTONE_HASH};
 use crate::index::{multiply_home, BucketIndex};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, Lookup, StrategyKind, Structure, Vacancy,
+    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Lookup, Settled, StrategyKind, Structure, Vacancy,
     Verdict,
 };
 
@@ -104,7 +104,6 @@ impl Walk {
         cursor.position = self.slot;
         cursor.step = self.step;
         cursor.visited = self.visits;
-        cursor.matches = self.stop as u64;
     }
 }
 
@@ -456,42 +455,34 @@ where
         found
     }
 
-    /// One walk: a miss ends at the slot an insert takes (the first empty
-    /// slot, or Robin Hood's first richer item), unless tombstones lie on the
-    /// way (quadratic's insert would take the first of them).
+    /// The one loop of every one-pass lookup (`find_entry` and the trait's
+    /// `find_or_vacancy` are this with a two-way answer). A miss ends at the
+    /// slot an insert takes (the first empty slot, or Robin Hood's first
+    /// richer item), unless tombstones lie on the way (quadratic's insert
+    /// would take the first of them): then the vacancy is unknown.
     #[inline]
-    fn find_or_vacancy<E>(
+    fn find_settled<E>(
         &self,
         hash: u64,
         visited: &mut u64,
-        mut eq: impl FnMut(&K) -> Result<bool, E>,
-    ) -> Result<Result<SlotId, Vacancy>, E> {
+        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'_, K, V>, E> {
         let mut at = self.walk_from(hash, &ProbeCursor::new());
         let found = loop {
             let Some(slot) = P::scan(self, hash, &mut at) else {
                 let known = self.tombstones == 0 && at.stop != DONE;
-                break Ok(Err(if known { Vacancy(at.stop) } else { Vacancy::UNKNOWN }));
+                break Ok(Settled::Absent(if known { Vacancy(at.stop) } else { Vacancy::UNKNOWN }));
             };
-            match eq(&self.scanned(slot).key) {
-                Ok(true) => break Ok(Ok(SlotId(slot))),
-                Ok(false) => {}
+            let entry = self.scanned(slot);
+            match settle(&entry.key) {
+                Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(slot), entry)),
+                Ok(Verdict::Unequal) => {}
+                Ok(Verdict::Undecided) => break Ok(Settled::Undecided),
                 Err(err) => break Err(err),
             }
         };
         *visited += at.visits;
         found
-    }
-
-    /// The slot that ended a resumable lookup's probe, as `find_or_vacancy`
-    /// hands it out.
-    fn vacancy(&self, cursor: &ProbeCursor) -> Vacancy {
-        let stop = usize::try_from(cursor.matches).unwrap_or(DONE);
-        let ended = cursor.started && cursor.position == DONE;
-        if ended && self.tombstones == 0 && stop < self.count() {
-            Vacancy(stop)
-        } else {
-            Vacancy::UNKNOWN
-        }
     }
 
     #[inline]
@@ -502,29 +493,6 @@ where
         }
         P::place(self, vacancy.0, entry);
         SlotId(vacancy.0)
-    }
-
-    #[inline]
-    fn find_entry<E>(
-        &self,
-        hash: u64,
-        visited: &mut u64,
-        mut eq: impl FnMut(&K) -> Result<bool, E>,
-    ) -> Result<FoundEntry<'_, K, V>, E> {
-        let mut at = self.walk_from(hash, &ProbeCursor::new());
-        let found = loop {
-            let Some(slot) = P::scan(self, hash, &mut at) else {
-                break Ok(None);
-            };
-            let entry = self.scanned(slot);
-            match eq(&entry.key) {
-                Ok(true) => break Ok(Some((SlotId(slot), entry))),
-                Ok(false) => {}
-                Err(err) => break Err(err),
-            }
-        };
-        *visited += at.visits;
-        found
     }
 
     #[inline]

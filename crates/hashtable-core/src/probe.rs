@@ -15,8 +15,7 @@ pub struct ProbeCursor {
     /// Entries or slots this probe has looked at, for the `comparisons` counter.
     pub(crate) visited: u64,
     /// Strategy-specific probe state that does not fit in a word of position
-    /// (swiss: the current group's unexamined tag matches and end flags;
-    /// open addressing: once the probe has ended, the slot that ended it).
+    /// (swiss: the current group's unexamined tag matches and end flags).
     pub(crate) matches: u64,
 }
 

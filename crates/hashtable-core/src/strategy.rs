@@ -117,6 +117,35 @@ impl Vacancy {
     pub const UNKNOWN: Vacancy = Vacancy(usize::MAX);
 }
 
+/// What [`CollisionStrategy::find_settled`] finds in one pass.
+#[derive(Debug)]
+pub enum Settled<'a, K, V> {
+    /// The entry `settle` called equal, and its slot.
+    Found(SlotId, &'a Entry<K, V>),
+    /// No entry is equal; an insert of the key would go to the vacancy.
+    Absent(Vacancy),
+    /// `settle` could not decide a candidate: the caller looks again its own
+    /// way (a resumable lookup that runs the foreign code).
+    Undecided,
+}
+
+/// A yes-or-no equality as a `settle` that never defers.
+#[inline(always)]
+pub(crate) fn two_way<K, E>(mut eq: impl FnMut(&K) -> Result<bool, E>) -> impl FnMut(&K) -> Result<Verdict, E> {
+    move |key| Ok(if eq(key)? { Verdict::Equal } else { Verdict::Unequal })
+}
+
+/// `find_entry`'s answer from a `find_settled` run with a two-way `settle`,
+/// for strategies whose one loop is `find_settled`.
+#[inline(always)]
+pub(crate) fn found_entry<K, V>(settled: Settled<'_, K, V>) -> FoundEntry<'_, K, V> {
+    match settled {
+        Settled::Found(slot, entry) => Some((slot, entry)),
+        // A two-way `settle` never defers.
+        Settled::Absent(_) | Settled::Undecided => None,
+    }
+}
+
 /// Storage and probing for one collision-resolution scheme: everything an
 /// operation on the table calls. What only the lab asks is [`Introspect`].
 ///
@@ -169,21 +198,12 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
         &self,
         hash: u64,
         visited: &mut u64,
-        mut eq: impl FnMut(&K) -> Result<bool, E>,
+        eq: impl FnMut(&K) -> Result<bool, E>,
     ) -> Result<FoundEntry<'_, K, V>, E>
     where
         Self: Sized,
     {
-        let mut cursor = ProbeCursor::new();
-        let found = self.find_resumable(hash, &mut cursor, |key| {
-            Ok(if eq(key)? { Verdict::Equal } else { Verdict::Unequal })
-        });
-        *visited += cursor.visited;
-        Ok(match found? {
-            Lookup::Found(slot) => Some((slot, self.entry(slot))),
-            // `eq` never defers, so a lookup is found or absent.
-            Lookup::Absent | Lookup::Undecided(_) => None,
-        })
+        self.find_settled(hash, visited, two_way(eq)).map(found_entry)
     }
     /// [`CollisionStrategy::find_entry`] that, on a miss, also says where
     /// the key would be inserted: one walk for an insert-or-update.
@@ -197,16 +217,12 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     where
         Self: Sized,
     {
-        Ok(self
-            .find_entry(hash, visited, eq)?
-            .map(|(slot, _)| slot)
-            .ok_or(Vacancy::UNKNOWN))
-    }
-    /// Where an insert goes after a resumable lookup that ended
-    /// [`Lookup::Absent`] with `cursor`, nothing changed since.
-    fn vacancy(&self, cursor: &ProbeCursor) -> Vacancy {
-        let _ = cursor;
-        Vacancy::UNKNOWN
+        Ok(match self.find_settled(hash, visited, two_way(eq))? {
+            Settled::Found(slot, _) => Ok(slot),
+            Settled::Absent(vacancy) => Err(vacancy),
+            // `eq` never defers.
+            Settled::Undecided => Err(Vacancy::UNKNOWN),
+        })
     }
     /// [`CollisionStrategy::insert_new`] into the slot a miss found, with
     /// nothing changed since: the same slot `insert_new` would choose, without
@@ -215,6 +231,30 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {
         let _ = vacancy;
         self.insert_new(entry)
+    }
+    /// One pass for a caller whose `settle` decides most candidates itself:
+    /// the entry found with its slot, or the vacancy a miss ends at, or
+    /// `Undecided` at the first candidate it cannot decide. No cursor is kept,
+    /// so the whole walk stays in registers, and a found entry needs no
+    /// second lookup of its slot. The slots visited are added to `visited`.
+    #[inline]
+    fn find_settled<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'_, K, V>, E>
+    where
+        Self: Sized,
+    {
+        let mut cursor = ProbeCursor::new();
+        let found = self.find_resumable(hash, &mut cursor, settle);
+        *visited += cursor.visited;
+        Ok(match found? {
+            Lookup::Found(slot) => Settled::Found(slot, self.entry(slot)),
+            Lookup::Absent => Settled::Absent(Vacancy::UNKNOWN),
+            Lookup::Undecided(_) => Settled::Undecided,
+        })
     }
     fn entry(&self, slot: SlotId) -> &Entry<K, V>;
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V>;
@@ -422,8 +462,17 @@ where
     {
         dispatch!(self, s => s.find_or_vacancy(hash, visited, eq))
     }
-    fn vacancy(&self, cursor: &ProbeCursor) -> Vacancy {
-        dispatch!(self, s => s.vacancy(cursor))
+    #[inline]
+    fn find_settled<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'_, K, V>, E>
+    where
+        Self: Sized,
+    {
+        dispatch!(self, s => s.find_settled(hash, visited, settle))
     }
     #[inline]
     fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {

@@ -16,7 +16,7 @@ use crate::config::{ConfigError, TableConfig};
 use crate::entry::{stored_hash, Entry, SlotId};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::stats::TableStats;
-use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Introspect, Lookup, Vacancy, Verdict};
+use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Introspect, Lookup, Settled, Vacancy, Verdict};
 
 /// No table grows past this many buckets: beyond it, sizes stop being
 /// addressable long before memory runs out, and a loop doubling towards an
@@ -267,25 +267,25 @@ where
         self.insert_absent(Entry::new(stored_hash(hash), key, value), Vacancy::UNKNOWN)
     }
 
-    /// [`Table::insert_new`] after a [`Table::find_resumable`] of the same
-    /// `hash` that ended [`Lookup::Absent`] with `cursor` in this generation
-    /// (`generation` is what [`Table::generation`] said when it ended): the
-    /// insert goes straight to the slot where that probe stopped, with no
-    /// second walk. From another generation, or a strategy that cannot tell,
-    /// it is a plain `insert_new`.
-    pub fn insert_new_after(
+    /// One pass for a caller whose `settle` decides most candidates itself
+    /// (see [`CollisionStrategy::find_settled`]): the entry, or where an
+    /// insert would go ([`Table::insert_vacant`]), or `Undecided`, for the
+    /// caller to look again with [`Table::find_resumable`]. Visits are counted.
+    #[inline]
+    pub fn find_settled<E>(
         &mut self,
         hash: u64,
-        key: K,
-        value: V,
-        cursor: &ProbeCursor,
-        generation: u64,
-    ) -> Result<SlotId, AllocError> {
-        let vacancy = if generation == self.generation {
-            self.strategy.vacancy(cursor)
-        } else {
-            Vacancy::UNKNOWN
-        };
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'_, K, V>, E> {
+        self.strategy
+            .find_settled(stored_hash(hash), &mut self.counters.comparisons, settle)
+    }
+
+    /// [`Table::insert_new`] at the vacancy a [`Table::find_settled`] of the
+    /// same `hash` found, with nothing changed since: no second walk, unless
+    /// the table has to grow first.
+    #[inline]
+    pub fn insert_vacant(&mut self, hash: u64, key: K, value: V, vacancy: Vacancy) -> Result<SlotId, AllocError> {
         self.insert_absent(Entry::new(stored_hash(hash), key, value), vacancy)
     }
 

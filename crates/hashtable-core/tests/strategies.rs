@@ -434,38 +434,49 @@ fn a_stored_hash_meets_the_same_key_in_a_table_of_any_strategy() {
     }
 }
 
-/// `insert_new_after` a resumable miss places every key where `insert_new`
-/// does, in every strategy, also when the miss is from an older generation.
+/// `find_settled` agrees with `find`, stops at the first candidate it is
+/// told it cannot decide, and `insert_vacant` at a miss's vacancy places
+/// every key where `insert_new` does, in every strategy, also across growth,
+/// deletes and tombstones.
 #[test]
-fn an_insert_after_a_resumable_miss_lands_where_insert_new_does() {
-    use hashtable_core::{Lookup, ProbeCursor, Verdict};
+fn a_settled_miss_inserts_where_insert_new_does() {
+    use hashtable_core::{Settled, Verdict};
     for &kind in StrategyKind::ALL {
         let config = TableConfig {
             strategy: kind,
             max_load: kind.info().recommended_max_load,
             ..TableConfig::default()
         };
-        let mut after: Table<u64, u64> = Table::new(config).unwrap();
+        let mut vacant: Table<u64, u64> = Table::new(config).unwrap();
         let mut plain: Table<u64, u64> = Table::new(config).unwrap();
         for key in 0..300u64 {
             // Few distinct hashes, so probes pass candidates before they end.
             let hash = mix(key % 97);
-            let mut cursor = ProbeCursor::new();
-            let generation = after.generation();
-            let missed = after.find_resumable(hash, &mut cursor, |stored| {
+            let settle = |stored: &u64| {
                 Ok::<_, ()>(if *stored == key {
                     Verdict::Equal
                 } else {
                     Verdict::Unequal
                 })
-            });
-            assert_eq!(missed, Ok(Lookup::Absent));
-            // Every seventh insert comes from a stale generation.
-            let generation = if key % 7 == 3 { generation + 1 } else { generation };
-            let slot = after.insert_new_after(hash, key, key, &cursor, generation).unwrap();
+            };
+            let vacancy = match vacant.find_settled(hash, settle) {
+                Ok(Settled::Absent(vacancy)) => vacancy,
+                other => panic!("{kind:?} key {key}: a miss, not {other:?}"),
+            };
+            let slot = vacant.insert_vacant(hash, key, key, vacancy).unwrap();
             assert_eq!(slot, plain.insert_new(hash, key, key).unwrap(), "{kind:?} key {key}");
+            match vacant.find_settled(hash, settle) {
+                Ok(Settled::Found(found, entry)) => assert_eq!((found, entry.key), (slot, key), "{kind:?}"),
+                other => panic!("{kind:?} key {key}: found, not {other:?}"),
+            }
+            if key >= 97 {
+                // An older key shares the hash: a settle that cannot decide
+                // it stops there, before reaching the key itself.
+                let undecided = vacant.find_settled(hash, |_| Ok::<_, ()>(Verdict::Undecided));
+                assert!(matches!(undecided, Ok(Settled::Undecided)), "{kind:?} key {key}");
+            }
             if key % 5 == 0 {
-                let Ok(Some(_)) = after.remove(mix((key / 2) % 97), same(key / 2)) else {
+                let Ok(Some(_)) = vacant.remove(mix((key / 2) % 97), same(key / 2)) else {
                     continue;
                 };
                 plain
@@ -479,6 +490,6 @@ fn an_insert_after_a_resumable_miss_lands_where_insert_new_does() {
             std::iter::from_fn(|| table.iter_next(&mut cursor).map(|slot| (slot, table.entry(slot).key)))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(slots(&after), slots(&plain), "{kind:?}");
+        assert_eq!(slots(&vacant), slots(&plain), "{kind:?}");
     }
 }

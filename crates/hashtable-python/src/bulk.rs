@@ -17,7 +17,7 @@
 //! A source that changes size while that code runs is caught as dict's
 //! update catches it.
 
-use hashtable_core::{Lookup, Resize};
+use hashtable_core::{Resize, Settled};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -164,21 +164,21 @@ fn store_pair(this: &mut TableMut<'_>, key: &Bound<'_, PyAny>, value: &Bound<'_,
         return Ok(None);
     };
     let hash = scalar_hash(key)?;
-    let found = probe_scalar(this, key, &family, hash)?;
+    let found = match probe_scalar(this, key, &family, hash)? {
+        Settled::Found(slot, _) => Ok(slot),
+        Settled::Absent(vacancy) => Err(vacancy),
+        Settled::Undecided => return Ok(None),
+    };
     this.hash_calls += 1;
     match found {
-        Lookup::Found(slot) => Ok(Some(Stored::Replaced(
+        Ok(slot) => Ok(Some(Stored::Replaced(
             this.table.replace_value(slot, value.clone().unbind()),
         ))),
-        Lookup::Absent => {
+        Err(vacancy) => {
             this.table
-                .insert_new(hash, key.clone().unbind(), value.clone().unbind())
+                .insert_vacant(hash, key.clone().unbind(), value.clone().unbind(), vacancy)
                 .map_err(memory_error)?;
             Ok(Some(Stored::Inserted))
-        }
-        Lookup::Undecided(_) => {
-            this.hash_calls -= 1;
-            Ok(None)
         }
     }
 }

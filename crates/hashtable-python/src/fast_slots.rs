@@ -36,7 +36,7 @@
 use std::os::raw::c_int;
 use std::ptr;
 
-use hashtable_core::{Lookup, ProbeCursor, Resize, Verdict};
+use hashtable_core::{Lookup, ProbeCursor, Resize, Settled, Vacancy, Verdict};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -111,7 +111,8 @@ impl FastRoute {
 /// The outcome of a fast lookup.
 enum Found<'py> {
     Slot(hashtable_core::SlotId),
-    Absent,
+    /// Absent; a new entry goes to the vacancy if nothing changes first.
+    Absent(Vacancy),
     /// Absent from a `key=` table: the lookup form, which a new entry stores.
     AbsentTransformed(Bound<'py, PyAny>),
 }
@@ -195,7 +196,7 @@ fn find_identical<'a, 'py>(mut this: TableMut<'a>, key: &Bound<'py, PyAny>) -> (
     });
     match found {
         Ok(Lookup::Found(slot)) => (this, hash, Found::Slot(slot)),
-        Ok(Lookup::Absent | Lookup::Undecided(_)) => (this, hash, Found::Absent),
+        Ok(Lookup::Absent | Lookup::Undecided(_)) => (this, hash, Found::Absent(Vacancy::UNKNOWN)),
         Err(never) => match never {},
     }
 }
@@ -263,12 +264,12 @@ fn finish_lookup<'a, 'py>(
     hash: u64,
 ) -> PyResult<(TableMut<'a>, u64, Found<'py>)> {
     let found = match probe_scalar(&mut this, key, family, hash)? {
-        Lookup::Found(slot) => Found::Slot(slot),
-        Lookup::Absent => Found::Absent,
-        Lookup::Undecided(_) => {
+        Settled::Found(slot, _) => Found::Slot(slot),
+        Settled::Absent(vacancy) => Found::Absent(vacancy),
+        Settled::Undecided => {
             let (held, slot) = Python::attach(|_| find_from(slf, this, key, hash))?;
             this = held;
-            slot.map_or(Found::Absent, Found::Slot)
+            slot.map_or(Found::Absent(Vacancy::UNKNOWN), Found::Slot)
         }
     };
     Ok((this, hash, found))
@@ -300,12 +301,14 @@ unsafe extern "C" fn fast_subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyOb
     let outcome = find_fast(py, &table, &key_ref);
     match outcome {
         Some(Ok((this, _, Found::Slot(slot)))) => this.table.entry(slot).value.clone_ref(py).into_ptr(),
-        Some(Ok((_, _, Found::Absent | Found::AbsentTransformed(_)))) if table.is_exact_instance_of::<HashTable>() => {
+        Some(Ok((_, _, Found::Absent(_) | Found::AbsentTransformed(_))))
+            if table.is_exact_instance_of::<HashTable>() =>
+        {
             // An exact HashTable: no `__missing__` to consult.
             set_key_error(key);
             ptr::null_mut()
         }
-        Some(Ok((this, _, Found::Absent | Found::AbsentTransformed(_)))) => {
+        Some(Ok((this, _, Found::Absent(_) | Found::AbsentTransformed(_)))) => {
             // A subclass: `type(t).__missing__`, if it has one, else KeyError.
             drop(this);
             general(
@@ -380,7 +383,7 @@ unsafe extern "C" fn fast_contains(slf: *mut ffi::PyObject, key: *mut ffi::PyObj
     let outcome = find_fast(py, &table, &key_ref);
     match outcome {
         Some(Ok((_, _, Found::Slot(_)))) => 1,
-        Some(Ok((_, _, Found::Absent | Found::AbsentTransformed(_)))) => 0,
+        Some(Ok((_, _, Found::Absent(_) | Found::AbsentTransformed(_)))) => 0,
         Some(Err(err)) => {
             err.restore(py);
             -1
@@ -419,9 +422,13 @@ unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObjec
         }
         None => return general(|| operations::set(&table, &key_ref, &value_ref).map(|()| 0), -1),
     };
+    let mut vacancy = Vacancy::UNKNOWN;
     let (slot, stored) = match found {
         Found::Slot(slot) => (Some(slot), None),
-        Found::Absent => (None, Some(key_ref.to_owned())),
+        Found::Absent(at) => {
+            vacancy = at;
+            (None, Some(key_ref.to_owned()))
+        }
         Found::AbsentTransformed(lookup) => match store_pair(py, &table, this, &key_ref, &lookup, hash) {
             Ok(placed) => {
                 this = placed.0;
@@ -438,7 +445,7 @@ unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObjec
         (None, Some(stored)) => {
             if let Err(err) = this
                 .table
-                .insert_new(hash, stored.unbind(), value_ref.to_owned().unbind())
+                .insert_vacant(hash, stored.unbind(), value_ref.to_owned().unbind(), vacancy)
             {
                 drop(this);
                 crate::table::memory_error(err).restore(py);

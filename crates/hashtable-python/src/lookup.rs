@@ -14,7 +14,7 @@
 //! The caller gets the still-held borrow back with the answer, so it acts on
 //! the slot before anything else can run.
 
-use hashtable_core::{Lookup, ProbeCursor, SlotId, Verdict};
+use hashtable_core::{Lookup, ProbeCursor, Settled, SlotId, Verdict};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -95,22 +95,21 @@ pub(crate) fn settle_without_python(
     }
 }
 
-/// Probe for an exact builtin scalar `key` of `family` under the held borrow:
-/// identity or a C comparison settles every candidate of its family; one of
-/// another kind comes back `Undecided` (its `__eq__` is Python's). What the
-/// fast slots and the bulk loader both run.
+/// Probe for an exact builtin scalar `key` of `family` under the held borrow,
+/// in one pass: identity or a C comparison settles every candidate of its
+/// family; one of another kind makes it `Undecided` (its `__eq__` is
+/// Python's, for the caller to run with `find_from`). A miss says where an
+/// insert goes. What the fast slots and the bulk loader both run.
 #[inline]
-pub(crate) fn probe_scalar(
-    this: &mut TableMut<'_>,
+pub(crate) fn probe_scalar<'t>(
+    this: &'t mut TableMut<'_>,
     key: &Bound<'_, PyAny>,
     family: &ScalarFamily,
     hash: u64,
-) -> PyResult<Lookup> {
+) -> PyResult<Settled<'t, Py<PyAny>, Py<PyAny>>> {
     let py = key.py();
-    let mut cursor = ProbeCursor::new();
-    this.table.find_resumable(hash, &mut cursor, |stored| {
-        settle_without_python(stored.bind(py), key, Some(family))
-    })
+    this.table
+        .find_settled(hash, |stored| settle_without_python(stored.bind(py), key, Some(family)))
 }
 
 /// `a == b` for two builtin scalars of one family: pure C, no Python code.

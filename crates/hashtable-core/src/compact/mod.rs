@@ -77,7 +77,9 @@ use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, Introspect, StrategyKind, Structure};
+use crate::strategy::{
+    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
+};
 
 const PERTURB_SHIFT: u32 = 5;
 
@@ -292,6 +294,49 @@ fn probe_in<W: IndexWord, K, V>(
     None
 }
 
+/// `find_settled`'s loop at a fixed index width: `probe_in` with the walk
+/// in registers, run once to the end.
+#[inline]
+fn settle_in<'a, W: IndexWord, K, V, E>(
+    indices: &[W],
+    entries: &'a [Option<Entry<K, V>>],
+    hash: u64,
+    start: Walk,
+    visited: &mut u64,
+    mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+) -> Result<Settled<'a, K, V>, E> {
+    let limit = read_limit(indices.len());
+    let (mut walk, mut visits) = (start, 0u64);
+    let found = loop {
+        if visits >= limit {
+            break Ok(Settled::Absent(Vacancy::UNKNOWN));
+        }
+        let read = walk.slot;
+        let ix = indices[read].get();
+        visits += 1;
+        if ix == EMPTY {
+            break Ok(Settled::Absent(Vacancy::UNKNOWN));
+        }
+        walk.advance();
+        let Some(Some(entry)) = usize::try_from(ix).ok().map(|ix| &entries[ix]) else {
+            continue;
+        };
+        // A slot the walk already read is a candidate already settled.
+        let step = (visits - 1) as usize;
+        if entry.hash != hash || (step > 0 && start.reaches_before(step, read)) {
+            continue;
+        }
+        match settle(&entry.key) {
+            Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(ix as usize), entry)),
+            Ok(Verdict::Unequal) => {}
+            Ok(Verdict::Undecided) => break Ok(Settled::Undecided),
+            Err(err) => break Err(err),
+        }
+    };
+    *visited += visits;
+    found
+}
+
 impl<K, V> CollisionStrategy<K, V> for Compact<K, V>
 where
     K: Send + Sync,
@@ -323,6 +368,17 @@ where
         }
         let start = self.walk(hash);
         with_indices!(&self.indices, slice => probe_in(slice, &self.entries, hash, start, cursor))
+    }
+
+    #[inline]
+    fn find_settled<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'_, K, V>, E> {
+        let start = self.walk(hash);
+        with_indices!(&self.indices, slice => settle_in(slice, &self.entries, hash, start, visited, settle))
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {

@@ -101,7 +101,9 @@ use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, StrategyKind, Structure};
+use crate::strategy::{
+    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Verdict,
+};
 
 /// Slots matched per group.
 const GROUP: usize = Group::WIDTH;
@@ -222,13 +224,13 @@ where
     }
 
     #[inline]
-    fn find_entry<E>(
+    fn find_settled<E>(
         &self,
         hash: u64,
         visited: &mut u64,
-        eq: impl FnMut(&K) -> Result<bool, E>,
-    ) -> Result<FoundEntry<'_, K, V>, E> {
-        self.find_straight(hash, visited, eq)
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'_, K, V>, E> {
+        self.find_straight(hash, visited, settle)
     }
 
     #[inline]

@@ -6,7 +6,7 @@ use super::group::{is_full, ControlGroup, Group};
 use super::{tag, Swiss, GROUP};
 use crate::entry::{Entry, SlotId};
 use crate::probe::ProbeCursor;
-use crate::strategy::FoundEntry;
+use crate::strategy::{Settled, Vacancy, Verdict};
 
 /// `ProbeCursor::matches`: bits 0..32 are the window's tag matches not yet
 /// handed out; the flags say the window was loaded or that the probe is over.
@@ -75,16 +75,17 @@ impl<K, V> Swiss<K, V> {
     }
 
     /// A whole lookup with no cursor to keep, hashbrown's loop: each window's
-    /// tag matches, their stored hashes, then `eq`, until a window with an
-    /// `EMPTY` or every window has been seen. Visits are counted as a probe
-    /// counts them and added to `visited` (also when `eq` fails).
+    /// tag matches, their stored hashes, then `settle`, until a window with an
+    /// `EMPTY` or every window has been seen, or a candidate `settle` cannot
+    /// decide. Visits are counted as a probe counts them and added to
+    /// `visited` (also when `settle` fails).
     #[inline]
     pub(super) fn find_straight<E>(
         &self,
         hash: u64,
         visited: &mut u64,
-        mut eq: impl FnMut(&K) -> Result<bool, E>,
-    ) -> Result<FoundEntry<'_, K, V>, E> {
+        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'_, K, V>, E> {
         let tag = tag(hash);
         let mut position = self.home(hash);
         let mut stride = 0;
@@ -97,16 +98,17 @@ impl<K, V> Swiss<K, V> {
                 visits += 1;
                 let (slot, entry) = self.next_match(position, &mut matches);
                 if entry.hash == hash {
-                    match eq(&entry.key) {
-                        Ok(true) => break 'windows Ok(Some((SlotId(slot), entry))),
-                        Ok(false) => {}
+                    match settle(&entry.key) {
+                        Ok(Verdict::Equal) => break 'windows Ok(Settled::Found(SlotId(slot), entry)),
+                        Ok(Verdict::Unequal) => {}
+                        Ok(Verdict::Undecided) => break 'windows Ok(Settled::Undecided),
                         Err(err) => break 'windows Err(err),
                     }
                 }
             }
             stride += GROUP;
             if group.match_empty().any() || stride >= self.buckets() {
-                break Ok(None);
+                break Ok(Settled::Absent(Vacancy::UNKNOWN));
             }
             position = (position + stride) & self.mask;
         };
