@@ -493,3 +493,41 @@ fn a_settled_miss_inserts_where_insert_new_does() {
         assert_eq!(slots(&vacant), slots(&plain), "{kind:?}");
     }
 }
+
+/// `copy_with` gives every strategy a table of the same size holding the same
+/// entries under their stored hashes (tombstones and deletions included),
+/// each made by the callback exactly once, with counters of its own.
+#[test]
+fn a_copy_holds_every_entry_at_the_original_size() {
+    for &kind in StrategyKind::ALL {
+        let config = TableConfig {
+            strategy: kind,
+            max_load: kind.info().recommended_max_load,
+            ..TableConfig::default()
+        };
+        let mut original: Table<u64, u64> = Table::new(config).unwrap();
+        for key in 0..500u64 {
+            original.insert(mix(key % 211), key, key * 3, same(key)).unwrap();
+            if key % 3 == 0 {
+                original.remove(mix((key / 2) % 211), same(key / 2)).unwrap();
+            }
+        }
+        let mut made = 0;
+        let mut copy = original
+            .copy_with(|entry| {
+                made += 1;
+                (entry.key, entry.value + 1)
+            })
+            .unwrap();
+        assert_eq!(made, original.len(), "{kind:?}");
+        assert_eq!((copy.len(), copy.size()), (original.len(), original.size()), "{kind:?}");
+        assert_eq!(copy.counters().resizes, 0, "{kind:?}");
+        let mut cursor = IterCursor::new();
+        while let Some(slot) = original.iter_next(&mut cursor) {
+            let entry = original.entry(slot);
+            let (hash, key, value) = (entry.hash, entry.key, entry.value);
+            let found = copy.get(hash, same(key)).unwrap().map(|e| (e.hash, e.value));
+            assert_eq!(found, Some((hash, value + 1)), "{kind:?} key {key}");
+        }
+    }
+}

@@ -254,25 +254,8 @@ pub(crate) fn clear(slf: &Bound<'_, HashTable>) -> PyResult<()> {
 pub(crate) type Snapshot = Vec<(Py<PyAny>, Py<PyAny>, u64)>;
 
 pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Snapshot> {
-    collect_items(slf, KeyForm::Shown)
-}
-
-/// The same, with each key as the table stores it (a transform table's
-/// pairs): what a copy with the same semantics takes over.
-pub(crate) fn stored_snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Snapshot> {
-    collect_items(slf, KeyForm::Stored)
-}
-
-#[derive(PartialEq)]
-enum KeyForm {
-    Shown,
-    Stored,
-}
-
-fn collect_items(slf: &Bound<'_, HashTable>, form: KeyForm) -> PyResult<Snapshot> {
     let py = slf.py();
     let this = borrow(slf)?;
-    let shown = form == KeyForm::Shown && this.semantics.transform.is_some();
     let mut items = Vec::new();
     items
         .try_reserve_exact(this.table.len())
@@ -280,11 +263,7 @@ fn collect_items(slf: &Bound<'_, HashTable>, form: KeyForm) -> PyResult<Snapshot
     let mut cursor = hashtable_core::IterCursor::new();
     while let Some(slot) = this.table.iter_next(&mut cursor) {
         let entry = this.table.entry(slot);
-        let key = if shown {
-            this.semantics.shown(entry.key.bind(py)).unbind()
-        } else {
-            entry.key.clone_ref(py)
-        };
+        let key = this.semantics.shown(entry.key.bind(py)).unbind();
         items.push((key, entry.value.clone_ref(py), entry.hash));
     }
     Ok(items)

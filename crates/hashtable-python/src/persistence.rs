@@ -8,7 +8,7 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use crate::hashing::HashFunc;
 use crate::lookup::{borrow, borrow_mut};
-use crate::operations::{self, snapshot, stored_snapshot};
+use crate::operations::{self, snapshot};
 use crate::recursion::RecursionGuard;
 use crate::semantics::KeySemantics;
 use crate::table::{memory_error, table_error, HashTable, PyTable};
@@ -23,17 +23,15 @@ type Keys = (HashFunc, KeySemantics);
 /// hash function nor `key=` is called.
 fn copy_parts(slf: &Bound<'_, HashTable>) -> PyResult<(PyTable, Keys)> {
     let py = slf.py();
-    let (config, size, keys) = {
-        let this = borrow(slf)?;
-        let keys = (this.hash_func.clone_ref(py), this.semantics.clone_ref(py));
-        (*this.table.config(), this.table.size(), keys)
-    };
-    let mut table = PyTable::new(config).map_err(table_error)?;
-    table.presize(size).map_err(memory_error)?;
-    for (key, value, hash) in stored_snapshot(slf)? {
-        // Keys of one table are distinct, so each goes straight in.
-        table.insert_new(hash, key, value).map_err(memory_error)?;
-    }
+    let this = borrow(slf)?;
+    let keys = (this.hash_func.clone_ref(py), this.semantics.clone_ref(py));
+    // No Python code runs under the borrow: a copy is an incref, and if
+    // memory runs out, the references the partial copy releases are never
+    // the last ones (the source holds every key and value too).
+    let table = this
+        .table
+        .copy_with(|entry| (entry.key.clone_ref(py), entry.value.clone_ref(py)))
+        .map_err(table_error)?;
     Ok((table, keys))
 }
 
