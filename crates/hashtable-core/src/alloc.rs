@@ -67,6 +67,20 @@ pub(crate) fn filled_with<T>(len: usize, make: impl FnMut() -> T) -> Result<Vec<
     Ok(vec)
 }
 
+/// A copy of `slice`, or an error instead of an abort.
+pub(crate) fn copied<T: Copy>(slice: &[T]) -> Result<Box<[T]>, AllocError> {
+    let mut vec = reserved(slice.len())?;
+    vec.extend_from_slice(slice);
+    Ok(vec.into_boxed_slice())
+}
+
+/// `make(item)` for each item, or an error instead of an abort.
+pub(crate) fn mapped<T, U>(items: &[T], make: impl FnMut(&T) -> U) -> Result<Vec<U>, AllocError> {
+    let mut vec = reserved(items.len())?;
+    vec.extend(items.iter().map(make));
+    Ok(vec)
+}
+
 /// `Box::new_uninit_slice(len)`, or an error instead of an abort.
 pub(crate) fn uninit_slice<T>(len: usize) -> Result<Box<[MaybeUninit<T>]>, AllocError> {
     Ok(filled_with(len, MaybeUninit::uninit)?.into_boxed_slice())

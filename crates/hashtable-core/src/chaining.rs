@@ -240,6 +240,22 @@ where
         Ok(std::mem::replace(self, fresh))
     }
 
+    fn copy_with(&self, mut copy: impl FnMut(&Entry<K, V>) -> (K, V)) -> Result<Self, AllocError> {
+        let heads = alloc::copied(&self.heads)?.into_vec();
+        let nodes = alloc::mapped(&self.nodes, |node| {
+            let (key, value) = copy(&node.entry);
+            Node {
+                entry: Entry::new(node.entry.hash, key, value),
+                next: node.next,
+            }
+        })?;
+        Ok(Chaining {
+            heads,
+            nodes,
+            index: self.index,
+        })
+    }
+
     fn index(&self) -> BucketIndex {
         self.index
     }

@@ -524,6 +524,31 @@ where
         Ok(())
     }
 
+    fn copy_with(&self, mut copy: impl FnMut(&Entry<K, V>) -> (K, V)) -> Result<Self, AllocError> {
+        let mut slots = alloc::filled_with(self.count(), || vacant(EMPTY_HASH))?.into_boxed_slice();
+        for (to, from) in slots.iter_mut().zip(self.slots.iter()) {
+            let hash = hash_word(from);
+            *to = if is_item_hash(hash) {
+                // SAFETY: the hash word is an item's, so key and value are
+                // initialised (the invariant on `slots`).
+                let entry = unsafe { from.assume_init_ref() };
+                let (key, value) = copy(entry);
+                MaybeUninit::new(Entry::new(hash, key, value))
+            } else {
+                vacant(hash)
+            };
+        }
+        Ok(OpenSlots {
+            slots,
+            len: self.len,
+            tombstones: self.tombstones,
+            end: self.end,
+            index: self.index,
+            multiplier: self.multiplier,
+            rule: PhantomData,
+        })
+    }
+
     fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
         let fresh = Self::try_new(buckets, self.index)?;
         Ok(mem::replace(self, fresh))

@@ -275,6 +275,12 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError>
     where
         Self: Sized;
+    /// This storage copied slot for slot (same size, same places, same
+    /// tombstones), each entry's key and value made by `copy` and its stored
+    /// hash kept. All memory is allocated before the first `copy`.
+    fn copy_with(&self, copy: impl FnMut(&Entry<K, V>) -> (K, V)) -> Result<Self, AllocError>
+    where
+        Self: Sized;
     /// The bucket index this strategy was built with.
     fn index(&self) -> BucketIndex;
     /// The next occupied slot in this strategy's iteration order.
@@ -372,6 +378,15 @@ macro_rules! strategies {
             {
                 Ok(match self {
                     $(StrategyKind::$variant => AnyStrategy::$variant(crate::$module::$type::<K, V>::try_new(buckets, index)?),)*
+                })
+            }
+        }
+
+        impl<K: Send + Sync, V: Send + Sync> AnyStrategy<K, V> {
+            /// [`CollisionStrategy::copy_with`] into the same variant.
+            fn copy_variant(&self, copy: impl FnMut(&Entry<K, V>) -> (K, V)) -> Result<Self, AllocError> {
+                Ok(match self {
+                    $(AnyStrategy::$variant(s) => AnyStrategy::$variant(s.copy_with(copy)?),)*
                 })
             }
         }
@@ -505,6 +520,9 @@ where
     fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
         let fresh = self.kind().build(buckets, self.index())?;
         Ok(std::mem::replace(self, fresh))
+    }
+    fn copy_with(&self, copy: impl FnMut(&Entry<K, V>) -> (K, V)) -> Result<Self, AllocError> {
+        self.copy_variant(copy)
     }
     fn index(&self) -> BucketIndex {
         dispatch!(self, s => s.index())

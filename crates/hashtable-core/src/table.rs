@@ -109,23 +109,14 @@ where
         Ok(Table::from_parts(config, strategy))
     }
 
-    /// A new table with this one's configuration and size, holding a copy of
-    /// every entry (`copy` makes the key and value; from Python, one incref
-    /// each). The stored hashes are reused, so no hash function runs, and
-    /// the storage is sized once: no probe for growth per entry, no resize.
-    /// The copy starts its own counters.
-    pub fn copy_with(&self, mut copy: impl FnMut(&Entry<K, V>) -> (K, V)) -> Result<Self, TableError> {
-        let mut target = Table::new(self.config)?;
-        // An empty table always fits, so this only fails for memory.
-        target.presize(self.size())?;
-        let mut cursor = IterCursor::new();
-        while let Some(slot) = self.iter_next(&mut cursor) {
-            let entry = self.entry(slot);
-            let (key, value) = copy(entry);
-            target.strategy.reserve_one()?;
-            target.strategy.insert_new(Entry::new(entry.hash, key, value));
-        }
-        Ok(target)
+    /// A new table with this one's configuration, holding a copy of every
+    /// entry in the same place (`copy` makes the key and value; from Python,
+    /// one incref each). The stored hashes are reused, so no hash function
+    /// runs, and the storage is copied as it is: no probing, no resize. The
+    /// copy starts its own counters.
+    pub fn copy_with(&self, copy: impl FnMut(&Entry<K, V>) -> (K, V)) -> Result<Self, TableError> {
+        let strategy = self.strategy.copy_with(copy)?;
+        Ok(Table::from_parts(self.config, strategy))
     }
 }
 

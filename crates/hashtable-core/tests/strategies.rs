@@ -522,12 +522,29 @@ fn a_copy_holds_every_entry_at_the_original_size() {
         assert_eq!(made, original.len(), "{kind:?}");
         assert_eq!((copy.len(), copy.size()), (original.len(), original.size()), "{kind:?}");
         assert_eq!(copy.counters().resizes, 0, "{kind:?}");
-        let mut cursor = IterCursor::new();
-        while let Some(slot) = original.iter_next(&mut cursor) {
-            let entry = original.entry(slot);
-            let (hash, key, value) = (entry.hash, entry.key, entry.value);
+        let slots = |table: &Table<u64, u64>| {
+            let mut cursor = IterCursor::new();
+            std::iter::from_fn(|| table.iter_next(&mut cursor).map(|slot| (slot, table.entry(slot).key)))
+                .collect::<Vec<_>>()
+        };
+        // Slot for slot, tombstones and all.
+        assert_eq!(slots(&copy), slots(&original), "{kind:?}");
+        assert_eq!(copy.strategy().tombstones(), original.strategy().tombstones(), "{kind:?}");
+        for (slot, key) in slots(&original) {
+            let hash = original.entry(slot).hash;
             let found = copy.get(hash, same(key)).unwrap().map(|e| (e.hash, e.value));
-            assert_eq!(found, Some((hash, value + 1)), "{kind:?} key {key}");
+            assert_eq!(found, Some((hash, key * 3 + 1)), "{kind:?} key {key}");
         }
+        // The copy lives on its own: growing and emptying it leaves the original as it was.
+        let before = slots(&original);
+        for key in 500..1500u64 {
+            copy.insert(mix(key % 211), key, key, same(key)).unwrap();
+        }
+        for (_, key) in &before {
+            let hash = mix(key % 211);
+            assert!(copy.remove(hash, same(*key)).unwrap().is_some(), "{kind:?} key {key}");
+        }
+        assert_eq!(copy.len(), 1000, "{kind:?}");
+        assert_eq!(slots(&original), before, "{kind:?}");
     }
 }

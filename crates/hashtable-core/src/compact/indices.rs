@@ -80,6 +80,16 @@ macro_rules! with_indices {
 pub(crate) use with_indices;
 
 impl Indices {
+    /// A copy, or an error instead of an abort.
+    pub(crate) fn try_clone(&self) -> Result<Self, AllocError> {
+        Ok(match self {
+            Indices::I8(slice) => Indices::I8(crate::alloc::copied(slice)?),
+            Indices::I16(slice) => Indices::I16(crate::alloc::copied(slice)?),
+            Indices::I32(slice) => Indices::I32(crate::alloc::copied(slice)?),
+            Indices::I64(slice) => Indices::I64(crate::alloc::copied(slice)?),
+        })
+    }
+
     /// `slots` EMPTY slots, at the width `width_for(slots)`.
     pub(crate) fn new(slots: usize) -> Result<Self, AllocError> {
         Ok(match width_for(slots) {

@@ -428,6 +428,23 @@ where
         Ok(mem::replace(self, fresh))
     }
 
+    fn copy_with(&self, mut copy: impl FnMut(&Entry<K, V>) -> (K, V)) -> Result<Self, AllocError> {
+        let indices = self.indices.try_clone()?;
+        let entries = alloc::mapped(&self.entries, |slot| {
+            slot.as_ref().map(|entry| {
+                let (key, value) = copy(entry);
+                Entry::new(entry.hash, key, value)
+            })
+        })?;
+        Ok(Compact {
+            indices,
+            entries,
+            len: self.len,
+            dummies: self.dummies,
+            index: self.index,
+        })
+    }
+
     fn index(&self) -> BucketIndex {
         self.index
     }

@@ -95,7 +95,7 @@ mod tests;
 use std::collections::BTreeMap;
 use std::mem::{self, MaybeUninit};
 
-use self::group::{ControlGroup, Group, DELETED, EMPTY};
+use self::group::{is_full, ControlGroup, Group, DELETED, EMPTY};
 use self::raw::empty_ctrl;
 use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
@@ -265,6 +265,31 @@ where
     fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
         let fresh = Self::try_new(buckets, self.index)?;
         Ok(mem::replace(self, fresh))
+    }
+
+    fn copy_with(&self, mut copy: impl FnMut(&Entry<K, V>) -> (K, V)) -> Result<Self, AllocError> {
+        let ctrl = alloc::copied(&self.ctrl)?;
+        let mut slots = alloc::uninit_slice(self.buckets())?;
+        for slot in 0..self.top {
+            if is_full(self.ctrl[slot]) {
+                // SAFETY: `slot < top <= buckets`, and the slot is full.
+                let entry = unsafe { self.full_entry(slot) };
+                let (key, value) = copy(entry);
+                slots[slot] = MaybeUninit::new(Entry::new(entry.hash, key, value));
+            }
+        }
+        // Full exactly where the source is, so initialised exactly there.
+        Ok(Swiss {
+            ctrl,
+            slots,
+            mask: self.mask,
+            len: self.len,
+            deleted: self.deleted,
+            top: self.top,
+            index: self.index,
+            home_multiplier: self.home_multiplier,
+            home_shift: self.home_shift,
+        })
     }
 
     fn index(&self) -> BucketIndex {
