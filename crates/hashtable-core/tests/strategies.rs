@@ -529,7 +529,11 @@ fn a_copy_holds_every_entry_at_the_original_size() {
         };
         // Slot for slot, tombstones and all.
         assert_eq!(slots(&copy), slots(&original), "{kind:?}");
-        assert_eq!(copy.strategy().tombstones(), original.strategy().tombstones(), "{kind:?}");
+        assert_eq!(
+            copy.strategy().tombstones(),
+            original.strategy().tombstones(),
+            "{kind:?}"
+        );
         for (slot, key) in slots(&original) {
             let hash = original.entry(slot).hash;
             let found = copy.get(hash, same(key)).unwrap().map(|e| (e.hash, e.value));

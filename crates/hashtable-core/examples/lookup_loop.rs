@@ -1,0 +1,100 @@
+//! One table, looked up `passes` times over n keys: the program
+//! `scripts/callgrind_core.py` runs under callgrind to count instructions per
+//! lookup of each strategy and of `hashbrown`, with the keys, hasher and
+//! parameters of `benches/strategies.rs` (foldhash with a fixed seed, each
+//! strategy at its recommended `max_load` and `growth`).
+//!
+//! ```text
+//! lookup_loop TABLE OP N PASSES
+//!   TABLE   hashbrown, or a strategy name (run-time dispatch through Table)
+//!   OP      hit (the n stored keys, shuffled) or miss (n absent keys)
+//! ```
+//!
+//! Callgrind counts instructions, not time, so the counts repeat on a noisy
+//! machine; the script subtracts a run with 0 passes, so building the table
+//! is not counted.
+
+use std::convert::Infallible;
+use std::hash::BuildHasher;
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use foldhash::fast::FixedState;
+use hashtable_core::{StrategyKind, Table, TableConfig};
+
+const STATE: FixedState = FixedState::with_seed(0x5eed_7ab1_e5ee_d5ee);
+
+fn hash(key: u64) -> u64 {
+    STATE.hash_one(key)
+}
+
+/// SplitMix64, as the benchmark's keys.
+fn keys(count: usize, mut state: u64) -> Vec<u64> {
+    (0..count)
+        .map(|_| {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        })
+        .collect()
+}
+
+fn same(key: u64) -> impl FnMut(&u64) -> Result<bool, Infallible> {
+    move |stored| Ok(*stored == key)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [table, op, n, passes] = args.as_slice() else {
+        eprintln!("usage: lookup_loop TABLE hit|miss N PASSES");
+        return ExitCode::FAILURE;
+    };
+    let (Ok(n), Ok(passes)) = (n.parse::<usize>(), passes.parse::<usize>()) else {
+        eprintln!("N and PASSES are counts");
+        return ExitCode::FAILURE;
+    };
+    let stored = keys(n, 1);
+    let mut probes = if op == "miss" { keys(n, 2) } else { stored.clone() };
+    // Any fixed order that is not the insertion order.
+    probes.sort_unstable_by_key(|key| key.rotate_left(17));
+    let mut found = 0u64;
+    if table == "hashbrown" {
+        let mut map = hashbrown::HashMap::with_hasher(STATE);
+        map.extend(stored.iter().map(|&key| (key, key)));
+        for _ in 0..passes {
+            for key in &probes {
+                if let Some(value) = map.get(key) {
+                    found = found.wrapping_add(*value);
+                }
+            }
+        }
+    } else {
+        let Some(kind) = StrategyKind::from_name(table) else {
+            eprintln!("unknown table {table}");
+            return ExitCode::FAILURE;
+        };
+        let info = kind.info();
+        let config = TableConfig {
+            strategy: kind,
+            max_load: info.recommended_max_load,
+            growth: info.recommended_growth,
+            ..TableConfig::default()
+        };
+        let mut map: Table<u64, u64> = Table::new(config).expect("a valid configuration");
+        for &key in &stored {
+            map.insert(hash(key), key, key, same(key)).expect("fits in memory");
+        }
+        for _ in 0..passes {
+            for &key in &probes {
+                let Ok(entry) = map.get(hash(key), same(key));
+                if let Some(entry) = entry {
+                    found = found.wrapping_add(entry.value);
+                }
+            }
+        }
+    }
+    black_box(found);
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,79 @@
+"""Instructions per lookup of each core strategy and of hashbrown, counted by callgrind.
+
+The wall-clock ratios of `make bench` move by 20% between runs on a shared VM; instruction
+counts do not. For each table this runs `crates/hashtable-core/examples/lookup_loop.rs`
+under callgrind twice, with 0 and with `--passes` passes over n keys, and divides the
+difference by the lookups done: the cost of one lookup (hashing the key with foldhash
+included), each strategy at its recommended parameters, as `make bench` builds them.
+
+    python3 scripts/callgrind_core.py --op hit miss --n 1000
+
+needs valgrind. Instructions are not time: a cache miss or a mispredicted branch costs many
+cycles and one instruction, so read these beside `make bench`, not instead of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLES = ["hashbrown", "swiss", "linear", "robin_hood", "quadratic", "chaining", "compact"]
+
+
+def build() -> Path:
+    subprocess.run(
+        ["cargo", "build", "--release", "-q", "-p", "hashtable-core", "--example", "lookup_loop"],
+        cwd=ROOT,
+        check=True,
+    )
+    return ROOT / "target" / "release" / "examples" / "lookup_loop"
+
+
+def instructions(program: Path, table: str, op: str, n: int, passes: int) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={Path(tmp) / 'out'}",
+                str(program),
+                table,
+                op,
+                str(n),
+                str(passes),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    match = re.search(r"Collected : (\d+)", done.stderr)
+    if match is None:
+        raise RuntimeError(done.stderr[-2000:])
+    return int(match.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--op", choices=["hit", "miss"], nargs="+", default=["hit"])
+    parser.add_argument("--n", type=int, default=1000, help="keys in the table (default 1000)")
+    parser.add_argument("--passes", type=int, default=20)
+    parser.add_argument("--table", nargs="+", default=TABLES, choices=TABLES)
+    args = parser.parse_args()
+    program = build()
+    for op in args.op:
+        baseline = None
+        for table in args.table:
+            counted = instructions(program, table, op, args.n, args.passes)
+            per_lookup = (counted - instructions(program, table, op, args.n, 0)) / (args.passes * args.n)
+            if table == "hashbrown":
+                baseline = per_lookup
+            ratio = f"  ({per_lookup / baseline:.2f}x hashbrown)" if baseline else ""
+            print(f"{op:4} n={args.n:<8} {table:11} {per_lookup:7.1f} instructions per lookup{ratio}")
+
+
+if __name__ == "__main__":
+    main()
