@@ -313,6 +313,7 @@ def test_constant_hash_func_decides_hashability(make_table: MakeTable) -> None:
 
 # ---- keys chosen to collide (hash flooding) -----------------------------------------------
 
+
 def test_siphash13_spreads_ints_that_share_their_low_bits(make_table: MakeTable, strategy: str) -> None:
     """Multiples of 2**20 all land in bucket 0 under index="mod" with Python's
     hash (which is the int itself); siphash13 re-hashes them with a secret key."""

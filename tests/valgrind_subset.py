@@ -4,7 +4,8 @@ valgrind memcheck (PYTHONMALLOC=malloc), for every strategy.
 Not collected by a plain `pytest tests` (the name does not start with test_):
 it re-exports chosen tests from the test modules and adds a few compact
 drivers, so that every native code path (each operation, error paths,
-re-entrant user code, GC traversal and clearing, iteration, pickling, threads,
+re-entrant user code, GC traversal and clearing, iteration (the items tuple a
+step refills), copies, pickling, threads,
 the C API capsule)
 runs at least once in a few minutes of valgrind time.
 
@@ -58,6 +59,10 @@ from test_memory import (  # noqa: F401 - re-exported for collection
     test_gc_sees_every_key_value_and_the_hash_func,
     test_hash_func_closure_referring_to_the_table_is_collected,
 )
+from test_pickle_copy import (  # noqa: F401 - re-exported for collection
+    test_copy_self_containing_is_shallow,
+    test_round_trip_items_and_parameters,
+)
 from test_reentrancy import (  # noqa: F401 - re-exported for collection
     ACTIONS,
     DEL_MUTATIONS,
@@ -82,6 +87,11 @@ from test_reentrancy_iteration_gc import (  # noqa: F401 - re-exported for colle
     test_key_whose_hash_changes_after_insertion,
     test_update_from_a_mapping_that_mutates_the_table,
     test_update_from_pairs_that_mutate_the_table,
+)
+from test_views_iteration import (  # noqa: F401 - re-exported for collection
+    test_a_cycle_through_the_recycled_tuple_is_collected,
+    test_items_tuple_dropped_by_the_loop_is_refilled_with_the_next_item,
+    test_value_released_by_a_refill_may_step_the_same_iterator,
 )
 
 
