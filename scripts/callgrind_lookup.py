@@ -43,6 +43,8 @@ OPS = {
     "items": "for key, value in table.items():\n    pass",
     # A copy of the 1,000-item table (made and freed): per item.
     "copy": "table.copy()",
+    # `==` against a dict with the same items: per item.
+    "eq": "table == twin",
 }
 
 
@@ -73,13 +75,14 @@ def child(container: str, op: str, keys_kind: str, passes: int, with_hash_func: 
     # A function, so that `table` and `keys` are fast locals, not global lookups.
     body = "\n".join("        " + line for line in OPS[op].splitlines())
     namespace: dict[str, Any] = {}
-    exec(f"def run(table, keys, passes, fresh, pairs):\n    for _ in range(passes):\n{body}\n", namespace)
+    exec(f"def run(table, keys, passes, fresh, pairs, twin):\n    for _ in range(passes):\n{body}\n", namespace)
     pairs = [(key, key) for key in keys]
+    twin = dict.fromkeys(keys, 1)
 
     def fresh() -> Any:
         return {} if container == "dict" else hashtable.HashTable(strategy=container)
 
-    namespace["run"](table, keys, passes, fresh, pairs)
+    namespace["run"](table, keys, passes, fresh, pairs, twin)
 
 
 def instructions(container: str, op: str, keys_kind: str, passes: int, with_hash_func: bool = False) -> int:

@@ -475,3 +475,36 @@ def test_missing_on_base_instance_is_ignored() -> None:
     t = HashTable()
     with pytest.raises(KeyError):
         t["absent"]
+
+
+def test_equality_with_a_dict_subclass_reads_its_items_as_dict_does(make_table: MakeTable) -> None:
+    class Defaulting(dict[Any, Any]):
+        def __missing__(self, key: Any) -> Any:
+            return "made up"
+
+        def __getitem__(self, key: Any) -> Any:
+            return "overridden"
+
+    other = Defaulting({"a": 1, "b": 2})
+    t = make_table({"a": 1, "b": 2})
+    # dict's own == ignores both methods and compares the stored items.
+    assert ({"a": 1, "b": 2} == other) is True
+    assert t == other
+    assert other == t
+    assert t != Defaulting({"a": 1, "c": 2})
+    assert (make_table({"a": 1, "c": 2}) == Defaulting({"a": 1, "b": 2})) is (
+        {"a": 1, "c": 2} == Defaulting({"a": 1, "b": 2})
+    )
+
+
+def test_equality_with_a_dict_propagates_a_raising_key_eq(make_table: MakeTable) -> None:
+    class Clash:
+        def __hash__(self) -> int:
+            return 7
+
+        def __eq__(self, other: object) -> bool:
+            raise ValueError("no comparing")
+
+    t = make_table({7: "x"})
+    with pytest.raises(ValueError, match="no comparing"):
+        t == {Clash(): "x"}  # noqa: B015

@@ -208,7 +208,10 @@ fn rebuild_function(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 /// `"Content-Type"` equals `{"content-type": ...}` with the same value.
 pub(crate) fn equals_mapping(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
     let py = slf.py();
-    if !other.is_instance(mapping_abc(py)?)? {
+    // A dict (a subclass too) is read as dict's own `==` reads it: its
+    // stored items, whatever its `__getitem__` or `__missing__` say.
+    let dict = other.cast::<PyDict>().ok();
+    if dict.is_none() && !other.is_instance(mapping_abc(py)?)? {
         return Ok(None);
     }
     let _guard = RecursionGuard::enter(py, c" in comparison")?;
@@ -224,12 +227,22 @@ pub(crate) fn equals_mapping(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny
         return custom_equals_mapping(slf, other).map(Some);
     }
     for (key, value, _) in snapshot(slf)? {
-        let theirs = match other.get_item(key.bind(py)) {
-            Ok(theirs) => theirs,
-            Err(err) if err.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => return Ok(Some(false)),
-            Err(err) => return Err(err),
+        // As `Bound`s, each released by a plain decref, not through PyO3's
+        // check of the thread's state that dropping a `Py` makes.
+        let (key, value) = (key.into_bound(py), value.into_bound(py));
+        let found = match dict {
+            // A miss is None, with no KeyError made and caught per key.
+            Some(dict) => dict.get_item(&key)?,
+            None => match other.get_item(&key) {
+                Ok(theirs) => Some(theirs),
+                Err(err) if err.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => None,
+                Err(err) => return Err(err),
+            },
         };
-        if !value.bind(py).is(&theirs) && !value.bind(py).eq(&theirs)? {
+        let Some(theirs) = found else {
+            return Ok(Some(false));
+        };
+        if !value.is(&theirs) && !value.eq(&theirs)? {
             return Ok(Some(false));
         }
     }
