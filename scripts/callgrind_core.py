@@ -15,10 +15,10 @@ cycles and one instruction, so read these beside `make bench`, not instead of it
 from __future__ import annotations
 
 import argparse
-import re
 import subprocess
-import tempfile
 from pathlib import Path
+
+import callgrind_count
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ["hashbrown", "swiss", "linear", "robin_hood", "quadratic", "chaining", "compact"]
@@ -34,26 +34,7 @@ def build() -> Path:
 
 
 def instructions(program: Path, table: str, op: str, n: int, passes: int) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                f"--callgrind-out-file={Path(tmp) / 'out'}",
-                str(program),
-                table,
-                op,
-                str(n),
-                str(passes),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    match = re.search(r"Collected : (\d+)", done.stderr)
-    if match is None:
-        raise RuntimeError(done.stderr[-2000:])
-    return int(match.group(1))
+    return callgrind_count.instructions([str(program), table, op, str(n), str(passes)])
 
 
 def main() -> None:

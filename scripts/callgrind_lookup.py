@@ -23,13 +23,11 @@ build is stripped.
 from __future__ import annotations
 
 import argparse
-import re
-import subprocess
+import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
+import callgrind_count
 import hashtable
 
 OPS = {
@@ -86,31 +84,10 @@ def child(container: str, op: str, keys_kind: str, passes: int, with_hash_func: 
 
 
 def instructions(container: str, op: str, keys_kind: str, passes: int, with_hash_func: bool = False) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run(
-            [
-                "env",
-                "PYTHONHASHSEED=0",
-                "valgrind",
-                "--tool=callgrind",
-                f"--callgrind-out-file={Path(tmp) / 'out'}",
-                sys.executable,
-                __file__,
-                "--child",
-                container,
-                op,
-                keys_kind,
-                str(passes),
-                str(int(with_hash_func)),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    match = re.search(r"Collected : (\d+)", done.stderr)
-    if match is None:
-        raise RuntimeError(done.stderr[-2000:])
-    return int(match.group(1))
+    child_args = [container, op, keys_kind, str(passes), str(int(with_hash_func))]
+    return callgrind_count.instructions(
+        [sys.executable, __file__, "--child", *child_args], env={**os.environ, "PYTHONHASHSEED": "0"}
+    )
 
 
 def per_operation(container: str, op: str, keys_kind: str, passes: int, with_hash_func: bool = False) -> float:

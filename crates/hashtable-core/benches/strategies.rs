@@ -29,11 +29,13 @@
 //! `BENCH_QUICK=1` shortens warm-up and measurement so the whole run takes a
 //! couple of minutes on two cores; without it expect about ten.
 
+mod common;
+
 use std::convert::Infallible;
-use std::hash::BuildHasher;
 use std::hint::black_box;
 use std::time::Duration;
 
+use common::{hash, random_keys, SEED, STATE};
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use foldhash::fast::FixedState;
@@ -41,29 +43,9 @@ use hashtable_core::{
     CanonicalKey, CollisionStrategy, KeySource, NamedHash, StrategyKind, Table, TableConfig, HASH_FUNCTION_NAMES,
 };
 
-const SEED: u64 = 0x5eed_7ab1_e5ee_d5ee;
-const STATE: FixedState = FixedState::with_seed(SEED);
 const SIZES: [usize; 3] = [1_000, 100_000, 1_000_000];
 
 type Baseline = hashbrown::HashMap<u64, u64, FixedState>;
-
-#[inline(always)]
-fn hash(key: u64) -> u64 {
-    STATE.hash_one(key)
-}
-
-/// SplitMix64: a fixed, seedable stream of well-spread u64 keys.
-fn random_keys(count: usize, mut state: u64) -> Vec<u64> {
-    (0..count)
-        .map(|_| {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        })
-        .collect()
-}
 
 /// The same keys in a seeded Fisher-Yates order.
 fn shuffled(keys: &[u64], seed: u64) -> Vec<u64> {

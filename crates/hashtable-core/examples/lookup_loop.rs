@@ -14,32 +14,15 @@
 //! machine; the script subtracts a run with 0 passes, so building the table
 //! is not counted.
 
+#[path = "../benches/common/mod.rs"]
+mod common;
+
 use std::convert::Infallible;
-use std::hash::BuildHasher;
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use foldhash::fast::FixedState;
+use common::{hash, random_keys, STATE};
 use hashtable_core::{StrategyKind, Table, TableConfig};
-
-const STATE: FixedState = FixedState::with_seed(0x5eed_7ab1_e5ee_d5ee);
-
-fn hash(key: u64) -> u64 {
-    STATE.hash_one(key)
-}
-
-/// SplitMix64, as the benchmark's keys.
-fn keys(count: usize, mut state: u64) -> Vec<u64> {
-    (0..count)
-        .map(|_| {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        })
-        .collect()
-}
 
 fn same(key: u64) -> impl FnMut(&u64) -> Result<bool, Infallible> {
     move |stored| Ok(*stored == key)
@@ -55,8 +38,12 @@ fn main() -> ExitCode {
         eprintln!("N and PASSES are counts");
         return ExitCode::FAILURE;
     };
-    let stored = keys(n, 1);
-    let mut probes = if op == "miss" { keys(n, 2) } else { stored.clone() };
+    let stored = random_keys(n, 1);
+    let mut probes = if op == "miss" {
+        random_keys(n, 2)
+    } else {
+        stored.clone()
+    };
     // Any fixed order that is not the insertion order.
     probes.sort_unstable_by_key(|key| key.rotate_left(17));
     let mut found = 0u64;

@@ -45,8 +45,8 @@ use crate::entry::{is_item_hash, Entry, SlotId, EMPTY_HASH, TOMBSTONE_HASH};
 use crate::index::{multiply_home, BucketIndex};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Lookup, Settled, StrategyKind, Structure, Vacancy,
-    Verdict,
+    settle_candidate, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Lookup, Settled, StrategyKind,
+    Structure, Vacancy, Verdict,
 };
 
 /// `ProbeCursor::position` once a probe has ended: past every slot, so a
@@ -473,12 +473,8 @@ where
                 let known = self.tombstones == 0 && at.stop != DONE;
                 break Ok(Settled::Absent(if known { Vacancy(at.stop) } else { Vacancy::UNKNOWN }));
             };
-            let entry = self.scanned(slot);
-            match settle(&entry.key) {
-                Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(slot), entry)),
-                Ok(Verdict::Unequal) => {}
-                Ok(Verdict::Undecided) => break Ok(Settled::Undecided),
-                Err(err) => break Err(err),
+            if let Some(end) = settle_candidate(SlotId(slot), self.scanned(slot), &mut settle) {
+                break end;
             }
         };
         *visited += at.visits;

@@ -129,6 +129,23 @@ pub enum Settled<'a, K, V> {
     Undecided,
 }
 
+/// `settle`'s verdict on one candidate of a one-pass lookup: how the lookup
+/// ends, or None to go on to the next candidate. Every strategy's
+/// `find_settled` loop ends through this.
+#[inline(always)]
+pub(crate) fn settle_candidate<'a, K, V, E>(
+    slot: SlotId,
+    entry: &'a Entry<K, V>,
+    settle: &mut impl FnMut(&K) -> Result<Verdict, E>,
+) -> Option<Result<Settled<'a, K, V>, E>> {
+    match settle(&entry.key) {
+        Ok(Verdict::Equal) => Some(Ok(Settled::Found(slot, entry))),
+        Ok(Verdict::Unequal) => None,
+        Ok(Verdict::Undecided) => Some(Ok(Settled::Undecided)),
+        Err(err) => Some(Err(err)),
+    }
+}
+
 /// A yes-or-no equality as a `settle` that never defers.
 #[inline(always)]
 pub(crate) fn two_way<K, E>(mut eq: impl FnMut(&K) -> Result<bool, E>) -> impl FnMut(&K) -> Result<Verdict, E> {

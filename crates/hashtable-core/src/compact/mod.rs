@@ -78,7 +78,8 @@ use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
+    settle_candidate, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure,
+    Vacancy, Verdict,
 };
 
 const PERTURB_SHIFT: u32 = 5;
@@ -326,11 +327,8 @@ fn settle_in<'a, W: IndexWord, K, V, E>(
         if entry.hash != hash || (step > 0 && start.reaches_before(step, read)) {
             continue;
         }
-        match settle(&entry.key) {
-            Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(ix as usize), entry)),
-            Ok(Verdict::Unequal) => {}
-            Ok(Verdict::Undecided) => break Ok(Settled::Undecided),
-            Err(err) => break Err(err),
+        if let Some(end) = settle_candidate(SlotId(ix as usize), entry, &mut settle) {
+            break end;
         }
     };
     *visited += visits;

@@ -6,7 +6,7 @@ use super::group::{is_full, ControlGroup, Group};
 use super::{tag, Swiss, GROUP};
 use crate::entry::{Entry, SlotId};
 use crate::probe::ProbeCursor;
-use crate::strategy::{Settled, Vacancy, Verdict};
+use crate::strategy::{settle_candidate, Settled, Vacancy, Verdict};
 
 /// `ProbeCursor::matches`: bits 0..32 are the window's tag matches not yet
 /// handed out; the flags say the window was loaded or that the probe is over.
@@ -98,11 +98,8 @@ impl<K, V> Swiss<K, V> {
                 visits += 1;
                 let (slot, entry) = self.next_match(position, &mut matches);
                 if entry.hash == hash {
-                    match settle(&entry.key) {
-                        Ok(Verdict::Equal) => break 'windows Ok(Settled::Found(SlotId(slot), entry)),
-                        Ok(Verdict::Unequal) => {}
-                        Ok(Verdict::Undecided) => break 'windows Ok(Settled::Undecided),
-                        Err(err) => break 'windows Err(err),
+                    if let Some(end) = settle_candidate(SlotId(slot), entry, &mut settle) {
+                        break 'windows end;
                     }
                 }
             }

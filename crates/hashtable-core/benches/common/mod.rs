@@ -1,0 +1,29 @@
+//! What `benches/strategies.rs` and `examples/lookup_loop.rs` share, so that
+//! the criterion timings and the callgrind counts see the same keys and hash.
+
+use std::hash::BuildHasher;
+
+use foldhash::fast::FixedState;
+
+pub const SEED: u64 = 0x5eed_7ab1_e5ee_d5ee;
+/// foldhash with a fixed seed: our tables are given `STATE.hash_one(key)`,
+/// and hashbrown computes the same value through this `BuildHasher`.
+pub const STATE: FixedState = FixedState::with_seed(SEED);
+
+#[inline(always)]
+pub fn hash(key: u64) -> u64 {
+    STATE.hash_one(key)
+}
+
+/// SplitMix64: a fixed, seedable stream of well-spread u64 keys.
+pub fn random_keys(count: usize, mut state: u64) -> Vec<u64> {
+    (0..count)
+        .map(|_| {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        })
+        .collect()
+}
