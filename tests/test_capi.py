@@ -272,3 +272,17 @@ def test_a_table_argument_that_is_not_a_table_is_type_error(
 def test_null_arguments_raise_system_error(probe: ModuleType, name: str) -> None:
     with pytest.raises(SystemError, match="must not be NULL"):
         probe.null_argument(name)
+
+
+def test_size_and_len_read_the_native_state_of_a_subclass(probe: ModuleType, strategy: str) -> None:
+    # The header promises the bucket count (or -1 with an exception set): a
+    # subclass's `size` property or `__len__` is not what the capsule reports.
+    class Lying(HashTable):
+        size = property(lambda self: -5)  # type: ignore[assignment]
+
+        def __len__(self) -> int:
+            return 99
+
+    table = Lying({1: "a", 2: "b"}, strategy=strategy)
+    assert probe.size(table) == HashTable.size.__get__(table) > 0  # type: ignore[attr-defined]
+    assert probe.length(table) == HashTable.__len__(table) == 2

@@ -85,14 +85,31 @@ def test_a_lookup_suspended_in_eq_never_writes_into_swapped_storage(make_table: 
 
 
 def test_an_iterator_never_continues_over_swapped_storage(strategy: str) -> None:
+    # `copy.copy` swaps its copied storage into the table `__new__` returns when
+    # that table is empty and hashes as the source does: a live iterator over it
+    # must notice.
+    Reuse.existing = None
+    source = Reuse({i: i for i in range(20)}, strategy=strategy)
+    victim = Reuse(strategy=strategy)
+    Reuse.existing = victim
+    iterator = iter(victim)
+    assert copy.copy(source) is victim
+    assert dict(victim) == dict(source)
+    with pytest.raises(RuntimeError, match="changed during iteration"):
+        list(iterator)
+    Reuse.existing = None
+
+
+def test_copying_a_table_into_itself_changes_nothing(strategy: str) -> None:
+    # As dict: copy.copy(d) of a subclass whose __new__ returns d itself sets
+    # d's items on d, which leaves it as it was.
     Reuse.existing = None
     victim = Reuse({i: i for i in range(20)}, strategy=strategy)
     Reuse.existing = victim
     iterator = iter(victim)
-    next(iterator)
-    copy.copy(victim)
-    with pytest.raises(RuntimeError, match="changed during iteration"):
-        list(iterator)
+    first = next(iterator)
+    assert copy.copy(victim) is victim
+    assert [first, *iterator] == list(victim) and dict(victim) == {i: i for i in range(20)}
     Reuse.existing = None
 
 

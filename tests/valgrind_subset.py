@@ -36,6 +36,18 @@ from test_capi import (  # noqa: F401 - re-exported for collection
     test_new_raises_as_the_constructor_does,
     test_null_arguments_raise_system_error,
     test_reference_counts_are_exactly_the_python_methods,
+    test_size_and_len_read_the_native_state_of_a_subclass,
+)
+from test_hostile_round3 import (  # noqa: F401 - re-exported for collection
+    SWAP_SCENARIOS,
+    run_swap_scenario,
+    test_a_value_replaced_in_the_source_is_not_a_mutation,
+    test_copy_into_a_table_new_returned_sets_items_as_dict_does,
+    test_dict_source_mutated_at_constant_size,
+    test_eq_not_implemented_is_not_true,
+    test_eq_not_implemented_tries_the_reflected_call,
+    test_merge_and_mutate,
+    test_views_ignore_the_subclass_overrides,
 )
 from test_key_semantics import (  # noqa: F401 - re-exported for collection
     test_first_key_kept_and_found_by_every_spelling,
@@ -124,3 +136,10 @@ def test_hash_code_mutates_the_table(strategy: str, how: str) -> None:
 
 def test_threads(strategy: str) -> None:
     threaded_workload(strategy, threads=4, ops_per_thread=400)
+
+
+@pytest.mark.parametrize("name", sorted(SWAP_SCENARIOS))
+def test_semantics_swap_scenarios_in_process(name: str) -> None:
+    """Round three's crash family (semantics swapped under a suspended
+    operation), in this process so that memcheck sees every access."""
+    run_swap_scenario(name)

@@ -6,6 +6,12 @@ membership in `values()` and `items()`, and the set operations of `keys()` and
 the dict into a set in one C call). So a trace hook, another thread or a key's
 `__eq__` that changes the table mid-operation gets dict's answer, never a
 KeyError from a key that vanished between two Python-level steps.
+
+Like dict's views, these read the table's storage through HashTable's own
+methods, never through what a subclass overrides: a subclass's `__iter__`,
+`__len__` or `__contains__` does not change what its `keys()` holds (and a
+`keys()` override that calls `HashTable.keys(self)` from its own `__iter__`
+does not recurse).
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import collections.abc
 import types
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from hashtable._hashtable import HashTable as _Native
 
 if TYPE_CHECKING:
     from hashtable._hashtable import HashTable
@@ -72,6 +80,9 @@ class _View(Generic[_K, _V]):
     __slots__ = ()
     _mapping: HashTable[_K, _V]
 
+    def __len__(self) -> int:
+        return _Native.__len__(self._mapping)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self)!r})"  # type: ignore[call-overload]
 
@@ -87,13 +98,16 @@ class HashTableKeys(_View[_K, Any], _SnapshotSetOps[_K], collections.abc.KeysVie
     __slots__ = ()
 
     def __iter__(self) -> Iterator[_K]:
-        return iter(self._mapping)
+        return _Native.__iter__(self._mapping)
 
     def __reversed__(self) -> Iterator[_K]:
-        return reversed(self._mapping)
+        return _Native.__reversed__(self._mapping)
+
+    def __contains__(self, key: object) -> bool:
+        return _Native.__contains__(self._mapping, key)
 
     def _snapshot(self) -> set[_K]:
-        return set(self._mapping._key_list())
+        return set(_Native._key_list(self._mapping))
 
 
 class HashTableValues(_View[Any, _V], collections.abc.ValuesView[_V]):
@@ -102,13 +116,13 @@ class HashTableValues(_View[Any, _V], collections.abc.ValuesView[_V]):
     __slots__ = ()
 
     def __iter__(self) -> Iterator[_V]:
-        return self._mapping._iter_values()
+        return _Native._iter_values(self._mapping)
 
     def __reversed__(self) -> Iterator[_V]:
-        return self._mapping._reversed_values()
+        return _Native._reversed_values(self._mapping)
 
     def __contains__(self, value: object) -> bool:
-        return self._mapping._values_contain(value)
+        return _Native._values_contain(self._mapping, value)
 
 
 class HashTableItems(_View[_K, _V], _SnapshotSetOps[tuple[_K, _V]], collections.abc.ItemsView[_K, _V]):
@@ -117,13 +131,13 @@ class HashTableItems(_View[_K, _V], _SnapshotSetOps[tuple[_K, _V]], collections.
     __slots__ = ()
 
     def __iter__(self) -> Iterator[tuple[_K, _V]]:
-        return self._mapping._iter_items()
+        return _Native._iter_items(self._mapping)
 
     def __reversed__(self) -> Iterator[tuple[_K, _V]]:
-        return self._mapping._reversed_items()
+        return _Native._reversed_items(self._mapping)
 
     def __contains__(self, item: object) -> bool:
-        return self._mapping._items_contain(item)
+        return _Native._items_contain(self._mapping, item)
 
     def _snapshot(self) -> set[tuple[_K, _V]]:
-        return set(self._mapping._item_list())
+        return set(_Native._item_list(self._mapping))

@@ -23,6 +23,10 @@ use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Introspect, Lo
 /// absurd `max_load` target must stop with an error, not spin.
 pub const MAX_BUCKETS: usize = 1 << 48;
 
+/// Growth steps a resize walks before it jumps to the closed-form size: enough
+/// for any growth above 1.0001 to reach [`MAX_BUCKETS`] step by step.
+const GROWTH_STEPS_WALKED: usize = 400_000;
+
 /// Running totals since the table was created.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
@@ -436,18 +440,35 @@ where
 
     /// The bucket count, grown from `size` by `growth` steps, that holds
     /// `wanted` items under `max_load`; an error past what memory can address.
+    ///
+    /// The fewest buckets that can hold `wanted` are known in closed form, so a
+    /// target past [`MAX_BUCKETS`] is refused before any step is taken. The
+    /// steps themselves are walked (each is at least one bucket), but only up
+    /// to [`GROWTH_STEPS_WALKED`]: a growth so close to one that the walk would
+    /// take longer (`growth = 1 + 1e-12` advances one bucket a step) lands on
+    /// that closed-form size instead, so every parameter answers at once.
     fn grown_size(&self, size: usize, wanted: usize) -> Result<usize, AllocError> {
-        let too_loaded = |items: usize, buckets: usize| items as f64 > self.config.max_load * buckets as f64;
+        let max_load = self.config.max_load;
+        let too_loaded = |items: usize, buckets: usize| items as f64 > max_load * buckets as f64;
+        let fewest = (wanted as f64 / max_load).ceil();
+        if fewest.is_nan() || fewest > MAX_BUCKETS as f64 {
+            return Err(AllocError::of::<Entry<K, V>>(fewest.min(usize::MAX as f64) as usize));
+        }
         let mut target = size;
-        while too_loaded(wanted, target) {
-            if target > MAX_BUCKETS {
-                return Err(AllocError::of::<Entry<K, V>>(target));
+        for _ in 0..GROWTH_STEPS_WALKED {
+            if !too_loaded(wanted, target) {
+                return Ok(target);
             }
             target = self
                 .usable(((target as f64) * self.config.growth).ceil() as usize)
                 .max(target + 1);
         }
-        Ok(target)
+        // Rounding of `wanted / max_load` can leave it a bucket short.
+        let mut fewest = (fewest as usize).max(target);
+        while too_loaded(wanted, fewest) {
+            fewest += 1;
+        }
+        Ok(self.usable(fewest))
     }
 
     /// Grow, or rebuild away tombstones, if one more item would pass

@@ -552,3 +552,48 @@ fn a_copy_holds_every_entry_at_the_original_size() {
         assert_eq!(slots(&original), before, "{kind:?}");
     }
 }
+
+/// Growth so close to one that the documented walk would take ~1e11 steps: the
+/// table still answers at once, with the fewest buckets that hold the items
+/// under max_load, in every strategy.
+#[test]
+fn growth_near_one_answers_at_once() {
+    for &kind in StrategyKind::ALL {
+        let config = TableConfig {
+            strategy: kind,
+            max_load: 0.01,
+            growth: 1.0 + 1e-12,
+            ..Default::default()
+        };
+        let started = std::time::Instant::now();
+        let (table, sizes) = sizes_while_inserting(config, 100);
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "{kind:?} took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(table.len(), 100);
+        for (items, &size) in (1..).zip(&sizes) {
+            assert!(
+                items as f64 <= 0.01 * size as f64,
+                "{kind:?}: {items} items in {size} buckets"
+            );
+        }
+        // Room for 1000 items at max_load 1e-8 is 1e11 buckets: the walk used to
+        // take 1e11 steps; now the size is known at once, and its allocation
+        // (hundreds of GB in every strategy) fails cleanly.
+        let far = TableConfig {
+            max_load: 1e-8,
+            ..config
+        };
+        let started = std::time::Instant::now();
+        let mut table: Table<u64, u64> = Table::new(far).unwrap();
+        assert!(table.reserve(1000).is_err(), "{kind:?}: 1e11 buckets allocated?");
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "{kind:?} took {:?}",
+            started.elapsed()
+        );
+        assert!(table.is_empty());
+    }
+}

@@ -32,13 +32,56 @@ use crate::table::{memory_error, HashTable};
 pub(crate) enum PairSource<'s, 'py> {
     List(&'s Bound<'py, PyList>),
     Tuple(&'s Bound<'py, PyTuple>),
-    /// An exact dict, walked with `PyDict_Next`; `size` is its length at the
-    /// start, which it must keep.
+    /// An exact dict, walked with `PyDict_Next`; `start` is how it was at the
+    /// start, which it must stay.
     Dict {
         dict: &'s Bound<'py, PyDict>,
         position: ffi::Py_ssize_t,
-        size: usize,
+        start: DictShape,
     },
+}
+
+/// What dict's own merge watches in its source to tell that a key's `__eq__`
+/// or `__hash__` changed it: its length, and the count of entries ever
+/// appended to its keys table (`dk_nentries`), which an insert raises and a
+/// clear resets, so a delete followed by an insert is caught at constant
+/// length too. CPython 3.11 raises "dict mutated during update" when that
+/// count moves.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DictShape {
+    len: usize,
+    entries: ffi::Py_ssize_t,
+}
+
+/// The head of CPython's `PyDictKeysObject` (`Include/internal/pycore_dict.h`),
+/// the same from 3.11 to 3.14 in builds with the GIL (the only ones this
+/// module supports: it is `gil_used`).
+#[repr(C)]
+struct DictKeysHead {
+    refcnt: ffi::Py_ssize_t,
+    log2_size: u8,
+    log2_index_bytes: u8,
+    kind: u8,
+    version: u32,
+    usable: ffi::Py_ssize_t,
+    entries: ffi::Py_ssize_t,
+}
+
+impl DictShape {
+    pub(crate) fn of(dict: &Bound<'_, PyDict>) -> DictShape {
+        let object = dict.as_ptr().cast::<ffi::PyDictObject>();
+        // SAFETY: `dict` is a live dict (an exact one: `PyDict_Check` holds),
+        // so its object is a `PyDictObject`, whose `ma_keys` always points at a
+        // keys table (a shared empty one when the dict is empty); the GIL is
+        // held, so neither changes while they are read. The keys table's head
+        // has `DictKeysHead`'s layout in every CPython this module builds for
+        // (3.11 and later, with the GIL).
+        let entries = unsafe { (*(*object).ma_keys.cast::<DictKeysHead>()).entries };
+        DictShape {
+            len: dict.len(),
+            entries,
+        }
+    }
 }
 
 /// The next pair, as borrowed references: (key, value), or an item that is
@@ -60,8 +103,8 @@ impl<'py> PairSource<'_, 'py> {
                 Ok(item) => item,
                 Err(_) => return Ok(Next::End),
             },
-            PairSource::Dict { dict, position, size } => {
-                if dict.len() != *size {
+            PairSource::Dict { dict, position, start } => {
+                if DictShape::of(dict) != *start {
                     return Err(PyRuntimeError::new_err("dict mutated during update"));
                 }
                 let (mut key, mut value) = (std::ptr::null_mut(), std::ptr::null_mut());

@@ -8,8 +8,12 @@
 //! use, so the borrow and reference-count rules are theirs: re-entrant
 //! `__eq__`/`__hash__` are as safe through the capsule as from Python.
 //! Callers hold the GIL (the header's contract). Errors are set as Python
-//! exceptions and reported by the C convention (NULL or -1); a Rust panic is
-//! caught and becomes SystemError, never an unwind into C.
+//! exceptions and reported by the C convention (NULL or -1). No panic is
+//! expected to be reachable; the extension is built with `panic = "abort"`,
+//! so one would end the process there. In a build that unwinds (the crate's
+//! own tests), `call` catches it as SystemError instead of unwinding into C.
+//! Every function reads the table's native state, never an attribute or
+//! method a subclass could override.
 
 use std::ffi::{c_int, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -211,8 +215,10 @@ unsafe extern "C" fn len(t: Object) -> ffi::Py_ssize_t {
     call(-1, |py| {
         // SAFETY: the caller passes a live object (or NULL, refused).
         let table = unsafe { table_argument(py, t, "HashTable_Len") }?;
-        // Through the type's own length slot, as len(t) goes.
-        Ok(table.as_any().len()? as ffi::Py_ssize_t)
+        // The native count, as `PyDict_Size` reads dict's: a subclass's
+        // `__len__` is not consulted.
+        let len = crate::lookup::borrow(&table)?.table.len();
+        Ok(len as ffi::Py_ssize_t)
     })
 }
 
@@ -220,6 +226,8 @@ unsafe extern "C" fn size(t: Object) -> ffi::Py_ssize_t {
     call(-1, |py| {
         // SAFETY: the caller passes a live object (or NULL, refused).
         let table = unsafe { table_argument(py, t, "HashTable_Size") }?;
-        table.getattr(pyo3::intern!(py, "size"))?.extract()
+        // The native bucket count: a subclass's `size` property is not consulted.
+        let size = crate::lookup::borrow(&table)?.table.size();
+        Ok(size as ffi::Py_ssize_t)
     })
 }

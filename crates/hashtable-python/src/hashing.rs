@@ -118,9 +118,9 @@ impl HashFunc {
 impl Hasher<'_> {
     pub(crate) fn hash(&self, key: &Bound<'_, PyAny>) -> PyResult<u64> {
         match self {
-            Hasher::Builtin => Ok(key.hash()? as i64 as u64),
-            Hasher::Python(func) => call_hash_func(func, key),
-            Hasher::Named(named) => with_canonical(key, |canonical| named.hash(canonical)),
+            Hasher::Builtin => builtin_hash_of(key),
+            Hasher::Python(func) => hash_with_function(func, key),
+            Hasher::Named(named) => hash_named(*named, key),
             Hasher::Identity => Ok(identity_hash(key)),
         }
     }
@@ -169,9 +169,43 @@ pub(crate) fn identity_hash(key: &Bound<'_, PyAny>) -> u64 {
     (if rotated == -1 { -2 } else { rotated }) as i64 as u64
 }
 
+/// `call_hash_func` out of line, so that `Hasher::hash` stays a small frame
+/// (the fast slots inline `call_hash_func` itself).
+#[inline(never)]
+fn hash_with_function(func: &Bound<'_, PyAny>, key: &Bound<'_, PyAny>) -> PyResult<u64> {
+    call_hash_func(func, key)
+}
+
+/// `hash(key)`. The error is fetched out of line: a key's `__hash__` that
+/// uses the table recurses through this frame, which stays small.
+#[inline]
+fn builtin_hash_of(key: &Bound<'_, PyAny>) -> PyResult<u64> {
+    // SAFETY: `key` is a live object and the GIL is held.
+    match unsafe { pyo3::ffi::PyObject_Hash(key.as_ptr()) } {
+        -1 => Err(fetch_error(key.py())),
+        hash => Ok(hash as i64 as u64),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn fetch_error(py: Python<'_>) -> PyErr {
+    PyErr::fetch(py)
+}
+
+/// A named native hash of `key`'s canonical form. Out of line: the encoding's
+/// temporaries would otherwise sit in the frame of every hash, on the path a
+/// key's `__hash__` recurses through.
+#[inline(never)]
+fn hash_named(named: NamedHash, key: &Bound<'_, PyAny>) -> PyResult<u64> {
+    with_canonical(key, |canonical| named.hash(canonical))
+}
+
 /// `func(arg)` by vectorcall: no argument tuple is built.
 pub(crate) fn call_one<'py>(func: &Bound<'py, PyAny>, arg: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = func.py();
+    // `func` may use the table again: a level of recursion through native frames.
+    crate::recursion::check_stack("while calling a HashTable's hash_func or key")?;
     // The slot before the argument is free for the callee to use
     // (PY_VECTORCALL_ARGUMENTS_OFFSET), which saves a bound method a copy.
     let mut args = [std::ptr::null_mut(), arg.as_ptr()];

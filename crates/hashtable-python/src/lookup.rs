@@ -217,11 +217,42 @@ impl<'py> Candidates<'py> for CustomEquality<'_, 'py> {
     fn decide(&self, candidate: &Bound<'py, PyAny>) -> PyResult<bool> {
         match &self.semantics.equality {
             BoundEquality::Native => candidate.eq(self.lookup),
-            BoundEquality::Callable(eq) => eq.call1((candidate, self.lookup))?.is_truthy(),
+            BoundEquality::Callable(eq) => user_equal(eq, candidate, self.lookup),
             // Identity settles every candidate under the borrow.
             BoundEquality::Identity => Ok(false),
         }
     }
+}
+
+/// One stretch of the probe, up to an answer or an undecided candidate. Out
+/// of line, so that the probe's locals are not in `find_with`'s frame while
+/// `==` runs: an `__eq__` that uses the table recurses through that frame.
+#[inline(never)]
+fn resume<'py>(
+    py: Python<'py>,
+    this: &mut TableMut<'_>,
+    candidates: &impl Candidates<'py>,
+    hash: u64,
+    cursor: &mut ProbeCursor,
+) -> PyResult<Lookup> {
+    this.table
+        .find_resumable(hash, cursor, |stored| candidates.settle(stored.bind(py)))
+}
+
+/// `eq(stored, key)` as `PyObject_RichCompare` treats `__eq__`: NotImplemented
+/// from `eq(stored, key)` tries the reflected `eq(key, stored)`, and if that
+/// is NotImplemented too, the two are equal only if they are the same object.
+fn user_equal(eq: &Bound<'_, PyAny>, stored: &Bound<'_, PyAny>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let py = eq.py();
+    let verdict = eq.call1((stored, key))?;
+    if !verdict.is(py.NotImplemented().bind(py)) {
+        return verdict.is_truthy();
+    }
+    let reflected = eq.call1((key, stored))?;
+    if !reflected.is(py.NotImplemented().bind(py)) {
+        return reflected.is_truthy();
+    }
+    Ok(stored.is(key))
 }
 
 /// Find `key` (whose hash is `hash`; in a table with `key=`, `key` is the
@@ -264,9 +295,7 @@ pub(crate) fn find_with<'a, 'py>(
     let mut this = held;
     let mut cursor = ProbeCursor::new();
     loop {
-        let lookup = this
-            .table
-            .find_resumable(hash, &mut cursor, |stored| candidates.settle(stored.bind(py)))?;
+        let lookup = resume(py, &mut this, candidates, hash, &mut cursor)?;
         let slot = match lookup {
             Lookup::Found(slot) => return Ok((this, Some(slot))),
             Lookup::Absent => return Ok((this, None)),
@@ -275,7 +304,8 @@ pub(crate) fn find_with<'a, 'py>(
         let candidate = candidates.candidate(this.table.entry(slot).key.bind(py));
         let generation = this.table.generation();
         drop(this);
-        let verdict = candidates.decide(&candidate);
+        // `==` may use the table again: a level of recursion through native frames.
+        let verdict = crate::recursion::check_stack("in comparison").and_then(|()| candidates.decide(&candidate));
         drop(candidate);
         let equal = verdict?;
         this = borrow_mut(slf)?;

@@ -5,11 +5,11 @@
 //! so everything removed is moved out of the borrow and released after it.
 
 use hashtable_core::{Entry, Resize, SlotId};
-use pyo3::exceptions::{PyKeyError, PyMemoryError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyKeyError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use crate::bulk::{self, PairSource};
+use crate::bulk::{self, DictShape, PairSource};
 use crate::hashing::HashFunc;
 use crate::logging;
 use crate::lookup::{
@@ -57,14 +57,29 @@ fn locate_from<'a, 'py>(
     let hash = if matches!(this.hash_func, HashFunc::Builtin) && hashes_without_python(key) {
         scalar_hash(key)?
     } else {
-        let hasher = this.hash_func.hasher(slf.py());
-        drop(this);
-        let hash = hasher.hash(key)?;
-        this = borrow_mut(slf)?;
+        let hash;
+        (this, hash) = hash_released(slf, this, key)?;
         hash
     };
     let (this, slot) = find_from(slf, this, key, hash)?;
     Ok((this, hash, slot, None))
+}
+
+/// Hash `key` with the table released (a key's own `__hash__`, or a Python
+/// hash function, may use the table again), then borrow it again. Out of
+/// line, and so is `locate_custom`: such a recursion passes through
+/// `locate_from`'s frame, which must stay small.
+#[inline(never)]
+fn hash_released<'a>(
+    slf: &'a Bound<'_, HashTable>,
+    this: TableMut<'a>,
+    key: &Bound<'_, PyAny>,
+) -> PyResult<(TableMut<'a>, u64)> {
+    let hasher = this.hash_func.hasher(slf.py());
+    drop(this);
+    crate::recursion::check_stack("while calling a Python object")?;
+    let hash = hasher.hash(key)?;
+    Ok((borrow_mut(slf)?, hash))
 }
 
 /// The table still borrowed, the hash, the slot, and what a new entry would store.
@@ -73,6 +88,7 @@ type Located<'a, 'py> = (TableMut<'a>, u64, Option<SlotId>, Option<Bound<'py, Py
 /// `locate` for a table with `key=` or `eq=`: the transform and the hash
 /// function run once, with the table released, then the table's own
 /// equality settles the candidates.
+#[inline(never)]
 fn locate_custom<'a, 'py>(
     slf: &'a Bound<'py, HashTable>,
     this: TableMut<'a>,
@@ -281,9 +297,12 @@ pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) 
     }
     if other.is_exact_instance_of::<HashTable>() {
         let source = other.cast::<HashTable>()?;
-        let same_hashing = {
+        // Decided once: a table's hashing is fixed for its life (`TableState`).
+        let (same_hashing, generation) = {
             let (theirs, ours) = (borrow(source)?, borrow(slf)?);
-            theirs.hash_func.same_as(&ours.hash_func) && ours.semantics.accepts_stored_keys_of(&theirs.semantics)
+            let same =
+                theirs.hash_func.same_as(&ours.hash_func) && ours.semantics.accepts_stored_keys_of(&theirs.semantics);
+            (same, theirs.table.generation())
         };
         let items = snapshot(source)?;
         reserve_for(slf, items.len())?;
@@ -292,6 +311,11 @@ pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) 
                 set_hashed(slf, key.bind(py), value.bind(py), hash)?;
             } else {
                 set(slf, key.bind(py), value.bind(py))?;
+            }
+            // As dict's merge: a source changed by a key's `__eq__` or
+            // `__hash__` meanwhile is an error, not a stale snapshot finished.
+            if borrow(source)?.table.generation() != generation {
+                return Err(PyRuntimeError::new_err("HashTable mutated during update"));
             }
         }
         return Ok(());
@@ -320,12 +344,11 @@ pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) 
 /// An exact dict, walked in place the way dict's own merge walks it: a source
 /// that changes size while a key's `__eq__` or `__hash__` runs is an error.
 fn update_from_dict(slf: &Bound<'_, HashTable>, dict: &Bound<'_, PyDict>) -> PyResult<()> {
-    let size = dict.len();
-    reserve_for(slf, size)?;
+    reserve_for(slf, dict.len())?;
     let source = PairSource::Dict {
         dict,
         position: 0,
-        size,
+        start: DictShape::of(dict),
     };
     bulk::load(slf, source, |key, value| set(slf, key, value), |_, _| Ok(()))
 }

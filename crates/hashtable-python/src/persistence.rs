@@ -44,22 +44,39 @@ pub(crate) fn copy(slf: &Bound<'_, HashTable>) -> PyResult<Py<HashTable>> {
 }
 
 /// `copy.copy(t)`: the same class, its instance attributes, and the items.
+///
+/// A table's hash function and key semantics are fixed for its life (see
+/// `TableState`), so the copy never puts them into the table the subclass's
+/// `__new__` returned. When that table is empty and already hashes and
+/// compares keys exactly as this one (the case of a fresh table), the copied
+/// storage is swapped in, stored hashes and all, under a new generation. Any
+/// other table (a live one a `__new__` handed back) gets the items set one by
+/// one through its own hashing, as dict's copy sets each item on whatever
+/// `__new__` returned.
 pub(crate) fn shallow_copy<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyAny>> {
     let py = slf.py();
     if slf.is_exact_instance_of::<HashTable>() {
         return Ok(copy(slf)?.into_bound(py).into_any());
     }
     let target = rebuild_function(py)?.call1((slf.get_type(), parameters(slf)?))?;
-    let (table, (hash_func, semantics)) = copy_parts(slf)?;
-    let previous = {
-        let mut this = borrow_mut(target.cast::<HashTable>()?)?;
-        let keys = this.replace_keys(hash_func, semantics);
-        // A new generation: the target may be a live table (a subclass's
-        // `__new__` can return one) with lookups or iterators in flight.
-        (this.table.replace_with(table), keys)
+    let target_table = target.cast::<HashTable>()?;
+    let swappable = {
+        let (ours, theirs) = (borrow(slf)?, borrow(target_table)?);
+        theirs.table.is_empty() && theirs.hashes_like(&ours)
     };
-    // Whatever the subclass's constructor had put in, released after the borrow.
-    drop(previous);
+    if swappable {
+        let (table, _) = copy_parts(slf)?;
+        let previous = {
+            let mut this = borrow_mut(target_table)?;
+            // A new generation: the target may be a live table (a subclass's
+            // `__new__` can return one) with lookups or iterators in flight.
+            this.table.replace_with(table)
+        };
+        // Whatever storage the subclass's constructor had made, released after the borrow.
+        drop(previous);
+    } else if !target.is(slf) {
+        operations::update_from(target_table, slf.as_any())?;
+    }
     copy_attributes(slf, &target)?;
     Ok(target)
 }

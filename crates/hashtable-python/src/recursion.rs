@@ -1,5 +1,6 @@
 //! Guards for the paths that recurse through user objects: `==` between
-//! nested tables, `repr` of nested tables, and pickling them.
+//! nested tables, `repr` of nested tables, pickling them, and every call of
+//! user code during an operation (`check_stack`).
 //!
 //! Each guard does two checks. `Py_EnterRecursiveCall` counts Python's
 //! recursion depth against `sys.getrecursionlimit()`, as dict's own paths do.
@@ -20,13 +21,24 @@ use pyo3::prelude::*;
 const STACK_MARGIN: usize = 64 * 1024;
 
 /// RecursionError, unless the native stack still has room for one more level.
+/// Every path that calls user code (a key's `__hash__` or `__eq__`,
+/// `hash_func`, `key=`, `eq=`) checks here first: those calls can re-enter
+/// the table, and a raised recursion limit (or a thread with a small stack)
+/// would otherwise let the native stack run out before Python's limit.
+#[inline]
 pub(crate) fn check_stack(context: &str) -> PyResult<()> {
     match stacker::remaining_stack() {
-        Some(left) if left < STACK_MARGIN => Err(PyRecursionError::new_err(format!(
-            "maximum recursion depth exceeded {context} (native stack nearly exhausted)"
-        ))),
+        Some(left) if left < STACK_MARGIN => Err(stack_exhausted(context)),
         _ => Ok(()),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn stack_exhausted(context: &str) -> PyErr {
+    PyRecursionError::new_err(format!(
+        "maximum recursion depth exceeded {context} (native stack nearly exhausted)"
+    ))
 }
 
 /// One level of recursion: entered with [`RecursionGuard::enter`], left when

@@ -124,17 +124,27 @@ impl KeySemantics {
         }
     }
 
-    /// Whether a key stored by `other` can go into this table as it is, with
-    /// its stored hash (when the hash functions agree too): no transform on
-    /// either side, and the same equality.
-    pub(crate) fn accepts_stored_keys_of(&self, other: &KeySemantics) -> bool {
-        self.transform.is_none()
-            && other.transform.is_none()
+    /// The same transform object and the same equality: keys stored under
+    /// `other` are stored exactly as this table would store them.
+    pub(crate) fn same_as(&self, other: &KeySemantics) -> bool {
+        let same_transform = match (&self.transform, &other.transform) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.is(b),
+            _ => false,
+        };
+        same_transform
             && match (&self.equality, &other.equality) {
                 (Equality::Native, Equality::Native) | (Equality::Identity, Equality::Identity) => true,
                 (Equality::Callable(a), Equality::Callable(b)) => a.is(b),
                 _ => false,
             }
+    }
+
+    /// Whether a key stored by `other` can go into this table as it is, with
+    /// its stored hash (when the hash functions agree too): no transform on
+    /// either side, and the same equality.
+    pub(crate) fn accepts_stored_keys_of(&self, other: &KeySemantics) -> bool {
+        self.transform.is_none() && self.same_as(other)
     }
 
     /// The key as the user gave it first, from what the table stores.

@@ -58,13 +58,29 @@ pub(crate) struct TableState {
 }
 
 impl TableState {
-    /// Put in a new hash function and key semantics, returning the old ones
-    /// (to be released after the borrow).
-    pub(crate) fn replace_keys(&mut self, hash_func: HashFunc, semantics: KeySemantics) -> (HashFunc, KeySemantics) {
-        self.route = FastRoute::for_table(&hash_func, &semantics);
+    /// Whether this table hashes and compares keys exactly as `other` does, so
+    /// that `other`'s stored keys and hashes are valid here as they are.
+    pub(crate) fn hashes_like(&self, other: &TableState) -> bool {
+        self.hash_func.same_as(&other.hash_func) && self.semantics.same_as(&other.semantics)
+    }
+
+    /// Take out the hash function and key semantics (to be released after the
+    /// borrow), leaving a plain table: only for a table that is being freed or
+    /// cleared by the GC, which no operation can be suspended in.
+    ///
+    /// The rule: a table's `hash_func`, `key=` and `eq=` (and so its fast
+    /// route) are fixed when it is made. An operation suspended in Python code
+    /// (a key's `__eq__` or `__hash__`, `hash_func`, `key=`, `eq=`, a
+    /// `__del__`, a GC callback) re-borrows and checks only the generation,
+    /// which covers the storage; how keys are hashed and compared cannot
+    /// change under it, because nothing that a suspended operation can reach
+    /// changes it. (`copy.copy` and `__setstate__` never replace them; a
+    /// table in use is reachable, so the GC does not clear it.)
+    pub(crate) fn take_keys_for_release(&mut self) -> (HashFunc, KeySemantics) {
+        self.route = FastRoute::for_table(&HashFunc::Builtin, &KeySemantics::PLAIN);
         (
-            std::mem::replace(&mut self.hash_func, hash_func),
-            std::mem::replace(&mut self.semantics, semantics),
+            std::mem::replace(&mut self.hash_func, HashFunc::Builtin),
+            std::mem::replace(&mut self.semantics, KeySemantics::PLAIN),
         )
     }
 }
@@ -549,7 +565,7 @@ impl HashTable {
         // transform table stores in its own form; a `__del__` run by dropping
         // them sees a plain, empty table.
         let previous = match borrow_mut(slf) {
-            Ok(mut this) => this.replace_keys(HashFunc::Builtin, KeySemantics::PLAIN),
+            Ok(mut this) => this.take_keys_for_release(),
             Err(_) => return,
         };
         drop(previous);
@@ -582,7 +598,7 @@ impl Drop for HashTable {
         // taking the table out (instead of clearing it in place) means freeing
         // a table allocates nothing.
         let table = unsafe { ManuallyDrop::take(&mut state.table) };
-        let keys = state.replace_keys(HashFunc::Builtin, KeySemantics::PLAIN);
+        let keys = state.take_keys_for_release();
         trashcan::release((table.into_storage(), keys));
     }
 }
