@@ -4,9 +4,7 @@
 use pyo3::ffi;
 use pyo3::prelude::*;
 
-use crate::lookup::borrow;
-use crate::operations::snapshot;
-use crate::table::HashTable;
+use crate::state::{borrow, snapshot, HashTable};
 
 /// `print(t)` draws at most this many bucket lines.
 pub(crate) const PRINT_LIMIT: usize = 64;

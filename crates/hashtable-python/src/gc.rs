@@ -5,9 +5,6 @@ use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::PyTraverseError;
 
-use crate::hashing::HashFunc;
-use crate::table::PyTable;
-
 pub(crate) trait PyGcTraverse {
     fn py_gc_traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError>;
 }
@@ -24,26 +21,5 @@ impl<T: PyGcTraverse> PyGcTraverse for Option<T> {
             Some(inner) => inner.py_gc_traverse(visit),
             None => Ok(()),
         }
-    }
-}
-
-impl PyGcTraverse for HashFunc {
-    fn py_gc_traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
-        match self.python_object() {
-            Some(func) => func.py_gc_traverse(visit),
-            None => Ok(()),
-        }
-    }
-}
-
-impl PyGcTraverse for PyTable {
-    fn py_gc_traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
-        let mut cursor = hashtable_core::IterCursor::new();
-        while let Some(slot) = self.iter_next(&mut cursor) {
-            let entry = self.entry(slot);
-            entry.key.py_gc_traverse(visit)?;
-            entry.value.py_gc_traverse(visit)?;
-        }
-        Ok(())
     }
 }

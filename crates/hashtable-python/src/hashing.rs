@@ -11,6 +11,12 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyFloat, PyInt, PyString};
 
+use pyo3::gc::PyVisit;
+use pyo3::PyTraverseError;
+
+use crate::errors::{callable_name, type_name};
+use crate::gc::PyGcTraverse;
+
 /// What `hashtable.HASH_FUNCTIONS` lists: Python's own hash, then the native ones.
 pub(crate) fn names() -> Vec<&'static str> {
     std::iter::once("python")
@@ -67,21 +73,22 @@ impl HashFunc {
         if !func.is_callable() {
             return Err(PyTypeError::new_err(format!(
                 "hash_func must be a callable that takes a key and returns an int, or None; got {}",
-                func.get_type().qualname()?
+                type_name(func)
             )));
         }
         Ok(HashFunc::Python(func.clone().unbind()))
     }
 
-    /// The hash function of a table with these key semantics: an identity
-    /// table with no `hash_func` (or `object.__hash__`) hashes by address.
+    /// The hash function of a table: one whose keys compare by identity
+    /// (`eq="identity"`) and that has no `hash_func` (or `object.__hash__`)
+    /// hashes by address.
     pub(crate) fn for_table(
         py: Python<'_>,
         hash_func: Option<&Bound<'_, PyAny>>,
-        semantics: &crate::semantics::KeySemantics,
+        identity_keys: bool,
     ) -> PyResult<Self> {
         let given = hash_func.filter(|f| !f.is_none());
-        if semantics.is_identity() && given.map_or(Ok(true), |f| Ok::<_, PyErr>(f.is(object_hash(py)?)))? {
+        if identity_keys && given.map_or(Ok(true), |f| Ok::<_, PyErr>(f.is(object_hash(py)?)))? {
             return Ok(HashFunc::Identity);
         }
         HashFunc::from_argument(py, given)
@@ -118,7 +125,7 @@ impl HashFunc {
 impl Hasher<'_> {
     pub(crate) fn hash(&self, key: &Bound<'_, PyAny>) -> PyResult<u64> {
         match self {
-            Hasher::Builtin => builtin_hash_of(key),
+            Hasher::Builtin => crate::cpython::object_hash(key),
             Hasher::Python(func) => hash_with_function(func, key),
             Hasher::Named(named) => hash_named(*named, key),
             Hasher::Identity => Ok(identity_hash(key)),
@@ -132,11 +139,11 @@ impl Hasher<'_> {
 /// that this stays small enough to inline into the fast slots.
 #[inline]
 pub(crate) fn call_hash_func(func: &Bound<'_, PyAny>, key: &Bound<'_, PyAny>) -> PyResult<u64> {
-    let result = call_one(func, key)?;
+    let result = crate::cpython::call_one(func, key)?;
     if !result.is_instance_of::<PyInt>() {
         return Err(not_an_int(func, &result));
     }
-    Ok(int_value_hash(&result)? as i64 as u64)
+    Ok(crate::cpython::int_value_hash(&result)? as i64 as u64)
 }
 
 /// The TypeError for a hash function that returned something other than an int.
@@ -146,16 +153,11 @@ fn not_an_int(func: &Bound<'_, PyAny>, result: &Bound<'_, PyAny>) -> PyErr {
     // Registered with PyO3: the fast slots call this without its trampoline,
     // and building the message may drop a `PyErr`.
     Python::attach(|_| {
-        let name = func
-            .getattr(pyo3::intern!(func.py(), "__qualname__"))
-            .and_then(|n| n.str().map(|s| s.to_string()))
-            .unwrap_or_else(|_| func.to_string());
-        let returned = result
-            .get_type()
-            .qualname()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| "?".into());
-        PyTypeError::new_err(format!("hash_func {name} returned {returned}, expected an int"))
+        PyTypeError::new_err(format!(
+            "hash_func {} returned {}, expected an int",
+            callable_name(func),
+            type_name(result)
+        ))
     })
 }
 
@@ -176,72 +178,12 @@ fn hash_with_function(func: &Bound<'_, PyAny>, key: &Bound<'_, PyAny>) -> PyResu
     call_hash_func(func, key)
 }
 
-/// `hash(key)`. The error is fetched out of line: a key's `__hash__` that
-/// uses the table recurses through this frame, which stays small.
-#[inline]
-fn builtin_hash_of(key: &Bound<'_, PyAny>) -> PyResult<u64> {
-    // SAFETY: `key` is a live object and the GIL is held.
-    match unsafe { pyo3::ffi::PyObject_Hash(key.as_ptr()) } {
-        -1 => Err(fetch_error(key.py())),
-        hash => Ok(hash as i64 as u64),
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn fetch_error(py: Python<'_>) -> PyErr {
-    PyErr::fetch(py)
-}
-
 /// A named native hash of `key`'s canonical form. Out of line: the encoding's
 /// temporaries would otherwise sit in the frame of every hash, on the path a
 /// key's `__hash__` recurses through.
 #[inline(never)]
 fn hash_named(named: NamedHash, key: &Bound<'_, PyAny>) -> PyResult<u64> {
     with_canonical(key, |canonical| named.hash(canonical))
-}
-
-/// `func(arg)` by vectorcall: no argument tuple is built.
-pub(crate) fn call_one<'py>(func: &Bound<'py, PyAny>, arg: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = func.py();
-    // `func` may use the table again: a level of recursion through native frames.
-    crate::recursion::check_stack("while calling a HashTable's hash_func or key")?;
-    // The slot before the argument is free for the callee to use
-    // (PY_VECTORCALL_ARGUMENTS_OFFSET), which saves a bound method a copy.
-    let mut args = [std::ptr::null_mut(), arg.as_ptr()];
-    // SAFETY: the GIL is held; `args[1]` is a live borrowed reference that
-    // outlives the call, and `args[0]` may be overwritten by the callee, as
-    // the offset flag allows. The result is a new reference, or NULL with an
-    // exception set.
-    let result = unsafe {
-        pyo3::ffi::PyObject_Vectorcall(
-            func.as_ptr(),
-            args.as_mut_ptr().add(1),
-            1 | pyo3::ffi::PY_VECTORCALL_ARGUMENTS_OFFSET,
-            std::ptr::null_mut(),
-        )
-    };
-    // SAFETY: a new reference or NULL, as above.
-    unsafe { Bound::from_owned_ptr_or_err(py, result) }
-}
-
-/// `hash()` of an int's value: reduced modulo 2**61 - 1, with -1 mapped to -2.
-/// Taken from int's own hash slot, as CPython does with what `__hash__`
-/// returns, so an int subclass's own `__hash__` is never called.
-fn int_value_hash(int: &Bound<'_, PyAny>) -> PyResult<isize> {
-    // SAFETY: `PyLong_Type` is CPython's static int type, always initialised;
-    // reading its `tp_hash` slot is a plain read of an immutable static.
-    let long_hash = unsafe { (*std::ptr::addr_of!(pyo3::ffi::PyLong_Type)).tp_hash };
-    let Some(long_hash) = long_hash else {
-        return int.hash();
-    };
-    // SAFETY: `int` is an instance of int (checked by the caller), which is
-    // what int's hash slot reads; it runs no Python code.
-    let hash = unsafe { long_hash(int.as_ptr()) };
-    if hash == -1 {
-        return Err(PyErr::fetch(int.py()));
-    }
-    Ok(hash)
 }
 
 /// 2^63 as a float: floats in [-2^63, 2^63) convert to i64 exactly when integral.
@@ -309,6 +251,15 @@ impl HashFunc {
             HashFunc::Python(func) => HashFunc::Python(func.clone_ref(py)),
             HashFunc::Named(named) => HashFunc::Named(*named),
             HashFunc::Identity => HashFunc::Identity,
+        }
+    }
+}
+
+impl PyGcTraverse for HashFunc {
+    fn py_gc_traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        match self.python_object() {
+            Some(func) => func.py_gc_traverse(visit),
+            None => Ok(()),
         }
     }
 }

@@ -13,12 +13,11 @@ use pyo3::ffi;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
-use pyo3::{Borrowed, PyTraverseError};
+use pyo3::PyTraverseError;
 
 use crate::cell::BorrowCell;
 use crate::gc::PyGcTraverse;
-use crate::lookup::borrow;
-use crate::table::HashTable;
+use crate::state::{borrow, HashTable};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum IterKind {
@@ -50,7 +49,7 @@ struct IterState {
 ///
 /// `frozen`, with its state in a `BorrowCell` as the table's is, so that a
 /// step takes no atomic borrow flag, and `next()` goes straight to
-/// `iter_next_slot` (installed by `install`) without PyO3's trampoline.
+/// `entry_points::iternext` (installed by `entry_points::type_slots`) without PyO3's trampoline.
 #[pyclass(module = "hashtable", name = "HashTableIterator", frozen)]
 pub struct TableIterator {
     state: BorrowCell<IterState>,
@@ -98,7 +97,7 @@ impl TableIterator {
     }
 
     fn step(
-        table: &crate::table::PyTable,
+        table: &crate::state::PyTable,
         cursor: &mut IterCursor,
         backwards: &mut Option<Vec<SlotId>>,
     ) -> Option<SlotId> {
@@ -175,39 +174,17 @@ impl Step<'_> {
     }
 }
 
-/// Put `iter_next_slot` on the iterator type, in front of PyO3's `__next__`.
-pub(crate) fn install(py: Python<'_>) -> PyResult<()> {
-    let ty = py.get_type::<TableIterator>();
-    let raw = ty.as_type_ptr();
-    // SAFETY: `raw` is the live TableIterator heap type, and the GIL is held.
-    // `tp_iternext` is a field of the type object itself, so writing it
-    // changes this type only; the module is being initialised, so no other
-    // thread can be reading it. The type cannot be subclassed.
-    unsafe {
-        (*raw).tp_iternext = Some(iter_next_slot);
-        ffi::PyType_Modified(raw);
+impl TableIterator {
+    /// One step as a new reference, or NULL at the end with no exception
+    /// set: what `tp_iternext` returns (`entry_points::iternext`).
+    #[inline]
+    pub(crate) fn next_object(&self, py: Python<'_>) -> PyResult<*mut ffi::PyObject> {
+        match self.advance(py)? {
+            Some(Step::Key(object) | Step::Value(object)) => Ok(object.into_ptr()),
+            Some(Step::Item(key, value)) => self.item_tuple(py, key, value),
+            None => Ok(ptr::null_mut()),
+        }
     }
-    Ok(())
-}
-
-/// `next(it)`: the shared `advance`, with no trampoline. NULL with no
-/// exception set is how a `tp_iternext` says the iteration is over.
-unsafe extern "C" fn iter_next_slot(slf: *mut ffi::PyObject) -> *mut ffi::PyObject {
-    // SAFETY: CPython calls `tp_iternext` with the GIL held and a live
-    // borrowed reference to an instance of this (final) type.
-    let py = unsafe { Python::assume_attached() };
-    // SAFETY: as above.
-    let iterator = unsafe { Borrowed::from_ptr(py, slf).cast_unchecked::<TableIterator>() };
-    let made = match iterator.get().advance(py) {
-        Ok(Some(Step::Key(object) | Step::Value(object))) => return object.into_ptr(),
-        Ok(Some(Step::Item(key, value))) => iterator.get().item_tuple(py, key, value),
-        Ok(None) => return ptr::null_mut(),
-        Err(err) => Err(err),
-    };
-    made.unwrap_or_else(|err| {
-        err.restore(py);
-        ptr::null_mut()
-    })
 }
 
 impl TableIterator {

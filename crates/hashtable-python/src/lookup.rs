@@ -20,28 +20,12 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString};
 
-use crate::cell::{Exclusive, Shared};
 use crate::semantics::{BoundEquality, BoundSemantics};
-use crate::table::{HashTable, TableState};
+use crate::state::{borrow_mut, released, HashTable, TableMut};
 
 /// A lookup whose `__eq__` calls keep reshaping the table gives up after this
 /// many restarts, instead of looping forever.
 const MAX_RESTARTS: u32 = 100;
-
-/// The table borrowed for reading.
-pub(crate) type TableRef<'a> = Shared<'a, TableState>;
-/// The table borrowed for changing.
-pub(crate) type TableMut<'a> = Exclusive<'a, TableState>;
-
-#[inline]
-pub(crate) fn borrow_mut<'a>(slf: &'a Bound<'_, HashTable>) -> PyResult<TableMut<'a>> {
-    slf.get().cell.try_borrow_mut()
-}
-
-#[inline]
-pub(crate) fn borrow<'a>(slf: &'a Bound<'_, HashTable>) -> PyResult<TableRef<'a>> {
-    slf.get().cell.try_borrow()
-}
 
 /// Which builtin scalars compare with each other in pure C, with no warning
 /// that could run Python code (str against bytes warns under `python -b`).
@@ -86,7 +70,7 @@ pub(crate) fn settle_without_python(
         return Ok(Verdict::Equal);
     }
     match (scalar_family(stored), key_family) {
-        (Some(a), Some(b)) if a == *b => Ok(if scalars_equal(stored, key)? {
+        (Some(a), Some(b)) if a == *b => Ok(if crate::cpython::scalars_equal(stored, key)? {
             Verdict::Equal
         } else {
             Verdict::Unequal
@@ -110,16 +94,6 @@ pub(crate) fn probe_scalar<'t>(
     let py = key.py();
     this.table
         .find_settled(hash, |stored| settle_without_python(stored.bind(py), key, Some(family)))
-}
-
-/// `a == b` for two builtin scalars of one family: pure C, no Python code.
-#[inline]
-fn scalars_equal(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
-    // SAFETY: both are live objects and the GIL is held.
-    match unsafe { ffi::PyObject_RichCompareBool(a.as_ptr(), b.as_ptr(), ffi::Py_EQ) } {
-        -1 => Err(PyErr::fetch(a.py())),
-        result => Ok(result == 1),
-    }
 }
 
 /// `hash(key)` for a key of a builtin scalar family (see `hashes_without_python`):
@@ -303,12 +277,14 @@ pub(crate) fn find_with<'a, 'py>(
         };
         let candidate = candidates.candidate(this.table.entry(slot).key.bind(py));
         let generation = this.table.generation();
-        drop(this);
-        // `==` may use the table again: a level of recursion through native frames.
-        let verdict = crate::recursion::check_stack("in comparison").and_then(|()| candidates.decide(&candidate));
-        drop(candidate);
-        let equal = verdict?;
-        this = borrow_mut(slf)?;
+        let equal;
+        (this, equal) = released(slf, this, || {
+            // `==` may use the table again: a level of recursion through native frames.
+            let verdict = crate::recursion::check_stack("in comparison").and_then(|()| candidates.decide(&candidate));
+            // Released with the table free: `__eq__` may have removed its entry.
+            drop(candidate);
+            verdict
+        })?;
         if this.table.generation() != generation {
             restarts += 1;
             if restarts > MAX_RESTARTS {

@@ -67,7 +67,7 @@ impl KeySemantics {
             Some(key) => {
                 return Err(PyTypeError::new_err(format!(
                     "key must be a callable that takes a key and returns what to hash and compare, or None; got {}",
-                    crate::operations::type_name(key)
+                    crate::errors::type_name(key)
                 )))
             }
         };
@@ -86,7 +86,7 @@ impl KeySemantics {
             Some(eq) => {
                 return Err(PyTypeError::new_err(format!(
                     "eq must be a callable eq(stored, key) -> bool, 'identity' or None; got {}",
-                    crate::operations::type_name(eq)
+                    crate::errors::type_name(eq)
                 )))
             }
         };
@@ -176,7 +176,7 @@ impl<'py> BoundSemantics<'py> {
     pub(crate) fn lookup_form(&self, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         match &self.transform {
             None => Ok(key.clone()),
-            Some(transform) => crate::hashing::call_one(transform, key),
+            Some(transform) => crate::cpython::call_one(transform, key),
         }
     }
 

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
 
-use crate::table::HashTable;
+use crate::state::HashTable;
 
 static VIEW_TYPES: PyOnceLock<[Py<PyType>; 3]> = PyOnceLock::new();
 

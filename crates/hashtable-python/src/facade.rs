@@ -1,9 +1,7 @@
-//! `hashtable.HashTable`: the pyclass. Each method is a thin wrapper; the
-//! borrow discipline lives in `lookup` and `operations`.
+//! `hashtable.HashTable`'s methods: the `#[pymethods]` façade on top of the
+//! binding. Each method is a thin wrapper with its docstring; the state is
+//! in `state`, the semantics in the floors below.
 
-use std::mem::ManuallyDrop;
-
-use hashtable_core::{AllocError, Table, TableConfig, TableError};
 use pyo3::exceptions::PyTypeError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
@@ -11,106 +9,14 @@ use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyTuple, PyType};
 use pyo3::PyTraverseError;
 
-use crate::cell::BorrowCell;
-use crate::fast_slots::FastRoute;
+use crate::errors::{missing_key, type_name};
 use crate::gc::PyGcTraverse;
 use crate::hashing::HashFunc;
 use crate::iteration::{IterKind, TableIterator};
-use crate::lookup::{borrow, borrow_mut};
-use crate::operations::missing_key;
-use crate::params::{table_config, Defaults, Params};
+use crate::parameters::{table_config, Defaults, Params};
 use crate::semantics::KeySemantics;
-use crate::{display, logging, operations, persistence, report, trashcan, views};
-
-pub(crate) type PyTable = Table<Py<PyAny>, Py<PyAny>>;
-
-#[doc = include_str!("docstrings/hashtable.txt")]
-// `immutable_type`: like dict's, the type's attributes cannot be replaced, so
-// no one can swap in a `__new__` that skips building the native contents.
-// `frozen`: PyO3 keeps no borrow flag of its own (an atomic one); the state
-// sits in a [`BorrowCell`] with a plain counter instead (see `cell.rs`).
-#[pyclass(
-    name = "HashTable",
-    module = "hashtable",
-    subclass,
-    weakref,
-    mapping,
-    immutable_type,
-    frozen
-)]
-pub struct HashTable {
-    pub(crate) cell: BorrowCell<TableState>,
-}
-
-/// Everything a table holds, borrowed through its cell.
-pub(crate) struct TableState {
-    /// Taken out, never dropped in place, when the table is freed (see `Drop`).
-    pub(crate) table: ManuallyDrop<PyTable>,
-    pub(crate) hash_func: HashFunc,
-    pub(crate) semantics: KeySemantics,
-    /// Which hand-written slot path serves this table: derived from
-    /// `hash_func` and `semantics`, so the fast slots decide with one match.
-    pub(crate) route: FastRoute,
-    pub(crate) hash_calls: u64,
-    /// False for tables the user did not make (a copy's scratch table): their
-    /// birth and death are not logged.
-    pub(crate) announce: bool,
-}
-
-impl TableState {
-    /// Whether this table hashes and compares keys exactly as `other` does, so
-    /// that `other`'s stored keys and hashes are valid here as they are.
-    pub(crate) fn hashes_like(&self, other: &TableState) -> bool {
-        self.hash_func.same_as(&other.hash_func) && self.semantics.same_as(&other.semantics)
-    }
-
-    /// Take out the hash function and key semantics (to be released after the
-    /// borrow), leaving a plain table: only for a table that is being freed or
-    /// cleared by the GC, which no operation can be suspended in.
-    ///
-    /// The rule: a table's `hash_func`, `key=` and `eq=` (and so its fast
-    /// route) are fixed when it is made. An operation suspended in Python code
-    /// (a key's `__eq__` or `__hash__`, `hash_func`, `key=`, `eq=`, a
-    /// `__del__`, a GC callback) re-borrows and checks only the generation,
-    /// which covers the storage; how keys are hashed and compared cannot
-    /// change under it, because nothing that a suspended operation can reach
-    /// changes it. (`copy.copy` and `__setstate__` never replace them; a
-    /// table in use is reachable, so the GC does not clear it.)
-    pub(crate) fn take_keys_for_release(&mut self) -> (HashFunc, KeySemantics) {
-        self.route = FastRoute::for_table(&HashFunc::Builtin, &KeySemantics::PLAIN);
-        (
-            std::mem::replace(&mut self.hash_func, HashFunc::Builtin),
-            std::mem::replace(&mut self.semantics, KeySemantics::PLAIN),
-        )
-    }
-}
-
-impl HashTable {
-    pub(crate) fn empty(
-        py: Python<'_>,
-        config: TableConfig,
-        hash_func: HashFunc,
-        semantics: KeySemantics,
-    ) -> PyResult<Self> {
-        let table = Table::new(config).map_err(table_error)?;
-        logging::created(py, &config);
-        Ok(HashTable::holding(table, hash_func, semantics))
-    }
-
-    /// A table the user made, around already-built storage.
-    pub(crate) fn holding(table: PyTable, hash_func: HashFunc, semantics: KeySemantics) -> Self {
-        HashTable {
-            cell: BorrowCell::new(TableState {
-                table: ManuallyDrop::new(table),
-                route: FastRoute::for_table(&hash_func, &semantics),
-                hash_func,
-                semantics,
-                hash_calls: 0,
-                announce: true,
-            }),
-        }
-    }
-}
+use crate::state::{borrow, borrow_mut, pop_all, HashTable};
+use crate::{comparison, copying, display, mapping, stats_dict, update, views};
 
 #[pymethods]
 impl HashTable {
@@ -147,7 +53,7 @@ impl HashTable {
             index: index.unwrap_or(defaults.index.bind(py)),
         })?;
         let semantics = KeySemantics::from_arguments(key, eq)?;
-        let hash_func = HashFunc::for_table(py, hash_func, &semantics)?;
+        let hash_func = HashFunc::for_table(py, hash_func, semantics.is_identity())?;
         HashTable::empty(py, config, hash_func, semantics)
     }
 
@@ -184,17 +90,17 @@ impl HashTable {
             return Err(PyTypeError::new_err(format!(
                 "HashTable() takes its parameters as keywords, e.g. HashTable(size=8); \
                  the only positional argument is a mapping or an iterable of pairs, got {}",
-                operations::type_name(&data)
+                type_name(&data)
             )));
         }
-        operations::update_from(slf, &data)
+        update::update_from(slf, &data)
     }
 
     // --- the original API ---
 
     /// Store `value` under `key`, as `t[key] = value` (the original API).
     fn set(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        operations::set(slf, key, value)
+        mapping::set(slf, key, value)
     }
 
     /// Return the value for `key`, or `default` if `key` is absent.
@@ -204,7 +110,7 @@ impl HashTable {
         key: &Bound<'py, PyAny>,
         default: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Ok(operations::get(slf, key)?
+        Ok(mapping::get(slf, key)?
             .or(default)
             .unwrap_or_else(|| slf.py().None().into_bound(slf.py())))
     }
@@ -212,7 +118,7 @@ impl HashTable {
     /// Return `(stored_key, value)` for `key`: the key as the table keeps it (with
     /// `key=`, the first spelling stored), as PEP 455 specified. KeyError if absent.
     fn getitem<'py>(slf: &Bound<'py, Self>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-        match operations::get_item_pair(slf, key)? {
+        match mapping::get_item_pair(slf, key)? {
             Some(pair) => Ok(pair),
             None => Err(missing_key(key)),
         }
@@ -232,7 +138,7 @@ impl HashTable {
                 default.len() + 1
             )));
         }
-        match operations::take(slf, key)? {
+        match mapping::take(slf, key)? {
             Some(entry) => Ok(entry.value.into_bound(slf.py())),
             None if default.len() == 1 => default.get_item(0),
             None => Err(missing_key(key)),
@@ -246,19 +152,19 @@ impl HashTable {
     }
 
     fn __getitem__<'py>(slf: &Bound<'py, Self>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        operations::subscript(slf, key)
+        mapping::subscript(slf, key)
     }
 
     fn __setitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        operations::set(slf, key, value)
+        mapping::set(slf, key, value)
     }
 
     fn __delitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<()> {
-        operations::delete(slf, key)
+        mapping::delete(slf, key)
     }
 
     fn __contains__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
-        operations::contains(slf, key)
+        mapping::contains(slf, key)
     }
 
     fn __iter__(slf: &Bound<'_, Self>) -> PyResult<TableIterator> {
@@ -305,21 +211,21 @@ impl HashTable {
 
     /// Every key, in one borrow: what the views build their sets from.
     fn _key_list<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyList>> {
-        operations::key_list(slf)
+        mapping::key_list(slf)
     }
 
     fn _item_list<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyList>> {
-        operations::items_list(slf)
+        mapping::items_list(slf)
     }
 
     /// `value in t.values()` in one pass over a snapshot of the values.
     fn _values_contain(slf: &Bound<'_, Self>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
-        operations::values_contain(slf, value)
+        mapping::values_contain(slf, value)
     }
 
     /// `item in t.items()`: False for anything but a pair, as dict's view.
     fn _items_contain(slf: &Bound<'_, Self>, item: &Bound<'_, PyAny>) -> PyResult<bool> {
-        operations::items_contain(slf, item)
+        mapping::items_contain(slf, item)
     }
 
     /// Return the value for `key`; if `key` is absent, store `default` under it
@@ -331,18 +237,18 @@ impl HashTable {
         default: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let default = default.unwrap_or_else(|| slf.py().None().into_bound(slf.py()));
-        operations::setdefault(slf, key, &default)
+        mapping::setdefault(slf, key, &default)
     }
 
     /// Remove and return a (key, value) pair: the last in iteration order
     /// (chaining: the most recently stored). KeyError if the table is empty.
     fn popitem<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        operations::popitem(slf)
+        mapping::popitem(slf)
     }
 
     /// Remove every item, and go back to the initial number of buckets.
     fn clear(slf: &Bound<'_, Self>) -> PyResult<()> {
-        operations::clear(slf)
+        mapping::clear(slf)
     }
 
     /// update([other], **kwargs): store every pair of `other`, if given (a mapping,
@@ -352,7 +258,7 @@ impl HashTable {
     fn update(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
         match args.len() {
             0 => {}
-            1 => operations::update_from(slf, &args.get_item(0)?)?,
+            1 => update::update_from(slf, &args.get_item(0)?)?,
             n => {
                 return Err(PyTypeError::new_err(format!(
                     "update expected at most 1 argument, got {n}"
@@ -360,7 +266,7 @@ impl HashTable {
             }
         }
         if let Some(kwargs) = kwargs {
-            operations::update_from_keywords(slf, kwargs)?;
+            update::update_from_keywords(slf, kwargs)?;
         }
         Ok(())
     }
@@ -369,25 +275,25 @@ impl HashTable {
     /// bucket count and items. Stored hashes are reused: the hash function is not
     /// called.
     fn copy(slf: &Bound<'_, Self>) -> PyResult<Py<HashTable>> {
-        persistence::copy(slf)
+        copying::copy(slf)
     }
 
     /// `copy.copy(t)`: a shallow copy of the same class, with the instance's
     /// attributes.
     fn __copy__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        persistence::shallow_copy(slf)
+        copying::shallow_copy(slf)
     }
 
     fn __or__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        persistence::union(slf, slf.as_any(), other)
+        copying::union(slf, slf.as_any(), other)
     }
 
     fn __ror__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        persistence::union(slf, other, slf.as_any())
+        copying::union(slf, other, slf.as_any())
     }
 
     fn __ior__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> {
-        operations::update_from(slf, other)
+        update::update_from(slf, other)
     }
 
     /// A new table of this class, with default parameters, mapping each key of
@@ -410,7 +316,7 @@ impl HashTable {
     fn __richcmp__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         match op {
-            CompareOp::Eq | CompareOp::Ne => match persistence::equals_mapping(slf, other)? {
+            CompareOp::Eq | CompareOp::Ne => match comparison::equals_mapping(slf, other)? {
                 Some(equal) => Ok(PyBool::new(py, equal == matches!(op, CompareOp::Eq))
                     .to_owned()
                     .into_any()
@@ -458,7 +364,7 @@ impl HashTable {
 
     #[doc = include_str!("docstrings/stats.txt")]
     fn stats<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
-        report::stats(slf)
+        stats_dict::stats(slf)
     }
 
     /// Bytes used by the table and its buckets, not counting the keys and values.
@@ -470,12 +376,12 @@ impl HashTable {
     /// the items.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         crate::recursion::check_stack("while pickling a HashTable")?;
-        persistence::reduce(slf)
+        copying::reduce(slf)
     }
 
     /// Unpickling: restore the bucket count and the instance's attributes.
     fn __setstate__(slf: &Bound<'_, Self>, state: &Bound<'_, PyAny>) -> PyResult<()> {
-        persistence::set_state(slf, state)
+        copying::set_state(slf, state)
     }
 
     // --- read-only attributes ---
@@ -571,46 +477,4 @@ impl HashTable {
         drop(previous);
         pop_all(slf);
     }
-}
-
-/// Remove the items one at a time, each released after its borrow, so that
-/// it needs no memory of its own.
-fn pop_all(slf: &Bound<'_, HashTable>) {
-    loop {
-        let entry = match borrow_mut(slf) {
-            Ok(mut this) => this.table.pop_last(),
-            Err(_) => None,
-        };
-        match entry {
-            Some(entry) => drop(entry),
-            None => break,
-        }
-    }
-}
-
-impl Drop for HashTable {
-    fn drop(&mut self) {
-        let state = self.cell.get_mut();
-        if state.announce {
-            logging::freed(state.table.size(), state.table.len());
-        }
-        // SAFETY: `drop` runs once and nothing reads `state.table` after it;
-        // taking the table out (instead of clearing it in place) means freeing
-        // a table allocates nothing.
-        let table = unsafe { ManuallyDrop::take(&mut state.table) };
-        let keys = state.take_keys_for_release();
-        trashcan::release((table.into_storage(), keys));
-    }
-}
-
-/// A core error as the Python exception that names it.
-pub(crate) fn table_error(err: TableError) -> PyErr {
-    match err {
-        TableError::Config(err) => pyo3::exceptions::PyValueError::new_err(err.to_string()),
-        TableError::OutOfMemory(err) => memory_error(err),
-    }
-}
-
-pub(crate) fn memory_error(err: AllocError) -> PyErr {
-    pyo3::exceptions::PyMemoryError::new_err(err.to_string())
 }

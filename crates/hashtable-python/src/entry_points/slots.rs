@@ -13,8 +13,8 @@
 //!   comparison of two scalars of one family deciding each candidate;
 //! * result: a new reference handed straight back, or KeyError set.
 //!
-//! Which of these a table takes is its `FastRoute`, fixed when its hash
-//! function and key semantics are set, so each call decides with one match:
+//! Which of these a table takes is its `Route` (`route.rs`), fixed when the
+//! table is made, so each call decides with one match:
 //! the builtin hash on scalar keys (above), a Python `hash_func` on scalar
 //! keys (called once with the table released), an identity table (any key:
 //! its address hashed, pointers compared), or a `key=` table with the builtin
@@ -23,7 +23,7 @@
 //!
 //! Everything else (a named hash, `eq=` a callable, a key with its own
 //! `__eq__`, a subclass's `__missing__`, deletion, a busy table) goes to the same
-//! functions the `#[pymethods]` call (`operations::subscript`, `contains`,
+//! functions the `#[pymethods]` call (`mapping::subscript`, `contains`,
 //! `set`, `delete`), inside `Python::attach`, so there is one implementation
 //! of the semantics and this file only skips PyO3's per-call overhead. (The
 //! slots PyO3 generated stay reachable as `HashTable.__getitem__` and the like.)
@@ -36,77 +36,22 @@
 use std::os::raw::c_int;
 use std::ptr;
 
-use hashtable_core::{Lookup, ProbeCursor, Resize, Settled, Vacancy, Verdict};
+use hashtable_core::{Lookup, ProbeCursor, Settled, Vacancy, Verdict};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::Borrowed;
 
+use crate::commit::{finish, store, Place};
+use crate::errors::{memory_error, raise_missing_key};
 use crate::hashing::{call_hash_func, identity_hash, HashFunc};
 use crate::lookup::{
-    borrow_mut, find_from, find_with, probe_scalar, scalar_family, scalar_hash, settle_without_python, CustomEquality,
-    ScalarFamily, TableMut,
+    find_from, find_with, probe_scalar, scalar_family, scalar_hash, settle_without_python, CustomEquality, ScalarFamily,
 };
-use crate::operations;
-use crate::semantics::{pair_lookup_form, Equality, KeySemantics};
-use crate::table::HashTable;
-
-/// Put the fast slots on the `HashTable` type (subclasses made later inherit
-/// them unless they define their own `__getitem__` and the like).
-pub(crate) fn install(py: Python<'_>) -> PyResult<()> {
-    let ty = py.get_type::<HashTable>();
-    let raw = ty.as_type_ptr();
-    // SAFETY: `raw` is the live HashTable heap type, and the GIL is held. A
-    // heap type's `tp_as_mapping` and `tp_as_sequence` point into its own
-    // PyHeapTypeObject, so writing them changes this type only; the module is
-    // being initialised, so no other thread can be reading them.
-    unsafe {
-        let mapping = (*raw).tp_as_mapping;
-        let sequence = (*raw).tp_as_sequence;
-        if mapping.is_null() || sequence.is_null() {
-            return Ok(());
-        }
-        (*mapping).mp_subscript = Some(fast_subscript);
-        (*mapping).mp_ass_subscript = Some(fast_assign);
-        (*sequence).sq_contains = Some(fast_contains);
-        ffi::PyType_Modified(raw);
-    }
-    Ok(())
-}
-
-/// Which path the fast slots take for a table, decided once when its hash
-/// function and key semantics are set (`TableState::replace_keys`).
-#[derive(Clone, Copy)]
-pub(crate) enum FastRoute {
-    /// Plain keys, the builtin hash: exact scalars hashed and compared in C.
-    BuiltinHash,
-    /// Plain keys, a Python `hash_func` called once with the table released.
-    PythonHash,
-    /// `eq="identity"` hashed by address: any key, no Python code at all.
-    Identity,
-    /// `key=` with the builtin hash and the lookup forms' own `==`: the
-    /// transform called once with the table released, then as `BuiltinHash`
-    /// against the lookup form each stored pair keeps.
-    Transform,
-    /// Everything else (`key=`, `eq=` a callable, a named native hash).
-    General,
-}
-
-impl FastRoute {
-    pub(crate) fn for_table(hash_func: &HashFunc, semantics: &KeySemantics) -> Self {
-        match hash_func {
-            HashFunc::Builtin if semantics.transform.is_some() && matches!(semantics.equality, Equality::Native) => {
-                FastRoute::Transform
-            }
-            _ if semantics.transform.is_some() => FastRoute::General,
-            HashFunc::Identity if semantics.is_identity() => FastRoute::Identity,
-            _ if !semantics.is_plain() => FastRoute::General,
-            HashFunc::Builtin => FastRoute::BuiltinHash,
-            HashFunc::Python(_) => FastRoute::PythonHash,
-            HashFunc::Named(_) | HashFunc::Identity => FastRoute::General,
-        }
-    }
-}
+use crate::mapping;
+use crate::route::Route;
+use crate::semantics::pair_lookup_form;
+use crate::state::{borrow_mut, released, HashTable, TableMut};
 
 /// The outcome of a fast lookup.
 enum Found<'py> {
@@ -133,22 +78,22 @@ fn find_fast<'a, 'py>(
     // One call of `finish_lookup` for both scalar routes, so that inlining
     // it does not put two copies of the probe into every slot function.
     let (this, family, hash) = match this.route {
-        FastRoute::BuiltinHash => {
+        Route::BuiltinHash => {
             let family = scalar_family(key)?;
             let hash = scalar_hash(key).ok()?;
             this.hash_calls += 1;
             (this, family, hash)
         }
-        FastRoute::PythonHash => {
+        Route::PythonHash => {
             let family = scalar_family(key)?;
             match hash_with_python(py, slf, this, key) {
                 Some((this, hash)) => (this, family, hash),
                 None => return Some(Err(PyErr::fetch(py))),
             }
         }
-        FastRoute::Identity => return Some(Ok(find_identical(this, key))),
-        FastRoute::Transform => return Some(find_transformed(py, slf, this, key)),
-        FastRoute::General => return None,
+        Route::Identity => return Some(Ok(find_identical(this, key))),
+        Route::Transform => return Some(find_transformed(py, slf, this, key)),
+        Route::NamedHash | Route::Custom => return None,
     };
     Some(finish_lookup(slf, this, key, &family, hash))
 }
@@ -165,17 +110,16 @@ fn hash_with_python<'a, 'py>(
     key: &Bound<'py, PyAny>,
 ) -> Option<(TableMut<'a>, u64)> {
     let HashFunc::Python(func) = &this.hash_func else {
-        // `route` is derived from `hash_func` in the same step that sets it.
+        // `route` is derived from `hash_func`, and both are fixed for life.
         PyRuntimeError::new_err("HashTable's fast route disagrees with its hash_func").restore(py);
         return None;
     };
-    // Our own reference: the call may replace the table's hash function.
+    // Our own reference: the call may drop the table and its hash function.
     let func = func.bind(py).clone();
     this.hash_calls += 1;
-    drop(this);
     // Not registered with PyO3, so this must drop no `Py<T>`: the call and
     // its result are `Bound`s, and a failure is restored, not dropped.
-    let hashed = call_hash_func(&func, key).and_then(|hash| Ok((borrow_mut(slf)?, hash)));
+    let hashed = released(slf, this, || call_hash_func(&func, key));
     drop(func);
     hashed.map_err(|err| err.restore(py)).ok()
 }
@@ -217,16 +161,17 @@ fn find_transformed<'a, 'py>(
         ));
     };
     this.hash_calls += 1;
-    drop(this);
     // As with a Python hash_func: only `Bound`s here, and an error is restored.
-    let lookup = crate::hashing::call_one(&transform, key)?;
+    let (mut this, (lookup, family, hash)) = released(slf, this, || {
+        let lookup = crate::cpython::call_one(&transform, key)?;
+        let family = scalar_family(&lookup);
+        let hash = match family {
+            Some(_) => scalar_hash(&lookup)?,
+            None => crate::cpython::object_hash(&lookup)?,
+        };
+        Ok((lookup, family, hash))
+    })?;
     drop(transform);
-    let family = scalar_family(&lookup);
-    let hash = match family {
-        Some(_) => scalar_hash(&lookup)?,
-        None => lookup.hash()? as i64 as u64,
-    };
-    let mut this = borrow_mut(slf)?;
     let mut cursor = ProbeCursor::new();
     let settled = match &family {
         Some(family) => Some(this.table.find_resumable(hash, &mut cursor, |stored| {
@@ -275,21 +220,8 @@ fn finish_lookup<'a, 'py>(
     Ok((this, hash, found))
 }
 
-/// `KeyError(key)`, with the key as the only argument, as dict raises it.
-fn set_key_error(key: *mut ffi::PyObject) {
-    // SAFETY: the GIL is held and `key` is live; PyTuple_Pack takes its own
-    // reference, and PyErr_SetObject takes its own of the tuple.
-    unsafe {
-        let args = ffi::PyTuple_Pack(1, key);
-        if !args.is_null() {
-            ffi::PyErr_SetObject(ffi::PyExc_KeyError, args);
-            ffi::Py_DECREF(args);
-        }
-    }
-}
-
 /// `t[k]`.
-unsafe extern "C" fn fast_subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyObject) -> *mut ffi::PyObject {
+pub(crate) unsafe extern "C" fn subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyObject) -> *mut ffi::PyObject {
     // SAFETY: CPython calls a mapping slot with the GIL held and two live
     // borrowed references, `slf` an instance of HashTable (or a subclass that
     // inherited this slot).
@@ -305,14 +237,14 @@ unsafe extern "C" fn fast_subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyOb
             if table.is_exact_instance_of::<HashTable>() =>
         {
             // An exact HashTable: no `__missing__` to consult.
-            set_key_error(key);
+            raise_missing_key(&key_ref);
             ptr::null_mut()
         }
         Some(Ok((this, _, Found::Absent(_) | Found::AbsentTransformed(_)))) => {
             // A subclass: `type(t).__missing__`, if it has one, else KeyError.
             drop(this);
             general(
-                || operations::missing(&table, &key_ref).map(Bound::into_ptr),
+                || mapping::missing(&table, &key_ref).map(Bound::into_ptr),
                 ptr::null_mut(),
             )
         }
@@ -321,7 +253,7 @@ unsafe extern "C" fn fast_subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyOb
             ptr::null_mut()
         }
         None => general(
-            || operations::subscript(&table, &key_ref).map(Bound::into_ptr),
+            || mapping::subscript(&table, &key_ref).map(Bound::into_ptr),
             ptr::null_mut(),
         ),
     }
@@ -332,7 +264,6 @@ unsafe extern "C" fn fast_subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyOb
 /// again; if it changed meanwhile, the key is looked for again, with the
 /// same lookup form and hash. Returns where to store: a slot now holding
 /// the key, or the pair to insert.
-#[allow(clippy::type_complexity)]
 fn store_pair<'a, 'py>(
     py: Python<'py>,
     slf: &'a Bound<'py, HashTable>,
@@ -340,23 +271,15 @@ fn store_pair<'a, 'py>(
     key: &Bound<'py, PyAny>,
     lookup: &Bound<'py, PyAny>,
     hash: u64,
-) -> PyResult<(
-    TableMut<'a>,
-    (Option<hashtable_core::SlotId>, Option<Bound<'py, PyAny>>),
-)> {
+) -> PyResult<(TableMut<'a>, Option<hashtable_core::SlotId>, Bound<'py, PyAny>)> {
     let generation = this.table.generation();
-    drop(this);
-    let pair = crate::semantics::new_pair(key, lookup)?;
-    let this = borrow_mut(slf)?;
+    let (this, pair) = released(slf, this, || crate::semantics::new_pair(key, lookup))?;
     if this.table.generation() == generation {
-        return Ok((this, (None, Some(pair))));
+        return Ok((this, None, pair));
     }
     let semantics = this.semantics.bind(py);
     let (this, slot) = Python::attach(|_| find_with(slf, this, &CustomEquality::new(lookup, &semantics), hash))?;
-    Ok(match slot {
-        Some(slot) => (this, (Some(slot), None)),
-        None => (this, (None, Some(pair))),
-    })
+    Ok((this, slot, pair))
 }
 
 /// The general path, registered with PyO3 (so every `Py<T>` it drops is
@@ -372,7 +295,7 @@ fn general<T>(operation: impl FnOnce() -> PyResult<T>, failed: T) -> T {
 }
 
 /// `k in t`.
-unsafe extern "C" fn fast_contains(slf: *mut ffi::PyObject, key: *mut ffi::PyObject) -> c_int {
+pub(crate) unsafe extern "C" fn contains(slf: *mut ffi::PyObject, key: *mut ffi::PyObject) -> c_int {
     // SAFETY: as in `fast_subscript`: GIL held, live borrowed references,
     // `slf` a HashTable.
     let py = unsafe { Python::assume_attached() };
@@ -388,12 +311,16 @@ unsafe extern "C" fn fast_contains(slf: *mut ffi::PyObject, key: *mut ffi::PyObj
             err.restore(py);
             -1
         }
-        None => general(|| operations::contains(&table, &key_ref).map(c_int::from), -1),
+        None => general(|| mapping::contains(&table, &key_ref).map(c_int::from), -1),
     }
 }
 
 /// `t[k] = v` (and `del t[k]`, which goes to PyO3's slot).
-unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObject, value: *mut ffi::PyObject) -> c_int {
+pub(crate) unsafe extern "C" fn assign(
+    slf: *mut ffi::PyObject,
+    key: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+) -> c_int {
     // SAFETY: as in `fast_subscript`; `value` is NULL (a deletion) or a live
     // borrowed reference too.
     let py = unsafe { Python::assume_attached() };
@@ -402,7 +329,7 @@ unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObjec
         let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
         // SAFETY: as above.
         let table = unsafe { table.cast_unchecked::<HashTable>() };
-        return general(|| operations::delete(&table, &key_ref).map(|()| 0), -1);
+        return general(|| mapping::delete(&table, &key_ref).map(|()| 0), -1);
     }
     // SAFETY: as above.
     let (table, key_ref, value_ref) = unsafe {
@@ -420,19 +347,17 @@ unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObjec
             err.restore(py);
             return -1;
         }
-        None => return general(|| operations::set(&table, &key_ref, &value_ref).map(|()| 0), -1),
+        None => return general(|| mapping::set(&table, &key_ref, &value_ref).map(|()| 0), -1),
     };
-    let mut vacancy = Vacancy::UNKNOWN;
-    let (slot, stored) = match found {
-        Found::Slot(slot) => (Some(slot), None),
-        Found::Absent(at) => {
-            vacancy = at;
-            (None, Some(key_ref.to_owned()))
-        }
+    let mut pair = None;
+    let place = match found {
+        Found::Slot(slot) => Place::Found(slot),
+        Found::Absent(vacancy) => Place::Vacant(vacancy),
         Found::AbsentTransformed(lookup) => match store_pair(py, &table, this, &key_ref, &lookup, hash) {
-            Ok(placed) => {
-                this = placed.0;
-                placed.1
+            Ok((held, slot, made)) => {
+                this = held;
+                pair = Some(made);
+                slot.map_or(Place::Vacant(Vacancy::UNKNOWN), Place::Found)
             }
             Err(err) => {
                 err.restore(py);
@@ -440,28 +365,16 @@ unsafe extern "C" fn fast_assign(slf: *mut ffi::PyObject, key: *mut ffi::PyObjec
             }
         },
     };
-    let replaced = match (slot, stored) {
-        (Some(slot), _) => Some(this.table.replace_value(slot, value_ref.to_owned().unbind())),
-        (None, Some(stored)) => {
-            if let Err(err) = this
-                .table
-                .insert_vacant(hash, stored.unbind(), value_ref.to_owned().unbind(), vacancy)
-            {
-                drop(this);
-                crate::table::memory_error(err).restore(py);
-                return -1;
-            }
-            None
+    let stored = pair.as_ref().unwrap_or(&key_ref);
+    match store(&mut this, place, stored, &value_ref, hash) {
+        // A Bound's drop is an immediate Py_DECREF, after the borrow: its
+        // `__del__` may use the table.
+        Ok(replaced) => finish(this, replaced.map(|value| value.into_bound(py))),
+        Err(err) => {
+            drop(this);
+            memory_error(err).restore(py);
+            return -1;
         }
-        (None, None) => None,
-    };
-    let resize = this.table.take_resize();
-    drop(this);
-    // A Bound's drop is an immediate Py_DECREF, after the borrow: its
-    // `__del__` may use the table.
-    drop(replaced.map(|value| value.into_bound(py)));
-    if let Some(Resize { from, to }) = resize {
-        Python::attach(|py| crate::logging::resized(py, from, to));
     }
     0
 }

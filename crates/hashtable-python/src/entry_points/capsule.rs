@@ -4,7 +4,7 @@
 //! Its header is `python/hashtable/include/hashtable_capi.h`
 //! (`hashtable.get_include()`).
 //!
-//! Each function is a thin door into the same `operations` the Python methods
+//! Each function is a thin door into the same operations (`mapping`) the Python methods
 //! use, so the borrow and reference-count rules are theirs: re-entrant
 //! `__eq__`/`__hash__` are as safe through the capsule as from Python.
 //! Callers hold the GIL (the header's contract). Errors are set as Python
@@ -24,8 +24,9 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
 
-use crate::operations;
-use crate::table::HashTable;
+use crate::errors::{missing_key, type_name};
+use crate::mapping;
+use crate::state::{borrow, HashTable};
 
 /// The layout version of `HashTable_CAPI`. Fields are only ever appended, and
 /// each addition bumps it; `import_hashtable()` accepts this version or newer.
@@ -119,12 +120,9 @@ unsafe fn table_argument<'a, 'py>(
 ) -> PyResult<Borrowed<'a, 'py, HashTable>> {
     // SAFETY: this function's contract.
     let object = unsafe { argument(py, ptr, function, "table") }?;
-    object.cast::<HashTable>().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "{function}: expected a HashTable, got {}",
-            operations::type_name(&object)
-        ))
-    })
+    object
+        .cast::<HashTable>()
+        .map_err(|_| PyTypeError::new_err(format!("{function}: expected a HashTable, got {}", type_name(&object))))
 }
 
 unsafe extern "C" fn check(obj: Object) -> c_int {
@@ -144,7 +142,7 @@ unsafe extern "C" fn new(kwargs: Object) -> Object {
             Some(kwargs) => Some(kwargs.cast::<PyDict>().map_err(|_| {
                 PyTypeError::new_err(format!(
                     "HashTable_New: kwargs must be a dict or NULL, got {}",
-                    operations::type_name(&kwargs)
+                    type_name(&kwargs)
                 ))
             })?),
         };
@@ -162,9 +160,9 @@ unsafe extern "C" fn get_item(t: Object, key: Object) -> Object {
                 argument(py, key, "HashTable_GetItem", "key")?,
             )
         };
-        match operations::get(&table, &key)? {
+        match mapping::get(&table, &key)? {
             Some(value) => Ok(value.into_ptr()),
-            None => Err(operations::missing_key(&key)),
+            None => Err(missing_key(&key)),
         }
     })
 }
@@ -179,7 +177,7 @@ unsafe extern "C" fn set_item(t: Object, key: Object, value: Object) -> c_int {
                 argument(py, value, "HashTable_SetItem", "value")?,
             )
         };
-        operations::set(&table, &key, &value)?;
+        mapping::set(&table, &key, &value)?;
         Ok(0)
     })
 }
@@ -193,7 +191,7 @@ unsafe extern "C" fn del_item(t: Object, key: Object) -> c_int {
                 argument(py, key, "HashTable_DelItem", "key")?,
             )
         };
-        operations::delete(&table, &key)?;
+        mapping::delete(&table, &key)?;
         Ok(0)
     })
 }
@@ -207,7 +205,7 @@ unsafe extern "C" fn contains(t: Object, key: Object) -> c_int {
                 argument(py, key, "HashTable_Contains", "key")?,
             )
         };
-        Ok(c_int::from(operations::contains(&table, &key)?))
+        Ok(c_int::from(mapping::contains(&table, &key)?))
     })
 }
 
@@ -217,7 +215,7 @@ unsafe extern "C" fn len(t: Object) -> ffi::Py_ssize_t {
         let table = unsafe { table_argument(py, t, "HashTable_Len") }?;
         // The native count, as `PyDict_Size` reads dict's: a subclass's
         // `__len__` is not consulted.
-        let len = crate::lookup::borrow(&table)?.table.len();
+        let len = borrow(&table)?.table.len();
         Ok(len as ffi::Py_ssize_t)
     })
 }
@@ -227,7 +225,7 @@ unsafe extern "C" fn size(t: Object) -> ffi::Py_ssize_t {
         // SAFETY: the caller passes a live object (or NULL, refused).
         let table = unsafe { table_argument(py, t, "HashTable_Size") }?;
         // The native bucket count: a subclass's `size` property is not consulted.
-        let size = crate::lookup::borrow(&table)?.table.size();
+        let size = borrow(&table)?.table.size();
         Ok(size as ffi::Py_ssize_t)
     })
 }

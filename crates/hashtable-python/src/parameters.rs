@@ -6,9 +6,10 @@
 use hashtable_core::{BucketIndex, StrategyKind, TableConfig, MAX_SIZE};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
-use crate::operations::type_name;
+use crate::errors::type_name;
+use crate::registry::strategy_names;
 
 pub(crate) struct Params<'a, 'py> {
     pub size: &'a Bound<'py, PyAny>,
@@ -46,29 +47,6 @@ pub(crate) fn table_config(params: &Params<'_, '_>) -> PyResult<TableConfig> {
         .validate()
         .map_err(|err| PyValueError::new_err(err.to_string()))?;
     Ok(config)
-}
-
-/// `hashtable.STRATEGY_INFO`: what each strategy is, from the core's registry.
-pub(crate) fn strategy_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let all = PyDict::new(py);
-    for kind in StrategyKind::ALL.iter().copied() {
-        let info = kind.info();
-        let recommended = PyDict::new(py);
-        recommended.set_item("max_load", info.recommended_max_load)?;
-        recommended.set_item("growth", info.recommended_growth)?;
-        let entry = PyDict::new(py);
-        entry.set_item("open_addressing", info.open_addressing)?;
-        entry.set_item("insertion_ordered", info.insertion_ordered)?;
-        entry.set_item("sizes", info.sizes)?;
-        entry.set_item("min_size", kind.usable_size(1, BucketIndex::default()))?;
-        entry.set_item("recommended", recommended)?;
-        all.set_item(info.name, entry)?;
-    }
-    Ok(all)
-}
-
-pub(crate) fn strategy_names() -> impl Iterator<Item = &'static str> {
-    StrategyKind::ALL.iter().map(|kind| kind.name())
 }
 
 fn names<'a>(all: impl Iterator<Item = &'a str>) -> String {

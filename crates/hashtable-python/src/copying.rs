@@ -1,18 +1,19 @@
-//! Building tables from other data, copying, pickling and comparing.
+//! Copies of a table: `copy()`, `copy.copy`, pickling (`__reduce__`,
+//! `__setstate__`) and `t | other`.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyString, PyTuple};
 
+use crate::commit::finish;
+use crate::comparison::mapping_abc;
+use crate::errors::{memory_error, table_error, type_name};
 use crate::hashing::HashFunc;
-use crate::lookup::{borrow, borrow_mut};
-use crate::operations::{self, snapshot};
-use crate::recursion::RecursionGuard;
 use crate::semantics::KeySemantics;
-use crate::table::{memory_error, table_error, HashTable, PyTable};
-use crate::{logging, params};
+use crate::state::{borrow, borrow_mut, HashTable, PyTable};
+use crate::{logging, mapping, parameters, update};
 
 /// A copy's own parts: the hash function and the key semantics.
 type Keys = (HashFunc, KeySemantics);
@@ -75,7 +76,7 @@ pub(crate) fn shallow_copy<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'
         // Whatever storage the subclass's constructor had made, released after the borrow.
         drop(previous);
     } else if !target.is(slf) {
-        operations::update_from(target_table, slf.as_any())?;
+        update::update_from(target_table, slf.as_any())?;
     }
     copy_attributes(slf, &target)?;
     Ok(target)
@@ -130,7 +131,7 @@ pub(crate) fn reduce<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, Py
     if let Ok(attributes) = slf.getattr(intern!(py, "__dict__")) {
         state.set_item("attributes", attributes)?;
     }
-    let items = operations::items_list(slf)?.try_iter()?;
+    let items = mapping::items_list(slf)?.try_iter()?;
     let rebuild = rebuild_function(py)?;
     PyTuple::new(
         py,
@@ -148,14 +149,11 @@ pub(crate) fn reduce<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, Py
 /// A state can come from anywhere (a crafted pickle), so the size goes
 /// through the constructor's own validation.
 pub(crate) fn set_state(slf: &Bound<'_, HashTable>, state: &Bound<'_, PyAny>) -> PyResult<()> {
-    let state = state.cast::<PyDict>().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "HashTable state must be a dict, got {}",
-            operations::type_name(state)
-        ))
-    })?;
+    let state = state
+        .cast::<PyDict>()
+        .map_err(|_| PyTypeError::new_err(format!("HashTable state must be a dict, got {}", type_name(state))))?;
     let size = match state.get_item("size")? {
-        Some(size) => Some(params::size(&size)?),
+        Some(size) => Some(parameters::size(&size)?),
         None => None,
     };
     let attributes = match state.get_item("attributes")? {
@@ -170,7 +168,7 @@ pub(crate) fn set_state(slf: &Bound<'_, HashTable>, state: &Bound<'_, PyAny>) ->
     if let Some(size) = size {
         let mut this = borrow_mut(slf)?;
         this.table.presize(size).map_err(memory_error)?;
-        operations::finish(slf, this, ());
+        finish(this, ());
     }
     // A list copy: setting an attribute can run a subclass's code.
     for item in attributes.iter().flat_map(|items| items.iter()) {
@@ -204,8 +202,8 @@ pub(crate) fn union(
         )
     };
     let result = Bound::new(py, HashTable::empty(py, config, hash_func, semantics)?)?;
-    operations::update_from(&result, first)?;
-    operations::update_from(&result, second)?;
+    update::update_from(&result, first)?;
+    update::update_from(&result, second)?;
     Ok(result.into_any().unbind())
 }
 
@@ -216,87 +214,4 @@ fn rebuild_function(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
             Ok::<_, PyErr>(py.import("hashtable")?.getattr("_rebuild")?.unbind())
         })
         .map(|f| f.bind(py))
-}
-
-/// `t == other` for any mapping: None (NotImplemented) when `other` is not one.
-/// Items are compared as this table sees its keys: a plain table looks its
-/// keys up in `other`, as dict does; a table with `key=` or `eq=` looks
-/// `other`'s keys up in itself, so `HashTable(key=str.casefold)` with
-/// `"Content-Type"` equals `{"content-type": ...}` with the same value.
-pub(crate) fn equals_mapping(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
-    let py = slf.py();
-    // A dict (a subclass too) is read as dict's own `==` reads it: its
-    // stored items, whatever its `__getitem__` or `__missing__` say.
-    let dict = other.cast::<PyDict>().ok();
-    if dict.is_none() && !other.is_instance(mapping_abc(py)?)? {
-        return Ok(None);
-    }
-    let _guard = RecursionGuard::enter(py, c" in comparison")?;
-    let their_len = other.len()?;
-    let plain = {
-        let this = borrow(slf)?;
-        if their_len != this.table.len() {
-            return Ok(Some(false));
-        }
-        this.semantics.is_plain()
-    };
-    if !plain {
-        return custom_equals_mapping(slf, other).map(Some);
-    }
-    for (key, value, _) in snapshot(slf)? {
-        // As `Bound`s, each released by a plain decref, not through PyO3's
-        // check of the thread's state that dropping a `Py` makes.
-        let (key, value) = (key.into_bound(py), value.into_bound(py));
-        let found = match dict {
-            // A miss is None, with no KeyError made and caught per key.
-            Some(dict) => dict.get_item(&key)?,
-            None => match other.get_item(&key) {
-                Ok(theirs) => Some(theirs),
-                Err(err) if err.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => None,
-                Err(err) => return Err(err),
-            },
-        };
-        let Some(theirs) = found else {
-            return Ok(Some(false));
-        };
-        if !value.is(&theirs) && !value.eq(&theirs)? {
-            return Ok(Some(false));
-        }
-    }
-    Ok(Some(true))
-}
-
-/// Every key of `other` finds an equal value here, and together they find
-/// every entry (two keys of `other` that this table sees as one key leave an
-/// entry unmatched).
-fn custom_equals_mapping(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let py = slf.py();
-    let mut matched = std::collections::HashSet::new();
-    for item in other.call_method0(intern!(py, "items"))?.try_iter()? {
-        let item = item?;
-        let pair = item.cast::<PyTuple>()?;
-        let (key, theirs) = (pair.get_item(0)?, pair.get_item(1)?);
-        let Some(ours) = operations::get_item_pair(slf, &key)? else {
-            return Ok(false);
-        };
-        let (stored, ours) = (ours.get_item(0)?, ours.get_item(1)?);
-        if !ours.is(&theirs) && !ours.eq(&theirs)? {
-            return Ok(false);
-        }
-        // The entries' keys are held by the table (or by `stored`) meanwhile.
-        matched.insert(stored.as_ptr() as usize);
-    }
-    Ok(matched.len() == borrow(slf)?.table.len())
-}
-
-fn mapping_abc(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
-    static MAPPING: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-    MAPPING
-        .get_or_try_init(py, || {
-            let abc = py.import("collections.abc")?.getattr("Mapping")?;
-            abc.cast_into::<PyType>()
-                .map(Bound::unbind)
-                .map_err(|_| PyValueError::new_err("collections.abc.Mapping is not a type"))
-        })
-        .map(|t| t.bind(py))
 }

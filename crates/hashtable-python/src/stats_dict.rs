@@ -3,8 +3,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::lookup::borrow;
-use crate::table::HashTable;
+use crate::state::{borrow, HashTable};
 
 pub(crate) fn stats<'py>(slf: &Bound<'py, HashTable>) -> PyResult<Bound<'py, PyDict>> {
     let py = slf.py();
