@@ -1,0 +1,167 @@
+"""`make bench-c`: the C library against GLib, uthash and khash; writes its section of BENCHMARKS.md.
+
+Builds `benches/c/bench.c` at -O2 against the release library and the peers'
+Debian packages (libglib2.0-dev, uthash-dev, libhts-dev for htslib/khash.h),
+writes the identifiers of the standard library's .py files one per line to
+target/bench-c/words.txt, runs every table REPEAT times in interleaved rounds
+(each cell keeps its quickest run), checks that every table computed the same
+checksums, and writes the section between the bench-c markers of BENCHMARKS.md:
+nanoseconds per operation, the ratio of libhashtable to the fastest peer in the
+same run, the goals, and callgrind's instructions per ht_get_hashed hit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import markdown_block
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "target" / "bench-c"
+PEERS = ["khash", "glib", "uthash"]
+TABLES = ["hashtable", *PEERS]
+CELLS = [
+    ("word_count", "word count", 1.0),
+    ("word_hit", "word hits", 1.2),
+    ("word_miss", "word misses", None),
+    ("word_delete", "word deletes", None),
+    ("int_insert", "1M keys: insert", 1.5),
+    ("int_hit", "1M keys: hit", 1.5),
+    ("int_miss", "1M keys: miss", 1.5),
+    ("int_delete", "1M keys: delete", 2.0),
+]
+GEOMEAN_GOAL = 1.2
+INSTRUCTIONS_GOAL = 60
+IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def write_words(path: Path) -> tuple[Path, int]:
+    """The identifiers of the standard library's .py files (site-packages excluded), one per line."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(p for p in stdlib.rglob("*.py") if "site-packages" not in p.parts)
+    with path.open("wb") as out:
+        for file in files:
+            words = IDENTIFIER.findall(file.read_bytes())
+            if words:
+                out.write(b"\n".join(words) + b"\n")
+    return stdlib, len(files)
+
+
+def build(extra_cflags: list[str]) -> Path:
+    program = OUT / "bench"
+    glib = subprocess.run(
+        ["pkg-config", "--cflags", "--libs", "glib-2.0"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    cflags = [f for f in glib if not f.startswith("-l")]
+    libs = [f for f in glib if f.startswith("-l")]
+    subprocess.run(
+        ["cc", "-std=c11", "-O2", "-Iinclude", *cflags, *extra_cflags, "benches/c/bench.c",
+         "target/release/libhashtable.a", *libs, "-lpthread", "-ldl", "-lm", "-o", str(program)],
+        cwd=ROOT,
+        check=True,
+    )
+    return program
+
+
+def peer_versions() -> dict[str, str]:
+    versions = {}
+    for table, package in [("glib", "libglib2.0-dev"), ("uthash", "uthash-dev"), ("khash", "libhts-dev")]:
+        done = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True)
+        versions[table] = f"{package} {done.stdout.strip()}" if done.returncode == 0 else package
+    return versions
+
+
+def run(program: Path, words: Path, repeat: int) -> dict[str, dict[str, tuple[float, int, int]]]:
+    done = subprocess.run([str(program), str(words), str(repeat)], capture_output=True, text=True, check=True)
+    print(done.stderr.strip(), file=sys.stderr)
+    results: dict[str, dict[str, tuple[float, int, int]]] = {}
+    for line in done.stdout.splitlines():
+        table, cell, nanos, ops, checksum = line.split()
+        results.setdefault(table, {})[cell] = (float(nanos), int(ops), int(checksum))
+    for cell, label, _ in CELLS:
+        sums = {table: results[table][cell][2] for table in TABLES}
+        if len(set(sums.values())) != 1:
+            raise SystemExit(f"bench-c: the tables disagree on {label}: {sums}")
+    return results
+
+
+def report(results, instructions: float | None, command: str, words_note: str, versions: dict[str, str]) -> str:
+    lines = [
+        "## The C library against GLib, uthash and khash",
+        "",
+        f"Written by `{command}` (`scripts/bench_c.py`, `benches/c/bench.c`). Nanoseconds per",
+        "operation, the quickest of the interleaved runs; every table owns a copy of each new word.",
+        f"libhashtable: the `swiss` strategy with max_load 0.875 and its default hash; peers at -O2",
+        f"from Debian's packages ({', '.join(versions[p] for p in ['glib', 'uthash', 'khash'])}:",
+        "khash's string and int64 maps, GLib's g_str_hash and g_int64_hash tables, uthash items).",
+        f"Words: {words_note}. The ratio is libhashtable's time over the fastest peer's in the same run.",
+        "",
+        "| cell | hashtable | khash | glib | uthash | ratio | goal |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    ratios = []
+    for cell, label, goal in CELLS:
+        per_op = {table: results[table][cell][0] / results[table][cell][1] for table in TABLES}
+        fastest = min(PEERS, key=lambda table: per_op[table])
+        ratio = per_op["hashtable"] / per_op[fastest]
+        ratios.append(ratio)
+        verdict = "" if goal is None else (f"<= {goal}: met" if ratio <= goal else f"<= {goal}: not met")
+        cells = " | ".join(f"{per_op[table]:.1f}" for table in TABLES)
+        lines.append(f"| {label} | {cells} | {ratio:.2f}x {fastest} | {verdict} |")
+    geomean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    verdict = "met" if geomean <= GEOMEAN_GOAL else "not met"
+    lines += [
+        "",
+        f"Geometric mean of the eight ratios: {geomean:.2f} (goal <= {GEOMEAN_GOAL}: {verdict}).",
+    ]
+    if instructions is not None:
+        verdict = "met" if instructions <= INSTRUCTIONS_GOAL else "not met"
+        lines.append(
+            f"Instructions per ht_get_hashed hit on a 1k-key swiss table (callgrind, "
+            f"`python3 scripts/callgrind_c.py`): {instructions:.1f} (goal <= {INSTRUCTIONS_GOAL}: {verdict})."
+        )
+    else:
+        lines.append("Instructions per ht_get_hashed hit: not measured (valgrind is not installed).")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--output", type=Path, default=None, help="write the section into this file")
+    parser.add_argument("--command", default="make bench-c")
+    parser.add_argument("--cflags", default=os.environ.get("BENCH_C_CFLAGS", ""), help="extra flags for bench.c")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    words = OUT / "words.txt"
+    stdlib, files = write_words(words)
+    program = build(args.cflags.split())
+    results = run(program, words, args.repeat)
+    tokens = results["hashtable"]["word_count"][1]
+    distinct = results["hashtable"]["word_hit"][1]
+    words_note = (
+        f"{tokens:,} identifiers ({distinct:,} distinct) from the {files:,} .py files of "
+        f"Python {sys.version_info.major}.{sys.version_info.minor}'s standard library"
+    )
+    instructions = None
+    if shutil.which("valgrind"):
+        import callgrind_c
+
+        instructions = callgrind_c.per_get("swiss", 1000, 20)
+    section = report(results, instructions, args.command, words_note, peer_versions())
+    print(section)
+    if args.output is not None:
+        markdown_block.write_into(args.output, section, name="bench-c")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
