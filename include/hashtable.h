@@ -303,6 +303,59 @@ ht_status ht_remove_hashed(ht_table *t,
                            void **value);
 
 /**
+ * Find `key`, inserting it (copied) with a NULL value if it is absent, in
+ * one probe: `*slot` receives a pointer to the key's value slot, through
+ * which the caller reads and writes the value in place, and `*inserted` (if
+ * inserted is not NULL) 1 for a new key, 0 for an existing one. A word count
+ * in one call per word:
+ *
+ *     void **count; ht_entry(t, word, len, &count, NULL); *count = (void *)((intptr_t)*count + 1);
+ *
+ * The slot pointer stays valid until the table next changes shape (a new
+ * key, a removal, a clear, or ht_free; writing through a slot, ht_set of an
+ * existing key and lookups are not changes); using it after that is
+ * undefined. Writing through it is a write: no other thread may use the
+ * table meanwhile. Returns HT_OK, or HT_ERR_NOMEM (the table unchanged, `*slot`
+ * untouched) when the key copy or the growth cannot be allocated.
+ *
+ * # Safety
+ * `t` came from ht_new; `key` as for ht_set; `slot` is writable; `inserted`
+ * is NULL or writable. A write: no other thread may use the table during the
+ * call, nor while the caller writes through `*slot`.
+ */
+ht_status ht_entry(ht_table *t, const void *key, size_t key_len, void ***slot, int32_t *inserted);
+
+/**
+ * ht_entry with the key's hash given by the caller.
+ *
+ * # Safety
+ * As for ht_entry.
+ */
+ht_status ht_entry_hashed(ht_table *t,
+                          uint64_t hash,
+                          const void *key,
+                          size_t key_len,
+                          void ***slot,
+                          int32_t *inserted);
+
+/**
+ * ht_get that also hands back the table's own copy of the key: HT_OK with
+ * `*stored_key` pointing to it (key_len bytes, equal to `key`'s) and
+ * `*value` set to its value, or HT_NOT_FOUND and both set to NULL (either
+ * output may be NULL). The table owns the copy: do not free it or write
+ * through it; it stays valid until the table next changes shape (as for
+ * ht_entry's slot), so use it to intern keys, not to keep them.
+ *
+ * # Safety
+ * As for ht_get; `stored_key` is NULL or writable. A read.
+ */
+ht_status ht_get_key(const ht_table *t,
+                     const void *key,
+                     size_t key_len,
+                     const void **stored_key,
+                     void **value);
+
+/**
  * `*out` = the hash this table gives `key` (its named hash or its hash_fn),
  * the value ht_set stores, and the one to pass to the _hashed functions.
  *
@@ -346,8 +399,9 @@ ht_status ht_iter_new(const ht_table *t, ht_iter **out);
 /**
  * HT_OK and the next item, or HT_NOT_FOUND at the end (outputs set to NULL
  * and 0). Any of key, key_len and value may be NULL. `*key` points into the
- * table's own copy of the key, valid until the table next changes. If the
- * table changed since ht_iter_new (a new key, a removal, a resize, a clear;
+ * table's own copy of the key, valid until the table next changes (ht_iter_remove
+ * of this item included). If the table changed since ht_iter_new (a new key, a
+ * removal other than this iterator's ht_iter_remove, a resize, a clear;
  * replacing a value is not a change) or was freed: HT_ERR_CHANGED.
  *
  * # Safety
@@ -355,6 +409,24 @@ ht_status ht_iter_new(const ht_table *t, ht_iter **out);
  * writable. A read of the table.
  */
 ht_status ht_iter_next(ht_iter *it, const void **key, size_t *key_len, void **value);
+
+/**
+ * Remove the item ht_iter_next returned last, as GLib's
+ * g_hash_table_iter_remove does: HT_OK and `*value` (if value is not NULL)
+ * set to its value, which stays the caller's; the table frees its key copy
+ * (the key pointer ht_iter_next gave is invalid from here on). The iteration
+ * goes on: the next ht_iter_next returns the next item, and every item not yet
+ * returned is still returned once. The table does not shrink during the
+ * iteration, whatever min_load says; the next ht_remove shrinks it if needed.
+ * HT_NOT_FOUND (`*value` NULL) when there is no current item: before the first
+ * ht_iter_next, after the end, or a second time for one item. HT_ERR_CHANGED
+ * as for ht_iter_next.
+ *
+ * # Safety
+ * `it` came from ht_iter_new and was not freed; `value` is NULL or writable.
+ * A write: no other thread may use the table during the call.
+ */
+ht_status ht_iter_remove(ht_iter *it, void **value);
 
 /**
  * Release an iterator. NULL is a no-op.

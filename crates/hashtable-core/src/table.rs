@@ -521,3 +521,43 @@ where
         TableStats::measure(self)
     }
 }
+
+/// Removal in the middle of an iteration, for the C library's `ht_iter_remove`
+/// (kept apart: the only core addition the C library needs).
+impl<K, V, S> Table<K, V, S>
+where
+    S: CollisionStrategy<K, V>,
+{
+    /// Remove the entry in `slot`, the one [`Table::iter_next`] just returned,
+    /// and leave `cursor` where the iteration goes on over every entry it has
+    /// not returned yet. `before` is the cursor as it was before that
+    /// `iter_next`. The table does not shrink here, whatever `min_load` says (a
+    /// rebuild would reorder what is left to visit); the next
+    /// [`Table::remove_slot`] shrinks it if it is still sparse.
+    ///
+    /// What moves on a removal, and so where the walk resumes: `linear`
+    /// (Algorithm R) and `robin_hood` (backward shift) move later entries of the
+    /// run into the hole, so the walk resumes at `slot` itself (`before`);
+    /// `chaining` moves its last node into the hole, so a cursor that pointed
+    /// at that node follows it. The others move nothing. One case stays the
+    /// caller's: a run that wraps from the end of the slot array to its start
+    /// can move an entry from the start (already visited) to the end, so a
+    /// caller iterating `linear` or `robin_hood` visits the slots before the
+    /// first empty one last (the C library's iterator does).
+    pub fn remove_iterated(&mut self, slot: SlotId, before: IterCursor, cursor: &mut IterCursor) -> Entry<K, V> {
+        let last = self.len().wrapping_sub(1);
+        self.generation += 1;
+        let entry = self.strategy.remove(slot);
+        match self.strategy.kind() {
+            crate::StrategyKind::Linear | crate::StrategyKind::RobinHood => *cursor = before,
+            crate::StrategyKind::Chaining => {
+                // `inner` is the next node + 1; the last node now lives in `slot`.
+                if slot.0 != last && cursor.inner == last + 1 {
+                    cursor.inner = slot.0 + 1;
+                }
+            }
+            crate::StrategyKind::Quadratic | crate::StrategyKind::Swiss | crate::StrategyKind::Compact => {}
+        }
+        entry
+    }
+}
