@@ -9,29 +9,39 @@
  *
  * Keys are byte strings (any bytes, any length, zero included), compared by
  * their bytes and copied into the table: the table owns its copies and frees
- * them on ht_remove, ht_clear and ht_free. Values are the caller's void *:
- * the table stores and returns them but never reads through them or frees
- * them.
+ * them on ht_remove, ht_iter_remove, ht_clear and ht_free. A key of up to 16
+ * bytes is stored inside its entry (no allocation); a longer one on the heap.
+ * Values are the caller's void *: the table stores and returns them but never
+ * reads through them or frees them.
+ *
+ * Hashing: the default hash is "foldhash", fast and seeded randomly per table.
+ * It makes no promise against keys chosen to collide: when an attacker can
+ * choose the keys, set hash_name = "siphash13" (SipHash-1-3 under 128 random
+ * bits per table). hash_fn takes your own function instead.
  *
  * Errors: every function that can fail returns an ht_status; on a negative
  * status, ht_last_error() describes it. No call aborts the process on a bad
  * argument: NULL pointers are HT_ERR_NULL, out-of-range parameters
- * HT_ERR_CONFIG, and an internal Rust panic is caught as HT_ERR_PANIC.
- * (Running out of memory while the table grows still aborts, as Rust's
- * allocation failures do; a key copy or a picture that cannot be allocated
- * is HT_ERR_NOMEM.)
+ * HT_ERR_CONFIG, and an internal Rust panic is caught as HT_ERR_PANIC. Memory
+ * that cannot be allocated for a key copy, the table's storage, its growth or
+ * a picture is HT_ERR_NOMEM, and the table is unchanged. (Only the few fixed
+ * bytes of a handle, an iterator or an error message are allocated as Rust
+ * allocates: if even those cannot be had, the process aborts.)
  *
  * Threads follow Rust's rule for & and &mut: any number of threads may call
- * the reading functions (ht_get, ht_get_hashed, ht_hash, ht_len, ht_size,
- * ht_iter_*, ht_get_stats, ht_picture) on one table at once, while a writing
- * function (ht_set, ht_remove, their _hashed forms, ht_clear, ht_free) needs
- * the table to itself: no other thread may use it during the call. Different
- * tables are independent. ht_last_error() is per thread.
+ * the reading functions (ht_get, ht_get_hashed, ht_get_key, ht_hash, ht_len,
+ * ht_size, ht_iter_new, ht_iter_next, ht_iter_free, ht_get_stats, ht_picture)
+ * on one table at once, while a writing function (ht_set, ht_remove, ht_entry,
+ * their _hashed forms, ht_iter_remove, ht_clear, ht_free) needs the table to
+ * itself: no other thread may use it during the call. Writing a value through
+ * the slot ht_entry gave is a write too. Different tables are independent.
+ * ht_last_error() is per thread.
  *
  * Re-entry: a hash_fn that calls a function on the table it is hashing for
  * gets HT_ERR_BUSY (ht_len and ht_size answer; ht_free is deferred until the
  * operation returns). Iterators notice changes: ht_iter_next returns
- * HT_ERR_CHANGED once the table changed or was freed.
+ * HT_ERR_CHANGED once the table changed or was freed, except by the
+ * iterator's own ht_iter_remove.
  */
 
 
@@ -135,7 +145,9 @@ typedef struct {
   const char *index;
   /**
    * A named native hash over the key bytes: "seed", "knuth", "fnv1a", "murmur3",
-   * "siphash13" (default; keyed randomly per table), "xxh3" or "foldhash".
+   * "siphash13", "xxh3" or "foldhash" (default). "foldhash" is fast and seeded
+   * randomly per table, but makes no promise against keys chosen to collide:
+   * for keys an attacker chooses, use "siphash13" (keyed with 128 random bits per table).
    */
   const char *hash_name;
   /**
@@ -189,7 +201,7 @@ extern "C" {
 
 /**
  * The defaults: size 4, max_load 0.5, growth 2.0, min_load 0.0, "chaining",
- * "fibonacci", "siphash13", no hash_fn.
+ * "fibonacci", "foldhash", no hash_fn.
  */
 ht_config ht_config_default(void);
 
