@@ -138,9 +138,9 @@ impl ht_table {
     /// hashes a `bytes` key), or the caller's hash_fn.
     #[inline(always)]
     pub(crate) fn hash(&self, key: &[u8]) -> u64 {
-        match self.hasher {
+        match &self.hasher {
             KeyHasher::Named(named) => named.hash(CanonicalKey::Bytes(key)),
-            KeyHasher::Callback { hash_fn, ctx } => self.hash_with_callback(hash_fn, ctx, key),
+            KeyHasher::Callback { hash_fn, ctx } => self.hash_with_callback(*hash_fn, *ctx, key),
         }
     }
 

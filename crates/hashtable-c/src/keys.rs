@@ -49,8 +49,10 @@ impl Key {
     pub(crate) fn new(key: &[u8]) -> Result<Key, Failure> {
         let len = key.len();
         if len <= INLINE {
+            let [low, high] = pack(key);
             let mut inline = [0u8; INLINE];
-            inline[..len].copy_from_slice(key);
+            inline[..8].copy_from_slice(&low.to_le_bytes());
+            inline[8..].copy_from_slice(&high.to_le_bytes());
             return Ok(Key {
                 len,
                 bytes: Bytes { inline },
@@ -119,13 +121,37 @@ fn short_eq(stored: &[u8; INLINE], key: &[u8]) -> bool {
     }
 }
 
+/// A key of at most 16 bytes, zero-padded, as two little-endian words: built
+/// from at most four loads, each within `key`, without a call to `memcpy`
+/// (overlapping loads of the same bytes OR to the same bits).
+#[inline(always)]
+fn pack(key: &[u8]) -> [u64; 2] {
+    let len = key.len();
+    debug_assert!(len <= INLINE);
+    if len >= 8 {
+        let low = u64::from_le_bytes(word::<8>(key, 0));
+        // Bytes len - 8 .. len, shifted so that byte 8 lands at the bottom.
+        let tail = u64::from_le_bytes(word::<8>(key, len - 8));
+        [low, tail.checked_shr(8 * (16 - len) as u32).unwrap_or(0)]
+    } else if len >= 4 {
+        let head = u64::from(u32::from_le_bytes(word::<4>(key, 0)));
+        let tail = u64::from(u32::from_le_bytes(word::<4>(key, len - 4)));
+        [head | tail << (8 * (len - 4)), 0]
+    } else if len > 0 {
+        let byte = |at: usize| u64::from(key[at]) << (8 * at);
+        [byte(0) | byte(len / 2) | byte(len - 1), 0]
+    } else {
+        [0, 0]
+    }
+}
+
 /// `N` bytes of `bytes` from `at`, as one unaligned word (compared, never interpreted).
 #[inline(always)]
 fn word<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
     debug_assert!(at + N <= bytes.len());
     // SAFETY: callers pass `at + N <= bytes.len()` (the branches of
-    // `short_eq` check the length), so the read stays inside `bytes`; [u8; N]
-    // has alignment 1.
+    // `short_eq` and `pack` check the length), so the read stays inside
+    // `bytes`; [u8; N] has alignment 1.
     unsafe { bytes.as_ptr().add(at).cast::<[u8; N]>().read() }
 }
 

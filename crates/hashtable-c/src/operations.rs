@@ -64,13 +64,14 @@ fn same_bytes(key: &[u8]) -> impl FnMut(&Key) -> Result<Verdict, Infallible> + '
 }
 
 /// The slot and entry of the stored key equal to `key`, among those stored
-/// with `hash`: one `match` on the strategy, then its own probe loop, inlined
-/// here (through `AnyStrategy`'s own `find_settled` the loop stayed behind a
-/// call, 87 instructions per swiss hit where the inlined arm takes far fewer).
-/// Reads only (`&CoreTable`, and no counter is touched), so concurrent
-/// readers are safe.
+/// with `hash`, or the vacancy where an insert of it would go: one `match` on
+/// the strategy, then its own `find_settled` loop, inlined here (through
+/// `AnyStrategy`'s own `find_settled` the loop stayed behind one more call).
+/// This is `Table::find_settled` without its visit counter (which the C
+/// library never reports), so it needs only `&CoreTable`: readers share it,
+/// and a writer hands the vacancy to `Table::insert_vacant`.
 #[inline(always)]
-fn find<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Option<(SlotId, &'a Entry<Key, Value>)> {
+fn settle<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Result<(SlotId, &'a Entry<Key, Value>), Vacancy> {
     let hash = stored_hash(hash);
     let mut visited = 0;
     let settle = same_bytes(key);
@@ -83,22 +84,24 @@ fn find<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Option<(SlotId, &'a 
         AnyStrategy::Compact(s) => s.find_settled(hash, &mut visited, settle),
     };
     match found {
-        Ok(Settled::Found(slot, entry)) => Some((slot, entry)),
-        Ok(Settled::Absent(_) | Settled::Undecided) => None,
-        Err(never) => match never {},
-    }
-}
-
-/// Where `key` is, or where it would go: one pass for a writer.
-#[inline(always)]
-fn find_or_vacancy(table: &mut CoreTable, hash: u64, key: &[u8]) -> Result<SlotId, Vacancy> {
-    match table.find_settled(hash, same_bytes(key)) {
-        Ok(Settled::Found(slot, _)) => Ok(slot),
+        Ok(Settled::Found(slot, entry)) => Ok((slot, entry)),
         Ok(Settled::Absent(vacancy)) => Err(vacancy),
         // `same_bytes` decides every candidate.
         Ok(Settled::Undecided) => Err(Vacancy::UNKNOWN),
         Err(never) => match never {},
     }
+}
+
+/// The slot and entry of the stored key equal to `key`. Reads only.
+#[inline(always)]
+fn find<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Option<(SlotId, &'a Entry<Key, Value>)> {
+    settle(table, hash, key).ok()
+}
+
+/// Where `key` is, or where it would go: one pass for a writer.
+#[inline(always)]
+fn find_or_vacancy(table: &CoreTable, hash: u64, key: &[u8]) -> Result<SlotId, Vacancy> {
+    settle(table, hash, key).map(|(slot, _)| slot)
 }
 
 /// Store a key known to be absent at the vacancy its lookup ended at. The
