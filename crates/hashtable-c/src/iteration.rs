@@ -134,8 +134,10 @@ pub unsafe extern "C" fn ht_iter_next(
     run(|| {
         // SAFETY: a non-NULL `it` came from ht_iter_new and is live (contract).
         let iter = unsafe { it.as_mut() }.ok_or_else(|| Failure::null("iterator"))?;
-        let handle = Arc::clone(&iter.handle);
         iter.check()?;
+        // SAFETY: the handle lives as long as `iter` holds its Arc (through
+        // this call); as a raw pointer it leaves `iter` free to step.
+        let handle = unsafe { &*Arc::as_ptr(&iter.handle) };
         // SAFETY: a reader; no hash_fn runs here.
         let table = unsafe { handle.table() };
         iter.current = iter.step(table);
@@ -176,8 +178,9 @@ pub unsafe extern "C" fn ht_iter_remove(it: *mut ht_iter, value: *mut *mut c_voi
     run(|| {
         // SAFETY: a non-NULL `it` came from ht_iter_new and is live (contract).
         let iter = unsafe { it.as_mut() }.ok_or_else(|| Failure::null("iterator"))?;
-        let handle = Arc::clone(&iter.handle);
         iter.check()?;
+        // SAFETY: as in ht_iter_next: `iter`'s Arc keeps the handle alive.
+        let handle = unsafe { &*Arc::as_ptr(&iter.handle) };
         let Some(slot) = iter.current.take() else {
             // SAFETY: `value` is NULL or writable (contract).
             unsafe { write_out(value, std::ptr::null_mut()) };
