@@ -335,7 +335,7 @@ ht_status ht_remove_hashed(ht_table *t,
  * is NULL or writable. A write: no other thread may use the table during the
  * call, nor while the caller writes through `*slot`.
  */
-ht_status ht_entry(ht_table *t, const void *key, size_t key_len, void ***slot, int32_t *inserted);
+ht_status ht_entry(ht_table *t, const void *key, size_t key_len, void ***slot, int *inserted);
 
 /**
  * ht_entry with the key's hash given by the caller.
@@ -348,7 +348,7 @@ ht_status ht_entry_hashed(ht_table *t,
                           const void *key,
                           size_t key_len,
                           void ***slot,
-                          int32_t *inserted);
+                          int *inserted);
 
 /**
  * ht_get that also hands back the table's own copy of the key: HT_OK with

@@ -13,7 +13,7 @@
 //! (`Table::insert_vacant`): one walk.
 
 use std::convert::Infallible;
-use std::ffi::c_void;
+use std::ffi::{c_int, c_void};
 
 use hashtable_core::{stored_hash, AnyStrategy, CollisionStrategy, Entry, Settled, SlotId, Vacancy, Verdict};
 
@@ -223,7 +223,7 @@ unsafe fn remove(handle: &ht_table, hash: u64, key: &[u8], value: *mut *mut c_vo
 /// # Safety
 /// As for ht_entry.
 #[inline(always)]
-unsafe fn entry(handle: &ht_table, hash: u64, key: &[u8], slot: *mut *mut *mut c_void, inserted: *mut i32) -> Outcome {
+unsafe fn entry(handle: &ht_table, hash: u64, key: &[u8], slot: *mut *mut *mut c_void, inserted: *mut c_int) -> Outcome {
     if slot.is_null() {
         return Err(Failure::null("slot"));
     }
@@ -410,7 +410,7 @@ pub unsafe extern "C" fn ht_entry(
     key: *const c_void,
     key_len: usize,
     slot: *mut *mut *mut c_void,
-    inserted: *mut i32,
+    inserted: *mut c_int,
 ) -> ht_status {
     // SAFETY: contract of this function (for `entry` too).
     unsafe {
@@ -431,7 +431,7 @@ pub unsafe extern "C" fn ht_entry_hashed(
     key: *const c_void,
     key_len: usize,
     slot: *mut *mut *mut c_void,
-    inserted: *mut i32,
+    inserted: *mut c_int,
 ) -> ht_status {
     // SAFETY: contract of this function (for `entry` too).
     unsafe {
