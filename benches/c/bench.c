@@ -29,7 +29,8 @@
  * and 8 bytes of key to libhashtable.
  *
  * libhashtable runs the swiss strategy at max_load 0.875 with its default hash
- * (HT_BENCH_STRATEGY=name picks another strategy, at its default max_load). Its
+ * (HT_BENCH_STRATEGY=name picks another strategy, at its default max_load, and
+ * HT_BENCH_MAX_LOAD another max_load). Its
  * word count is one ht_entry per word; built with -DHT_BENCH_GET_SET it is
  * ht_get then ht_set, as before ht_entry existed.
  */
@@ -171,6 +172,10 @@ static ht_table *ht_make(void) {
     config.strategy = ht_strategy;
     if (strcmp(ht_strategy, "swiss") == 0) {
         config.max_load = 0.875;
+    }
+    const char *max_load = getenv("HT_BENCH_MAX_LOAD");
+    if (max_load != NULL && *max_load) {
+        config.max_load = atof(max_load);
     }
     ht_table *t = NULL;
     if (ht_new(&config, &t) != HT_OK) {

@@ -183,8 +183,10 @@ impl ht_table {
 }
 
 /// Run an exported function's body on the table `t`: NULL and re-entry from
-/// the table's own hash_fn are refused; an `ht_free` deferred by the hash_fn
-/// happens once the body is done.
+/// the table's own hash_fn are refused. For bodies that never run the hash_fn
+/// (the `_hashed` functions, iteration, statistics): only a hash_fn running
+/// on this thread can defer an `ht_free`, and while it runs any call on its
+/// table is refused here, so no deferred free can be pending for these.
 #[inline(always)]
 pub(crate) fn run_on(t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> ht_status {
     run(|| {
@@ -193,9 +195,32 @@ pub(crate) fn run_on(t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome
         let Some(handle) = (unsafe { t.as_ref() }) else {
             return Err(Failure::null("table"));
         };
-        if handle.is_hashing_here() {
-            return Err(Failure::busy());
+        if matches!(handle.hasher, KeyHasher::Callback { .. }) {
+            // Out of line: the check's call would otherwise keep every
+            // argument alive in saved registers on the common path too.
+            return unless_hashing(handle, body);
         }
+        body(handle)
+    })
+}
+
+/// `body`, unless this thread is running the table's hash_fn.
+#[cold]
+#[inline(never)]
+fn unless_hashing(handle: &ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> Outcome {
+    if handle.is_hashing_here_slow() {
+        return Err(Failure::busy());
+    }
+    body(handle)
+}
+
+/// `run_on` for bodies that may run the table's hash_fn (`ht_set`, `ht_get`,
+/// `ht_hash`, ...): an `ht_free` the hash_fn deferred happens once the body is
+/// done.
+#[inline(always)]
+pub(crate) fn run_hashing_on(t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> ht_status {
+    run(|| {
+        let handle = enter(t)?;
         let outcome = body(handle);
         // Only a hash_fn can ask for a deferred free: a table without one
         // skips the check.
@@ -205,6 +230,21 @@ pub(crate) fn run_on(t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome
         }
         outcome
     })
+}
+
+/// The handle behind `t`, unless `t` is NULL or this thread is running the
+/// table's own hash_fn.
+#[inline(always)]
+fn enter<'a>(t: *const ht_table) -> Result<&'a ht_table, Failure> {
+    // SAFETY: a non-NULL `t` came from ht_new and has not been freed (the
+    // header's contract for every table argument).
+    let Some(handle) = (unsafe { t.as_ref() }) else {
+        return Err(Failure::null("table"));
+    };
+    if handle.is_hashing_here() {
+        return Err(Failure::busy());
+    }
+    Ok(handle)
 }
 
 /// Drop the caller's reference: the table goes when no iterator holds it.

@@ -18,7 +18,7 @@ use std::ffi::{c_int, c_void};
 use hashtable_core::{stored_hash, AnyStrategy, CollisionStrategy, Entry, Settled, SlotId, Vacancy, Verdict};
 
 use crate::errors::{ht_status, Failure, Outcome};
-use crate::handle::{ht_table, run_on, CoreTable, Key, Value};
+use crate::handle::{ht_table, run_hashing_on, run_on, CoreTable, Key, Value};
 
 /// The caller's key as a slice. NULL is accepted with a zero length.
 ///
@@ -149,7 +149,7 @@ unsafe fn with_table_hash(
     key_len: usize,
     op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
 ) -> ht_status {
-    run_on(t, |handle| {
+    run_hashing_on(t, move |handle| {
         // SAFETY: this function's contract.
         let key = unsafe { key_bytes(key, key_len) }?;
         op(handle, handle.hash(key), key)
@@ -169,7 +169,7 @@ unsafe fn with_caller_hash(
     op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
 ) -> ht_status {
     // SAFETY: this function's contract.
-    run_on(t, |handle| op(handle, hash, unsafe { key_bytes(key, key_len) }?))
+    run_on(t, move |handle| op(handle, hash, unsafe { key_bytes(key, key_len) }?))
 }
 
 /// # Safety
@@ -223,7 +223,13 @@ unsafe fn remove(handle: &ht_table, hash: u64, key: &[u8], value: *mut *mut c_vo
 /// # Safety
 /// As for ht_entry.
 #[inline(always)]
-unsafe fn entry(handle: &ht_table, hash: u64, key: &[u8], slot: *mut *mut *mut c_void, inserted: *mut c_int) -> Outcome {
+unsafe fn entry(
+    handle: &ht_table,
+    hash: u64,
+    key: &[u8],
+    slot: *mut *mut *mut c_void,
+    inserted: *mut c_int,
+) -> Outcome {
     if slot.is_null() {
         return Err(Failure::null("slot"));
     }
@@ -287,7 +293,7 @@ pub unsafe extern "C" fn ht_set(
 ) -> ht_status {
     // SAFETY: contract of this function (for `set` too).
     unsafe {
-        with_table_hash(t, key, key_len, |handle, hash, key| {
+        with_table_hash(t, key, key_len, move |handle, hash, key| {
             set(handle, hash, key, value, old_value)
         })
     }
@@ -307,7 +313,7 @@ pub unsafe extern "C" fn ht_get(
     value: *mut *mut c_void,
 ) -> ht_status {
     // SAFETY: contract of this function (for `get` too).
-    unsafe { with_table_hash(t, key, key_len, |handle, hash, key| get(handle, hash, key, value)) }
+    unsafe { with_table_hash(t, key, key_len, move |handle, hash, key| get(handle, hash, key, value)) }
 }
 
 /// Remove the key: HT_OK and `*value` (if value is not NULL) set to its value,
@@ -323,7 +329,11 @@ pub unsafe extern "C" fn ht_remove(
     value: *mut *mut c_void,
 ) -> ht_status {
     // SAFETY: contract of this function (for `remove` too).
-    unsafe { with_table_hash(t, key, key_len, |handle, hash, key| remove(handle, hash, key, value)) }
+    unsafe {
+        with_table_hash(t, key, key_len, move |handle, hash, key| {
+            remove(handle, hash, key, value)
+        })
+    }
 }
 
 /// ht_set with the key's hash given by the caller (the original's rule); the
@@ -343,7 +353,7 @@ pub unsafe extern "C" fn ht_set_hashed(
 ) -> ht_status {
     // SAFETY: contract of this function (for `set` too).
     unsafe {
-        with_caller_hash(t, hash, key, key_len, |handle, hash, key| {
+        with_caller_hash(t, hash, key, key_len, move |handle, hash, key| {
             set(handle, hash, key, value, old_value)
         })
     }
@@ -362,7 +372,11 @@ pub unsafe extern "C" fn ht_get_hashed(
     value: *mut *mut c_void,
 ) -> ht_status {
     // SAFETY: contract of this function (for `get` too).
-    unsafe { with_caller_hash(t, hash, key, key_len, |handle, hash, key| get(handle, hash, key, value)) }
+    unsafe {
+        with_caller_hash(t, hash, key, key_len, move |handle, hash, key| {
+            get(handle, hash, key, value)
+        })
+    }
 }
 
 /// ht_remove with the key's hash given by the caller.
@@ -379,7 +393,7 @@ pub unsafe extern "C" fn ht_remove_hashed(
 ) -> ht_status {
     // SAFETY: contract of this function (for `remove` too).
     unsafe {
-        with_caller_hash(t, hash, key, key_len, |handle, hash, key| {
+        with_caller_hash(t, hash, key, key_len, move |handle, hash, key| {
             remove(handle, hash, key, value)
         })
     }
@@ -414,7 +428,7 @@ pub unsafe extern "C" fn ht_entry(
 ) -> ht_status {
     // SAFETY: contract of this function (for `entry` too).
     unsafe {
-        with_table_hash(t, key, key_len, |handle, hash, key| {
+        with_table_hash(t, key, key_len, move |handle, hash, key| {
             entry(handle, hash, key, slot, inserted)
         })
     }
@@ -435,7 +449,7 @@ pub unsafe extern "C" fn ht_entry_hashed(
 ) -> ht_status {
     // SAFETY: contract of this function (for `entry` too).
     unsafe {
-        with_caller_hash(t, hash, key, key_len, |handle, hash, key| {
+        with_caller_hash(t, hash, key, key_len, move |handle, hash, key| {
             entry(handle, hash, key, slot, inserted)
         })
     }
@@ -460,7 +474,7 @@ pub unsafe extern "C" fn ht_get_key(
 ) -> ht_status {
     // SAFETY: contract of this function (for `get_key` too).
     unsafe {
-        with_table_hash(t, key, key_len, |handle, hash, key| {
+        with_table_hash(t, key, key_len, move |handle, hash, key| {
             get_key(handle, hash, key, stored_key, value)
         })
     }
@@ -473,7 +487,7 @@ pub unsafe extern "C" fn ht_get_key(
 /// As for ht_get; `out` is writable.
 #[no_mangle]
 pub unsafe extern "C" fn ht_hash(t: *const ht_table, key: *const c_void, key_len: usize, out: *mut u64) -> ht_status {
-    run_on(t, |handle| {
+    run_hashing_on(t, move |handle| {
         if out.is_null() {
             return Err(Failure::null("out"));
         }
