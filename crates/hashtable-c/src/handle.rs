@@ -17,7 +17,7 @@ use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use hashtable_core::{CanonicalKey, Table, TableError};
+use hashtable_core::{CanonicalKey, NamedHash, Table, TableError};
 
 use crate::config::{ht_config, ht_config_default, parse, KeyHasher};
 use crate::errors::{ht_status, run, Failure, Outcome};
@@ -91,6 +91,16 @@ thread_local! {
     static HASHING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
 }
 
+/// foldhash's fast hash of `key` under `seed`, exactly as the core's
+/// `NamedHash::Foldhash` hashes `CanonicalKey::Bytes(key)`.
+#[inline(always)]
+fn foldhash_bytes(seed: u64, key: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = foldhash::fast::FixedState::with_seed(seed).build_hasher();
+    hasher.write(key);
+    hasher.finish()
+}
+
 /// Marks a handle as hashing on this thread until dropped.
 struct HashingMark(usize);
 
@@ -139,6 +149,8 @@ impl ht_table {
     #[inline(always)]
     pub(crate) fn hash(&self, key: &[u8]) -> u64 {
         match &self.hasher {
+            // The default, inlined: the core's NamedHash::Foldhash, bit for bit.
+            KeyHasher::Named(NamedHash::Foldhash { seed }) => foldhash_bytes(*seed, key),
             KeyHasher::Named(named) => named.hash(CanonicalKey::Bytes(key)),
             KeyHasher::Callback { hash_fn, ctx } => self.hash_with_callback(*hash_fn, *ctx, key),
         }
@@ -333,4 +345,27 @@ pub unsafe extern "C" fn ht_free(table: *mut ht_table) {
         }
         Ok(ht_status::HT_OK)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use hashtable_core::{CanonicalKey, KeySource, NamedHash};
+
+    use super::foldhash_bytes;
+
+    #[test]
+    fn the_inlined_default_hash_is_the_cores_foldhash() {
+        let bytes: Vec<u8> = (0..64u8).map(|b| b.wrapping_mul(29).wrapping_add(3)).collect();
+        for seed in [0, 1, 0x9e37_79b9_7f4a_7c15, u64::MAX] {
+            let named = NamedHash::from_name("foldhash", KeySource::Fixed([seed, 0])).unwrap();
+            for len in 0..=bytes.len() {
+                let key = &bytes[..len];
+                assert_eq!(
+                    foldhash_bytes(seed, key),
+                    named.hash(CanonicalKey::Bytes(key)),
+                    "len {len}"
+                );
+            }
+        }
+    }
 }
