@@ -55,7 +55,7 @@ def write_words(path: Path) -> tuple[Path, int]:
     return stdlib, len(files)
 
 
-def build(extra_cflags: list[str]) -> Path:
+def build(extra_cflags: list[str], library: Path, include: Path) -> Path:
     program = OUT / "bench"
     glib = subprocess.run(
         ["pkg-config", "--cflags", "--libs", "glib-2.0"], capture_output=True, text=True, check=True
@@ -63,8 +63,8 @@ def build(extra_cflags: list[str]) -> Path:
     cflags = [f for f in glib if not f.startswith("-l")]
     libs = [f for f in glib if f.startswith("-l")]
     subprocess.run(
-        ["cc", "-std=c11", "-O2", "-Iinclude", *cflags, *extra_cflags, "benches/c/bench.c",
-         "target/release/libhashtable.a", *libs, "-lpthread", "-ldl", "-lm", "-o", str(program)],
+        ["cc", "-std=c11", "-O2", f"-I{include}", *cflags, *extra_cflags, "benches/c/bench.c",
+         str(library), *libs, "-lpthread", "-ldl", "-lm", "-o", str(program)],
         cwd=ROOT,
         check=True,
     )
@@ -142,11 +142,15 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=None, help="write the section into this file")
     parser.add_argument("--command", default="make bench-c")
     parser.add_argument("--cflags", default=os.environ.get("BENCH_C_CFLAGS", ""), help="extra flags for bench.c")
+    parser.add_argument("--library", type=Path, default=ROOT / "target/release/libhashtable.a",
+                        help="the libhashtable.a to time (another build, to compare)")
+    parser.add_argument("--include", type=Path, default=ROOT / "include", help="where its hashtable.h is")
+    parser.add_argument("--no-callgrind", action="store_true", help="skip the instruction count")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     words = OUT / "words.txt"
     stdlib, files = write_words(words)
-    program = build(args.cflags.split())
+    program = build(args.cflags.split(), args.library, args.include)
     results = run(program, words, args.repeat)
     tokens = results["hashtable"]["word_count"][1]
     distinct = results["hashtable"]["word_hit"][1]
@@ -155,7 +159,7 @@ def main() -> int:
         f"Python {sys.version_info.major}.{sys.version_info.minor}'s standard library"
     )
     instructions = None
-    if shutil.which("valgrind"):
+    if shutil.which("valgrind") and not args.no_callgrind:
         import callgrind_c
 
         instructions = callgrind_c.per_get("swiss", 1000, 20)
