@@ -201,29 +201,47 @@ impl ht_table {
 /// table is refused here, so no deferred free can be pending for these.
 #[inline(always)]
 pub(crate) fn run_on(t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> ht_status {
-    run(|| {
-        // SAFETY: a non-NULL `t` came from ht_new and has not been freed (the
-        // header's contract for every table argument).
-        let Some(handle) = (unsafe { t.as_ref() }) else {
-            return Err(Failure::null("table"));
-        };
-        if matches!(handle.hasher, KeyHasher::Callback { .. }) {
-            // Out of line: the check's call would otherwise keep every
-            // argument alive in saved registers on the common path too.
-            return unless_hashing(handle, body);
-        }
-        body(handle)
-    })
+    run(|| body(enter(t)?))
 }
 
-/// `body`, unless this thread is running the table's hash_fn.
-#[cold]
-#[inline(never)]
-fn unless_hashing(handle: &ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> Outcome {
-    if handle.is_hashing_here_slow() {
-        return Err(Failure::busy());
+/// Whether `t` is a table with a hash_fn (false for NULL).
+///
+/// # Safety
+/// `t` is NULL or came from ht_new and was not freed.
+#[inline(always)]
+pub(crate) unsafe fn has_hash_fn(t: *const ht_table) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { t.as_ref() }.is_some_and(|handle| matches!(handle.hasher, KeyHasher::Callback { .. }))
+}
+
+/// How much an operation's entry checks: `Plain` for a table without a
+/// hash_fn, whose thread can never be running its hash_fn and which can have
+/// no deferred `ht_free` (NULL is still refused), `Full` otherwise. The hot
+/// functions decide once (`has_hash_fn`) and run a copy of their body for
+/// each, so that the common path carries no call to the re-entry check.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Guard {
+    Plain,
+    Full,
+}
+
+impl Guard {
+    /// `run_hashing_on` (`Full`), or `run` with the NULL check only (`Plain`).
+    #[inline(always)]
+    pub(crate) fn run_on(self, t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> ht_status {
+        match self {
+            Guard::Full => run_hashing_on(t, body),
+            Guard::Plain => run(|| {
+                // SAFETY: a non-NULL `t` came from ht_new and has not been
+                // freed (the header's contract for every table argument).
+                let Some(handle) = (unsafe { t.as_ref() }) else {
+                    return Err(Failure::null("table"));
+                };
+                debug_assert!(!matches!(handle.hasher, KeyHasher::Callback { .. }));
+                body(handle)
+            }),
+        }
     }
-    body(handle)
 }
 
 /// `run_on` for bodies that may run the table's hash_fn (`ht_set`, `ht_get`,

@@ -18,7 +18,7 @@ use std::ffi::{c_int, c_void};
 use hashtable_core::{stored_hash, AnyStrategy, CollisionStrategy, Entry, Settled, SlotId, Vacancy, Verdict};
 
 use crate::errors::{ht_status, Failure, Outcome};
-use crate::handle::{ht_table, run_hashing_on, run_on, CoreTable, Key, Value};
+use crate::handle::{has_hash_fn, ht_table, run_hashing_on, run_on, CoreTable, Guard, Key, Value};
 
 /// The caller's key as a slice. NULL is accepted with a zero length.
 ///
@@ -144,12 +144,13 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T) {
 /// `key` is NULL or points to `key_len` readable bytes.
 #[inline(always)]
 unsafe fn with_table_hash(
+    guard: Guard,
     t: *const ht_table,
     key: *const c_void,
     key_len: usize,
     op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
 ) -> ht_status {
-    run_hashing_on(t, move |handle| {
+    guard.run_on(t, move |handle| {
         // SAFETY: this function's contract.
         let key = unsafe { key_bytes(key, key_len) }?;
         op(handle, handle.hash(key), key)
@@ -162,6 +163,7 @@ unsafe fn with_table_hash(
 /// As for `with_table_hash`.
 #[inline(always)]
 unsafe fn with_caller_hash(
+    guard: Guard,
     t: *const ht_table,
     hash: u64,
     key: *const c_void,
@@ -169,7 +171,32 @@ unsafe fn with_caller_hash(
     op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
 ) -> ht_status {
     // SAFETY: this function's contract.
-    run_on(t, move |handle| op(handle, hash, unsafe { key_bytes(key, key_len) }?))
+    guard.run_on(t, move |handle| op(handle, hash, unsafe { key_bytes(key, key_len) }?))
+}
+
+/// An exported function's body, twice: inline with `Guard::Plain` for a
+/// table without a hash_fn, and out of line, `#[cold]`, with `Guard::Full`
+/// for a table with one. The arguments are listed again so that the cold copy
+/// takes them in registers: handing it a closure instead put them on the
+/// stack on the common path too (callgrind, ht_get_hashed: 127 -> 120).
+macro_rules! split_on_hash_fn {
+    ($t:ident, ($($arg:ident: $ty:ty),* $(,)?), |$guard:ident| $body:expr) => {{
+        #[cold]
+        #[inline(never)]
+        unsafe fn guarded($($arg: $ty),*) -> ht_status {
+            let $guard = Guard::Full;
+            // SAFETY: the exported function's contract, whose arguments these are.
+            unsafe { $body }
+        }
+        // SAFETY: `t` is NULL or came from ht_new (the exported function's contract).
+        if unsafe { has_hash_fn($t) } {
+            // SAFETY: as above.
+            return unsafe { guarded($($arg),*) };
+        }
+        let $guard = Guard::Plain;
+        // SAFETY: as above.
+        unsafe { $body }
+    }};
 }
 
 /// # Safety
@@ -291,12 +318,13 @@ pub unsafe extern "C" fn ht_set(
     value: *mut c_void,
     old_value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `set` too).
-    unsafe {
-        with_table_hash(t, key, key_len, move |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (t: *mut ht_table, key: *const c_void, key_len: usize, value: *mut c_void, old_value: *mut *mut c_void),
+        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
             set(handle, hash, key, value, old_value)
         })
-    }
+    )
 }
 
 /// HT_OK and `*value` (if value is not NULL) set to the key's value, or
@@ -312,8 +340,13 @@ pub unsafe extern "C" fn ht_get(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `get` too).
-    unsafe { with_table_hash(t, key, key_len, move |handle, hash, key| get(handle, hash, key, value)) }
+    split_on_hash_fn!(
+        t,
+        (t: *const ht_table, key: *const c_void, key_len: usize, value: *mut *mut c_void),
+        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
+            get(handle, hash, key, value)
+        })
+    )
 }
 
 /// Remove the key: HT_OK and `*value` (if value is not NULL) set to its value,
@@ -328,12 +361,13 @@ pub unsafe extern "C" fn ht_remove(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `remove` too).
-    unsafe {
-        with_table_hash(t, key, key_len, move |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (t: *mut ht_table, key: *const c_void, key_len: usize, value: *mut *mut c_void),
+        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
             remove(handle, hash, key, value)
         })
-    }
+    )
 }
 
 /// ht_set with the key's hash given by the caller (the original's rule); the
@@ -351,12 +385,20 @@ pub unsafe extern "C" fn ht_set_hashed(
     value: *mut c_void,
     old_value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `set` too).
-    unsafe {
-        with_caller_hash(t, hash, key, key_len, move |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (
+            t: *mut ht_table,
+            hash: u64,
+            key: *const c_void,
+            key_len: usize,
+            value: *mut c_void,
+            old_value: *mut *mut c_void,
+        ),
+        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
             set(handle, hash, key, value, old_value)
         })
-    }
+    )
 }
 
 /// ht_get with the key's hash given by the caller.
@@ -371,12 +413,13 @@ pub unsafe extern "C" fn ht_get_hashed(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `get` too).
-    unsafe {
-        with_caller_hash(t, hash, key, key_len, move |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (t: *const ht_table, hash: u64, key: *const c_void, key_len: usize, value: *mut *mut c_void),
+        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
             get(handle, hash, key, value)
         })
-    }
+    )
 }
 
 /// ht_remove with the key's hash given by the caller.
@@ -391,12 +434,13 @@ pub unsafe extern "C" fn ht_remove_hashed(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `remove` too).
-    unsafe {
-        with_caller_hash(t, hash, key, key_len, move |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (t: *mut ht_table, hash: u64, key: *const c_void, key_len: usize, value: *mut *mut c_void),
+        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
             remove(handle, hash, key, value)
         })
-    }
+    )
 }
 
 /// Find `key`, inserting it (copied) with a NULL value if it is absent, in
@@ -426,12 +470,13 @@ pub unsafe extern "C" fn ht_entry(
     slot: *mut *mut *mut c_void,
     inserted: *mut c_int,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `entry` too).
-    unsafe {
-        with_table_hash(t, key, key_len, move |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (t: *mut ht_table, key: *const c_void, key_len: usize, slot: *mut *mut *mut c_void, inserted: *mut c_int),
+        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
             entry(handle, hash, key, slot, inserted)
         })
-    }
+    )
 }
 
 /// ht_entry with the key's hash given by the caller.
@@ -447,12 +492,20 @@ pub unsafe extern "C" fn ht_entry_hashed(
     slot: *mut *mut *mut c_void,
     inserted: *mut c_int,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `entry` too).
-    unsafe {
-        with_caller_hash(t, hash, key, key_len, move |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (
+            t: *mut ht_table,
+            hash: u64,
+            key: *const c_void,
+            key_len: usize,
+            slot: *mut *mut *mut c_void,
+            inserted: *mut c_int,
+        ),
+        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
             entry(handle, hash, key, slot, inserted)
         })
-    }
+    )
 }
 
 /// ht_get that also hands back the table's own copy of the key: HT_OK with
@@ -472,12 +525,19 @@ pub unsafe extern "C" fn ht_get_key(
     stored_key: *mut *const c_void,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `get_key` too).
-    unsafe {
-        with_table_hash(t, key, key_len, move |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (
+            t: *const ht_table,
+            key: *const c_void,
+            key_len: usize,
+            stored_key: *mut *const c_void,
+            value: *mut *mut c_void,
+        ),
+        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
             get_key(handle, hash, key, stored_key, value)
         })
-    }
+    )
 }
 
 /// `*out` = the hash this table gives `key` (its named hash or its hash_fn),
