@@ -620,7 +620,11 @@ mod remove_iterated_tests {
         for (i, &hash) in hashes.iter().enumerate() {
             let key = i as u64;
             let found = table.find(hash, |k| Ok::<_, ()>(*k == key)).unwrap();
-            assert_eq!(found.is_some(), !i.is_multiple_of(every), "{kind:?} every {every}: key {i}");
+            assert_eq!(
+                found.is_some(),
+                !i.is_multiple_of(every),
+                "{kind:?} every {every}: key {i}"
+            );
         }
     }
 
