@@ -401,7 +401,10 @@ size_t ht_size(const ht_table *t);
 ht_status ht_clear(ht_table *t);
 
 /**
- * Start an iteration over `t` in `*out`.
+ * Start an iteration over `t` in `*out`. The order is the table's own:
+ * bucket order for chaining, slot order for the other open-addressing
+ * strategies (linear and robin_hood from their first empty slot, wrapping
+ * around), insertion order for compact.
  *
  * # Safety
  * `t` came from ht_new; `out` is NULL or writable. A read.

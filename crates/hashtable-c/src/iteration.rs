@@ -1,6 +1,9 @@
 //! `ht_iter`: a pausable walk over the table in its own order (bucket order
 //! for chaining, slot order for open addressing, insertion order for
-//! compact), which notices when the table changes under it.
+//! compact; linear and robin_hood start at their first empty slot and wrap
+//! around, so that `ht_iter_remove` never moves a visited item ahead of the
+//! walk), which notices when the table changes under it, except through its
+//! own `ht_iter_remove`.
 
 use std::ffi::c_void;
 use std::sync::Arc;
@@ -86,7 +89,10 @@ impl ht_iter {
     }
 }
 
-/// Start an iteration over `t` in `*out`.
+/// Start an iteration over `t` in `*out`. The order is the table's own:
+/// bucket order for chaining, slot order for the other open-addressing
+/// strategies (linear and robin_hood from their first empty slot, wrapping
+/// around), insertion order for compact.
 ///
 /// # Safety
 /// `t` came from ht_new; `out` is NULL or writable. A read.
