@@ -2,11 +2,11 @@
 //!
 //! ```text
 //!   Key (24 bytes)          len <= 16                     len > 16
-//!   +-----------+           +----------------------+      +----------+-------+
-//!   | len       |           | the bytes, zero-     |      | pointer  | (8    |
-//!   +-----------+           | padded to 16         |      | to len   | bytes |
-//!   | 16 bytes  |           +----------------------+      | bytes    | zero) |
-//!   +-----------+                                         +----------+-------+
+//!   +-----------+           +----------------------+      +----------+--------+
+//!   | len       |           | the bytes, zero-     |      | pointer  | 8      |
+//!   +-----------+           | padded to 16         |      | to len   | bytes  |
+//!   | 16 bytes  |           +----------------------+      | bytes    | unused |
+//!   +-----------+                                         +----------+--------+
 //! ```
 //!
 //! A short key (most words, every 8-byte integer key) costs no allocation, and

@@ -3,14 +3,15 @@
 //! caller's hash_fn may run), then finds the key by its bytes in one pass of
 //! the strategy's own loop, then acts on the core table.
 //!
-//! The path of one `ht_get_hashed`: the exported function checks `t` (and,
-//! only for a table with a hash_fn, the thread's re-entry mark) and the key
-//! pointer, then `find` makes one `match` on the strategy and runs its
-//! monomorphized probe loop, comparing each candidate whose stored hash is
-//! equal with `Key::matches` (inline bytes, no pointer chase, for keys of up to
-//! 16 bytes). A write finds the key the same way through `Table::find_settled`
-//! and, for a new key, stores it at the vacancy that pass ended at
-//! (`Table::insert_vacant`): one walk.
+//! The path of one `ht_get_hashed`: the exported function checks `t` (a table
+//! with a hash_fn goes to a cold copy of the body that also checks the
+//! thread's re-entry mark: `split_on_hash_fn!`) and the key pointer, then
+//! `settle` makes one `match` on the strategy and runs its monomorphized
+//! `find_settled` loop, comparing each candidate whose stored hash is equal
+//! with `Key::matches` (inline bytes, no pointer chase, for keys of up to 16
+//! bytes). A write finds the key the same way, and for a new key stores it at
+//! the vacancy that pass ended at (`Table::insert_vacant`): one walk, unless
+//! the table grows or the strategy cannot name the vacancy (swiss).
 
 use std::convert::Infallible;
 use std::ffi::{c_int, c_void};
