@@ -161,6 +161,17 @@ BENCH_PYTHON_ARGS ?=
 bench-python: $(BUILT)
 	$(PYTHON) scripts/bench_python.py $(BENCH_PYTHON_ARGS) --output BENCHMARKS.md --command "make bench-python$(if $(BENCH_PYTHON_ARGS), BENCH_PYTHON_ARGS='$(BENCH_PYTHON_ARGS)')"
 
+# The C library against GLib, uthash and khash (Debian's packages, installed here if missing), same
+# keys: a word count over the standard library's .py files, then hits, misses and deletes of every
+# word; 1M random 8-byte keys. Rewrites its section of BENCHMARKS.md, between the bench-c markers,
+# with callgrind's instructions per ht_get_hashed hit (a few minutes; not part of test).
+.PHONY: bench-c
+BENCH_C_REPEAT ?= 5
+bench-c: $(C_LIB) | cc
+	@test -f /usr/include/uthash.h -a -f /usr/include/htslib/khash.h && pkg-config --exists glib-2.0 || \
+	  (apt-get update -qq && apt-get install -y -qq libglib2.0-dev uthash-dev libhts-dev pkg-config valgrind)
+	python3 scripts/bench_c.py --repeat $(BENCH_C_REPEAT) --output BENCHMARKS.md --command "make bench-c$(if $(filter-out 5,$(BENCH_C_REPEAT)), BENCH_C_REPEAT=$(BENCH_C_REPEAT))"
+
 # The sdist and the release wheel in target/dist, checked by twine; then the sdist is
 # installed into a fresh venv (a full build from source: a few minutes) and imported.
 dist: $(DEPS)

@@ -9,29 +9,39 @@
  *
  * Keys are byte strings (any bytes, any length, zero included), compared by
  * their bytes and copied into the table: the table owns its copies and frees
- * them on ht_remove, ht_clear and ht_free. Values are the caller's void *:
- * the table stores and returns them but never reads through them or frees
- * them.
+ * them on ht_remove, ht_iter_remove, ht_clear and ht_free. A key of up to 16
+ * bytes is stored inside its entry (no allocation); a longer one on the heap.
+ * Values are the caller's void *: the table stores and returns them but never
+ * reads through them or frees them.
+ *
+ * Hashing: the default hash is "foldhash", fast and seeded randomly per table.
+ * It makes no promise against keys chosen to collide: when an attacker can
+ * choose the keys, set hash_name = "siphash13" (SipHash-1-3 under 128 random
+ * bits per table). hash_fn takes your own function instead.
  *
  * Errors: every function that can fail returns an ht_status; on a negative
  * status, ht_last_error() describes it. No call aborts the process on a bad
  * argument: NULL pointers are HT_ERR_NULL, out-of-range parameters
- * HT_ERR_CONFIG, and an internal Rust panic is caught as HT_ERR_PANIC.
- * (Running out of memory while the table grows still aborts, as Rust's
- * allocation failures do; a key copy or a picture that cannot be allocated
- * is HT_ERR_NOMEM.)
+ * HT_ERR_CONFIG, and an internal Rust panic is caught as HT_ERR_PANIC. Memory
+ * that cannot be allocated for a key copy, the table's storage, its growth or
+ * a picture is HT_ERR_NOMEM, and the table is unchanged. (Only the few fixed
+ * bytes of a handle, an iterator or an error message are allocated as Rust
+ * allocates: if even those cannot be had, the process aborts.)
  *
  * Threads follow Rust's rule for & and &mut: any number of threads may call
- * the reading functions (ht_get, ht_get_hashed, ht_hash, ht_len, ht_size,
- * ht_iter_*, ht_get_stats, ht_picture) on one table at once, while a writing
- * function (ht_set, ht_remove, their _hashed forms, ht_clear, ht_free) needs
- * the table to itself: no other thread may use it during the call. Different
- * tables are independent. ht_last_error() is per thread.
+ * the reading functions (ht_get, ht_get_hashed, ht_get_key, ht_hash, ht_len,
+ * ht_size, ht_iter_new, ht_iter_next, ht_iter_free, ht_get_stats, ht_picture)
+ * on one table at once, while a writing function (ht_set, ht_remove, ht_entry,
+ * their _hashed forms, ht_iter_remove, ht_clear, ht_free) needs the table to
+ * itself: no other thread may use it during the call. Writing a value through
+ * the slot ht_entry gave is a write too. Different tables are independent.
+ * ht_last_error() is per thread.
  *
  * Re-entry: a hash_fn that calls a function on the table it is hashing for
  * gets HT_ERR_BUSY (ht_len and ht_size answer; ht_free is deferred until the
  * operation returns). Iterators notice changes: ht_iter_next returns
- * HT_ERR_CHANGED once the table changed or was freed.
+ * HT_ERR_CHANGED once the table changed or was freed, except by the
+ * iterator's own ht_iter_remove.
  */
 
 
@@ -135,7 +145,9 @@ typedef struct {
   const char *index;
   /**
    * A named native hash over the key bytes: "seed", "knuth", "fnv1a", "murmur3",
-   * "siphash13" (default; keyed randomly per table), "xxh3" or "foldhash".
+   * "siphash13", "xxh3" or "foldhash" (default). "foldhash" is fast and seeded
+   * randomly per table, but makes no promise against keys chosen to collide:
+   * for keys an attacker chooses, use "siphash13" (keyed with 128 random bits per table).
    */
   const char *hash_name;
   /**
@@ -189,7 +201,7 @@ extern "C" {
 
 /**
  * The defaults: size 4, max_load 0.5, growth 2.0, min_load 0.0, "chaining",
- * "fibonacci", "siphash13", no hash_fn.
+ * "fibonacci", "foldhash", no hash_fn.
  */
 ht_config ht_config_default(void);
 
@@ -303,6 +315,59 @@ ht_status ht_remove_hashed(ht_table *t,
                            void **value);
 
 /**
+ * Find `key`, inserting it (copied) with a NULL value if it is absent, in
+ * one probe: `*slot` receives a pointer to the key's value slot, through
+ * which the caller reads and writes the value in place, and `*inserted` (if
+ * inserted is not NULL) 1 for a new key, 0 for an existing one. A word count
+ * in one call per word:
+ *
+ *     void **count; ht_entry(t, word, len, &count, NULL); *count = (void *)((intptr_t)*count + 1);
+ *
+ * The slot pointer stays valid until the table next changes shape (a new
+ * key, a removal, a clear, or ht_free; writing through a slot, ht_set of an
+ * existing key and lookups are not changes); using it after that is
+ * undefined. Writing through it is a write: no other thread may use the
+ * table meanwhile. Returns HT_OK, or HT_ERR_NOMEM (the table unchanged, `*slot`
+ * untouched) when the key copy or the growth cannot be allocated.
+ *
+ * # Safety
+ * `t` came from ht_new; `key` as for ht_set; `slot` is writable; `inserted`
+ * is NULL or writable. A write: no other thread may use the table during the
+ * call, nor while the caller writes through `*slot`.
+ */
+ht_status ht_entry(ht_table *t, const void *key, size_t key_len, void ***slot, int *inserted);
+
+/**
+ * ht_entry with the key's hash given by the caller.
+ *
+ * # Safety
+ * As for ht_entry.
+ */
+ht_status ht_entry_hashed(ht_table *t,
+                          uint64_t hash,
+                          const void *key,
+                          size_t key_len,
+                          void ***slot,
+                          int *inserted);
+
+/**
+ * ht_get that also hands back the table's own copy of the key: HT_OK with
+ * `*stored_key` pointing to it (key_len bytes, equal to `key`'s) and
+ * `*value` set to its value, or HT_NOT_FOUND and both set to NULL (either
+ * output may be NULL). The table owns the copy: do not free it or write
+ * through it; it stays valid until the table next changes shape (as for
+ * ht_entry's slot), so use it to intern keys, not to keep them.
+ *
+ * # Safety
+ * As for ht_get; `stored_key` is NULL or writable. A read.
+ */
+ht_status ht_get_key(const ht_table *t,
+                     const void *key,
+                     size_t key_len,
+                     const void **stored_key,
+                     void **value);
+
+/**
  * `*out` = the hash this table gives `key` (its named hash or its hash_fn),
  * the value ht_set stores, and the one to pass to the _hashed functions.
  *
@@ -336,7 +401,10 @@ size_t ht_size(const ht_table *t);
 ht_status ht_clear(ht_table *t);
 
 /**
- * Start an iteration over `t` in `*out`.
+ * Start an iteration over `t` in `*out`. The order is the table's own:
+ * bucket order for chaining, slot order for the other open-addressing
+ * strategies (linear and robin_hood from their first empty slot, wrapping
+ * around), insertion order for compact.
  *
  * # Safety
  * `t` came from ht_new; `out` is NULL or writable. A read.
@@ -346,8 +414,9 @@ ht_status ht_iter_new(const ht_table *t, ht_iter **out);
 /**
  * HT_OK and the next item, or HT_NOT_FOUND at the end (outputs set to NULL
  * and 0). Any of key, key_len and value may be NULL. `*key` points into the
- * table's own copy of the key, valid until the table next changes. If the
- * table changed since ht_iter_new (a new key, a removal, a resize, a clear;
+ * table's own copy of the key, valid until the table next changes (ht_iter_remove
+ * of this item included). If the table changed since ht_iter_new (a new key, a
+ * removal other than this iterator's ht_iter_remove, a resize, a clear;
  * replacing a value is not a change) or was freed: HT_ERR_CHANGED.
  *
  * # Safety
@@ -355,6 +424,24 @@ ht_status ht_iter_new(const ht_table *t, ht_iter **out);
  * writable. A read of the table.
  */
 ht_status ht_iter_next(ht_iter *it, const void **key, size_t *key_len, void **value);
+
+/**
+ * Remove the item ht_iter_next returned last, as GLib's
+ * g_hash_table_iter_remove does: HT_OK and `*value` (if value is not NULL)
+ * set to its value, which stays the caller's; the table frees its key copy
+ * (the key pointer ht_iter_next gave is invalid from here on). The iteration
+ * goes on: the next ht_iter_next returns the next item, and every item not yet
+ * returned is still returned once. The table does not shrink during the
+ * iteration, whatever min_load says; the next ht_remove shrinks it if needed.
+ * HT_NOT_FOUND (`*value` NULL) when there is no current item: before the first
+ * ht_iter_next, after the end, or a second time for one item. HT_ERR_CHANGED
+ * as for ht_iter_next.
+ *
+ * # Safety
+ * `it` came from ht_iter_new and was not freed; `value` is NULL or writable.
+ * A write: no other thread may use the table during the call.
+ */
+ht_status ht_iter_remove(ht_iter *it, void **value);
 
 /**
  * Release an iterator. NULL is a no-op.

@@ -337,9 +337,11 @@ def default_command() -> str:
 
 
 def write_keeping_python_section(path: Path, report: str) -> None:
-    """Write the report; the section `make bench-python` wrote into the same file survives."""
-    previous = markdown_block.extract(path.read_text()) if path.exists() else None
-    path.write_text(f"{report}\n{previous}\n" if previous else report)
+    """Write the report; the sections `make bench-python` and `make bench-c` wrote into the same file survive."""
+    document = path.read_text() if path.exists() else ""
+    blocks = [markdown_block.extract(document, name) for name in markdown_block.NAMES]
+    kept = "".join(f"\n{block}\n" for block in blocks if block)
+    path.write_text(f"{report}{kept}")
 
 
 def main(argv: list[str] | None = None) -> int:

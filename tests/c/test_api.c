@@ -26,7 +26,7 @@ static void test_defaults_and_names(void) {
     CHECK(config.min_load == 0.0);
     CHECK(strcmp(config.strategy, "chaining") == 0);
     CHECK(strcmp(config.index, "fibonacci") == 0);
-    CHECK(strcmp(config.hash_name, "siphash13") == 0);
+    CHECK(strcmp(config.hash_name, "foldhash") == 0);
     CHECK(config.hash_fn == NULL);
     CHECK(config.hash_ctx == NULL);
 
@@ -203,17 +203,21 @@ static void test_named_hash_values(void) {
     ht_free(xxh3);
     ht_free(seed);
 
-    /* siphash13 is keyed per table: two tables disagree (with overwhelming probability). */
-    ht_table *a = new_table("chaining", "siphash13");
-    ht_table *b = new_table("chaining", "siphash13");
-    uint64_t ha = 0, hb = 0, ha2 = 1;
-    CHECK_STATUS(ht_hash(a, "key", 3, &ha), HT_OK);
-    CHECK_STATUS(ht_hash(a, "key", 3, &ha2), HT_OK);
-    CHECK_STATUS(ht_hash(b, "key", 3, &hb), HT_OK);
-    CHECK(ha == ha2);
-    CHECK(ha != hb);
-    ht_free(a);
-    ht_free(b);
+    /* siphash13 and foldhash (the default) are keyed per table: two tables
+     * disagree (with overwhelming probability). */
+    static const char *const KEYED[] = {"siphash13", "foldhash"};
+    for (size_t k = 0; k < COUNT(KEYED); k++) {
+        ht_table *a = new_table("chaining", KEYED[k]);
+        ht_table *b = new_table("chaining", KEYED[k]);
+        uint64_t ha = 0, hb = 0, ha2 = 1;
+        CHECK_STATUS(ht_hash(a, "key", 3, &ha), HT_OK);
+        CHECK_STATUS(ht_hash(a, "key", 3, &ha2), HT_OK);
+        CHECK_STATUS(ht_hash(b, "key", 3, &hb), HT_OK);
+        CHECK(ha == ha2);
+        CHECK(ha != hb);
+        ht_free(a);
+        ht_free(b);
+    }
 }
 
 static void test_hashed_functions(void) {

@@ -123,7 +123,7 @@ static void test_bad_configs(void) {
 struct reentry {
     ht_table *table;
     ht_table *other;
-    ht_status got[10];
+    ht_status got[15];
     size_t len_seen;
     int free_table;
 };
@@ -144,6 +144,13 @@ static uint64_t reentrant_hash(const void *key, size_t key_len, void *ctx) {
     r->got[7] = ht_get_stats(r->table, &stats);
     r->got[8] = ht_picture(r->table, 0) == NULL ? HT_ERR_BUSY : HT_OK;
     r->got[9] = ht_set(r->other, key, key_len, NULL, NULL); /* another table is fine */
+    void **slot = NULL;
+    const void *stored = NULL;
+    r->got[10] = ht_get_hashed(r->table, 1, "inner", 5, &value);
+    r->got[11] = ht_remove_hashed(r->table, 1, "inner", 5, &value);
+    r->got[12] = ht_entry(r->table, "inner", 5, &slot, NULL);
+    r->got[13] = ht_entry_hashed(r->table, 1, "inner", 5, &slot, NULL);
+    r->got[14] = ht_get_key(r->table, "inner", 5, &stored, &value);
     r->len_seen = ht_len(r->table);
     if (r->free_table) {
         ht_free(r->table);
@@ -160,7 +167,10 @@ static void test_busy_reentry(void) {
     CHECK_STATUS(ht_new(&config, &r.table), HT_OK);
     CHECK_STATUS(ht_set(r.table, "a", 1, (void *)1, NULL), HT_OK);
     CHECK_STATUS(ht_set(r.table, "bb", 2, (void *)2, NULL), HT_OK);
-    for (int i = 0; i < 9; i++) {
+    for (int i = 0; i < 15; i++) {
+        if (i == 9) {
+            continue; /* the other table */
+        }
         if (r.got[i] != HT_ERR_BUSY) {
             fprintf(stderr, "inner call %d returned %d, expected HT_ERR_BUSY\n", i, (int)r.got[i]);
             checks_failed++;
@@ -260,6 +270,13 @@ static void test_out_of_memory(void) {
         ht_status status = ht_set_hashed(table, 1, big_key, KEY_BYTES, NULL, NULL);
         if (status != HT_ERR_NOMEM || strstr(ht_last_error(), "out of memory") == NULL) {
             _exit(1);
+        }
+        /* The upsert too: the status, and the slot left as it was. */
+        void **slot = (void **)&big_key;
+        int inserted = -1;
+        status = ht_entry_hashed(table, 1, big_key, KEY_BYTES, &slot, &inserted);
+        if (status != HT_ERR_NOMEM || slot != (void **)&big_key || inserted != -1 || ht_len(table) != 0) {
+            _exit(4);
         }
         if (ht_set(table, "small", 5, NULL, NULL) != HT_OK || ht_len(table) != 1) {
             _exit(2);

@@ -1,6 +1,8 @@
-/* 10^5 random operations per strategy, each checked against a plain array
- * that knows which keys are present and with which value. Set HT_SEED to
- * replay a run; the seed is printed on failure. */
+/* 10^5 random operations per strategy (set, the upsert ht_entry, get,
+ * ht_get_key, remove, their _hashed forms, clear, and now and then a walk that
+ * removes a quarter of the items through ht_iter_remove), each checked against
+ * a plain array that knows which keys are present and with which value. Set
+ * HT_SEED to replay a run; the seed is printed on failure. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -82,11 +84,43 @@ static int full_check(ht_table *table) {
     return good && items == expected_len;
 }
 
+/* Walk the table removing about a quarter of its items through the iterator:
+ * every item is seen once, as the reference has it, and the removed ones go. */
+static int remove_while_iterating(ht_table *table) {
+    static int seen[POOL];
+    memset(seen, 0, sizeof seen);
+    ht_iter *it = NULL;
+    if (ht_iter_new(table, &it) != HT_OK) {
+        return 0;
+    }
+    size_t size = ht_size(table);
+    void *value;
+    size_t items = 0;
+    int good = 1;
+    while (ht_iter_next(it, NULL, NULL, &value) == HT_OK) {
+        int i = (int)((uintptr_t)value & 0xffff);
+        good &= i < POOL && present[i] && !seen[i] && expected[i] == value;
+        if (i >= POOL) {
+            continue;
+        }
+        seen[i] = 1;
+        items++;
+        if (next_random() % 4 == 0) {
+            void *removed = NULL;
+            good &= ht_iter_remove(it, &removed) == HT_OK && removed == value;
+            present[i] = 0;
+            expected_len--;
+        }
+    }
+    ht_iter_free(it);
+    return good && ht_size(table) == size && ht_len(table) == expected_len;
+}
+
 /* One operation on key `k`; returns whether table and reference agree. */
 static int step(ht_table *table, int k) {
     void *got = (void *)1;
     uint64_t roll = next_random() % 1000;
-    if (roll < 400) {
+    if (roll < 350) {
         void *value = value_for(k);
         int ok = ht_set(table, pool[k], pool_len[k], value, &got) == HT_OK && got == (present[k] ? expected[k] : NULL);
         expected_len += !present[k];
@@ -94,9 +128,30 @@ static int step(ht_table *table, int k) {
         expected[k] = value;
         return ok;
     }
-    if (roll < 600) {
+    if (roll < 400) { /* the upsert: one probe, then the value written through the slot */
+        void **slot = NULL;
+        int inserted = -1;
+        void *value = value_for(k);
+        int ok = ht_entry(table, pool[k], pool_len[k], &slot, &inserted) == HT_OK && slot != NULL &&
+                 inserted == !present[k] && *slot == (present[k] ? expected[k] : NULL);
+        if (slot != NULL) {
+            *slot = value;
+        }
+        expected_len += !present[k];
+        present[k] = 1;
+        expected[k] = value;
+        return ok;
+    }
+    if (roll < 550) {
         ht_status status = ht_get(table, pool[k], pool_len[k], &got);
         return present[k] ? status == HT_OK && got == expected[k] : status == HT_NOT_FOUND && got == NULL;
+    }
+    if (roll < 600) {
+        const void *stored = (const void *)1;
+        ht_status status = ht_get_key(table, pool[k], pool_len[k], &stored, &got);
+        return present[k] ? status == HT_OK && got == expected[k] && stored != NULL && stored != (const void *)pool[k] &&
+                                (pool_len[k] == 0 || memcmp(stored, pool[k], pool_len[k]) == 0)
+                          : status == HT_NOT_FOUND && got == NULL && stored == NULL;
     }
     if (roll < 850) {
         ht_status status = ht_remove(table, pool[k], pool_len[k], &got);
@@ -154,6 +209,9 @@ static void run(const char *strategy, size_t variant, uint64_t seed) {
         int ok = step(table, k) && ht_len(table) == expected_len;
         if (op % FULL_CHECK_EVERY == 0) {
             ok = ok && full_check(table);
+        }
+        if (op % FULL_CHECK_EVERY == FULL_CHECK_EVERY / 2) {
+            ok = ok && remove_while_iterating(table) && full_check(table);
         }
         if (!ok) {
             failures++;

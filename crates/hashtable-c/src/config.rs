@@ -36,7 +36,9 @@ pub struct ht_config {
     /// Hash to home bucket: "fibonacci" (default), "mod" (the original's hash % size) or "mask".
     pub index: *const c_char,
     /// A named native hash over the key bytes: "seed", "knuth", "fnv1a", "murmur3",
-    /// "siphash13" (default; keyed randomly per table), "xxh3" or "foldhash".
+    /// "siphash13", "xxh3" or "foldhash" (default). "foldhash" is fast and seeded
+    /// randomly per table, but makes no promise against keys chosen to collide:
+    /// for keys an attacker chooses, use "siphash13" (keyed with 128 random bits per table).
     pub hash_name: *const c_char,
     /// When not NULL, used instead of hash_name.
     pub hash_fn: ht_hash_fn,
@@ -55,7 +57,7 @@ pub(crate) enum KeyHasher {
 }
 
 /// The defaults: size 4, max_load 0.5, growth 2.0, min_load 0.0, "chaining",
-/// "fibonacci", "siphash13", no hash_fn.
+/// "fibonacci", "foldhash", no hash_fn.
 #[no_mangle]
 pub extern "C" fn ht_config_default() -> ht_config {
     let defaults = TableConfig::default();
@@ -66,7 +68,7 @@ pub extern "C" fn ht_config_default() -> ht_config {
         min_load: defaults.min_load,
         strategy: c"chaining".as_ptr(),
         index: c"fibonacci".as_ptr(),
-        hash_name: c"siphash13".as_ptr(),
+        hash_name: c"foldhash".as_ptr(),
         hash_fn: None,
         hash_ctx: std::ptr::null_mut(),
     }
@@ -82,7 +84,7 @@ pub(crate) unsafe fn parse(config: &ht_config) -> Result<(TableConfig, KeyHasher
         (
             text(config.strategy, "strategy", "chaining")?,
             text(config.index, "index", "fibonacci")?,
-            text(config.hash_name, "hash_name", "siphash13")?,
+            text(config.hash_name, "hash_name", "foldhash")?,
         )
     };
     let strategy = StrategyKind::from_name(strategy_name)

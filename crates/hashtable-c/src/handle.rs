@@ -17,23 +17,50 @@ use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use hashtable_core::{CanonicalKey, Table, TableError};
+use hashtable_core::{CanonicalKey, NamedHash, Table, TableError};
 
 use crate::config::{ht_config, ht_config_default, parse, KeyHasher};
 use crate::errors::{ht_status, run, Failure, Outcome};
-
-/// Keys are copies of the caller's bytes, owned by the table.
-pub(crate) type Key = Box<[u8]>;
+pub(crate) use crate::keys::Key;
 
 /// A caller's value pointer. The table stores and returns it, never reads
-/// through it and never frees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Value(pub(crate) *mut c_void);
+/// through it and never frees it. It sits in an `UnsafeCell` because
+/// `ht_entry` hands the caller a pointer to it, through which the caller
+/// writes (under the writer's rule: no other thread uses the table meanwhile).
+pub(crate) struct Value(UnsafeCell<*mut c_void>);
+
+impl Value {
+    #[inline(always)]
+    pub(crate) fn new(value: *mut c_void) -> Self {
+        Value(UnsafeCell::new(value))
+    }
+
+    /// The stored pointer.
+    #[inline(always)]
+    pub(crate) fn get(&self) -> *mut c_void {
+        // SAFETY: the only writes through the cell are the caller's, through
+        // the pointer `slot()` gave ht_entry, and they follow the header's
+        // rule: no read of this table runs on another thread at the same time.
+        unsafe { *self.0.get() }
+    }
+
+    /// Where the pointer is stored, for ht_entry.
+    #[inline(always)]
+    pub(crate) fn slot(&self) -> *mut *mut c_void {
+        self.0.get()
+    }
+
+    #[inline(always)]
+    pub(crate) fn into_inner(self) -> *mut c_void {
+        self.0.into_inner()
+    }
+}
 
 // SAFETY: a Value is an opaque word to the table: it is never dereferenced,
-// so sharing or sending it between threads cannot race on what it points to.
+// so sending it between threads cannot race on what it points to.
 unsafe impl Send for Value {}
-// SAFETY: as for Send.
+// SAFETY: as for Send; shared access only reads the word, and writes through
+// `slot()` need the table to themselves (the header's writer rule).
 unsafe impl Sync for Value {}
 
 pub(crate) type CoreTable = Table<Key, Value>;
@@ -64,6 +91,16 @@ thread_local! {
     static HASHING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
 }
 
+/// foldhash's fast hash of `key` under `seed`, exactly as the core's
+/// `NamedHash::Foldhash` hashes `CanonicalKey::Bytes(key)`.
+#[inline(always)]
+fn foldhash_bytes(seed: u64, key: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = foldhash::fast::FixedState::with_seed(seed).build_hasher();
+    hasher.write(key);
+    hasher.finish()
+}
+
 /// Marks a handle as hashing on this thread until dropped.
 struct HashingMark(usize);
 
@@ -87,8 +124,16 @@ impl Drop for HashingMark {
 }
 
 impl ht_table {
-    /// Whether this handle's hash_fn is running on this thread.
+    /// Whether this handle's hash_fn is running on this thread. A table
+    /// without a hash_fn runs no foreign code, so it is never hashing: the
+    /// thread-local is only read for tables that have one.
+    #[inline(always)]
     pub(crate) fn is_hashing_here(&self) -> bool {
+        matches!(self.hasher, KeyHasher::Callback { .. }) && self.is_hashing_here_slow()
+    }
+
+    #[inline(never)]
+    fn is_hashing_here_slow(&self) -> bool {
         let address = self as *const ht_table as usize;
         HASHING
             .try_with(|stack| stack.borrow().contains(&address))
@@ -101,16 +146,27 @@ impl ht_table {
 
     /// The hash of `key`: the named hash over its bytes (as the Python side
     /// hashes a `bytes` key), or the caller's hash_fn.
+    #[inline(always)]
     pub(crate) fn hash(&self, key: &[u8]) -> u64 {
-        match self.hasher {
+        match &self.hasher {
+            // The default, inlined: the core's NamedHash::Foldhash, bit for bit.
+            KeyHasher::Named(NamedHash::Foldhash { seed }) => foldhash_bytes(*seed, key),
             KeyHasher::Named(named) => named.hash(CanonicalKey::Bytes(key)),
-            KeyHasher::Callback { hash_fn, ctx } => {
-                let _mark = HashingMark::new(self);
-                // SAFETY: hash_fn is the caller's function with the ht_hash_fn
-                // signature; `key` is valid for `key.len()` bytes for the call.
-                unsafe { hash_fn(key.as_ptr().cast(), key.len(), ctx) }
-            }
+            KeyHasher::Callback { hash_fn, ctx } => self.hash_with_callback(*hash_fn, *ctx, key),
         }
+    }
+
+    #[inline(never)]
+    fn hash_with_callback(
+        &self,
+        hash_fn: unsafe extern "C" fn(*const c_void, usize, *mut c_void) -> u64,
+        ctx: *mut c_void,
+        key: &[u8],
+    ) -> u64 {
+        let _mark = HashingMark::new(self);
+        // SAFETY: hash_fn is the caller's function with the ht_hash_fn
+        // signature; `key` is valid for `key.len()` bytes for the call.
+        unsafe { hash_fn(key.as_ptr().cast(), key.len(), ctx) }
     }
 
     /// The core table, for reading.
@@ -119,6 +175,7 @@ impl ht_table {
     /// No writing function runs on this table at the same time (the header's
     /// rule). Within one thread that holds: writers only form `&mut` after
     /// their hash_fn has returned, and re-entry from it is refused.
+    #[inline(always)]
     pub(crate) unsafe fn table(&self) -> &CoreTable {
         // SAFETY: per this function's contract, no `&mut` to the table is live.
         unsafe { &*self.table.get() }
@@ -130,6 +187,7 @@ impl ht_table {
     /// The caller has exclusive access to the table (the header's rule), and
     /// does not hold another reference from `table()` or `table_mut()`.
     #[allow(clippy::mut_from_ref)]
+    #[inline(always)]
     pub(crate) unsafe fn table_mut(&self) -> &mut CoreTable {
         // SAFETY: per this function's contract, this is the only reference.
         unsafe { &mut *self.table.get() }
@@ -137,23 +195,86 @@ impl ht_table {
 }
 
 /// Run an exported function's body on the table `t`: NULL and re-entry from
-/// the table's own hash_fn are refused; an `ht_free` deferred by the hash_fn
-/// happens once the body is done.
+/// the table's own hash_fn are refused. For bodies that never run the hash_fn
+/// (the `_hashed` functions, iteration, statistics): only a hash_fn running
+/// on this thread can defer an `ht_free`, and while it runs any call on its
+/// table is refused here, so no deferred free can be pending for these.
+#[inline(always)]
 pub(crate) fn run_on(t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> ht_status {
-    run(|| {
-        // SAFETY: a non-NULL `t` came from ht_new and has not been freed (the
-        // header's contract for every table argument).
-        let handle = unsafe { t.as_ref() }.ok_or_else(|| Failure::null("table"))?;
-        if handle.is_hashing_here() {
-            return Err(Failure::busy());
+    run(|| body(enter(t)?))
+}
+
+/// Whether `t` is a table with a hash_fn (false for NULL).
+///
+/// # Safety
+/// `t` is NULL or came from ht_new and was not freed.
+#[inline(always)]
+pub(crate) unsafe fn has_hash_fn(t: *const ht_table) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { t.as_ref() }.is_some_and(|handle| matches!(handle.hasher, KeyHasher::Callback { .. }))
+}
+
+/// How much an operation's entry checks: `Plain` for a table without a
+/// hash_fn, whose thread can never be running its hash_fn and which can have
+/// no deferred `ht_free` (NULL is still refused), `Full` otherwise. The hot
+/// functions decide once (`has_hash_fn`) and run a copy of their body for
+/// each, so that the common path carries no call to the re-entry check.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Guard {
+    Plain,
+    Full,
+}
+
+impl Guard {
+    /// `run_hashing_on` (`Full`), or `run` with the NULL check only (`Plain`).
+    #[inline(always)]
+    pub(crate) fn run_on(self, t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> ht_status {
+        match self {
+            Guard::Full => run_hashing_on(t, body),
+            Guard::Plain => run(|| {
+                // SAFETY: a non-NULL `t` came from ht_new and has not been
+                // freed (the header's contract for every table argument).
+                let Some(handle) = (unsafe { t.as_ref() }) else {
+                    return Err(Failure::null("table"));
+                };
+                debug_assert!(!matches!(handle.hasher, KeyHasher::Callback { .. }));
+                body(handle)
+            }),
         }
+    }
+}
+
+/// `run_on` for bodies that may run the table's hash_fn (`ht_set`, `ht_get`,
+/// `ht_hash`, ...): an `ht_free` the hash_fn deferred happens once the body is
+/// done.
+#[inline(always)]
+pub(crate) fn run_hashing_on(t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> ht_status {
+    run(|| {
+        let handle = enter(t)?;
         let outcome = body(handle);
-        if handle.free_when_done.load(Ordering::Acquire) {
+        // Only a hash_fn can ask for a deferred free: a table without one
+        // skips the check.
+        if matches!(handle.hasher, KeyHasher::Callback { .. }) && handle.free_when_done.load(Ordering::Acquire) {
             // SAFETY: the hash_fn asked to free `t`; the body has finished with it.
             unsafe { release(t) };
         }
         outcome
     })
+}
+
+/// The handle behind `t`, unless `t` is NULL or this thread is running the
+/// table's own hash_fn.
+#[inline(always)]
+fn enter<'a>(t: *const ht_table) -> Result<&'a ht_table, Failure> {
+    // SAFETY: a non-NULL `t` came from ht_new and has not been freed (the
+    // header's contract for every table argument).
+    let Some(handle) = (unsafe { t.as_ref() }) else {
+        return Err(Failure::null("table"));
+    };
+    if handle.is_hashing_here() {
+        return Err(Failure::busy());
+    }
+    Ok(handle)
 }
 
 /// Drop the caller's reference: the table goes when no iterator holds it.
@@ -242,4 +363,27 @@ pub unsafe extern "C" fn ht_free(table: *mut ht_table) {
         }
         Ok(ht_status::HT_OK)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use hashtable_core::{CanonicalKey, KeySource, NamedHash};
+
+    use super::foldhash_bytes;
+
+    #[test]
+    fn the_inlined_default_hash_is_the_cores_foldhash() {
+        let bytes: Vec<u8> = (0..64u8).map(|b| b.wrapping_mul(29).wrapping_add(3)).collect();
+        for seed in [0, 1, 0x9e37_79b9_7f4a_7c15, u64::MAX] {
+            let named = NamedHash::from_name("foldhash", KeySource::Fixed([seed, 0])).unwrap();
+            for len in 0..=bytes.len() {
+                let key = &bytes[..len];
+                assert_eq!(
+                    foldhash_bytes(seed, key),
+                    named.hash(CanonicalKey::Bytes(key)),
+                    "len {len}"
+                );
+            }
+        }
+    }
 }

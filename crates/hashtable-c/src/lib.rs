@@ -19,6 +19,7 @@
 mod config;
 mod errors;
 mod handle;
+mod keys;
 // then the operations on keys,
 mod operations;
 // then iteration and the table's shape.

@@ -1,25 +1,35 @@
-//! Set, get and remove (with the table's hash or the caller's), and the
-//! table-wide calls. Each hashes first (the caller's hash_fn may run), then
-//! finds the key by its bytes, then acts on the core table.
+//! Set, get and remove (with the table's hash or the caller's), the upsert
+//! `ht_entry`, `ht_get_key`, and the table-wide calls. Each hashes first (the
+//! caller's hash_fn may run), then finds the key by its bytes in one pass of
+//! the strategy's own loop, then acts on the core table.
+//!
+//! The path of one `ht_get_hashed`: the exported function checks `t` (a table
+//! with a hash_fn goes to a cold copy of the body that also checks the
+//! thread's re-entry mark: `split_on_hash_fn!`) and the key pointer, then
+//! `settle` makes one `match` on the strategy and runs its monomorphized
+//! `find_settled` loop, comparing each candidate whose stored hash is equal
+//! with `Key::matches` (inline bytes, no pointer chase, for keys of up to 16
+//! bytes). A write finds the key the same way, and for a new key stores it at
+//! the vacancy that pass ended at (`Table::insert_vacant`): one walk, unless
+//! the table grows or the strategy cannot name the vacancy (swiss).
 
-use std::ffi::c_void;
+use std::convert::Infallible;
+use std::ffi::{c_int, c_void};
 
-use hashtable_core::SlotId;
+use hashtable_core::{stored_hash, AnyStrategy, CollisionStrategy, Entry, Settled, SlotId, Vacancy, Verdict};
 
 use crate::errors::{ht_status, Failure, Outcome};
-use crate::handle::{ht_table, run_on, CoreTable, Key, Value};
+use crate::handle::{has_hash_fn, ht_table, run_hashing_on, run_on, CoreTable, Guard, Key, Value};
 
 /// The caller's key as a slice. NULL is accepted with a zero length.
 ///
 /// # Safety
 /// `key` is NULL or points to `key_len` readable bytes that stay unchanged
 /// during the call.
+#[inline(always)]
 unsafe fn key_bytes<'a>(key: *const c_void, key_len: usize) -> Result<&'a [u8], Failure> {
     if key_len > isize::MAX as usize {
-        return Err(Failure::new(
-            ht_status::HT_ERR_CONFIG,
-            format!("key_len must be at most PTRDIFF_MAX, got {key_len}"),
-        ));
+        return Err(key_len_too_large(key_len));
     }
     if key.is_null() {
         return if key_len == 0 {
@@ -33,42 +43,94 @@ unsafe fn key_bytes<'a>(key: *const c_void, key_len: usize) -> Result<&'a [u8], 
     Ok(unsafe { std::slice::from_raw_parts(key.cast::<u8>(), key_len) })
 }
 
-/// The table's own copy of a key. Fallible, so a failed allocation is
-/// HT_ERR_NOMEM instead of an abort.
-fn copy_key(key: &[u8]) -> Result<Key, Failure> {
-    let mut copy = reserve_key(key.len())?;
-    copy.extend_from_slice(key);
-    Ok(copy.into_boxed_slice())
+#[cold]
+#[inline(never)]
+fn key_len_too_large(key_len: usize) -> Failure {
+    Failure::new(
+        ht_status::HT_ERR_CONFIG,
+        format!("key_len must be at most PTRDIFF_MAX, got {key_len}"),
+    )
 }
 
-fn reserve_key(len: usize) -> Result<Vec<u8>, Failure> {
-    let mut copy = Vec::new();
-    copy.try_reserve_exact(len).map_err(|_| {
-        Failure::new(
-            ht_status::HT_ERR_NOMEM,
-            format!("out of memory copying a {len}-byte key"),
-        )
-    })?;
-    Ok(copy)
+/// `settle` for a lookup of `key`: the bytes decide every candidate.
+#[inline(always)]
+fn same_bytes(key: &[u8]) -> impl FnMut(&Key) -> Result<Verdict, Infallible> + '_ {
+    move |stored| {
+        Ok(if stored.matches(key) {
+            Verdict::Equal
+        } else {
+            Verdict::Unequal
+        })
+    }
 }
 
-/// The slot of the stored key equal to `key`, among those stored with `hash`.
-/// Reads only (`&CoreTable`), so concurrent readers are safe.
-fn lookup(table: &CoreTable, hash: u64, key: &[u8]) -> Option<SlotId> {
-    table.find_shared(hash, |stored| **stored == *key)
+/// The slot and entry of the stored key equal to `key`, among those stored
+/// with `hash`, or the vacancy where an insert of it would go: one `match` on
+/// the strategy, then its own `find_settled` loop, inlined here (through
+/// `AnyStrategy`'s own `find_settled` the loop stayed behind one more call).
+/// This is `Table::find_settled` without its visit counter (which the C
+/// library never reports), so it needs only `&CoreTable`: readers share it,
+/// and a writer hands the vacancy to `Table::insert_vacant`.
+#[inline(always)]
+fn settle<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Result<(SlotId, &'a Entry<Key, Value>), Vacancy> {
+    let hash = stored_hash(hash);
+    let mut visited = 0;
+    let settle = same_bytes(key);
+    let found = match table.strategy() {
+        AnyStrategy::Swiss(s) => s.find_settled(hash, &mut visited, settle),
+        AnyStrategy::Chaining(s) => s.find_settled(hash, &mut visited, settle),
+        AnyStrategy::RobinHood(s) => s.find_settled(hash, &mut visited, settle),
+        AnyStrategy::Linear(s) => s.find_settled(hash, &mut visited, settle),
+        AnyStrategy::Quadratic(s) => s.find_settled(hash, &mut visited, settle),
+        AnyStrategy::Compact(s) => s.find_settled(hash, &mut visited, settle),
+    };
+    match found {
+        Ok(Settled::Found(slot, entry)) => Ok((slot, entry)),
+        Ok(Settled::Absent(vacancy)) => Err(vacancy),
+        // `same_bytes` decides every candidate.
+        Ok(Settled::Undecided) => Err(Vacancy::UNKNOWN),
+        Err(never) => match never {},
+    }
 }
 
-/// Store a key known to be absent. The core grows the table first if needed;
-/// out of memory, the table is unchanged and the status is HT_ERR_NOMEM.
-fn insert_new(table: &mut CoreTable, hash: u64, key: Key, value: Value) -> Result<(), Failure> {
+/// The slot and entry of the stored key equal to `key`. Reads only.
+#[inline(always)]
+fn find<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Option<(SlotId, &'a Entry<Key, Value>)> {
+    settle(table, hash, key).ok()
+}
+
+/// Where `key` is, or where it would go: one pass for a writer.
+#[inline(always)]
+fn find_or_vacancy(table: &CoreTable, hash: u64, key: &[u8]) -> Result<SlotId, Vacancy> {
+    settle(table, hash, key).map(|(slot, _)| slot)
+}
+
+/// Store a key known to be absent at the vacancy its lookup ended at. The
+/// core grows the table first if needed; out of memory (for the key copy or
+/// the growth), the table is unchanged and the status is HT_ERR_NOMEM.
+#[inline(always)]
+fn insert_vacant(
+    table: &mut CoreTable,
+    hash: u64,
+    key: &[u8],
+    value: *mut c_void,
+    vacancy: Vacancy,
+) -> Result<SlotId, Failure> {
+    let key = Key::new(key)?;
     table
-        .insert_new(hash, key, value)
-        .map(drop)
-        .map_err(|err| Failure::new(ht_status::HT_ERR_NOMEM, err.to_string()))
+        .insert_vacant(hash, key, Value::new(value), vacancy)
+        .map_err(growth_failed)
+}
+
+#[cold]
+#[inline(never)]
+fn growth_failed(err: hashtable_core::AllocError) -> Failure {
+    Failure::new(ht_status::HT_ERR_NOMEM, err.to_string())
 }
 
 /// # Safety
 /// `out` is NULL or writable.
+#[inline(always)]
 pub(crate) unsafe fn write_out<T>(out: *mut T, value: T) {
     if !out.is_null() {
         // SAFETY: non-NULL and writable (contract).
@@ -81,13 +143,15 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T) {
 ///
 /// # Safety
 /// `key` is NULL or points to `key_len` readable bytes.
+#[inline(always)]
 unsafe fn with_table_hash(
+    guard: Guard,
     t: *const ht_table,
     key: *const c_void,
     key_len: usize,
     op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
 ) -> ht_status {
-    run_on(t, |handle| {
+    guard.run_on(t, move |handle| {
         // SAFETY: this function's contract.
         let key = unsafe { key_bytes(key, key_len) }?;
         op(handle, handle.hash(key), key)
@@ -98,7 +162,9 @@ unsafe fn with_table_hash(
 ///
 /// # Safety
 /// As for `with_table_hash`.
+#[inline(always)]
 unsafe fn with_caller_hash(
+    guard: Guard,
     t: *const ht_table,
     hash: u64,
     key: *const c_void,
@@ -106,18 +172,44 @@ unsafe fn with_caller_hash(
     op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
 ) -> ht_status {
     // SAFETY: this function's contract.
-    run_on(t, |handle| op(handle, hash, unsafe { key_bytes(key, key_len) }?))
+    guard.run_on(t, move |handle| op(handle, hash, unsafe { key_bytes(key, key_len) }?))
+}
+
+/// An exported function's body, twice: inline with `Guard::Plain` for a
+/// table without a hash_fn, and out of line, `#[cold]`, with `Guard::Full`
+/// for a table with one. The arguments are listed again so that the cold copy
+/// takes them in registers: handing it a closure instead put them on the
+/// stack on the common path too (callgrind, ht_get_hashed: 127 -> 120).
+macro_rules! split_on_hash_fn {
+    ($t:ident, ($($arg:ident: $ty:ty),* $(,)?), |$guard:ident| $body:expr) => {{
+        #[cold]
+        #[inline(never)]
+        unsafe fn guarded($($arg: $ty),*) -> ht_status {
+            let $guard = Guard::Full;
+            // SAFETY: the exported function's contract, whose arguments these are.
+            unsafe { $body }
+        }
+        // SAFETY: `t` is NULL or came from ht_new (the exported function's contract).
+        if unsafe { has_hash_fn($t) } {
+            // SAFETY: as above.
+            return unsafe { guarded($($arg),*) };
+        }
+        let $guard = Guard::Plain;
+        // SAFETY: as above.
+        unsafe { $body }
+    }};
 }
 
 /// # Safety
 /// As for ht_set_hashed, and the caller has exclusive access to the table.
+#[inline(always)]
 unsafe fn set(handle: &ht_table, hash: u64, key: &[u8], value: *mut c_void, old_value: *mut *mut c_void) -> Outcome {
     // SAFETY: exclusive access (contract); the hash_fn has already returned.
     let table = unsafe { handle.table_mut() };
-    let old = match lookup(table, hash, key) {
-        Some(slot) => table.replace_value(slot, Value(value)).0,
-        None => {
-            insert_new(table, hash, copy_key(key)?, Value(value))?;
+    let old = match find_or_vacancy(table, hash, key) {
+        Ok(slot) => table.replace_value(slot, Value::new(value)).into_inner(),
+        Err(vacancy) => {
+            insert_vacant(table, hash, key, value, vacancy)?;
             std::ptr::null_mut()
         }
     };
@@ -128,11 +220,12 @@ unsafe fn set(handle: &ht_table, hash: u64, key: &[u8], value: *mut c_void, old_
 
 /// # Safety
 /// As for ht_get_hashed.
+#[inline(always)]
 unsafe fn get(handle: &ht_table, hash: u64, key: &[u8], value: *mut *mut c_void) -> Outcome {
     // SAFETY: only readers run now (the header's rule); the hash_fn has returned.
     let table = unsafe { handle.table() };
-    let (status, found) = match lookup(table, hash, key) {
-        Some(slot) => (ht_status::HT_OK, table.entry(slot).value.0),
+    let (status, found) = match find(table, hash, key) {
+        Some((_, entry)) => (ht_status::HT_OK, entry.value.get()),
         None => (ht_status::HT_NOT_FOUND, std::ptr::null_mut()),
     };
     // SAFETY: `value` is NULL or writable (contract).
@@ -142,15 +235,71 @@ unsafe fn get(handle: &ht_table, hash: u64, key: &[u8], value: *mut *mut c_void)
 
 /// # Safety
 /// As for ht_remove_hashed, and the caller has exclusive access to the table.
+#[inline(always)]
 unsafe fn remove(handle: &ht_table, hash: u64, key: &[u8], value: *mut *mut c_void) -> Outcome {
     // SAFETY: exclusive access (contract); the hash_fn has already returned.
     let table = unsafe { handle.table_mut() };
-    let (status, removed) = match lookup(table, hash, key) {
-        Some(slot) => (ht_status::HT_OK, table.remove_slot(slot).value.0),
+    let (status, removed) = match find(table, hash, key).map(|(slot, _)| slot) {
+        Some(slot) => (ht_status::HT_OK, table.remove_slot(slot).value.into_inner()),
         None => (ht_status::HT_NOT_FOUND, std::ptr::null_mut()),
     };
     // SAFETY: `value` is NULL or writable (contract).
     unsafe { write_out(value, removed) };
+    Ok(status)
+}
+
+/// # Safety
+/// As for ht_entry.
+#[inline(always)]
+unsafe fn entry(
+    handle: &ht_table,
+    hash: u64,
+    key: &[u8],
+    slot: *mut *mut *mut c_void,
+    inserted: *mut c_int,
+) -> Outcome {
+    if slot.is_null() {
+        return Err(Failure::null("slot"));
+    }
+    // SAFETY: exclusive access (contract); the hash_fn has already returned.
+    let table = unsafe { handle.table_mut() };
+    let (at, new) = match find_or_vacancy(table, hash, key) {
+        Ok(at) => (at, 0),
+        Err(vacancy) => (insert_vacant(table, hash, key, std::ptr::null_mut(), vacancy)?, 1),
+    };
+    // SAFETY: `slot` is writable and not NULL; `inserted` is NULL or writable (contract).
+    unsafe {
+        slot.write(table.entry(at).value.slot());
+        write_out(inserted, new);
+    }
+    Ok(ht_status::HT_OK)
+}
+
+/// # Safety
+/// As for ht_get_key.
+#[inline(always)]
+unsafe fn get_key(
+    handle: &ht_table,
+    hash: u64,
+    key: &[u8],
+    stored_key: *mut *const c_void,
+    value: *mut *mut c_void,
+) -> Outcome {
+    // SAFETY: only readers run now (the header's rule); the hash_fn has returned.
+    let table = unsafe { handle.table() };
+    let (status, found_key, found_value) = match find(table, hash, key) {
+        Some((_, entry)) => (
+            ht_status::HT_OK,
+            entry.key.as_bytes().as_ptr().cast(),
+            entry.value.get(),
+        ),
+        None => (ht_status::HT_NOT_FOUND, std::ptr::null(), std::ptr::null_mut()),
+    };
+    // SAFETY: each output is NULL or writable (contract).
+    unsafe {
+        write_out(stored_key, found_key);
+        write_out(value, found_value);
+    }
     Ok(status)
 }
 
@@ -170,12 +319,13 @@ pub unsafe extern "C" fn ht_set(
     value: *mut c_void,
     old_value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `set` too).
-    unsafe {
-        with_table_hash(t, key, key_len, |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (t: *mut ht_table, key: *const c_void, key_len: usize, value: *mut c_void, old_value: *mut *mut c_void),
+        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
             set(handle, hash, key, value, old_value)
         })
-    }
+    )
 }
 
 /// HT_OK and `*value` (if value is not NULL) set to the key's value, or
@@ -191,8 +341,13 @@ pub unsafe extern "C" fn ht_get(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `get` too).
-    unsafe { with_table_hash(t, key, key_len, |handle, hash, key| get(handle, hash, key, value)) }
+    split_on_hash_fn!(
+        t,
+        (t: *const ht_table, key: *const c_void, key_len: usize, value: *mut *mut c_void),
+        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
+            get(handle, hash, key, value)
+        })
+    )
 }
 
 /// Remove the key: HT_OK and `*value` (if value is not NULL) set to its value,
@@ -207,8 +362,13 @@ pub unsafe extern "C" fn ht_remove(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `remove` too).
-    unsafe { with_table_hash(t, key, key_len, |handle, hash, key| remove(handle, hash, key, value)) }
+    split_on_hash_fn!(
+        t,
+        (t: *mut ht_table, key: *const c_void, key_len: usize, value: *mut *mut c_void),
+        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
+            remove(handle, hash, key, value)
+        })
+    )
 }
 
 /// ht_set with the key's hash given by the caller (the original's rule); the
@@ -226,12 +386,20 @@ pub unsafe extern "C" fn ht_set_hashed(
     value: *mut c_void,
     old_value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `set` too).
-    unsafe {
-        with_caller_hash(t, hash, key, key_len, |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (
+            t: *mut ht_table,
+            hash: u64,
+            key: *const c_void,
+            key_len: usize,
+            value: *mut c_void,
+            old_value: *mut *mut c_void,
+        ),
+        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
             set(handle, hash, key, value, old_value)
         })
-    }
+    )
 }
 
 /// ht_get with the key's hash given by the caller.
@@ -246,8 +414,13 @@ pub unsafe extern "C" fn ht_get_hashed(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `get` too).
-    unsafe { with_caller_hash(t, hash, key, key_len, |handle, hash, key| get(handle, hash, key, value)) }
+    split_on_hash_fn!(
+        t,
+        (t: *const ht_table, hash: u64, key: *const c_void, key_len: usize, value: *mut *mut c_void),
+        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
+            get(handle, hash, key, value)
+        })
+    )
 }
 
 /// ht_remove with the key's hash given by the caller.
@@ -262,12 +435,110 @@ pub unsafe extern "C" fn ht_remove_hashed(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: contract of this function (for `remove` too).
-    unsafe {
-        with_caller_hash(t, hash, key, key_len, |handle, hash, key| {
+    split_on_hash_fn!(
+        t,
+        (t: *mut ht_table, hash: u64, key: *const c_void, key_len: usize, value: *mut *mut c_void),
+        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
             remove(handle, hash, key, value)
         })
-    }
+    )
+}
+
+/// Find `key`, inserting it (copied) with a NULL value if it is absent, in
+/// one probe: `*slot` receives a pointer to the key's value slot, through
+/// which the caller reads and writes the value in place, and `*inserted` (if
+/// inserted is not NULL) 1 for a new key, 0 for an existing one. A word count
+/// in one call per word:
+///
+///     void **count; ht_entry(t, word, len, &count, NULL); *count = (void *)((intptr_t)*count + 1);
+///
+/// The slot pointer stays valid until the table next changes shape (a new
+/// key, a removal, a clear, or ht_free; writing through a slot, ht_set of an
+/// existing key and lookups are not changes); using it after that is
+/// undefined. Writing through it is a write: no other thread may use the
+/// table meanwhile. Returns HT_OK, or HT_ERR_NOMEM (the table unchanged, `*slot`
+/// untouched) when the key copy or the growth cannot be allocated.
+///
+/// # Safety
+/// `t` came from ht_new; `key` as for ht_set; `slot` is writable; `inserted`
+/// is NULL or writable. A write: no other thread may use the table during the
+/// call, nor while the caller writes through `*slot`.
+#[no_mangle]
+pub unsafe extern "C" fn ht_entry(
+    t: *mut ht_table,
+    key: *const c_void,
+    key_len: usize,
+    slot: *mut *mut *mut c_void,
+    inserted: *mut c_int,
+) -> ht_status {
+    split_on_hash_fn!(
+        t,
+        (t: *mut ht_table, key: *const c_void, key_len: usize, slot: *mut *mut *mut c_void, inserted: *mut c_int),
+        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
+            entry(handle, hash, key, slot, inserted)
+        })
+    )
+}
+
+/// ht_entry with the key's hash given by the caller.
+///
+/// # Safety
+/// As for ht_entry.
+#[no_mangle]
+pub unsafe extern "C" fn ht_entry_hashed(
+    t: *mut ht_table,
+    hash: u64,
+    key: *const c_void,
+    key_len: usize,
+    slot: *mut *mut *mut c_void,
+    inserted: *mut c_int,
+) -> ht_status {
+    split_on_hash_fn!(
+        t,
+        (
+            t: *mut ht_table,
+            hash: u64,
+            key: *const c_void,
+            key_len: usize,
+            slot: *mut *mut *mut c_void,
+            inserted: *mut c_int,
+        ),
+        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
+            entry(handle, hash, key, slot, inserted)
+        })
+    )
+}
+
+/// ht_get that also hands back the table's own copy of the key: HT_OK with
+/// `*stored_key` pointing to it (key_len bytes, equal to `key`'s) and
+/// `*value` set to its value, or HT_NOT_FOUND and both set to NULL (either
+/// output may be NULL). The table owns the copy: do not free it or write
+/// through it; it stays valid until the table next changes shape (as for
+/// ht_entry's slot), so use it to intern keys, not to keep them.
+///
+/// # Safety
+/// As for ht_get; `stored_key` is NULL or writable. A read.
+#[no_mangle]
+pub unsafe extern "C" fn ht_get_key(
+    t: *const ht_table,
+    key: *const c_void,
+    key_len: usize,
+    stored_key: *mut *const c_void,
+    value: *mut *mut c_void,
+) -> ht_status {
+    split_on_hash_fn!(
+        t,
+        (
+            t: *const ht_table,
+            key: *const c_void,
+            key_len: usize,
+            stored_key: *mut *const c_void,
+            value: *mut *mut c_void,
+        ),
+        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
+            get_key(handle, hash, key, stored_key, value)
+        })
+    )
 }
 
 /// `*out` = the hash this table gives `key` (its named hash or its hash_fn),
@@ -277,7 +548,7 @@ pub unsafe extern "C" fn ht_remove_hashed(
 /// As for ht_get; `out` is writable.
 #[no_mangle]
 pub unsafe extern "C" fn ht_hash(t: *const ht_table, key: *const c_void, key_len: usize, out: *mut u64) -> ht_status {
-    run_on(t, |handle| {
+    run_hashing_on(t, move |handle| {
         if out.is_null() {
             return Err(Failure::null("out"));
         }
@@ -329,13 +600,6 @@ pub unsafe extern "C" fn ht_clear(t: *mut ht_table) -> ht_status {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_key_copy_that_cannot_be_allocated_is_nomem() {
-        let failure = reserve_key(isize::MAX as usize).unwrap_err();
-        assert_eq!(failure.status, ht_status::HT_ERR_NOMEM);
-        assert!(failure.message.contains("out of memory"), "{}", failure.message);
-    }
 
     #[test]
     fn a_key_len_no_object_can_have_is_refused_before_reading() {
