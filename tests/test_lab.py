@@ -25,6 +25,8 @@ from hashtable.lab import workloads as workloads_module
 from hashtable.lab.__main__ import main
 from hashtable.lab.cli import parse_options
 from hashtable.lab.console import summary_table
+from hashtable.lab.experiments.key_count import n_points
+from hashtable.lab.experiments.max_load import filled_size
 from hashtable.lab.hashes import (
     KNUTH_MULTIPLIER,
     awesome_hash,
@@ -35,7 +37,7 @@ from hashtable.lab.hashes import (
 )
 from hashtable.lab.measure import OperationFailed, time_mapping
 from hashtable.lab.noise import cell, differs
-from hashtable.lab.plan import QUICK_N, QUICK_REPEAT, build_plan, default_sizes, filled_size, n_points
+from hashtable.lab.plan import QUICK_N, QUICK_REPEAT, build_plan, default_sizes
 from hashtable.lab.rows import COLUMNS
 from hashtable.lab.runner import run_plan
 from hashtable.lab.summary import summary_columns, summary_rows

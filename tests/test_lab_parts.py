@@ -13,7 +13,8 @@ from hashtable.lab import cache
 from hashtable.lab.args import parse_options
 from hashtable.lab.console import progress_columns, summary_table
 from hashtable.lab.errors import LabError
-from hashtable.lab.findings import max_load_finding, size_finding
+from hashtable.lab.experiments.initial_size import size_finding
+from hashtable.lab.experiments.max_load import max_load_finding
 from hashtable.lab.noise import NO_DIFFERENCE, Cell, differs, standout, versus
 from hashtable.lab.rows import COLUMNS
 from hashtable.lab.user_keys import KeysFile, load_keys_file, read_keys

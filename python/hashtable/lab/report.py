@@ -9,9 +9,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from .finding_words import Finding
-from .findings_equality import TABLE_HEADINGS, equality_tables
-from .findings_equality import TITLE as EQUALITY_TITLE
+from .experiment import Finding, TextTable
 from .measure import Failure
 from .plan import Options
 from .rows import COLUMN_HELP, COLUMNS, is_dict
@@ -57,6 +55,7 @@ def write_json(
     failures: list[Failure],
     findings: list[Finding],
     meta: dict[str, Any],
+    sections: dict[str, Any] | None = None,
 ) -> None:
     document = {
         **meta,
@@ -65,6 +64,7 @@ def write_json(
         "hash_costs": costs,
         "failures": [failure_record(failure) for failure in failures],
         "findings": [{"file": f.filename, "title": f.title, "finding": f.text} for f in findings],
+        **(sections or {}),
     }
     path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
@@ -104,30 +104,12 @@ def _summary_table(rows: list[Row], options: Options) -> str:
     return "\n".join(lines)
 
 
-def _cost_table(costs: list[Row]) -> str:
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in ("workload", "hash", "ns per key from the object", "native, canonical bytes", "key conversion")
-    )
-    lines = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
-    for cost in costs:
-        cells = [f'<td class="name">{html.escape(str(cost[k]))}</td>' for k in ("workload", "hash")]
-        for key in ("from_object_ns", "native_ns", "conversion_ns"):
-            value = "-" if cost[key] is None else f"{cost[key]:,.1f}"
-            if key == "conversion_ns" and cost[key] is not None and not cost["conversion_measurable"]:
-                value = "not measurable"
-            cells.append(f"<td>{value}</td>")
-        lines.append(f"<tr>{''.join(cells)}</tr>")
-    lines.append("</tbody></table>")
-    return "\n".join(lines)
-
-
-def _text_table(headings: tuple[str, ...], lines: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headings)
+def _text_table(table: TextTable) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in table.headings)
     body = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
-    for line in lines:
+    for line in table.lines:
         cells = [
-            f'<td class="name">{html.escape(c)}</td>' if i < 2 else f"<td>{html.escape(c)}</td>"
+            f'<td class="name">{html.escape(c)}</td>' if i < table.names else f"<td>{html.escape(c)}</td>"
             for i, c in enumerate(line)
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")
@@ -188,11 +170,8 @@ def write_html(
         parts.append(f"<h2>{esc(finding.title)}</h2>")
         if finding.filename:
             parts.append(f'<img src="{esc(finding.filename)}" alt="{esc(finding.title)}">')
-        if finding.title == "Hash functions" and costs:
-            parts.append(_cost_table(costs))
-        if finding.title == EQUALITY_TITLE:
-            for title, lines in equality_tables(rows):
-                parts += [f"<h3>{esc(title)}</h3>", _text_table(TABLE_HEADINGS, lines)]
+        for table in finding.tables:
+            parts += [f"<h3>{esc(table.title)}</h3>", _text_table(table)]
         parts.append(f'<p class="finding"><strong>Finding:</strong> {esc(finding.text)}</p>')
         parts.append("</figure>" if finding.filename else "</section>")
     parts += [

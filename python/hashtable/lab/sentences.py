@@ -1,5 +1,5 @@
-"""What findings are made of: the `Finding` record, the plots' file names, and the
-sentences that state a change only when the noise rule (noise.py) lets them.
+"""The words findings share: times, ratios, lists of names, and the sentences that
+state a change only when the noise rule (noise.py) lets them.
 
 A finding names its baseline every time: "1.8x its time at max_load 0.25",
 "121x python's", "1.7x dict".
@@ -8,7 +8,6 @@ A finding names its baseline every time: "1.8x its time at max_load 0.25",
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from .noise import Cell, differs, ratio_text
@@ -17,27 +16,6 @@ from .rows import is_dict
 
 Row = dict[str, Any]
 NO_DATA = "No data: every configuration for this plot failed (see the failures)."
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One sentence about one plot (or about the run, with no plot)."""
-
-    title: str
-    text: str
-    filename: str | None = None  # the PNG, once drawn
-
-
-# key -> (file name, title); the plots and the findings share them.
-PLOTS: dict[str, tuple[str, str]] = {
-    "a": ("chain_histogram.png", "(a) Chain lengths for each hash function"),
-    "b": ("lookup_vs_max_load.png", "(b) Lookup time vs max_load"),
-    "c": ("lookup_vs_n.png", "(c) Lookup time vs number of keys"),
-    "d": ("resizes_vs_size.png", "(d) Resizes and insert time vs initial size"),
-    "e": ("scale.png", "(e) Lookup time as the table outgrows the caches"),
-    "f": ("memory_vs_max_load.png", "(f) Memory per entry vs max_load"),
-    "g": ("probe_theory.png", "(g) Probe lengths: measured against the textbook"),
-}
 
 
 def fmt_ns(value: float) -> str:
