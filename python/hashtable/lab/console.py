@@ -17,6 +17,7 @@ from .experiment import Finding, TextTable
 from .measure import Failure
 from .plan import Options
 from .runner import Progress as ProgressCallback
+from .sentences import SHOWS
 from .summary import LEGEND, format_cell, name_columns, standouts, summary_columns, summary_rows
 
 Row = dict[str, Any]
@@ -117,13 +118,23 @@ def print_report(
     notes: list[str],
     seconds: float,
 ) -> None:
+    """What the run shows first (each finding's first sentences and its baseline), then
+    the notes, the summary table, the findings' own tables and the rest of their sentences."""
+    console.print(f"[bold underline]{SHOWS}[/]", highlight=False)
+    for finding in findings:
+        console.print(
+            f"[bold]{escape(finding.title)}[/]: {escape(finding.lead)} [dim](baseline: {escape(finding.baseline)})[/]",
+            highlight=False,
+        )
+    console.print()
     for note in notes:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     console.print(summary_table(rows, options))
     for table in (table for finding in findings for table in finding.tables):
         console.print(text_table(table))
     for finding in findings:
-        console.print(f"[bold]{escape(finding.title)}[/]: {escape(finding.text)}", highlight=False)
+        if finding.rest:
+            console.print(f"[bold]{escape(finding.title)}[/], continued: {escape(finding.rest)}", highlight=False)
     if failures:
         console.print(f"[bold red]{len(failures)} configurations failed:[/]")
         for failure in failures[:FAILURES_SHOWN]:

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .sentences import lead_and_rest
+
 if TYPE_CHECKING:
     from .plan import Options, Plan
     from .runner import Counter, Job, KeyChecks, LabRun
@@ -53,6 +55,16 @@ class Finding:
     filename: str | None = None  # the PNG, once drawn
     baseline: str = ""
     tables: tuple[TextTable, ...] = ()
+
+    @property
+    def lead(self) -> str:
+        """What the report opens with: the first sentences of `text`."""
+        return lead_and_rest(self.text)[0]
+
+    @property
+    def rest(self) -> str:
+        """The sentences of `text` after the lead (often none)."""
+        return lead_and_rest(self.text)[1]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ A finding names its baseline every time: "1.8x its time at max_load 0.25",
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,20 @@ from .rows import is_dict
 
 Row = dict[str, Any]
 NO_DATA = "No data: every configuration for this plot failed (see the failures)."
+
+
+# The heading the report opens with, in the terminal and in index.html.
+SHOWS = "What this run shows"
+# Where a sentence ends: a full stop, then space and a capital (a decimal point has no space).
+_SENTENCE_END = re.compile(r"(?<=[.])\s+(?=[A-Z(])")
+# The report opens with this many sentences of each finding.
+LEAD_SENTENCES = 2
+
+
+def lead_and_rest(text: str, count: int = LEAD_SENTENCES) -> tuple[str, str]:
+    """(the first `count` sentences of `text`, the rest); the rest may be empty."""
+    sentences = _SENTENCE_END.split(text.strip())
+    return " ".join(sentences[:count]), " ".join(sentences[count:])
 
 
 def fmt_ns(value: float) -> str:
