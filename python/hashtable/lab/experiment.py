@@ -137,8 +137,10 @@ class Experiment:
         """How many runs `measure` will report to the progress bar."""
         return 0
 
-    def measure(self, options: Options, plan: Plan, lab: LabRun, counter: Counter) -> None:
-        """Its own measurement, after the shared rounds."""
+    def measure(
+        self, options: Options, plan: Plan, workloads: dict[str, Workload], lab: LabRun, counter: Counter
+    ) -> None:
+        """Its own measurement, after the shared rounds; `workloads` are the run's keys."""
 
     def finding(self, results: Results) -> str:
         return self._finding(results)

@@ -174,7 +174,7 @@ def run_plan(
         rounds(jobs, options.repeat, options.budget_s, counter, lab)
     collect(jobs, lab)
     for experiment in sorted(plan.experiments, key=lambda experiment: experiment.measured_last):
-        experiment.measure(options, plan, lab, counter)
+        experiment.measure(options, plan, workloads, lab, counter)
     counter.finish()
     lab.seconds = time.perf_counter() - began
     return lab

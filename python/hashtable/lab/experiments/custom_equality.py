@@ -20,6 +20,7 @@ from ..plan import Options, Plan
 from ..rows import in_experiment, is_dict
 from ..runner import Counter, Job, LabRun, collect, dict_job, frozen_gc, rounds
 from ..sentences import NO_DATA, fmt_ns, keys_word
+from ..workloads import Workload
 
 Row = dict[str, Any]
 TITLE = "Custom equality: key= and eq= against the same semantics by hand"
@@ -163,7 +164,9 @@ class CustomEquality(Experiment):
     def runs(self, options: Options, plan: Plan) -> int:
         return plan.equality_jobs() * options.repeat
 
-    def measure(self, options: Options, plan: Plan, lab: LabRun, counter: Counter) -> None:
+    def measure(
+        self, options: Options, plan: Plan, workloads: dict[str, Workload], lab: LabRun, counter: Counter
+    ) -> None:
         measure_equality(options, plan, lab, counter)
 
 

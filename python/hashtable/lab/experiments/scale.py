@@ -22,7 +22,7 @@ from ..plan import Options, Plan
 from ..rows import in_experiment, is_dict
 from ..runner import Counter, KeyChecks, LabRun, collect, config_job, dict_job, frozen_gc, rounds
 from ..sentences import describe_changes, fmt_ns, names_list
-from ..workloads import make_workload
+from ..workloads import Workload, make_workload
 
 Row = dict[str, Any]
 SWEEP = "scale"
@@ -268,7 +268,9 @@ class Scale(Experiment):
     def runs(self, options: Options, plan: Plan) -> int:
         return sum(len(configs) + 1 for configs in _points(plan).values()) * scale_repeat(options)
 
-    def measure(self, options: Options, plan: Plan, lab: LabRun, counter: Counter) -> None:
+    def measure(
+        self, options: Options, plan: Plan, workloads: dict[str, Workload], lab: LabRun, counter: Counter
+    ) -> None:
         measure_scale(options, plan, lab, counter)
 
 
