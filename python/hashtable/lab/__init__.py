@@ -20,7 +20,7 @@ hashes=...)` returns the rows as dicts. The package is small and plain:
 * summary.py     the table's columns, order and colours (terminal and HTML)
 * experiment.py  what an experiment is (plan, measurement, finding, drawing) and what
                  a finding is made of
-* experiments/   one module per experiment (the plots (a) to (h) and the findings without
+* experiments/   one module per experiment (each plot, and each finding without
                  one), and the one list, experiments.NAMES, naming them in report order
 * sentences.py   the words findings share (times, ratios, stated changes)
 * cache.py       this machine's CPU cache sizes

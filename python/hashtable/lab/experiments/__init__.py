@@ -17,7 +17,7 @@ from ..plan import Options
 
 Row = dict[str, Any]
 
-# Report order: the plots (a) to (g), then the findings without a plot.
+# Report order: the plots, by their letters, then the findings without a plot.
 NAMES: tuple[str, ...] = (
     "chains",  # (a) chain lengths for each hash function
     "max_load",  # (b) lookup time against max_load
