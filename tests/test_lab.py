@@ -55,6 +55,7 @@ PLOTS = (
     "scale.png",
     "memory_vs_max_load.png",
     "probe_theory.png",
+    "hash_quality.png",
 )
 OUTPUTS = ("results.csv", "results.json", "index.html", *PLOTS)
 STRATEGIES: tuple[str, ...] = tuple(s for s in ("chaining", "linear") if s in hashtable.STRATEGIES)
@@ -316,6 +317,24 @@ def test_terminal_opens_with_the_findings(lab_run: Run, report: dict[str, Any]) 
     for plot in ("(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "Binding overhead", "Custom equality"):
         assert shows < printed.index(plot) < table, plot
     assert " ".join(printed[:table].split()).count("(baseline: ") == len(report["findings"])
+
+
+def test_hash_quality_section_in_html_terminal_and_json(lab_run: Run, report: dict[str, Any]) -> None:
+    section = report["hash_quality"]
+    assert section["workload"] == "names" and section["n"] == N and section["flipped_keys"] == N
+    by_hash = {quality["hash"]: quality for quality in section["hashes"]}
+    assert "labhashes:stringly" not in by_hash and "labhashes:unlucky_seven" in by_hash  # no bad key on names
+    assert any("hash quality: labhashes:stringly returned str" in note for note in report["notes"])
+    assert by_hash["seed"]["flagged"] and by_hash["seed"]["avalanche"] is not None
+    assert by_hash["awesome"]["avalanche"] is None  # written in Python: uniformity and collisions only
+    (finding,) = [f for f in report["findings"] if f["file"] == "hash_quality.png"]
+    assert finding["title"].startswith("(h) Hash quality") and "seed (bias 0.50" in finding["finding"]
+    page = (lab_run.out / "index.html").read_text("utf-8")
+    lead = page[page.index("<h2>What this run shows</h2>") : page.index('<details id="table">')]
+    assert '<img src="hash_quality.png"' in lead and "Hash quality on names (n=60" in lead
+    printed = lab_run.stdout
+    assert printed.index("(h) Hash quality") < printed.index("fastest structure first")
+    assert "Hash quality on names (n=60" in printed
 
 
 def test_terminal_table_lists_every_hash(lab_run: Run) -> None:

@@ -26,6 +26,7 @@ NAMES: tuple[str, ...] = (
     "scale",  # (e) lookups as the table outgrows the caches
     "memory",  # (f) bytes per entry against max_load
     "probe_theory",  # (g) probe lengths against the textbook
+    "hash_quality",  # (h) avalanche, bucket uniformity and collisions on the run's keys
     "overhead",  # the binding's overhead
     "hash_costs",  # what hashing a key costs
     "custom_equality",  # key= and eq= against the same semantics by hand
