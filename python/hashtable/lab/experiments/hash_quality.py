@@ -259,11 +259,13 @@ def quality_finding(section: dict[str, Any] | None) -> str:
         )
         if fair:
             worst = max(_bias(q) for q in fair)
-            text += f"{names_list([q['hash'] for q in fair])} flip every output bit with probability 0.5 "
+            verb = "flip" if len(fair) > 1 else "flips"
+            text += f"{names_list([q['hash'] for q in fair])} {verb} every output bit with probability 0.5 "
             text += f"within the bound (worst bias {worst:.3f})"
         if flagged:
             text += "; " if fair else ""
-            text += f"{names_list([_flagged_words(q) for q in flagged])} exceed it"
+            verb = "exceed" if len(flagged) > 1 else "exceeds"
+            text += f"{names_list([_flagged_words(q) for q in flagged])} {verb} it"
         text += ". "
     else:
         text += "no named hash could be tested for avalanche (it needs str, bytes or int keys). "
