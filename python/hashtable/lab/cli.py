@@ -101,11 +101,11 @@ def run(options: Options) -> int:
         }
         write_csv(out / "results.csv", rows)
         write_json(out / "results.json", rows, costs, measured.lab.failures, findings, meta, sections)
-        write_html(out / "index.html", rows, costs, measured.lab.failures, options, findings, meta, notes)
+        write_html(out / "index.html", rows, measured.lab.failures, options, findings, meta, notes)
     except OSError as exc:
         raise LabError(f"cannot write the report to {str(out)!r}: {exc}", 1) from None
     console = make_console(wide=options.wide)
-    print_report(console, rows, costs, measured.lab.failures, options, findings, notes, seconds)
+    print_report(console, rows, measured.lab.failures, options, findings, notes, seconds)
     return 0
 
 

@@ -111,7 +111,6 @@ def text_table(table: TextTable) -> Table:
 def print_report(
     console: Console,
     rows: list[Row],
-    costs: list[Row],
     failures: list[Failure],
     options: Options,
     findings: list[Finding],

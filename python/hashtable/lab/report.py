@@ -165,7 +165,6 @@ def _finding_html(finding: Finding) -> list[str]:
 def write_html(
     path: Path,
     rows: list[Row],
-    costs: list[Row],
     failures: list[Failure],
     options: Options,
     findings: list[Finding],
