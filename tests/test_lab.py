@@ -6,10 +6,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import html
 import io
 import json
 import keyword
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -25,6 +27,8 @@ from hashtable.lab import workloads as workloads_module
 from hashtable.lab.__main__ import main
 from hashtable.lab.cli import parse_options
 from hashtable.lab.console import summary_table
+from hashtable.lab.experiments.key_count import n_points
+from hashtable.lab.experiments.max_load import filled_size
 from hashtable.lab.hashes import (
     KNUTH_MULTIPLIER,
     awesome_hash,
@@ -35,9 +39,10 @@ from hashtable.lab.hashes import (
 )
 from hashtable.lab.measure import OperationFailed, time_mapping
 from hashtable.lab.noise import cell, differs
-from hashtable.lab.plan import QUICK_N, QUICK_REPEAT, build_plan, default_sizes, filled_size, n_points
+from hashtable.lab.plan import QUICK_N, QUICK_REPEAT, build_plan, default_sizes
 from hashtable.lab.rows import COLUMNS
 from hashtable.lab.runner import run_plan
+from hashtable.lab.sentences import lead_and_rest
 from hashtable.lab.summary import summary_columns, summary_rows
 from hashtable.lab.workloads import WORKLOADS, make_workload, stdlib_names
 from rich.text import Text
@@ -50,6 +55,7 @@ PLOTS = (
     "scale.png",
     "memory_vs_max_load.png",
     "probe_theory.png",
+    "hash_quality.png",
 )
 OUTPUTS = ("results.csv", "results.json", "index.html", *PLOTS)
 STRATEGIES: tuple[str, ...] = tuple(s for s in ("chaining", "linear") if s in hashtable.STRATEGIES)
@@ -273,6 +279,62 @@ def test_html_shows_command_table_plots_and_findings(lab_run: Run, report: dict[
     assert 'class="dict"' in page and "binding overhead" in page.lower()
     assert "headers: HashTable(key=str.casefold) from Python, ns per operation (x CaseFoldDict)" in page
     assert "seven is unlucky" in page
+
+
+def test_html_opens_with_what_the_run_shows(lab_run: Run, report: dict[str, Any]) -> None:
+    page = (lab_run.out / "index.html").read_text("utf-8")
+    shows = page.index("<h2>What this run shows</h2>")
+    folded = page.index('<details id="table">')  # the summary table, folded (no `open`)
+    assert page.index("<h2>") == shows and shows < folded
+    lead = page[shows:folded]
+    for finding in report["findings"]:
+        assert html.escape(finding["title"]) in lead
+        assert html.escape(lead_and_rest(finding["finding"])[0]) in lead  # its first sentences
+        if finding["file"] is not None:
+            assert f'<img src="{finding["file"]}"' in lead  # its plot beside them
+    assert lead.count('<p class="baseline">Baseline: ') == len(report["findings"])
+    assert "fastest structure first" in page[folded : page.index("</summary>", folded)]
+
+
+def test_html_table_lists_the_best_configurations_first(lab_run: Run, report: dict[str, Any]) -> None:
+    page = (lab_run.out / "index.html").read_text("utf-8")
+    table = page[page.index('<details id="table">') :]
+    table = table[: table.index("</table>")]
+    lines = [re.findall(r'<td class="name">(.*?)</td>', line) for line in re.findall(r"<tr[^>]*>(.*?)</tr>", table)]
+    shown = [line for line in lines if line]  # the heading row has no name cells
+    rows = {(r["workload"], r["hash"], r["strategy"]): r for r in summary_rows(report["rows"])}
+    for workload in ("names", "ints"):
+        mine = [rows[(w, html.unescape(h), s)] for w, h, s in shown if w == workload]
+        assert mine[0]["strategy"] == "dict"  # the baseline heads its workload
+        speeds = [row["native_lookup_hit_ns"] for row in mine[1:]]
+        assert len(speeds) >= len(HASHES) * len(STRATEGIES) and speeds == sorted(speeds)
+
+
+def test_terminal_opens_with_the_findings(lab_run: Run, report: dict[str, Any]) -> None:
+    printed = lab_run.stdout
+    shows, table = printed.index("What this run shows"), printed.index("fastest structure first")
+    assert shows < table
+    for plot in ("(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "Binding overhead", "Custom equality"):
+        assert shows < printed.index(plot) < table, plot
+    assert " ".join(printed[:table].split()).count("(baseline: ") == len(report["findings"])
+
+
+def test_hash_quality_section_in_html_terminal_and_json(lab_run: Run, report: dict[str, Any]) -> None:
+    section = report["hash_quality"]
+    assert section["workload"] == "names" and section["n"] == N and section["flipped_keys"] == N
+    by_hash = {quality["hash"]: quality for quality in section["hashes"]}
+    assert "labhashes:stringly" not in by_hash and "labhashes:unlucky_seven" in by_hash  # no bad key on names
+    assert any("hash quality: labhashes:stringly returned str" in note for note in report["notes"])
+    assert by_hash["seed"]["flagged"] and by_hash["seed"]["avalanche"] is not None
+    assert by_hash["awesome"]["avalanche"] is None  # written in Python: uniformity and collisions only
+    (finding,) = [f for f in report["findings"] if f["file"] == "hash_quality.png"]
+    assert finding["title"].startswith("(h) Hash quality") and "seed (bias 0.50" in finding["finding"]
+    page = (lab_run.out / "index.html").read_text("utf-8")
+    lead = page[page.index("<h2>What this run shows</h2>") : page.index('<details id="table">')]
+    assert '<img src="hash_quality.png"' in lead and "Hash quality on names (n=60" in lead
+    printed = lab_run.stdout
+    assert printed.index("(h) Hash quality") < printed.index("fastest structure first")
+    assert "Hash quality on names (n=60" in printed
 
 
 def test_terminal_table_lists_every_hash(lab_run: Run) -> None:

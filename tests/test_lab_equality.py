@@ -26,8 +26,8 @@ from hashtable.lab.equality import (
     make_equality_workload,
     table_kwargs,
 )
-from hashtable.lab.findings import all_findings
-from hashtable.lab.findings_equality import equality_tables
+from hashtable.lab.experiments import all_findings
+from hashtable.lab.experiments.custom_equality import equality_tables
 from hashtable.lab.plan import build_plan
 
 N = 40

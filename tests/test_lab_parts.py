@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,25 @@ from hashtable.lab import cache
 from hashtable.lab.args import parse_options
 from hashtable.lab.console import progress_columns, summary_table
 from hashtable.lab.errors import LabError
-from hashtable.lab.findings import max_load_finding, size_finding
+from hashtable.lab.experiments.hash_quality import (
+    BIAS_SE,
+    UNIFORM_P,
+    avalanche,
+    expected_collisions,
+    flip_counts,
+    flips,
+    measure_quality,
+    quality_finding,
+    quality_table,
+    worst_cell,
+)
+from hashtable.lab.experiments.initial_size import size_finding
+from hashtable.lab.experiments.max_load import max_load_finding
 from hashtable.lab.noise import NO_DIFFERENCE, Cell, differs, standout, versus
 from hashtable.lab.rows import COLUMNS
+from hashtable.lab.runner import Counter, LabRun
 from hashtable.lab.user_keys import KeysFile, load_keys_file, read_keys
+from hashtable.lab.workloads import make_workload
 from rich.console import Console
 from rich.progress import Progress
 
@@ -219,3 +235,63 @@ def test_cache_sizes_fall_back_to_lscpu(tmp_path: Path, monkeypatch: pytest.Monk
     _fake_cache(tmp_path / "broken", [(1, "Data", "lots")])
     monkeypatch.setattr(cache, "from_lscpu", dict)
     assert cache.cache_sizes(tmp_path / "broken") == {}
+
+
+# --- hash quality: avalanche, uniformity and collisions on the user's keys -----------------------
+
+
+def test_flip_counts_count_each_output_bit() -> None:
+    assert flip_counts([0b01, 0b11, 0, 1 << 63])[:3] == [2, 1, 0]
+    assert flip_counts([0b01, 0b11, 0, 1 << 63])[63] == 1
+    assert expected_collisions(2, 1) == pytest.approx(0.5)  # 2 keys, 2 values: 1.5 distinct expected
+
+
+def test_a_good_hash_avalanches_near_one_half_and_seed_never_does() -> None:
+    found = flips(make_workload("strings", 600, 0).keys, 600)
+    assert found.base == 600 and found.keys[0] == make_workload("strings", 600, 0).keys[0].encode()
+    matrix, samples = avalanche(found, "xxh3")
+    cells = [p for row in matrix if row is not None for p in row]
+    assert len(cells) >= 40 * 64  # strings of 1 to 24 characters: most have 5 bytes or more
+    assert sum(cells) / len(cells) == pytest.approx(0.5, abs=0.01)
+    worst = worst_cell(matrix, samples)
+    assert worst is not None and worst[3] < BIAS_SE  # every cell within the bound
+    assert all(abs(p - 0.5) < 0.2 for p in cells)
+    matrix, samples = avalanche(found, "seed")  # a str's length: no bit flip changes it
+    assert all(p == 0 for row in matrix if row is not None for p in row)
+    seed_worst = worst_cell(matrix, samples)
+    assert seed_worst is not None and seed_worst[3] > BIAS_SE
+
+
+def test_ints_flip_as_ints_and_pythons_int_hash_is_flagged() -> None:
+    found = flips(make_workload("ints", 300, 0).keys, 300)
+    assert all(isinstance(key, int) for key in found.keys)
+    assert len(found.pairs[62]) == 300 and found.pairs[63] == []  # bit 63 would leave int64
+    matrix, samples = avalanche(found, None)  # hash(k) == k below 2**61: bit i flips bit i only
+    assert matrix[5] is not None and matrix[5][5] == 1 and matrix[5][6] == 0
+    worst = worst_cell(matrix, samples)
+    assert worst is not None and worst[3] > BIAS_SE
+
+
+def test_hash_quality_on_a_keys_file_flags_seed(tmp_path: Path) -> None:
+    path = tmp_path / "words.txt"
+    words = [f"{prefix}{i:04d}" for prefix in ("user_", "order-", "sku") for i in range(300)]
+    path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    workload = load_keys_file(KeysFile(path), seed=0)
+    options = parse_options(["--keys", str(path), "--hash", "xxh3", "seed", "seed-py", "--quick"])
+    lab_run = LabRun()
+    counter = Counter(None, len(options.hashes))
+    section = asdict(measure_quality(options, workload, lab_run, counter))
+    assert counter.done == 3 and section["workload"] == "file:words.txt" and section["n"] == workload.n
+    by_hash = {quality["hash"]: quality for quality in section["hashes"]}
+    assert by_hash["seed"]["flagged"] and not by_hash["xxh3"]["flagged"]
+    assert by_hash["seed-py"]["avalanche"] is None  # a Python function is not given bytes keys
+    assert by_hash["seed"]["collisions"]["16"] == workload.n - 3  # three lengths: three hashes
+    assert max(by_hash["seed"]["chi_squared_p"]) < UNIFORM_P < min(by_hash["xxh3"]["chi_squared_p"])
+    text = quality_finding(section)
+    assert "seed (bias 0.50: its hash never changed when a bit flipped" in text
+    assert "xxh3 flips every output bit with probability 0.5 within the bound" in text
+    assert text.count(" exceeds it") == 1  # seed alone
+    assert "not uniform (chi-squared p < 0.001) for seed and seed-py" in text
+    (table,) = quality_table(section)
+    assert [line[0] for line in table.lines] == ["xxh3", "seed", "seed-py", "(a uniform hash)"]
+    assert table.lines[1][-1].endswith("*") and not table.lines[0][-1].endswith("*")

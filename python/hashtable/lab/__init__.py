@@ -10,17 +10,21 @@ hashes=...)` returns the rows as dicts. The package is small and plain:
                  key=str.casefold, unhashable objects for eq="identity") and the pure-Python
                  mappings users write for the same semantics (CaseFoldDict, IdentityDict)
 * hashes.py      the hash functions (python, the native ones, seed-py, awesome, module:function)
-* plan.py        which configurations a run measures (a grid and four sweeps)
+* plan.py        the run's options, and which configurations it measures (the grid,
+                 then what each experiment asks for)
 * measure.py     timing one configuration from Python, gc off
 * native.py      timing it natively: the structure alone, keys hashed in advance
 * runner.py      measuring a whole plan in interleaved rounds, collecting failures
 * noise.py       best, median and spread of the runs; when a difference counts
 * rows.py        results as flat rows with units in the column names
 * summary.py     the table's columns, order and colours (terminal and HTML)
-* finding_words.py, findings.py, findings_structure.py, findings_equality.py  the data
-                 behind each plot (and the experiments without one) and a sentence saying what it shows
+* experiment.py  what an experiment is (plan, measurement, finding, drawing) and what
+                 a finding is made of
+* experiments/   one module per experiment (each plot, and each finding without
+                 one), and the one list, experiments.NAMES, naming them in report order
+* sentences.py   the words findings share (times, ratios, stated changes)
 * cache.py       this machine's CPU cache sizes
-* plot_style.py, plots.py, plots_structure.py  the PNG plots (matplotlib, imported lazily)
+* plot_style.py  what every plot shares (matplotlib, imported only when drawing)
 * report.py      results.csv, results.json, index.html
 * console.py     the progress bar and the terminal table (rich)
 * args.py, cli.py, api.py  the command line, the command, and `run()`

@@ -18,6 +18,7 @@ import hashtable
 from . import plan as defaults
 from .equality import SEMANTICS
 from .errors import LabError
+from .experiments.scale import SCALE_LIMIT_QUICK
 from .hashes import builtin_choices, hash_names, resolve_hashes
 from .noise import MIN_RUNS
 from .plan import VIEWS, Options
@@ -113,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=True,
         help=f"the scale sweep: every strategy on random ints from 10^3 to 10^6 keys (x4 steps), past "
-        f"the CPU caches (default on; --quick stops at {defaults.SCALE_LIMIT_QUICK:,})",
+        f"the CPU caches (default on; --quick stops at {SCALE_LIMIT_QUICK:,})",
     )
     parser.add_argument("--big", action="store_true", help="take the scale sweep to 10^7 keys")
     equality = "; ".join(f"{s.workload}: {s.description}, in HashTable({s.label})" for s in SEMANTICS.values())
@@ -149,11 +150,12 @@ def _strategies() -> tuple[str, ...]:
 
 
 def _indexes() -> tuple[str, ...]:
-    return tuple(getattr(hashtable, "INDEXES", ("mod", "mask", "fibonacci")))
+    return tuple(hashtable.INDEXES)
 
 
 def _default_index() -> str:
-    return "fibonacci" if "fibonacci" in _indexes() else _indexes()[0]
+    """The table's own default index."""
+    return str(hashtable.HashTable().index)
 
 
 def _split(values: Sequence[str] | None) -> list[str] | None:

@@ -24,7 +24,8 @@ from .args import PROG, parse_options
 from .cache import cache_sizes
 from .console import make_console, print_report, progress_bar
 from .errors import LabError
-from .findings import all_findings
+from .experiment import Results
+from .experiments import all_findings
 from .plan import Options
 from .report import command_line, write_csv, write_html, write_json
 from .workloads import Workload
@@ -55,17 +56,17 @@ def _load_workloads(options: Options) -> dict[str, Workload]:
         return load_workloads(options)
 
 
-def draw_plots(
-    rows: list[dict[str, object]], options: Options, caches: dict[str, int]
-) -> tuple[dict[str, str], str | None]:
-    """({plot key: file name}, None), or ({}, a note) when matplotlib is missing."""
+def draw_plots(results: Results) -> tuple[dict[str, str], str | None]:
+    """({experiment name: file name}, None), or ({}, a note) when matplotlib is missing."""
     try:
-        from .plots import draw_all
+        import matplotlib  # noqa: F401 - only whether it imports
     except ModuleNotFoundError as exc:
         if (exc.name or "").partition(".")[0] != "matplotlib":
             raise
         return {}, f"no plots: they need matplotlib ({INSTALL_HINT}); the table, CSV, JSON and HTML are complete"
-    return draw_all(rows, options, options.out, caches), None
+    from .experiments import draw_all
+
+    return draw_all(results, results.options.out), None
 
 
 def run(options: Options) -> int:
@@ -77,10 +78,11 @@ def run(options: Options) -> int:
         measured = measure(options, workloads, advance)
     options, rows, costs, notes = measured.options, measured.rows, measured.costs, measured.notes
     caches = cache_sizes()
-    found = all_findings(rows, costs, options, caches)
+    sections = measured.lab.sections
+    found = all_findings(rows, costs, options, caches, sections)
     out = options.out
     try:
-        drawn, missing = draw_plots(rows, options, caches)
+        drawn, missing = draw_plots(Results(rows, costs, options, caches, sections))
         if missing is not None:
             notes.append(missing)
         findings = [dataclasses.replace(f, filename=drawn.get(key)) for key, f in found.items()]
@@ -98,12 +100,12 @@ def run(options: Options) -> int:
             "notes": notes,
         }
         write_csv(out / "results.csv", rows)
-        write_json(out / "results.json", rows, costs, measured.lab.failures, findings, meta)
-        write_html(out / "index.html", rows, costs, measured.lab.failures, options, findings, meta, notes)
+        write_json(out / "results.json", rows, costs, measured.lab.failures, findings, meta, sections)
+        write_html(out / "index.html", rows, measured.lab.failures, options, findings, meta, notes)
     except OSError as exc:
         raise LabError(f"cannot write the report to {str(out)!r}: {exc}", 1) from None
     console = make_console(wide=options.wide)
-    print_report(console, rows, costs, measured.lab.failures, options, findings, notes, seconds)
+    print_report(console, rows, measured.lab.failures, options, findings, notes, seconds)
     return 0
 
 

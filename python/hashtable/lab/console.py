@@ -13,11 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from .finding_words import Finding
-from .findings_equality import TABLE_HEADINGS, equality_tables
+from .experiment import Finding, TextTable
 from .measure import Failure
 from .plan import Options
 from .runner import Progress as ProgressCallback
+from .sentences import SHOWS
 from .summary import LEGEND, format_cell, name_columns, standouts, summary_columns, summary_rows
 
 Row = dict[str, Any]
@@ -98,63 +98,42 @@ def summary_table(rows: list[Row], options: Options, wide: bool | None = None) -
     return table
 
 
-def hash_cost_table(costs: list[Row]) -> Table:
-    table = Table(
-        title="What hashing a key costs (ns per key, best run)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        header_style="bold",
-    )
-    for heading in ("workload", "hash", "from the object", "native, canonical bytes", "key conversion"):
-        table.add_column(heading, justify="left" if heading in ("workload", "hash") else "right", no_wrap=True)
-    for cost in costs:
-        native = cost["native_ns"]
-        table.add_row(
-            cost["workload"],
-            cost["hash"],
-            f"{cost['from_object_ns']:,.1f}",
-            "-" if native is None else f"{native:,.1f}",
-            _conversion(cost),
-        )
-    return table
-
-
-def plain_table(title: str, headings: tuple[str, ...], lines: list[list[str]]) -> Table:
+def text_table(table: TextTable) -> Table:
     """A table of text cells: names on the left, numbers on the right."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-    for position, heading in enumerate(headings):
-        table.add_column(heading, justify="left" if position == 0 else "right", no_wrap=True)
-    for line in lines:
-        table.add_row(*line)
-    return table
-
-
-def _conversion(cost: Row) -> str:
-    if cost["conversion_ns"] is None:
-        return "-"
-    return f"{cost['conversion_ns']:,.1f}" if cost["conversion_measurable"] else "not measurable"
+    shown = Table(title=table.title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    for position, heading in enumerate(table.headings):
+        shown.add_column(heading, justify="left" if position < table.names else "right", no_wrap=True)
+    for line in table.lines:
+        shown.add_row(*line)
+    return shown
 
 
 def print_report(
     console: Console,
     rows: list[Row],
-    costs: list[Row],
     failures: list[Failure],
     options: Options,
     findings: list[Finding],
     notes: list[str],
     seconds: float,
 ) -> None:
+    """What the run shows first (each finding's first sentences and its baseline), then
+    the notes, the summary table, the findings' own tables and the rest of their sentences."""
+    console.print(f"[bold underline]{SHOWS}[/]", highlight=False)
+    for finding in findings:
+        console.print(
+            f"[bold]{escape(finding.title)}[/]: {escape(finding.lead)} [dim](baseline: {escape(finding.baseline)})[/]",
+            highlight=False,
+        )
+    console.print()
     for note in notes:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     console.print(summary_table(rows, options))
-    if costs:
-        console.print(hash_cost_table(costs))
-    for title, lines in equality_tables(rows):
-        console.print(plain_table(title, TABLE_HEADINGS, lines))
+    for table in (table for finding in findings for table in finding.tables):
+        console.print(text_table(table))
     for finding in findings:
-        console.print(f"[bold]{escape(finding.title)}[/]: {escape(finding.text)}", highlight=False)
+        if finding.rest:
+            console.print(f"[bold]{escape(finding.title)}[/], continued: {escape(finding.rest)}", highlight=False)
     if failures:
         console.print(f"[bold red]{len(failures)} configurations failed:[/]")
         for failure in failures[:FAILURES_SHOWN]:

@@ -53,6 +53,8 @@ def awesome_hash(key: Hashable) -> int:
 
 
 HashFunc = Callable[[Any], object]
+# The lab's name for Python's built-in hash (hash_func=None), as `hashtable.HASH_FUNCTIONS` names it.
+BUILTIN = "python"
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,9 @@ NATIVE_DESCRIPTIONS = {
 
 def builtin_choices() -> list[HashChoice]:
     """Every hash the lab knows by name, in the order tables and plots list them."""
-    choices = [HashChoice("python", None, "builtin", "Python's built-in hash()")]
+    choices = [HashChoice(BUILTIN, None, "builtin", "Python's built-in hash()")]
     for native in _native_names():
-        if native == "python":
+        if native == BUILTIN:
             continue  # hash_func="python" is Python's own hash, already listed first
         described = NATIVE_DESCRIPTIONS.get(native, native)
         choices.append(HashChoice(native, native, "native", f"{described} (native, Rust)"))

@@ -9,12 +9,11 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from .finding_words import Finding
-from .findings_equality import TABLE_HEADINGS, equality_tables
-from .findings_equality import TITLE as EQUALITY_TITLE
+from .experiment import Finding, TextTable
 from .measure import Failure
 from .plan import Options
 from .rows import COLUMN_HELP, COLUMNS, is_dict
+from .sentences import SHOWS
 from .summary import LEGEND, format_cell, name_columns, standouts, summary_columns, summary_rows
 
 Row = dict[str, Any]
@@ -57,6 +56,7 @@ def write_json(
     failures: list[Failure],
     findings: list[Finding],
     meta: dict[str, Any],
+    sections: dict[str, Any] | None = None,
 ) -> None:
     document = {
         **meta,
@@ -65,6 +65,7 @@ def write_json(
         "hash_costs": costs,
         "failures": [failure_record(failure) for failure in failures],
         "findings": [{"file": f.filename, "title": f.title, "finding": f.text} for f in findings],
+        **(sections or {}),
     }
     path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
@@ -80,6 +81,10 @@ td.best { background: #c8f0c8; font-weight: bold; }
 td.worst { background: #f6c6c6; font-weight: bold; }
 tr.dict td { background: #e6f0fa; font-style: italic; }
 figure { margin: 2em 0; } img { max-width: 100%; border: 1px solid #ddd; }
+figure.finding { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; margin: 1.5em 0; }
+figure.finding > a { flex: 1 1 34em; } figure.finding figcaption { flex: 1 1 24em; }
+figure.finding h3 { margin-top: 0; } p.baseline { color: #555; font-size: 0.95em; }
+details > summary { cursor: pointer; font-weight: bold; margin: 0.8em 0; }
 p.finding { font-size: 1.1em; } .failure { color: #a00; }
 """
 
@@ -104,30 +109,12 @@ def _summary_table(rows: list[Row], options: Options) -> str:
     return "\n".join(lines)
 
 
-def _cost_table(costs: list[Row]) -> str:
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in ("workload", "hash", "ns per key from the object", "native, canonical bytes", "key conversion")
-    )
-    lines = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
-    for cost in costs:
-        cells = [f'<td class="name">{html.escape(str(cost[k]))}</td>' for k in ("workload", "hash")]
-        for key in ("from_object_ns", "native_ns", "conversion_ns"):
-            value = "-" if cost[key] is None else f"{cost[key]:,.1f}"
-            if key == "conversion_ns" and cost[key] is not None and not cost["conversion_measurable"]:
-                value = "not measurable"
-            cells.append(f"<td>{value}</td>")
-        lines.append(f"<tr>{''.join(cells)}</tr>")
-    lines.append("</tbody></table>")
-    return "\n".join(lines)
-
-
-def _text_table(headings: tuple[str, ...], lines: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headings)
+def _text_table(table: TextTable) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in table.headings)
     body = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
-    for line in lines:
+    for line in table.lines:
         cells = [
-            f'<td class="name">{html.escape(c)}</td>' if i < 2 else f"<td>{html.escape(c)}</td>"
+            f'<td class="name">{html.escape(c)}</td>' if i < table.names else f"<td>{html.escape(c)}</td>"
             for i, c in enumerate(line)
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")
@@ -145,16 +132,47 @@ def _full_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _finding_html(finding: Finding) -> list[str]:
+    """One finding of "What this run shows": its plot beside its first sentences and its
+    baseline; the rest of its sentences and its tables folded below."""
+    esc = html.escape
+    parts = ['<figure class="finding">']
+    if finding.filename:
+        parts.append(
+            f'<a href="{esc(finding.filename)}"><img src="{esc(finding.filename)}" alt="{esc(finding.title)}"></a>'
+        )
+    parts += [
+        "<figcaption>",
+        f"<h3>{esc(finding.title)}</h3>",
+        f'<p class="finding"><strong>Finding:</strong> {esc(finding.lead)}</p>',
+        f'<p class="baseline">Baseline: {esc(finding.baseline)}.</p>',
+    ]
+    if finding.rest or finding.tables:
+        tables = "its tables" if len(finding.tables) > 1 else "its table"
+        folded = [
+            words for words, shown in (("the rest of this finding", finding.rest), (tables, finding.tables)) if shown
+        ]
+        parts.append(f"<details><summary>More: {' and '.join(folded)}</summary>")
+        if finding.rest:
+            parts.append(f"<p>{esc(finding.rest)}</p>")
+        for table in finding.tables:
+            parts += [f"<h4>{esc(table.title)}</h4>", _text_table(table)]
+        parts.append("</details>")
+    parts += ["</figcaption>", "</figure>"]
+    return parts
+
+
 def write_html(
     path: Path,
     rows: list[Row],
-    costs: list[Row],
     failures: list[Failure],
     options: Options,
     findings: list[Finding],
     meta: dict[str, Any],
     notes: list[str],
 ) -> None:
+    """index.html: what the run shows first (each finding beside its plot), then the notes
+    and failures, how it was measured, and the tables folded, best configurations first."""
     esc = html.escape
     parts = [
         "<!doctype html>",
@@ -162,8 +180,19 @@ def write_html(
         "<title>hashtable lab report</title>",
         f"<style>{_STYLE}</style></head><body>",
         "<h1>hashtable lab report</h1>",
-        "<p>Reproduce this run with:</p>",
-        f"<pre>{esc(meta['command'])}</pre>",
+        f'<p class="command">Reproduce this run with <code>{esc(meta["command"])}</code></p>',
+        f'<section id="shows"><h2>{SHOWS}</h2>',
+    ]
+    for finding in findings:
+        parts += _finding_html(finding)
+    parts.append("</section>")
+    parts += [f"<p>Note: {esc(note)}</p>" for note in notes]
+    if failures:
+        parts.append(f'<h2 class="failure">{len(failures)} configurations failed</h2><ul>')
+        parts += [f'<li class="failure">{esc(f.message())}</li>' for f in failures]
+        parts.append("</ul>")
+    parts += [
+        "<h2>How it was measured</h2>",
         f"<p>Python {esc(meta['python'])} on {esc(meta['platform'])}, "
         f"{meta['cpu_count']} CPUs; {meta['seconds']:.1f} s; {esc(meta['started'])}. "
         f"Every configuration is timed two ways, up to {options.repeat} runs each (interleaved "
@@ -172,30 +201,17 @@ def write_html(
         "table with the keys hashed in advance. Times are ns per operation of the best run; a difference "
         "is stated, and a cell coloured, only when it exceeds the spread ((median - best) / best) of the "
         "runs on both sides, and 5%.</p>",
+        "<details><summary>The hash functions</summary><ul>",
+        *(f"<li><code>{esc(c.name)}</code>: {esc(c.description)}</li>" for c in options.hashes),
+        "</ul></details>",
     ]
-    parts += [f"<p>Note: {esc(note)}</p>" for note in notes]
-    parts.append("<details><summary>The hash functions</summary><ul>")
-    parts += [f"<li><code>{esc(c.name)}</code>: {esc(c.description)}</li>" for c in options.hashes]
-    parts.append("</ul></details>")
-    if failures:
-        parts.append(f'<h2 class="failure">{len(failures)} configurations failed</h2><ul>')
-        parts += [f'<li class="failure">{esc(f.message())}</li>' for f in failures]
-        parts.append("</ul>")
-    parts.append(f"<h2>All hash functions and strategies, n={_grid_n(rows)}</h2><p>{esc(LEGEND)}</p>")
-    parts.append(_summary_table(rows, options))
-    for finding in findings:
-        parts.append("<figure>" if finding.filename else "<section>")
-        parts.append(f"<h2>{esc(finding.title)}</h2>")
-        if finding.filename:
-            parts.append(f'<img src="{esc(finding.filename)}" alt="{esc(finding.title)}">')
-        if finding.title == "Hash functions" and costs:
-            parts.append(_cost_table(costs))
-        if finding.title == EQUALITY_TITLE:
-            for title, lines in equality_tables(rows):
-                parts += [f"<h3>{esc(title)}</h3>", _text_table(TABLE_HEADINGS, lines)]
-        parts.append(f'<p class="finding"><strong>Finding:</strong> {esc(finding.text)}</p>')
-        parts.append("</figure>" if finding.filename else "</section>")
+    configurations = sum(not is_dict(row) for row in summary_rows(rows))
     parts += [
+        f'<details id="table"><summary>All hash functions and strategies, n={_grid_n(rows)}: '
+        f"{configurations} configurations and dict, fastest structure first</summary>",
+        f"<p>{esc(LEGEND)}</p>",
+        _summary_table(rows, options),
+        "</details>",
         f"<details><summary>Every row ({len(rows)}), as in results.csv</summary>",
         _full_table(rows),
         "</details>",

@@ -212,3 +212,11 @@ def hash_cost_rows(lab: LabRun) -> list[Row]:
             }
         )
     return rows
+
+
+# name -> [(x, cell), ...] sorted by x: what a plot draws as one line per name
+Series = dict[str, list[tuple[float, Cell]]]
+
+
+def sort_series(series: Series) -> Series:
+    return {name: sorted(points, key=lambda point: point[0]) for name, points in series.items()}

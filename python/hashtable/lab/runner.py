@@ -1,13 +1,11 @@
-"""Measuring a whole plan: dict baselines, every configuration (from Python and
-natively), every hash function's own cost, then the scale sweep.
+"""Measuring a whole plan: dict baselines and every shared configuration (from Python
+and natively), with the jobs experiments add (the hash costs), in interleaved rounds;
+then each experiment's own measurement (`Experiment.measure`: the equality experiment,
+the hash quality, and last the scale sweep), which builds on the jobs and rounds here.
 
 A configuration that fails (its hash function raises or returns a non-int on a
 key, the table rejects its parameters, or an operation raises) becomes a
 `Failure` naming the configuration and the key; the run goes on with the rest.
-
-The equality experiment (equality.py) runs between the two, in rounds of its own:
-its tables, the pure-Python mappings they replace and a dict on keys transformed
-beforehand, all from Python.
 """
 
 from __future__ import annotations
@@ -17,14 +15,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from .equality import EXPERIMENT, SEMANTICS, floor_workload, make_equality_workload
 from .hashes import BadKey, HashChoice, first_bad_key, short_repr
 from .measure import (
     Config,
     Failure,
-    Measurer,
     OperationFailed,
     Timing,
     dict_measurer,
@@ -32,8 +28,8 @@ from .measure import (
 )
 from .native import HashCostMeasurer, KeyHashes, NativeMeasurer, Probes
 from .noise import MIN_RUNS
-from .plan import SCALE_REPEAT, SCALE_WORKLOAD, Options, Plan
-from .workloads import Workload, make_workload
+from .plan import Options, Plan
+from .workloads import Workload
 
 # Called before each timed run with (runs done or skipped, total runs, what runs next).
 Progress = Callable[[int, int, str], None]
@@ -71,6 +67,8 @@ class LabRun:
     hash_costs: list[HashCost] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # What an experiment measured on its own besides rows, by its name (results.json keeps it).
+    sections: dict[str, Any] = field(default_factory=dict)
 
     def baseline(self, workload: str, n: int) -> Result | None:
         for result in self.results:
@@ -82,7 +80,7 @@ class LabRun:
         return next((c for c in self.hash_costs if (c.workload, c.hash) == (workload, hash_name)), None)
 
 
-class _Timed(Protocol):
+class Timed(Protocol):
     runs: int
     seconds: float
 
@@ -90,9 +88,9 @@ class _Timed(Protocol):
 
 
 @dataclass
-class _Job:
+class Job:
     label: str
-    parts: list[_Timed]  # run one after the other in each round
+    parts: list[Timed]  # run one after the other in each round
     workload: str
     n: int
     experiments: list[str]
@@ -111,7 +109,7 @@ class _Job:
             part.run()
 
 
-class _Counter:
+class Counter:
     """Runs done out of the runs planned, reported through the progress callback."""
 
     def __init__(self, progress: Progress | None, total: int) -> None:
@@ -127,7 +125,7 @@ class _Counter:
             self.progress(self.total, self.total, "done")
 
 
-class _KeyChecks:
+class KeyChecks:
     """Remembers, per (hash, workload, n), the first key a Python hash fails on."""
 
     def __init__(self) -> None:
@@ -144,7 +142,7 @@ class _KeyChecks:
 
 
 @contextmanager
-def _frozen_gc() -> Iterator[None]:
+def frozen_gc() -> Iterator[None]:
     # Everything alive now (workloads, imported modules) goes to gc's permanent
     # generation, so the collection before each timed run only walks new objects.
     gc.collect()
@@ -169,28 +167,20 @@ def run_plan(
     """
     began = time.perf_counter()
     lab = LabRun()
-    hashes = KeyHashes()
-    jobs = _jobs(options, workloads, plan, lab, hashes)
-    scale_runs = sum(len(configs) + 1 for _, configs in plan.scale) * _scale_repeat(options)
-    equality_runs = plan.equality_jobs() * options.repeat
-    counter = _Counter(progress, len(jobs) * options.repeat + equality_runs + scale_runs)
-    with _frozen_gc():
-        _rounds(jobs, options.repeat, options.budget_s, counter, lab)
-    _collect(jobs, lab)
-    if plan.equality:
-        _run_equality(options, plan, lab, counter)
-    if plan.scale:
-        _run_scale(options, plan, lab, counter)
+    jobs = _jobs(options, workloads, plan, lab, KeyHashes())
+    own_runs = sum(experiment.runs(options, plan) for experiment in plan.experiments)
+    counter = Counter(progress, len(jobs) * options.repeat + own_runs)
+    with frozen_gc():
+        rounds(jobs, options.repeat, options.budget_s, counter, lab)
+    collect(jobs, lab)
+    for experiment in sorted(plan.experiments, key=lambda experiment: experiment.measured_last):
+        experiment.measure(options, plan, workloads, lab, counter)
     counter.finish()
     lab.seconds = time.perf_counter() - began
     return lab
 
 
-def _scale_repeat(options: Options) -> int:
-    return max(MIN_RUNS, min(options.repeat, SCALE_REPEAT))
-
-
-def _rounds(jobs: list[_Job], repeat: int, budget_s: float, counter: _Counter, lab: LabRun) -> None:
+def rounds(jobs: list[Job], repeat: int, budget_s: float, counter: Counter, lab: LabRun) -> None:
     for round_ in range(repeat):
         for job in jobs:
             if job.failed or (round_ >= MIN_RUNS and job.seconds > budget_s):
@@ -207,7 +197,7 @@ def _rounds(jobs: list[_Job], repeat: int, budget_s: float, counter: _Counter, l
                     lab.failures.append(Failure(job.config, f"{exc.operation} {exc.error}", exc.key))
 
 
-def _collect(jobs: list[_Job], lab: LabRun) -> None:
+def collect(jobs: list[Job], lab: LabRun) -> None:
     for job in jobs:
         if job.failed:
             continue
@@ -232,44 +222,39 @@ def _jobs(
     plan: Plan,
     lab: LabRun,
     hashes: KeyHashes,
-) -> list[_Job]:
-    """A job per baseline, per valid configuration and per (workload, hash function).
+) -> list[Job]:
+    """A job per baseline, per valid configuration, and the experiments' own jobs.
 
     The invalid configurations become failures.
     """
     jobs = []
     for name, n in plan.baselines:
         workload = workloads[name].prefix(n)
-        jobs.append(_dict_job(workload))
-    checks = _KeyChecks()
+        jobs.append(dict_job(workload))
+    checks = KeyChecks()
     for config, experiments in plan.configs.items():
-        job = _config_job(options, config, workloads[config.workload], experiments, checks, hashes, lab)
+        job = config_job(options, config, workloads[config.workload], experiments, checks, hashes, lab)
         if job is not None:
             jobs.append(job)
-    for name in options.workloads:
-        workload = workloads[name]
-        for choice in options.hashes:
-            if checks.bad_key(choice, workload) is None:
-                label = f"hash {choice.name} on {name}"
-                parts: list[_Timed] = [HashCostMeasurer(choice, workload)]
-                jobs.append(_Job(label, parts, name, workload.n, ["hash"], kind="hash"))
+    for experiment in plan.experiments:
+        jobs += experiment.jobs(options, workloads, checks)
     return jobs
 
 
-def _dict_job(workload: Workload) -> _Job:
+def dict_job(workload: Workload) -> Job:
     label = f"dict on {workload.name} n={workload.n}"
-    return _Job(label, [dict_measurer(workload)], workload.name, workload.n, ["dict"], kind="dict")
+    return Job(label, [dict_measurer(workload)], workload.name, workload.n, ["dict"], kind="dict")
 
 
-def _config_job(
+def config_job(
     options: Options,
     config: Config,
     full: Workload,
     experiments: list[str],
-    checks: _KeyChecks,
+    checks: KeyChecks,
     hashes: KeyHashes,
     lab: LabRun,
-) -> _Job | None:
+) -> Job | None:
     choice = options.choice(config.hash)
     workload = full.prefix(config.n)
     bad = checks.bad_key(choice, workload)
@@ -284,72 +269,4 @@ def _config_job(
         lab.failures.append(Failure(config, f"the table rejected this configuration: {exc}"))
         return None
     native = NativeMeasurer(config, present, absent)
-    return _Job(config.label(), [measurer, native], config.workload, config.n, experiments, config)
-
-
-def _run_equality(options: Options, plan: Plan, lab: LabRun, counter: _Counter) -> None:
-    """Per workload: a dict on keys transformed beforehand, the by-hand mapping, then
-    every strategy's table; all of them interleaved in the same rounds."""
-    jobs = []
-    for name in dict.fromkeys(config.workload for config in plan.equality):
-        semantics = SEMANTICS[name]
-        workload = make_equality_workload(name, options.n, options.seed)
-        floor = _dict_job(floor_workload(workload))
-        by_hand = Measurer(semantics.by_hand, workload)
-        jobs += [
-            floor,
-            _Job(
-                f"{semantics.by_hand_name} on {name} n={workload.n}",
-                [by_hand],
-                name,
-                workload.n,
-                [EXPERIMENT],
-                kind="by-hand",
-                mapping=semantics.by_hand_name,
-                semantics=semantics.label,
-            ),
-        ]
-        for config in (c for c in plan.equality if c.workload == name):
-            try:
-                measurer = table_measurer(config, semantics.hash, workload)
-            except (ValueError, TypeError) as exc:
-                lab.failures.append(Failure(config, f"the table rejected this configuration: {exc}"))
-                counter.done += options.repeat
-                continue
-            jobs.append(_Job(config.label(), [measurer], name, workload.n, [EXPERIMENT], config))
-    with _frozen_gc():
-        _rounds(jobs, options.repeat, options.budget_s, counter, lab)
-    _collect(jobs, lab)
-
-
-def _run_scale(options: Options, plan: Plan, lab: LabRun, counter: _Counter) -> None:
-    """The scale sweep, smallest n first, while the next point fits in the time budget.
-
-    Each point's cost is forecast from the last one's, scaled by n; a point that
-    would end past `options.scale_budget_s` is skipped with the rest, and a note
-    says where the sweep stopped.
-    """
-    began = time.perf_counter()
-    repeat = _scale_repeat(options)
-    last: tuple[int, float] | None = None
-    for count, configs in plan.scale:
-        spent = time.perf_counter() - began
-        if last is not None and spent + last[1] * count / last[0] > options.scale_budget_s:
-            lab.notes.append(
-                f"the scale sweep stopped after n={last[0]:,}: n={count:,} would pass its "
-                f"{options.scale_budget_s:g} s budget (--scale-budget)"
-            )
-            counter.done += sum(len(c) + 1 for n, c in plan.scale if n >= count) * repeat
-            break
-        started = time.perf_counter()
-        # Each point draws its own keys, only once the budget allows it: 10^7 keys take seconds.
-        workload = make_workload(SCALE_WORKLOAD, count, options.seed)
-        jobs, hashes = [_dict_job(workload)], KeyHashes()
-        for config in configs:
-            job = _config_job(options, config, workload, ["scale"], _KeyChecks(), hashes, lab)
-            if job is not None:
-                jobs.append(job)
-        with _frozen_gc():
-            _rounds(jobs, repeat, options.budget_s, counter, lab)
-        _collect(jobs, lab)
-        last = (count, time.perf_counter() - started)
+    return Job(config.label(), [measurer, native], config.workload, config.n, experiments, config)

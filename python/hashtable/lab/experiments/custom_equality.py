@@ -1,19 +1,26 @@
-"""The equality experiment's finding: `key=` and `eq=` tables against the mappings users
-write by hand for the same semantics, and against a dict given keys transformed beforehand.
+"""Custom equality (no plot): `HashTable(key=str.casefold)` on HTTP header names and
+`HashTable(eq="identity")` on unhashable objects (the workloads are in equality.py), in
+every strategy and from Python only, against the mapping users write by hand for the
+same semantics (by_hand.py) and against a dict given keys transformed beforehand.
 
-One sentence per workload, from Python (the experiment has no native view), naming its
-baselines and stating a difference only when the noise rule allows.
+It measures itself after the shared rounds, in rounds of its own. Its finding has one
+sentence per workload; its tables give each strategy's ratio to the by-hand mapping.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .equality import EXPERIMENT, SEMANTICS, Semantics
-from .finding_words import NO_DATA, fmt_ns, keys_word
-from .noise import Cell, cell, versus
-from .plan import Options
-from .rows import in_experiment, is_dict
+from ..equality import EXPERIMENT as NAME
+from ..equality import SEMANTICS, Semantics, floor_workload, make_equality_workload
+from ..experiment import Experiment, TextTable
+from ..measure import Config, Failure, Measurer, table_measurer
+from ..noise import Cell, cell, versus
+from ..plan import Options, Plan
+from ..rows import in_experiment, is_dict
+from ..runner import Counter, Job, LabRun, collect, dict_job, frozen_gc, rounds
+from ..sentences import NO_DATA, fmt_ns, keys_word
+from ..workloads import Workload
 
 Row = dict[str, Any]
 TITLE = "Custom equality: key= and eq= against the same semantics by hand"
@@ -28,7 +35,7 @@ def _timed(row: Row, column: str) -> Cell:
 
 def semantics_finding(rows: list[Row], options: Options, semantics: Semantics) -> str | None:
     """The sentence for one workload; None when the run did not measure it."""
-    mine = [row for row in in_experiment(rows, EXPERIMENT) if row["workload"] == semantics.workload]
+    mine = [row for row in in_experiment(rows, NAME) if row["workload"] == semantics.workload]
     by_hand = next((row for row in mine if row["strategy"] == semantics.by_hand_name), None)
     tables = [row for row in mine if row["strategy"] != semantics.by_hand_name]
     floor = next((row for row in rows if is_dict(row) and row["workload"] == semantics.workload), None)
@@ -64,9 +71,9 @@ def equality_finding(rows: list[Row], options: Options) -> str:
     return " ".join(found) if found else NO_DATA
 
 
-# --- the experiment's own tables (terminal and HTML) ------------------------------------------
-
 TABLE_COLUMNS = ("insert_ns", "lookup_hit_ns", "lookup_miss_ns", "delete_ns")
+
+
 TABLE_HEADINGS = ("table", "insert", "hit", "miss", "delete")
 
 
@@ -78,7 +85,7 @@ def equality_tables(rows: list[Row]) -> list[tuple[str, list[list[str]]]]:
     """
     found = []
     for semantics in SEMANTICS.values():
-        mine = [row for row in in_experiment(rows, EXPERIMENT) if row["workload"] == semantics.workload]
+        mine = [row for row in in_experiment(rows, NAME) if row["workload"] == semantics.workload]
         by_hand = next((row for row in mine if row["strategy"] == semantics.by_hand_name), None)
         floor = next((row for row in rows if is_dict(row) and row["workload"] == semantics.workload), None)
         if by_hand is None or floor is None:
@@ -101,3 +108,73 @@ def equality_tables(rows: list[Row]) -> list[tuple[str, list[list[str]]]]:
 
 def _ns(value: float) -> str:
     return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def measure_equality(options: Options, plan: Plan, lab: LabRun, counter: Counter) -> None:
+    """Per workload: a dict on keys transformed beforehand, the by-hand mapping, then
+    every strategy's table; all of them interleaved in the same rounds."""
+    jobs = []
+    for name in dict.fromkeys(config.workload for config in plan.equality):
+        semantics = SEMANTICS[name]
+        workload = make_equality_workload(name, options.n, options.seed)
+        floor = dict_job(floor_workload(workload))
+        by_hand = Measurer(semantics.by_hand, workload)
+        jobs += [
+            floor,
+            Job(
+                f"{semantics.by_hand_name} on {name} n={workload.n}",
+                [by_hand],
+                name,
+                workload.n,
+                [NAME],
+                kind="by-hand",
+                mapping=semantics.by_hand_name,
+                semantics=semantics.label,
+            ),
+        ]
+        for config in (c for c in plan.equality if c.workload == name):
+            try:
+                measurer = table_measurer(config, semantics.hash, workload)
+            except (ValueError, TypeError) as exc:
+                lab.failures.append(Failure(config, f"the table rejected this configuration: {exc}"))
+                counter.done += options.repeat
+                continue
+            jobs.append(Job(config.label(), [measurer], name, workload.n, [NAME], config))
+    with frozen_gc():
+        rounds(jobs, options.repeat, options.budget_s, counter, lab)
+    collect(jobs, lab)
+
+
+def plan_equality(options: Options, plan: Plan, sizes: dict[str, int]) -> None:
+    """One configuration per workload and strategy, n keys each."""
+    max_load, size, index = options.max_loads[0], options.sizes[0], options.indexes[0]
+    plan.own[NAME] = [
+        Config(s.workload, options.n, s.hash.name, strategy, index, max_load, size, s.label)
+        for s in SEMANTICS.values()
+        for strategy in options.strategies
+    ]
+
+
+class CustomEquality(Experiment):
+    """Measured on its own, from Python only (--no-equality skips it)."""
+
+    def active(self, options: Options) -> bool:
+        return options.equality
+
+    def runs(self, options: Options, plan: Plan) -> int:
+        return plan.equality_jobs() * options.repeat
+
+    def measure(
+        self, options: Options, plan: Plan, workloads: dict[str, Workload], lab: LabRun, counter: Counter
+    ) -> None:
+        measure_equality(options, plan, lab, counter)
+
+
+EXPERIMENT = CustomEquality(
+    NAME,
+    title=TITLE,
+    baseline="the same semantics by hand in pure Python; a dict on keys transformed beforehand",
+    finding=lambda results: equality_finding(results.rows, results.options),
+    tables=lambda results: [TextTable(title, TABLE_HEADINGS, lines) for title, lines in equality_tables(results.rows)],
+    plan=plan_equality,
+)

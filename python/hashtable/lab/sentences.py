@@ -1,5 +1,5 @@
-"""What findings are made of: the `Finding` record, the plots' file names, and the
-sentences that state a change only when the noise rule (noise.py) lets them.
+"""The words findings share: times, ratios, lists of names, and the sentences that
+state a change only when the noise rule (noise.py) lets them.
 
 A finding names its baseline every time: "1.8x its time at max_load 0.25",
 "121x python's", "1.7x dict".
@@ -7,8 +7,8 @@ A finding names its baseline every time: "1.8x its time at max_load 0.25",
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from .noise import Cell, differs, ratio_text
@@ -19,25 +19,18 @@ Row = dict[str, Any]
 NO_DATA = "No data: every configuration for this plot failed (see the failures)."
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One sentence about one plot (or about the run, with no plot)."""
+# The heading the report opens with, in the terminal and in index.html.
+SHOWS = "What this run shows"
+# Where a sentence ends: a full stop, then space and a capital (a decimal point has no space).
+_SENTENCE_END = re.compile(r"(?<=[.])\s+(?=[A-Z(])")
+# The report opens with this many sentences of each finding.
+LEAD_SENTENCES = 2
 
-    title: str
-    text: str
-    filename: str | None = None  # the PNG, once drawn
 
-
-# key -> (file name, title); the plots and the findings share them.
-PLOTS: dict[str, tuple[str, str]] = {
-    "a": ("chain_histogram.png", "(a) Chain lengths for each hash function"),
-    "b": ("lookup_vs_max_load.png", "(b) Lookup time vs max_load"),
-    "c": ("lookup_vs_n.png", "(c) Lookup time vs number of keys"),
-    "d": ("resizes_vs_size.png", "(d) Resizes and insert time vs initial size"),
-    "e": ("scale.png", "(e) Lookup time as the table outgrows the caches"),
-    "f": ("memory_vs_max_load.png", "(f) Memory per entry vs max_load"),
-    "g": ("probe_theory.png", "(g) Probe lengths: measured against the textbook"),
-}
+def lead_and_rest(text: str, count: int = LEAD_SENTENCES) -> tuple[str, str]:
+    """(the first `count` sentences of `text`, the rest); the rest may be empty."""
+    sentences = _SENTENCE_END.split(text.strip())
+    return " ".join(sentences[:count]), " ".join(sentences[count:])
 
 
 def fmt_ns(value: float) -> str:
