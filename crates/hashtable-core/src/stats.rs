@@ -95,3 +95,13 @@ fn home_bucket_uniformity<K, V, S: Introspect<K, V>>(table: &Table<K, V, S>) -> 
         .unwrap_or(f64::NAN);
     (statistic, p_value)
 }
+
+/// `Table::stats()` lives here, beside what it measures, so that `table.rs`
+/// does not import this file back.
+impl<K, V, S: Introspect<K, V>> Table<K, V, S> {
+    /// Shape, counters, uniformity of home buckets and expected against
+    /// measured probes: what `stats()` reports.
+    pub fn stats(&self) -> TableStats {
+        TableStats::measure(self)
+    }
+}

@@ -15,7 +15,6 @@ use crate::alloc::AllocError;
 use crate::config::{ConfigError, TableConfig};
 use crate::entry::{stored_hash, Entry, SlotId};
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::stats::TableStats;
 use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Introspect, Lookup, Settled, Vacancy, Verdict};
 
 /// No table grows past this many buckets: beyond it, sizes stop being
@@ -536,10 +535,6 @@ where
     /// Heap bytes of the table's own storage, for `sys.getsizeof`.
     pub fn heap_bytes(&self) -> usize {
         self.strategy.heap_bytes()
-    }
-
-    pub fn stats(&self) -> TableStats {
-        TableStats::measure(self)
     }
 }
 

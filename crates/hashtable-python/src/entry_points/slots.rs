@@ -55,7 +55,9 @@ use crate::state::{borrow_mut, released, HashTable, TableMut};
 
 /// The outcome of a fast lookup.
 enum Found<'py> {
-    Slot(hashtable_core::SlotId),
+    /// Present: its slot, and its value, read in the same pass (valid while
+    /// the borrow returned with it is held, and the table is not changed).
+    Slot(hashtable_core::SlotId, *mut ffi::PyObject),
     /// Absent; a new entry goes to the vacancy if nothing changes first.
     Absent(Vacancy),
     /// Absent from a `key=` table: the lookup form, which a new entry stores.
@@ -139,7 +141,10 @@ fn find_identical<'a, 'py>(mut this: TableMut<'a>, key: &Bound<'py, PyAny>) -> (
         })
     });
     match found {
-        Ok(Lookup::Found(slot)) => (this, hash, Found::Slot(slot)),
+        Ok(Lookup::Found(slot)) => {
+            let value = this.table.entry(slot).value.as_ptr();
+            (this, hash, Found::Slot(slot, value))
+        }
         Ok(Lookup::Absent | Lookup::Undecided(_)) => (this, hash, Found::Absent(Vacancy::UNKNOWN)),
         Err(never) => match never {},
     }
@@ -193,7 +198,10 @@ fn find_transformed<'a, 'py>(
         }
     };
     Ok(match slot {
-        Some(slot) => (this, hash, Found::Slot(slot)),
+        Some(slot) => {
+            let value = this.table.entry(slot).value.as_ptr();
+            (this, hash, Found::Slot(slot, value))
+        }
         None => (this, hash, Found::AbsentTransformed(lookup)),
     })
 }
@@ -209,12 +217,17 @@ fn finish_lookup<'a, 'py>(
     hash: u64,
 ) -> PyResult<(TableMut<'a>, u64, Found<'py>)> {
     let found = match probe_scalar(&mut this, key, family, hash)? {
-        Settled::Found(slot, _) => Found::Slot(slot),
+        // The value is read where the pass found it: `t[k]` needs no second
+        // dispatch on the strategy to fetch the entry again.
+        Settled::Found(slot, entry) => Found::Slot(slot, entry.value.as_ptr()),
         Settled::Absent(vacancy) => Found::Absent(vacancy),
         Settled::Undecided => {
             let (held, slot) = Python::attach(|_| find_from(slf, this, key, hash))?;
             this = held;
-            slot.map_or(Found::Absent(Vacancy::UNKNOWN), Found::Slot)
+            match slot {
+                Some(slot) => Found::Slot(slot, this.table.entry(slot).value.as_ptr()),
+                None => Found::Absent(Vacancy::UNKNOWN),
+            }
         }
     };
     Ok((this, hash, found))
@@ -232,7 +245,14 @@ pub(crate) unsafe extern "C" fn subscript(slf: *mut ffi::PyObject, key: *mut ffi
     let table = unsafe { table.cast_unchecked::<HashTable>() };
     let outcome = find_fast(py, &table, &key_ref);
     match outcome {
-        Some(Ok((this, _, Found::Slot(slot)))) => this.table.entry(slot).value.clone_ref(py).into_ptr(),
+        Some(Ok((this, _, Found::Slot(_, value)))) => {
+            // SAFETY: `value` is the found entry's value, live while `this`
+            // (the borrow the lookup returned) is held and nothing changed
+            // the table since; the new reference is the caller's.
+            unsafe { ffi::Py_INCREF(value) };
+            drop(this);
+            value
+        }
         Some(Ok((_, _, Found::Absent(_) | Found::AbsentTransformed(_))))
             if table.is_exact_instance_of::<HashTable>() =>
         {
@@ -305,7 +325,7 @@ pub(crate) unsafe extern "C" fn contains(slf: *mut ffi::PyObject, key: *mut ffi:
     let table = unsafe { table.cast_unchecked::<HashTable>() };
     let outcome = find_fast(py, &table, &key_ref);
     match outcome {
-        Some(Ok((_, _, Found::Slot(_)))) => 1,
+        Some(Ok((_, _, Found::Slot(..)))) => 1,
         Some(Ok((_, _, Found::Absent(_) | Found::AbsentTransformed(_)))) => 0,
         Some(Err(err)) => {
             err.restore(py);
@@ -351,7 +371,7 @@ pub(crate) unsafe extern "C" fn assign(
     };
     let mut pair = None;
     let place = match found {
-        Found::Slot(slot) => Place::Found(slot),
+        Found::Slot(slot, _) => Place::Found(slot),
         Found::Absent(vacancy) => Place::Vacant(vacancy),
         Found::AbsentTransformed(lookup) => match store_pair(py, &table, this, &key_ref, &lookup, hash) {
             Ok((held, slot, made)) => {
