@@ -28,8 +28,11 @@ hashes=...)` returns the rows as dicts. The package is small and plain:
 * report.py      results.csv, results.json, index.html
 * console.py     the progress bar and the terminal table (rich)
 * args.py, cli.py, api.py  the command line, the command, and `run()`
+* explorer/      `python -m hashtable.lab explore`, `explore()` and `trace()`: the engine's
+                 record of each operation, replayed step by step in one HTML page
 """
 
 from .api import run
+from .explorer import explore, trace
 
-__all__ = ["run"]
+__all__ = ["explore", "run", "trace"]

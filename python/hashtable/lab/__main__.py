@@ -10,6 +10,11 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the lab with `argv` (default: the command line); returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["explore"]:
+        from hashtable.lab.explorer.command import main as explore
+
+        return explore(args[1:])
     try:
         from hashtable.lab.cli import main as run
     except ModuleNotFoundError as exc:
@@ -20,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    return run(argv)
+    return run(args)
 
 
 if __name__ == "__main__":
