@@ -22,18 +22,34 @@ def _v(at: int, saw: str, **more: Any) -> dict[str, Any]:
     return {"e": "visit", "at": at, "saw": saw, **more}
 
 
-def _step(op: str, key: int, home: int, result: str, events: list[dict[str, Any]], comparisons: int = 0) -> dict[str, Any]:
+def _step(
+    op: str, key: int, home: int, result: str, events: list[dict[str, Any]], comparisons: int = 0
+) -> dict[str, Any]:
     probes = sum(1 for event in events if event["e"] == "visit")
-    return {"op": op, "key": key, "home": home, "result": result, "probes": probes,
-            "comparisons": comparisons, "events": events}
+    return {
+        "op": op,
+        "key": key,
+        "home": home,
+        "result": result,
+        "probes": probes,
+        "comparisons": comparisons,
+        "events": events,
+    }
 
 
 def _trace(strategy: str, keys: list[int], start: Any, steps: list[dict[str, Any]], size: int = 8) -> Trace:
     return {
-        "version": VERSION, "strategy": strategy, "layout": LAYOUTS[strategy], "size": size,
-        "max_load": 0.5, "growth": 2.0, "hash_func": "identity", "index": "mod",
+        "version": VERSION,
+        "strategy": strategy,
+        "layout": LAYOUTS[strategy],
+        "size": size,
+        "max_load": 0.5,
+        "growth": 2.0,
+        "hash_func": "identity",
+        "index": "mod",
         "keys": [{"repr": repr(k), "hash": hex(k)} for k in keys],
-        "start": start, "steps": steps,
+        "start": start,
+        "steps": steps,
     }
 
 
@@ -45,25 +61,88 @@ def linear() -> Trace:
     """Probing past hash mismatches, a failed lookup, a backward shift on delete, a resize."""
     steps = [
         _step("set", 0, 1, "inserted", [_v(1, "empty"), {"e": "place", "at": 1, "id": 0, "dist": 0, "reused": False}]),
-        _step("set", 1, 1, "inserted", [_v(1, "hash_mismatch"), _v(2, "empty"),
-                                         {"e": "place", "at": 2, "id": 1, "dist": 1, "reused": False}]),
-        _step("set", 2, 1, "inserted", [_v(1, "hash_mismatch"), _v(2, "hash_mismatch"), _v(3, "empty"),
-                                         {"e": "place", "at": 3, "id": 2, "dist": 2, "reused": False}]),
+        _step(
+            "set",
+            1,
+            1,
+            "inserted",
+            [_v(1, "hash_mismatch"), _v(2, "empty"), {"e": "place", "at": 2, "id": 1, "dist": 1, "reused": False}],
+        ),
+        _step(
+            "set",
+            2,
+            1,
+            "inserted",
+            [
+                _v(1, "hash_mismatch"),
+                _v(2, "hash_mismatch"),
+                _v(3, "empty"),
+                {"e": "place", "at": 3, "id": 2, "dist": 2, "reused": False},
+            ],
+        ),
         _step("get", 1, 1, "found", [_v(1, "hash_mismatch"), _v(2, "key_equal")], comparisons=1),
-        _step("get", 5, 1, "missing", [_v(1, "hash_mismatch"), _v(2, "hash_mismatch"), _v(3, "hash_mismatch"),
-                                        _v(4, "empty")]),
-        _step("del", 1, 1, "deleted", [_v(1, "hash_mismatch"), _v(2, "key_equal"),
-                                        {"e": "remove", "at": 2, "id": 1, "leave": "empty"},
-                                        {"e": "move", "id": 2, "from": 3, "to": 2, "dist": 1}], comparisons=1),
-        _step("set", 3, 2, "inserted", [_v(2, "hash_mismatch"), _v(3, "empty"),
-                                         {"e": "place", "at": 3, "id": 3, "dist": 1, "reused": False}]),
-        _step("set", 1, 1, "inserted", [_v(1, "hash_mismatch"), _v(2, "hash_mismatch"), _v(3, "hash_mismatch"),
-                                         _v(4, "empty"), {"e": "place", "at": 4, "id": 1, "dist": 3, "reused": False}]),
-        _step("set", 4, 3, "inserted", [
-            {"e": "resize", "old_size": 8, "new_size": 16, "items": [
-                {"id": 0, "from": 1, "to": 1, "dist": 0}, {"id": 2, "from": 2, "to": 2, "dist": 1},
-                {"id": 3, "from": 3, "to": 3, "dist": 1}, {"id": 1, "from": 4, "to": 9, "dist": 0}]},
-            _v(3, "hash_mismatch"), _v(4, "empty"), {"e": "place", "at": 4, "id": 4, "dist": 1, "reused": False}]),
+        _step(
+            "get",
+            5,
+            1,
+            "missing",
+            [_v(1, "hash_mismatch"), _v(2, "hash_mismatch"), _v(3, "hash_mismatch"), _v(4, "empty")],
+        ),
+        _step(
+            "del",
+            1,
+            1,
+            "deleted",
+            [
+                _v(1, "hash_mismatch"),
+                _v(2, "key_equal"),
+                {"e": "remove", "at": 2, "id": 1, "leave": "empty"},
+                {"e": "move", "id": 2, "from": 3, "to": 2, "dist": 1},
+            ],
+            comparisons=1,
+        ),
+        _step(
+            "set",
+            3,
+            2,
+            "inserted",
+            [_v(2, "hash_mismatch"), _v(3, "empty"), {"e": "place", "at": 3, "id": 3, "dist": 1, "reused": False}],
+        ),
+        _step(
+            "set",
+            1,
+            1,
+            "inserted",
+            [
+                _v(1, "hash_mismatch"),
+                _v(2, "hash_mismatch"),
+                _v(3, "hash_mismatch"),
+                _v(4, "empty"),
+                {"e": "place", "at": 4, "id": 1, "dist": 3, "reused": False},
+            ],
+        ),
+        _step(
+            "set",
+            4,
+            3,
+            "inserted",
+            [
+                {
+                    "e": "resize",
+                    "old_size": 8,
+                    "new_size": 16,
+                    "items": [
+                        {"id": 0, "from": 1, "to": 1, "dist": 0},
+                        {"id": 2, "from": 2, "to": 2, "dist": 1},
+                        {"id": 3, "from": 3, "to": 3, "dist": 1},
+                        {"id": 1, "from": 4, "to": 9, "dist": 0},
+                    ],
+                },
+                _v(3, "hash_mismatch"),
+                _v(4, "empty"),
+                {"e": "place", "at": 4, "id": 4, "dist": 1, "reused": False},
+            ],
+        ),
     ]
     return _trace("linear", LINEAR_KEYS, [None] * 8, steps)
 
@@ -77,9 +156,19 @@ def robin_hood() -> Trace:
     steps = [
         _step("set", 0, 1, "inserted", [_v(1, "empty"), {"e": "place", "at": 1, "id": 0, "dist": 0, "reused": False}]),
         _step("set", 1, 2, "inserted", [_v(2, "empty"), {"e": "place", "at": 2, "id": 1, "dist": 0, "reused": False}]),
-        _step("set", 2, 1, "inserted", [_v(1, "hash_mismatch"), _v(2, "richer"),
-                                         {"e": "place", "at": 2, "id": 2, "dist": 1, "reused": False},
-                                         _v(3, "empty"), {"e": "move", "id": 1, "from": 2, "to": 3, "dist": 1}]),
+        _step(
+            "set",
+            2,
+            1,
+            "inserted",
+            [
+                _v(1, "hash_mismatch"),
+                _v(2, "richer"),
+                {"e": "place", "at": 2, "id": 2, "dist": 1, "reused": False},
+                _v(3, "empty"),
+                {"e": "move", "id": 1, "from": 2, "to": 3, "dist": 1},
+            ],
+        ),
         _step("get", 1, 2, "found", [_v(2, "hash_mismatch"), _v(3, "key_equal")], comparisons=1),
     ]
     return _trace("robin_hood", ROBIN_KEYS, [None] * 8, steps)
@@ -93,15 +182,47 @@ def quadratic() -> Trace:
     """Offsets 0, 1, 3, 6 from home; a delete leaves a tombstone, and 25 reuses it."""
     steps = [
         _step("set", 0, 1, "inserted", [_v(1, "empty"), {"e": "place", "at": 1, "id": 0, "dist": 0, "reused": False}]),
-        _step("set", 1, 1, "inserted", [_v(1, "hash_mismatch"), _v(2, "empty"),
-                                         {"e": "place", "at": 2, "id": 1, "dist": 1, "reused": False}]),
-        _step("set", 2, 1, "inserted", [_v(1, "hash_mismatch"), _v(2, "hash_mismatch"), _v(4, "empty"),
-                                         {"e": "place", "at": 4, "id": 2, "dist": 2, "reused": False}]),
-        _step("del", 1, 1, "deleted", [_v(1, "hash_mismatch"), _v(2, "key_equal"),
-                                        {"e": "remove", "at": 2, "id": 1, "leave": "tombstone"}], comparisons=1),
+        _step(
+            "set",
+            1,
+            1,
+            "inserted",
+            [_v(1, "hash_mismatch"), _v(2, "empty"), {"e": "place", "at": 2, "id": 1, "dist": 1, "reused": False}],
+        ),
+        _step(
+            "set",
+            2,
+            1,
+            "inserted",
+            [
+                _v(1, "hash_mismatch"),
+                _v(2, "hash_mismatch"),
+                _v(4, "empty"),
+                {"e": "place", "at": 4, "id": 2, "dist": 2, "reused": False},
+            ],
+        ),
+        _step(
+            "del",
+            1,
+            1,
+            "deleted",
+            [_v(1, "hash_mismatch"), _v(2, "key_equal"), {"e": "remove", "at": 2, "id": 1, "leave": "tombstone"}],
+            comparisons=1,
+        ),
         _step("get", 2, 1, "found", [_v(1, "hash_mismatch"), _v(2, "tombstone"), _v(4, "key_equal")], comparisons=1),
-        _step("set", 3, 1, "inserted", [_v(1, "hash_mismatch"), _v(2, "tombstone"), _v(4, "hash_mismatch"),
-                                         _v(7, "empty"), {"e": "place", "at": 2, "id": 3, "dist": 1, "reused": True}]),
+        _step(
+            "set",
+            3,
+            1,
+            "inserted",
+            [
+                _v(1, "hash_mismatch"),
+                _v(2, "tombstone"),
+                _v(4, "hash_mismatch"),
+                _v(7, "empty"),
+                {"e": "place", "at": 2, "id": 3, "dist": 1, "reused": True},
+            ],
+        ),
     ]
     return _trace("quadratic", QUADRATIC_KEYS, [None] * 8, steps)
 
@@ -109,17 +230,52 @@ def quadratic() -> Trace:
 def chaining() -> Trace:
     """Three keys in bucket 1's chain, one deleted from the middle."""
     steps = [
-        _step("set", 0, 1, "inserted", [{"e": "place", "at": 1, "pos": 0, "id": 0, "dist": 0, "reused": False},
-                                         {"e": "link", "bucket": 1, "from": None, "to": 0}]),
-        _step("set", 1, 1, "inserted", [_v(1, "hash_mismatch", pos=0),
-                                         {"e": "place", "at": 1, "pos": 1, "id": 1, "dist": 1, "reused": False},
-                                         {"e": "link", "bucket": 1, "from": 0, "to": 1}]),
-        _step("set", 2, 1, "inserted", [_v(1, "hash_mismatch", pos=0), _v(1, "hash_mismatch", pos=1),
-                                         {"e": "place", "at": 1, "pos": 2, "id": 2, "dist": 2, "reused": False},
-                                         {"e": "link", "bucket": 1, "from": 1, "to": 2}]),
-        _step("del", 1, 1, "deleted", [_v(1, "hash_mismatch", pos=0), _v(1, "key_equal", pos=1),
-                                        {"e": "remove", "at": 1, "pos": 1, "id": 1, "leave": "empty"},
-                                        {"e": "link", "bucket": 1, "from": 0, "to": 2}], comparisons=1),
+        _step(
+            "set",
+            0,
+            1,
+            "inserted",
+            [
+                {"e": "place", "at": 1, "pos": 0, "id": 0, "dist": 0, "reused": False},
+                {"e": "link", "bucket": 1, "from": None, "to": 0},
+            ],
+        ),
+        _step(
+            "set",
+            1,
+            1,
+            "inserted",
+            [
+                _v(1, "hash_mismatch", pos=0),
+                {"e": "place", "at": 1, "pos": 1, "id": 1, "dist": 1, "reused": False},
+                {"e": "link", "bucket": 1, "from": 0, "to": 1},
+            ],
+        ),
+        _step(
+            "set",
+            2,
+            1,
+            "inserted",
+            [
+                _v(1, "hash_mismatch", pos=0),
+                _v(1, "hash_mismatch", pos=1),
+                {"e": "place", "at": 1, "pos": 2, "id": 2, "dist": 2, "reused": False},
+                {"e": "link", "bucket": 1, "from": 1, "to": 2},
+            ],
+        ),
+        _step(
+            "del",
+            1,
+            1,
+            "deleted",
+            [
+                _v(1, "hash_mismatch", pos=0),
+                _v(1, "key_equal", pos=1),
+                {"e": "remove", "at": 1, "pos": 1, "id": 1, "leave": "empty"},
+                {"e": "link", "bucket": 1, "from": 0, "to": 2},
+            ],
+            comparisons=1,
+        ),
     ]
     return _trace("chaining", [1, 9, 17], [[] for _ in range(8)], steps)
 

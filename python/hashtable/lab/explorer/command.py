@@ -95,7 +95,7 @@ def explore(
     size: int = 8,
     max_load: float = 0.5,
     growth: float = 2.0,
-    hash_func: Callable[[Any], int] | str | None = None,
+    hash_func: Callable[[Any], object] | str | None = None,
     index: str | None = None,
     n: int = DEFAULT_N,
     seed: int = 0,

@@ -45,7 +45,7 @@ def trace(
     size: int = 8,
     max_load: float = 0.5,
     growth: float = 2.0,
-    hash_func: Callable[[Any], int] | str | None = None,
+    hash_func: Callable[[Any], object] | str | None = None,
     index: str | None = None,
 ) -> Trace:
     """Run `ops` on a new HashTable and return what the engine recorded (see schema.py).

@@ -1,0 +1,103 @@
+"""The page writer and the explore command, without a browser."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from explorer_cases import CASES
+from hashtable.lab.__main__ import main
+from hashtable.lab.errors import LabError
+from hashtable.lab.explorer.page import page_data, render_page, write_page
+from hashtable.lab.explorer.recording import default_ops, recorder, trace
+from hashtable.lab.explorer.schema import check
+
+
+def _embedded(page: str) -> dict[str, object]:
+    found = re.search(r'<script type="application/json" id="trace-data">(.*?)</script>', page, re.S)
+    assert found is not None
+    return json.loads(found.group(1).replace("<\\/", "</"))
+
+
+def test_page_is_one_file_that_loads_nothing() -> None:
+    page = render_page([CASES["linear"]()])
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "http://" not in page and "https://" not in page
+    assert "<script src" not in page and '<link rel="stylesheet"' not in page
+    assert page.count("<script") == 2 and page.count("<style>") == 1
+
+
+def test_embedded_data_round_trips_and_names_each_op() -> None:
+    linear = CASES["linear"]()
+    data = _embedded(render_page([linear]))
+    assert data["traces"] == [linear]
+    ops = data["ops"]
+    assert isinstance(ops, list) and len(ops) == len(linear["steps"])
+    assert ops[0] == {"op": "set", "repr": "1", "hash": "0x1"}
+
+
+def test_a_key_cannot_close_the_script_block(tmp_path: Path) -> None:
+    hostile = CASES["chaining"]()
+    hostile["keys"][0]["repr"] = "'</script><script>alert(1)</script>'"
+    page = write_page([hostile], tmp_path / "explore.html").read_text(encoding="utf-8")
+    assert page.count("</script>") == 2
+    assert _embedded(page)["traces"] == [hostile]
+
+
+def test_traces_side_by_side_must_share_their_operations() -> None:
+    with pytest.raises(ValueError, match="same operations"):
+        page_data([CASES["linear"](), CASES["quadratic"]()])
+    with pytest.raises(ValueError, match="at least one"):
+        page_data([])
+
+
+def test_schema_check_names_what_is_wrong() -> None:
+    bad = CASES["linear"]()
+    bad["steps"][1]["events"][0]["saw"] = "maybe"
+    with pytest.raises(ValueError, match="step 1: visit saw 'maybe'"):
+        check(bad)
+    bad = CASES["linear"]()
+    bad["layout"] = "chains"
+    with pytest.raises(ValueError, match="layout"):
+        check(bad)
+
+
+def test_default_ops_insert_look_up_delete_and_insert_again() -> None:
+    ops = default_ops(["a", "b", "c", "d"], ["x"])
+    assert [op[0] for op in ops] == ["set"] * 4 + ["get"] * 5 + ["del"] * 2 + ["set"] * 2
+    assert [op[1] for op in ops if op[0] == "del"] == ["a", "d"]
+
+
+def test_trace_says_when_the_engine_cannot_record() -> None:
+    if recorder() is not None:
+        pytest.skip("this build records traces")
+    with pytest.raises(LabError, match="does not record traces"):
+        trace([("set", 1, 1)], strategy="linear")
+
+
+def test_explore_command_reports_bad_arguments(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["explore", "--strategy", "nope", "--out", str(tmp_path / "e.html")]) == 2
+    assert "unknown strategy 'nope'" in capsys.readouterr().err
+    assert main(["explore", "--int"]) == 2
+    assert "--column and --int need --keys FILE" in capsys.readouterr().err
+    assert main(["explore", "--keys", str(tmp_path / "absent.txt")]) == 2
+    assert "cannot read it" in capsys.readouterr().err
+
+
+NO_RECORDER = "this build has no engine trace recorder (hashtable._hashtable._lab_trace)"
+
+
+@pytest.mark.skipif(recorder() is None, reason=NO_RECORDER)
+def test_explore_command_writes_the_page(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text("\n".join(f"word{i}" for i in range(60)), encoding="utf-8")
+    out = tmp_path / "explore.html"
+    assert (
+        main(["explore", "--keys", str(words), "--strategy", "linear", "robin_hood", "swiss", "--out", str(out)]) == 0
+    )
+    data = _embedded(out.read_text(encoding="utf-8"))
+    traces = data["traces"]
+    assert isinstance(traces, list) and [t["strategy"] for t in traces] == ["linear", "robin_hood", "swiss"]
+    assert "wrote" in capsys.readouterr().out
