@@ -1,6 +1,7 @@
 """The Markdown section of `make bench-python`: issue 9's goals, then every measured ratio.
 
-Rendering only; `scripts/bench_python.py` measures. Standard library only.
+Rendering only; `scripts/bench_python.py` measures, into the data of
+`scripts/bench_python_results.py`. Standard library only.
 """
 
 from __future__ import annotations
@@ -9,12 +10,9 @@ import math
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import bench_report
-
-if TYPE_CHECKING:
-    from bench_python import Contender, Results
+from bench_python_results import Contender, Results
 
 # Column headings of the detailed tables, in their order.
 OPERATION_HEADINGS = {

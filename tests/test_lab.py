@@ -26,6 +26,7 @@ import pytest
 from hashtable.lab import workloads as workloads_module
 from hashtable.lab.__main__ import main
 from hashtable.lab.cli import parse_options
+from hashtable.lab.conductor import build_plan, run_plan
 from hashtable.lab.console import summary_table
 from hashtable.lab.experiments.key_count import n_points
 from hashtable.lab.experiments.max_load import filled_size
@@ -39,9 +40,8 @@ from hashtable.lab.hashes import (
 )
 from hashtable.lab.measure import OperationFailed, time_mapping
 from hashtable.lab.noise import cell, differs
-from hashtable.lab.plan import QUICK_N, QUICK_REPEAT, build_plan, default_sizes
+from hashtable.lab.plan import QUICK_N, QUICK_REPEAT, default_sizes
 from hashtable.lab.rows import COLUMNS
-from hashtable.lab.runner import run_plan
 from hashtable.lab.sentences import lead_and_rest
 from hashtable.lab.summary import summary_columns, summary_rows
 from hashtable.lab.workloads import WORKLOADS, make_workload, stdlib_names

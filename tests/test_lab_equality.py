@@ -17,6 +17,7 @@ from hashtable import HashTable
 from hashtable.lab.api import load_workloads, measure
 from hashtable.lab.args import parse_options
 from hashtable.lab.by_hand import CaseFoldDict, IdentityDict
+from hashtable.lab.conductor import build_plan
 from hashtable.lab.equality import (
     EQUALITY_WORKLOADS,
     HEADER_NAMES,
@@ -28,7 +29,6 @@ from hashtable.lab.equality import (
 )
 from hashtable.lab.experiments import all_findings
 from hashtable.lab.experiments.custom_equality import equality_tables
-from hashtable.lab.plan import build_plan
 
 N = 40
 

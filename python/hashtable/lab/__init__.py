@@ -10,11 +10,10 @@ hashes=...)` returns the rows as dicts. The package is small and plain:
                  key=str.casefold, unhashable objects for eq="identity") and the pure-Python
                  mappings users write for the same semantics (CaseFoldDict, IdentityDict)
 * hashes.py      the hash functions (python, the native ones, seed-py, awesome, module:function)
-* plan.py        the run's options, and which configurations it measures (the grid,
-                 then what each experiment asks for)
+* plan.py        the run's options, and the plan: which configurations it measures
 * measure.py     timing one configuration from Python, gc off
 * native.py      timing it natively: the structure alone, keys hashed in advance
-* runner.py      measuring a whole plan in interleaved rounds, collecting failures
+* runner.py      jobs timed in interleaved rounds, collecting results and failures
 * noise.py       best, median and spread of the runs; when a difference counts
 * rows.py        results as flat rows with units in the column names
 * summary.py     the table's columns, order and colours (terminal and HTML)
@@ -23,6 +22,8 @@ hashes=...)` returns the rows as dicts. The package is small and plain:
 * experiments/   one module per experiment (each plot, and each finding without
                  one), and the one list, experiments.NAMES, naming them in report order
 * sentences.py   the words findings share (times, ratios, stated changes)
+* conductor.py   a whole run over its experiments: the plan (the grid, then what each
+                 experiment asks for), measured in shared rounds, then each one's own
 * cache.py       this machine's CPU cache sizes
 * plot_style.py  what every plot shares (matplotlib, imported only when drawing)
 * report.py      results.csv, results.json, index.html

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .args import parse_options
+from .conductor import build_plan, run_plan
 from .errors import LabError
 from .hashes import HashChoice, resolve_hashes
-from .plan import Options, build_plan, default_sizes
+from .plan import Options, default_sizes
 from .rows import build_rows, hash_cost_rows
-from .runner import LabRun, Progress, run_plan
+from .runner import LabRun, Progress
 from .user_keys import load_keys_file, split_keys
 from .workloads import Workload, make_workload
 

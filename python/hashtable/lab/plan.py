@@ -1,4 +1,5 @@
-"""Which configurations a run measures: the grid, then what each experiment asks for.
+"""What a run asks for and what it will measure, as plain data: `Options` (resolved from
+the command line, with their defaults) and `Plan` (the configurations to time).
 
 * ``grid``: every workload x hash x strategy x index, at the first --max-load and
   --size, with all n keys. This is the summary table, and plot (a) reads it.
@@ -6,7 +7,8 @@
   its name (`Experiment.plan`), or keeps its own (`Plan.own`) for the measurement it
   runs itself after the shared rounds (`Experiment.measure`).
 
-Every shared configuration is timed twice: from Python and natively (native.py). A
+conductor.py fills a Plan (`build_plan`) and measures it (`run_plan`). Every shared
+configuration is timed twice: from Python and natively (native.py). A
 configuration several experiments use is measured once. The reference hash is
 ``python`` when chosen (else the first hash); the reference strategy is the first
 chosen strategy that is not open addressing (`hashtable.STRATEGY_INFO`: chaining),
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import hashtable
 
@@ -25,9 +27,6 @@ from .hashes import BUILTIN, HashChoice
 from .measure import Config
 from .user_keys import KeysFile
 from .workloads import Workload
-
-if TYPE_CHECKING:
-    from .experiment import Experiment
 
 DEFAULT_N = 10_000
 QUICK_N = 2_000
@@ -104,8 +103,6 @@ class Plan:
     baselines: list[tuple[str, int]] = field(default_factory=list)  # (workload, n) for dict
     # The configurations an experiment measures itself, by its name.
     own: dict[str, list[Config]] = field(default_factory=dict)
-    # The experiments of this run, in report order.
-    experiments: list[Experiment] = field(default_factory=list)
 
     @property
     def equality(self) -> list[Config]:
@@ -127,20 +124,3 @@ class Plan:
         """Jobs of the grid and the sweeps: configurations and dict baselines (an experiment
         that measures on its own counts its own runs)."""
         return len(self.configs) + len(self.baselines)
-
-
-def build_plan(options: Options, workload_sizes: dict[str, int]) -> Plan:
-    """Every configuration to measure; `workload_sizes` gives each workload's real n."""
-    from .experiments import EXPERIMENTS  # they plan with Options and Plan, defined here
-
-    plan = Plan(experiments=[experiment for experiment in EXPERIMENTS if experiment.active(options)])
-    max_load, size = options.max_loads[0], options.sizes[0]
-    for workload in options.workloads:
-        n = workload_sizes[workload]
-        for choice in options.hashes:
-            for strategy in options.strategies:
-                for index in options.indexes:
-                    plan.add(Config(workload, n, choice.name, strategy, index, max_load, size), "grid")
-    for experiment in plan.experiments:
-        experiment.plan(options, plan, workload_sizes)
-    return plan

@@ -1,7 +1,8 @@
-"""Measuring a whole plan: dict baselines and every shared configuration (from Python
-and natively), with the jobs experiments add (the hash costs), in interleaved rounds;
-then each experiment's own measurement (`Experiment.measure`: the equality experiment,
-the hash quality, and last the scale sweep), which builds on the jobs and rounds here.
+"""Measuring in interleaved rounds: the jobs (a dict baseline, a configuration timed
+from Python and natively, or what an experiment adds: the hash costs), the rounds that
+time them, and what they yield (`LabRun`: results, hash costs, failures). conductor.py
+runs a whole plan with them; the experiments that measure on their own (the equality
+experiment, the scale sweep) build on the same jobs and rounds.
 
 A configuration that fails (its hash function raises or returns a non-int on a
 key, the table rejects its parameters, or an operation raises) becomes a
@@ -11,7 +12,6 @@ key, the table rejects its parameters, or an operation raises) becomes a
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +28,7 @@ from .measure import (
 )
 from .native import HashCostMeasurer, KeyHashes, NativeMeasurer, Probes
 from .noise import MIN_RUNS
-from .plan import Options, Plan
+from .plan import Options
 from .workloads import Workload
 
 # Called before each timed run with (runs done or skipped, total runs, what runs next).
@@ -153,33 +153,6 @@ def frozen_gc() -> Iterator[None]:
         gc.unfreeze()
 
 
-def run_plan(
-    options: Options,
-    workloads: dict[str, Workload],
-    plan: Plan,
-    progress: Progress | None = None,
-) -> LabRun:
-    """Measure every baseline, configuration and hash function of `plan`, then its scale sweep.
-
-    Runs go in rounds: round r times every job's r-th run, so each job's runs are
-    spread over the whole measurement and the best of them dodges passing load.
-    A job stops repeating once it has MIN_RUNS runs and has used `options.budget_s`.
-    """
-    began = time.perf_counter()
-    lab = LabRun()
-    jobs = _jobs(options, workloads, plan, lab, KeyHashes())
-    own_runs = sum(experiment.runs(options, plan) for experiment in plan.experiments)
-    counter = Counter(progress, len(jobs) * options.repeat + own_runs)
-    with frozen_gc():
-        rounds(jobs, options.repeat, options.budget_s, counter, lab)
-    collect(jobs, lab)
-    for experiment in sorted(plan.experiments, key=lambda experiment: experiment.measured_last):
-        experiment.measure(options, plan, workloads, lab, counter)
-    counter.finish()
-    lab.seconds = time.perf_counter() - began
-    return lab
-
-
 def rounds(jobs: list[Job], repeat: int, budget_s: float, counter: Counter, lab: LabRun) -> None:
     for round_ in range(repeat):
         for job in jobs:
@@ -214,31 +187,6 @@ def collect(jobs: list[Job], lab: LabRun) -> None:
         if isinstance(native, NativeMeasurer):
             result.native, result.probes = native.samples, native.probes
         lab.results.append(result)
-
-
-def _jobs(
-    options: Options,
-    workloads: dict[str, Workload],
-    plan: Plan,
-    lab: LabRun,
-    hashes: KeyHashes,
-) -> list[Job]:
-    """A job per baseline, per valid configuration, and the experiments' own jobs.
-
-    The invalid configurations become failures.
-    """
-    jobs = []
-    for name, n in plan.baselines:
-        workload = workloads[name].prefix(n)
-        jobs.append(dict_job(workload))
-    checks = KeyChecks()
-    for config, experiments in plan.configs.items():
-        job = config_job(options, config, workloads[config.workload], experiments, checks, hashes, lab)
-        if job is not None:
-            jobs.append(job)
-    for experiment in plan.experiments:
-        jobs += experiment.jobs(options, workloads, checks)
-    return jobs
 
 
 def dict_job(workload: Workload) -> Job:

@@ -2,8 +2,8 @@
 
 Each module holds its plan, its measurement, its finding and its drawing (experiment.py
 says what each is), and ends with `EXPERIMENT`, its instance. A new experiment is one
-new module here and one line in `NAMES`; the plan, the runner, the findings, the plots,
-the terminal, index.html and results.json take it from this list.
+new module here and one line in `NAMES`; the plan and its measurement (conductor.py),
+the findings, the plots, the terminal, index.html and results.json take it from this list.
 """
 
 from __future__ import annotations
@@ -43,6 +43,11 @@ def _load(module: str) -> Experiment:
 EXPERIMENTS: tuple[Experiment, ...] = tuple(_load(module) for module in NAMES)
 
 
+def active(options: Options) -> list[Experiment]:
+    """The experiments this run includes (`Experiment.active`), in report order."""
+    return [experiment for experiment in EXPERIMENTS if experiment.active(options)]
+
+
 def all_findings(
     rows: list[Row],
     costs: list[Row],
@@ -52,7 +57,7 @@ def all_findings(
 ) -> dict[str, Finding]:
     """Every active experiment's finding, by its name, in report order."""
     results = Results(rows, costs, options, caches, dict(sections or {}))
-    return {e.name: e.found(results) for e in EXPERIMENTS if e.active(options)}
+    return {e.name: e.found(results) for e in active(options)}
 
 
 def draw_all(results: Results, out: Path) -> dict[str, str]:
@@ -61,8 +66,8 @@ def draw_all(results: Results, out: Path) -> dict[str, str]:
     matplotlib is imported by each drawing: call this only once it is known to import.
     """
     drawn = {}
-    for experiment in EXPERIMENTS:
-        if experiment.filename is None or not experiment.active(results.options):
+    for experiment in active(results.options):
+        if experiment.filename is None:
             continue
         if experiment.draws(results.options):
             experiment.draw(results, out / experiment.filename)
