@@ -26,6 +26,7 @@ from .console import make_console, print_report, progress_bar
 from .errors import LabError
 from .experiment import Results
 from .experiments import all_findings
+from .explorer.command import lab_page
 from .plan import Options
 from .report import command_line, write_csv, write_html, write_json
 from .workloads import Workload
@@ -101,7 +102,8 @@ def run(options: Options) -> int:
         }
         write_csv(out / "results.csv", rows)
         write_json(out / "results.json", rows, costs, measured.lab.failures, findings, meta, sections)
-        write_html(out / "index.html", rows, measured.lab.failures, options, findings, meta, notes)
+        explorer = lab_page(out, workloads[options.workloads[0]], options.strategies, options.hashes[0].hash_func)
+        write_html(out / "index.html", rows, measured.lab.failures, options, findings, meta, notes, explorer)
     except OSError as exc:
         raise LabError(f"cannot write the report to {str(out)!r}: {exc}", 1) from None
     console = make_console(wide=options.wide)

@@ -170,9 +170,11 @@ def write_html(
     findings: list[Finding],
     meta: dict[str, Any],
     notes: list[str],
+    explorer: str | None = None,
 ) -> None:
     """index.html: what the run shows first (each finding beside its plot), then the notes
-    and failures, how it was measured, and the tables folded, best configurations first."""
+    and failures, how it was measured, and the tables folded, best configurations first.
+    `explorer` names the explorer page written beside it, linked under the command."""
     esc = html.escape
     parts = [
         "<!doctype html>",
@@ -181,6 +183,13 @@ def write_html(
         f"<style>{_STYLE}</style></head><body>",
         "<h1>hashtable lab report</h1>",
         f'<p class="command">Reproduce this run with <code>{esc(meta["command"])}</code></p>',
+    ]
+    if explorer is not None:
+        parts.append(
+            f'<p class="explorer"><a href="{esc(explorer)}">Watch the engine work, step by step</a>: '
+            "every strategy on the first keys of this workload, each probe and move as the engine did it.</p>"
+        )
+    parts += [
         f'<section id="shows"><h2>{SHOWS}</h2>',
     ]
     for finding in findings:

@@ -17,9 +17,9 @@ import hashtable
 from ..errors import LabError
 from ..hashes import resolve_hashes
 from ..user_keys import KeysFile, read_keys, split_keys
-from ..workloads import make_workload
+from ..workloads import Workload, make_workload
 from .page import write_page
-from .recording import Op, default_ops, insert_ops, trace
+from .recording import Op, default_ops, insert_ops, recorder, trace
 from .schema import Trace
 
 PROG = "hashtable-lab explore"
@@ -128,6 +128,25 @@ def explore(
         return write_page(traces, path, title)
     except OSError as exc:
         raise LabError(f"cannot write {str(path)!r}: {exc.strerror or type(exc).__name__}", 1) from None
+
+
+# The lab report's explorer page: this many keys of its first workload.
+LAB_KEYS = 200
+LAB_PAGE = "explore.html"
+
+
+def lab_page(out: Path, workload: Workload, strategies: Sequence[str], hash_func: object) -> str | None:
+    """Write the lab report's explorer page into `out`; its file name, or None in a build
+    whose engine does not record traces."""
+    if recorder() is None:
+        return None
+    keys = workload.keys[:LAB_KEYS]
+    ops = default_ops(keys, workload.missing[: LAB_KEYS // 2])
+    func = hash_func if callable(hash_func) or isinstance(hash_func, str) else None
+    explore(
+        ops=ops, strategies=strategies, hash_func=func, out=out / LAB_PAGE, title=f"hashtable explorer: {workload.name}"
+    )
+    return LAB_PAGE
 
 
 def main(argv: Sequence[str]) -> int:
