@@ -14,7 +14,8 @@ from typing import Any, cast
 import hashtable
 
 from ..errors import LabError
-from .schema import Trace, check
+from ..hashes import short_repr
+from .schema import LAYOUTS, VERSION, Trace, TraceKey, check
 
 Op = tuple[str, Hashable] | tuple[str, Hashable, object]
 NATIVE = "_lab_trace"
@@ -48,11 +49,16 @@ def trace(
     hash_func: Callable[[Any], object] | str | None = None,
     index: str | None = None,
 ) -> Trace:
-    """Run `ops` on a new HashTable and return what the engine recorded (see schema.py).
+    """Run `ops` on a new table and return what the engine recorded (see schema.py).
 
     `ops` holds ("set", key, value), ("get", key) and ("del", key); the other
     arguments are HashTable's. The result is plain data: a snapshot of the buckets
     at the start, then one step per operation with its events.
+
+    The keys are hashed as a HashTable with `hash_func` hashes them, then numbered
+    (equal keys, by Python's ==, share a number), and the core table runs the
+    operations on the numbers and the hashes, exactly as `_time_table` does: every
+    collision and every comparison is the one the HashTable makes.
     """
     record = recorder()
     if record is None:
@@ -62,14 +68,59 @@ def trace(
         )
     if strategy not in hashtable.STRATEGIES:
         raise LabError(f"unknown strategy {strategy!r}: choose from {', '.join(hashtable.STRATEGIES)}")
-    params: dict[str, Any] = {"strategy": strategy, "size": size, "max_load": max_load, "growth": growth}
-    if hash_func is not None:
-        params["hash_func"] = hash_func
-    if index is not None:
-        params["index"] = index
-    result = cast(Trace, record(_checked_ops(ops), **params))
+    checked = _checked_ops(ops)
+    numbers: dict[Hashable, int] = {}
+    for op in checked:
+        numbers.setdefault(op[1], len(numbers))
+    keys = list(numbers)
+    from hashtable import _hashtable
+
+    try:
+        hashes = _hashtable._hash_keys(keys, cast("Callable[[Any], int] | str | None", hash_func))
+    except TypeError as exc:
+        raise LabError(f"hash_func: {exc}") from None
+    index = index or str(hashtable.HashTable().index)
+    raw = record(
+        hashes,
+        [(op[0], numbers[op[1]]) for op in checked],
+        strategy=strategy,
+        index=index,
+        max_load=max_load,
+        growth=growth,
+        size=size,
+    )
+    tags = raw.get("tags")
+    described: list[TraceKey] = []
+    for number, (key, hashed) in enumerate(zip(keys, hashes, strict=True)):
+        entry: TraceKey = {"repr": short_repr(key), "hash": f"0x{hashed:016x}"}
+        if tags is not None:
+            entry["tag"] = tags[number]
+        described.append(entry)
+    result: Trace = {
+        "version": VERSION,
+        "strategy": strategy,
+        "layout": LAYOUTS[strategy],
+        "size": raw["size"],
+        "max_load": max_load,
+        "growth": growth,
+        "hash_func": _hash_name(hash_func),
+        "index": index,
+        "keys": described,
+        "start": raw["start"],
+        "steps": raw["steps"],
+    }
+    if "group_width" in raw:
+        result["group_width"] = raw["group_width"]
     check(result)
     return result
+
+
+def _hash_name(hash_func: object) -> str:
+    if hash_func is None:
+        return "python"
+    if isinstance(hash_func, str):
+        return hash_func
+    return str(getattr(hash_func, "__qualname__", None) or repr(hash_func))
 
 
 def default_ops(keys: Sequence[Hashable], missing: Sequence[Hashable]) -> list[Op]:
