@@ -163,6 +163,12 @@
     if (mk.order.has(b)) node.appendChild(el("span", "order", String(mk.order.get(b))));
     return node;
   }
+  // swiss's control byte for a cell: EMPTY ff, DELETED 80, or the item's 7-bit tag.
+  function ctrlByte(tr, cell) {
+    if (cell === null) return "ff";
+    if (cell === TOMB) return "80";
+    return tagText(tr, null, cell) || "··";
+  }
   function tagText(tr, state, cell) {
     const key = tr.keys[cell[0]];
     return key.tag === undefined ? "" : key.tag.toString(16).padStart(2, "0");
@@ -191,7 +197,9 @@
     for (let b = lo; b < hi; b++) {
       if (tr.layout === "groups" && (b % width === 0 || group === null)) {
         group = el("div", "group");
-        group.appendChild(el("div", "group-head", "group " + Math.floor(b / width)));
+        const first = b - (b % width);
+        const bytes = state.slice(first, Math.min(first + width, size)).map((cell) => ctrlByte(tr, cell));
+        group.appendChild(el("div", "group-head", `group ${Math.floor(b / width)}: control bytes ${bytes.join(" ")}`));
         grid.appendChild(group);
       }
       (group || grid).appendChild(drawCell(tr, state, b, mk));
@@ -250,6 +258,16 @@
     const old = stateBefore(tr, s);
     const panel = el("div", "resize");
     panel.appendChild(el("div", "resize-head", `resize: ${ev.old_size} → ${ev.new_size} buckets; where each item went`));
+    const before = el("div", "resize-old");
+    before.appendChild(el("span", "label", `old ${ev.old_size}:`));
+    const oldCells = tr.layout === "chains" ? old.map((chain) => chain.map((n) => keyRepr(tr, n[0])).join(" ")) :
+      cellsOf(tr, old).map((cell) => holds(tr, old, cell));
+    oldCells.forEach((text, b) => {
+      const box = el("span", "old-cell" + (text ? "" : " vacant"), text || "·");
+      box.title = "old bucket " + b;
+      before.appendChild(box);
+    });
+    panel.appendChild(before);
     const list = el("div", "resize-items");
     const from = new Map();
     if (tr.layout === "chains") old.forEach((chain, b) => chain.forEach((n) => from.set(n[0], b)));
