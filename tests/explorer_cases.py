@@ -47,14 +47,14 @@ def _trace(strategy: str, keys: list[int], start: Any, steps: list[dict[str, Any
         "growth": 2.0,
         "hash_func": "identity",
         "index": "mod",
-        "keys": [{"repr": repr(k), "hash": hex(k)} for k in keys],
+        "keys": [{"repr": repr(k), "hash": f"0x{k:016x}"} for k in keys],
         "start": start,
         "steps": steps,
     }
 
 
-# Key ids: 0 -> 1, 1 -> 9, 2 -> 17, 3 -> 2, 4 -> 3, 5 -> 25
-LINEAR_KEYS = [1, 9, 17, 2, 3, 25]
+# Key ids, by first appearance: 0 -> 1, 1 -> 9, 2 -> 17, 3 -> 25, 4 -> 2, 5 -> 3
+LINEAR_KEYS = [1, 9, 17, 25, 2, 3]
 
 
 def linear() -> Trace:
@@ -83,7 +83,7 @@ def linear() -> Trace:
         _step("get", 1, 1, "found", [_v(1, "hash_mismatch"), _v(2, "key_equal")], comparisons=1),
         _step(
             "get",
-            5,
+            3,
             1,
             "missing",
             [_v(1, "hash_mismatch"), _v(2, "hash_mismatch"), _v(3, "hash_mismatch"), _v(4, "empty")],
@@ -103,10 +103,10 @@ def linear() -> Trace:
         ),
         _step(
             "set",
-            3,
+            4,
             2,
             "inserted",
-            [_v(2, "hash_mismatch"), _v(3, "empty"), {"e": "place", "at": 3, "id": 3, "dist": 1, "reused": False}],
+            [_v(2, "hash_mismatch"), _v(3, "empty"), {"e": "place", "at": 3, "id": 4, "dist": 1, "reused": False}],
         ),
         _step(
             "set",
@@ -123,7 +123,7 @@ def linear() -> Trace:
         ),
         _step(
             "set",
-            4,
+            5,
             3,
             "inserted",
             [
@@ -134,13 +134,13 @@ def linear() -> Trace:
                     "items": [
                         {"id": 0, "from": 1, "to": 1, "dist": 0},
                         {"id": 2, "from": 2, "to": 2, "dist": 1},
-                        {"id": 3, "from": 3, "to": 3, "dist": 1},
+                        {"id": 4, "from": 3, "to": 3, "dist": 1},
                         {"id": 1, "from": 4, "to": 9, "dist": 0},
                     ],
                 },
                 _v(3, "hash_mismatch"),
                 _v(4, "empty"),
-                {"e": "place", "at": 4, "id": 4, "dist": 1, "reused": False},
+                {"e": "place", "at": 4, "id": 5, "dist": 1, "reused": False},
             ],
         ),
     ]

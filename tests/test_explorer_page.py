@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from explorer_cases import CASES
+from explorer_cases import CASES, ops_of
 from hashtable.lab.__main__ import main
 from hashtable.lab.errors import LabError
 from hashtable.lab.explorer.page import page_data, render_page, write_page
@@ -35,7 +35,7 @@ def test_embedded_data_round_trips_and_names_each_op() -> None:
     assert data["traces"] == [linear]
     ops = data["ops"]
     assert isinstance(ops, list) and len(ops) == len(linear["steps"])
-    assert ops[0] == {"op": "set", "repr": "1", "hash": "0x1"}
+    assert ops[0] == {"op": "set", "repr": "1", "hash": "0x0000000000000001"}
 
 
 def test_a_key_cannot_close_the_script_block(tmp_path: Path) -> None:
@@ -101,3 +101,35 @@ def test_explore_command_writes_the_page(capsys: pytest.CaptureFixture[str], tmp
     traces = data["traces"]
     assert isinstance(traces, list) and [t["strategy"] for t in traces] == ["linear", "robin_hood", "swiss"]
     assert "wrote" in capsys.readouterr().out
+
+
+def test_explore_command_runs_ops_from_a_file_through_the_recorder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command's plumbing, with the recorder replaced by one that hands back the hand-written
+    linear case: the keys are numbered and hashed as the table would, and the page embeds the result."""
+    from hashtable.lab.explorer import recording
+
+    linear = CASES["linear"]()
+    seen: dict[str, object] = {}
+
+    def fake(hashes: list[int], ops: list[tuple[str, int]], **params: object) -> dict[str, object]:
+        seen.update(hashes=hashes, ops=ops, params=params)
+        return {"size": 8, "start": linear["start"], "steps": linear["steps"]}
+
+    monkeypatch.setattr(recording, "recorder", lambda: fake)
+    script = tmp_path / "ops.txt"
+    script.write_text("\n".join(f"{op[0]} {op[1]}" for op in ops_of(linear)) + "\n", encoding="utf-8")
+    out = tmp_path / "page.html"
+    argv = ["explore", "--ops", str(script), "--int", "--hash", "explorer_cases:identity", "--strategy", "linear"]
+    assert main([*argv, "--index", "mod", "--out", str(out)]) == 0
+    assert seen["hashes"] == [1, 9, 17, 25, 2, 3]
+    assert seen["ops"] == [(step["op"], step["key"]) for step in linear["steps"]]
+    assert seen["params"] == {"strategy": "linear", "index": "mod", "max_load": 0.5, "growth": 2.0, "size": 8}
+    data = _embedded(out.read_text(encoding="utf-8"))
+    traces = data["traces"]
+    assert isinstance(traces, list) and traces[0]["keys"] == linear["keys"] and traces[0]["steps"] == linear["steps"]
+    assert "wrote" in capsys.readouterr().out
+    script.write_text("get seven\n", encoding="utf-8")
+    assert main(["explore", "--ops", str(script), "--int", "--out", str(out)]) == 2
+    assert "'seven' is not an int" in capsys.readouterr().err

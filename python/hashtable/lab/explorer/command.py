@@ -74,7 +74,10 @@ def _ops_file(path: Path, as_int: bool) -> list[Op]:
             continue
         if name not in ("set", "get", "del") or not text:
             raise LabError(f"--ops {path}, line {number}: expected 'set KEY', 'get KEY' or 'del KEY'")
-        key: Hashable = int(text) if as_int else text
+        try:
+            key: Hashable = int(text) if as_int else text
+        except ValueError:
+            raise LabError(f"--ops {path}, line {number}: {text!r} is not an int (--int)") from None
         ops.append((name, key, number) if name == "set" else (name, key))
     return ops
 
