@@ -53,10 +53,10 @@
 //!   entry than dict's index and entries (`make bench-python`, memory).
 
 use crate::entry::{Entry, EMPTY_HASH};
-use crate::index::BucketIndex;
-use crate::linear::scan_forward;
+use crate::index::{multiply_home, BucketIndex};
+use crate::linear::{scan_forward, settle_forward};
 use crate::open_slots::{OpenSlots, ProbeRule, Walk};
-use crate::strategy::{ExpectedProbes, StrategyKind};
+use crate::strategy::{ExpectedProbes, Settled, StrategyKind, Verdict};
 
 /// Robin Hood hashing over the shared open-addressing slots.
 pub type RobinHood<K, V> = OpenSlots<RobinHoodProbing, K, V>;
@@ -82,6 +82,45 @@ impl ProbeRule for RobinHoodProbing {
     fn scan<K, V>(slots: &RobinHood<K, V>, hash: u64, at: &mut Walk) -> Option<usize> {
         let richer = |stored: u64, slot: usize, step: usize| slots.distance(slots.home(stored), slot) < step;
         scan_forward(slots, hash, at, richer)
+    }
+
+    /// Linear probing's loop, stopped by the first richer item. The probe
+    /// carries its own distance; a passed item's comes from its stored hash
+    /// (a wrapping multiply and a multiply-high, the index's match hoisted
+    /// out of the loop), and only for an item with another hash.
+    #[inline(always)]
+    fn find_settled<'a, K, V, E>(
+        slots: &'a RobinHood<K, V>,
+        hash: u64,
+        visited: &mut u64,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'a, K, V>, E> {
+        let count = slots.count();
+        let home = slots.home(hash);
+        // Richer: the item's home lies after the probe's and at or before
+        // its slot. Before the wrap that slot is `home + distance`, so this
+        // is one unsigned compare: `item_home - (home + 1) < distance`.
+        let richer = move |item_home: usize, distance: usize| item_home.wrapping_sub(home + 1) < distance;
+        let richer_wrapped =
+            move |item_home: usize, slot: usize, distance: usize| slots.distance(item_home, slot) < distance;
+        match slots.multiplier() {
+            Some(multiplier) => settle_forward(
+                slots,
+                hash,
+                visited,
+                settle,
+                |stored, distance| richer(multiply_home(stored, multiplier, count), distance),
+                |stored, slot, distance| richer_wrapped(multiply_home(stored, multiplier, count), slot, distance),
+            ),
+            None => settle_forward(
+                slots,
+                hash,
+                visited,
+                settle,
+                |stored, distance| richer(slots.home(stored), distance),
+                |stored, slot, distance| richer_wrapped(slots.home(stored), slot, distance),
+            ),
+        }
     }
 
     /// Walk to the first slot that is empty or holds a richer item, the

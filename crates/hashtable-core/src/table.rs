@@ -209,7 +209,7 @@ where
     /// `match` on an [`AnyStrategy`], not one per candidate), and the visits
     /// are added to `comparisons` once, when the lookup ends (also when `eq`
     /// fails), so the cursor can stay in registers through the loop.
-    #[inline]
+    #[inline(always)]
     pub fn find<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
         let found = self
             .strategy
@@ -219,7 +219,7 @@ where
 
     /// [`Table::find`] that hands back the entry itself: one lookup, one
     /// `match` on an [`AnyStrategy`], where `find` and then `entry` take two.
-    #[inline]
+    #[inline(always)]
     pub fn get<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<&Entry<K, V>>, E> {
         let found = self
             .strategy
@@ -281,7 +281,7 @@ where
     /// (see [`CollisionStrategy::find_settled`]): the entry, or where an
     /// insert would go ([`Table::insert_vacant`]), or `Undecided`, for the
     /// caller to look again with [`Table::find_resumable`]. Visits are counted.
-    #[inline]
+    #[inline(always)]
     pub fn find_settled<E>(
         &mut self,
         hash: u64,
