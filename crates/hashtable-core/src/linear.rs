@@ -232,6 +232,20 @@ impl ProbeRule for LinearProbing {
         slot
     }
 
+    /// The first `EMPTY` slot from home, in storage with nothing else to skip.
+    #[inline(always)]
+    fn reinsert<K, V>(slots: &mut Linear<K, V>, entry: Entry<K, V>) {
+        let count = slots.count();
+        let mut slot = slots.home(entry.hash);
+        while slots.hash_below(slot) != EMPTY_HASH {
+            slot += 1;
+            if slot == count {
+                slot = 0;
+            }
+        }
+        slots.put_fresh(slot, entry);
+    }
+
     /// Knuth's Algorithm R: close the gap instead of leaving a tombstone.
     fn remove<K, V>(slots: &mut Linear<K, V>, slot: usize) -> Entry<K, V> {
         let entry = slots.take(slot, EMPTY_HASH);

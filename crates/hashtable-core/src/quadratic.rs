@@ -152,6 +152,19 @@ impl ProbeRule for QuadraticProbing {
         slot
     }
 
+    /// The first `EMPTY` slot along the sequence, in storage with no tombstones.
+    #[inline(always)]
+    fn reinsert<K, V>(slots: &mut Quadratic<K, V>, entry: Entry<K, V>) {
+        let mask = slots.count() - 1;
+        let mut slot = slots.home(entry.hash);
+        let mut step = 0;
+        while slots.hash_below(slot) != EMPTY_HASH {
+            step += 1;
+            slot = (slot + step) & mask;
+        }
+        slots.put_fresh(slot, entry);
+    }
+
     fn remove<K, V>(slots: &mut Quadratic<K, V>, slot: usize) -> Entry<K, V> {
         slots.take(slot, TOMBSTONE_HASH)
     }

@@ -304,7 +304,10 @@ mod tests {
                     linear.insert_new(Entry::new(mix(key), key, key));
                 }
                 let (rh, lin) = (robin_hood.structure(), linear.structure());
-                assert_eq!(rh.successful_probe_total, lin.successful_probe_total, "{index:?} at {load}");
+                assert_eq!(
+                    rh.successful_probe_total, lin.successful_probe_total,
+                    "{index:?} at {load}"
+                );
                 // The same totals measured by lookups, not by the picture.
                 let visits = |table: &dyn Fn(u64, &mut u64) -> bool, keys: std::ops::Range<u64>| {
                     let mut visits = 0;

@@ -300,9 +300,26 @@ where
     }
 
     /// Store an entry (its hash already stored) whose key is absent, at
-    /// `vacancy` if the table did not have to change shape first.
+    /// `vacancy` if the table did not have to change shape first. The common
+    /// case is one call into the strategy, which checks the load against
+    /// the limit cached for its size and stores the entry.
     #[inline]
     fn insert_absent(&mut self, entry: Entry<K, V>, vacancy: Vacancy) -> Result<SlotId, AllocError> {
+        match self.strategy.insert_within(vacancy, entry, self.load_limit) {
+            Ok(slot) => {
+                self.generation += 1;
+                Ok(slot)
+            }
+            Err(entry) => self.insert_reshaping(entry, vacancy),
+        }
+    }
+
+    /// [`Table::insert_absent`] when the strategy declined: its size is not
+    /// the one the cached limit is for, the load would pass `max_load`, or
+    /// it could not reserve room.
+    #[cold]
+    #[inline(never)]
+    fn insert_reshaping(&mut self, entry: Entry<K, V>, vacancy: Vacancy) -> Result<SlotId, AllocError> {
         // The strategy's own room first: if growing then succeeded and this
         // failed, the table would be left resized without the item.
         self.strategy.reserve_one()?;
@@ -477,6 +494,9 @@ where
             self.counters.rebuilds += 1;
             self.generation += 1;
         }
+        // The limit at the new size, so the next insert takes the fast path.
+        let size = self.size();
+        self.load_limit = (size, (self.config.max_load * size as f64).floor() as usize);
         Ok(true)
     }
 

@@ -86,6 +86,13 @@ pub trait ProbeRule: Sized {
     fn place<K, V>(slots: &mut OpenSlots<Self, K, V>, slot: usize, entry: Entry<K, V>) {
         slots.put(slot, entry);
     }
+    /// Place an entry into fresh storage during a rebuild: no tombstones,
+    /// and room for every entry with a slot to spare. The default is
+    /// [`ProbeRule::insert`].
+    #[inline(always)]
+    fn reinsert<K, V>(slots: &mut OpenSlots<Self, K, V>, entry: Entry<K, V>) {
+        Self::insert(slots, entry);
+    }
     /// Take the item out of a full slot and restore the rule's invariant.
     fn remove<K, V>(slots: &mut OpenSlots<Self, K, V>, slot: usize) -> Entry<K, V>;
     /// How many probe steps from home the item in a full slot sits.
@@ -313,6 +320,18 @@ impl<P, K, V> OpenSlots<P, K, V> {
         self.end = self.end.max(slot + 1);
     }
 
+    /// [`OpenSlots::put`] during a rebuild into fresh storage, where `slot`
+    /// is `EMPTY`, no slot holds a tombstone, and the storage has a slot to
+    /// spare for every entry (`rebuild` sizes it so).
+    #[inline(always)]
+    pub(crate) fn put_fresh(&mut self, slot: usize, entry: Entry<K, V>) {
+        debug_assert!(self.hash_at(slot) == EMPTY_HASH && self.tombstones == 0);
+        debug_assert!(self.len + 1 < self.slots.len());
+        self.slots[slot] = MaybeUninit::new(entry);
+        self.len += 1;
+        self.end = self.end.max(slot + 1);
+    }
+
     /// Take the item out of `slot`, leaving `mark` (`EMPTY_HASH` or `TOMBSTONE_HASH`).
     pub(crate) fn take(&mut self, slot: usize, mark: u64) -> Entry<K, V> {
         debug_assert!(!is_item_hash(mark));
@@ -530,12 +549,12 @@ where
         P::remove(self, slot.0)
     }
 
+    /// Every entry re-placed by [`ProbeRule::reinsert`] into storage with at
+    /// least one slot more than there are entries, so one `EMPTY` stays.
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
-        let count = P::usable_size(buckets, self.index);
+        let count = P::usable_size(buckets.max(self.len + 1), self.index);
         let fresh = alloc::filled_with(count, || vacant(EMPTY_HASH))?.into_boxed_slice();
-        self.refill(fresh, |slots, entry| {
-            P::insert(slots, entry);
-        });
+        self.refill(fresh, P::reinsert);
         Ok(())
     }
 
