@@ -126,15 +126,19 @@ impl ProbeRule for RobinHoodProbing {
     /// Walk to the first slot that is empty or holds a richer item, the
     /// probe distance carried as the step, then [`RobinHoodProbing::place`].
     fn insert<K, V>(slots: &mut RobinHood<K, V>, entry: Entry<K, V>) -> usize {
+        let count = slots.count();
         let mut slot = slots.home(entry.hash);
-        let mut step = 0;
+        let mut distance = 0;
         loop {
-            let stored = slots.hash_at(slot);
-            if stored == EMPTY_HASH || slots.distance(slots.home(stored), slot) < step {
+            let stored = slots.hash_below(slot);
+            if stored == EMPTY_HASH || slots.distance(slots.home(stored), slot) < distance {
                 break;
             }
-            slot = slots.next(slot);
-            step += 1;
+            slot += 1;
+            if slot == count {
+                slot = 0;
+            }
+            distance += 1;
         }
         Self::place(slots, slot, entry);
         slot
@@ -146,9 +150,16 @@ impl ProbeRule for RobinHoodProbing {
     /// carried entry forward slot by slot, done as one move of the run.
     fn place<K, V>(slots: &mut RobinHood<K, V>, slot: usize, entry: Entry<K, V>) {
         if slots.hash_at(slot) != EMPTY_HASH {
-            let mut hole = slots.next(slot);
-            while slots.hash_at(hole) != EMPTY_HASH {
-                hole = slots.next(hole);
+            let count = slots.count();
+            let mut hole = slot;
+            loop {
+                hole += 1;
+                if hole == count {
+                    hole = 0;
+                }
+                if slots.hash_below(hole) == EMPTY_HASH {
+                    break;
+                }
             }
             slots.open_gap(slot, hole);
         }
@@ -159,10 +170,11 @@ impl ProbeRule for RobinHoodProbing {
     /// item already at home, each move one slot back (one move of the run).
     fn remove<K, V>(slots: &mut RobinHood<K, V>, slot: usize) -> Entry<K, V> {
         let entry = slots.take(slot, EMPTY_HASH);
+        let count = slots.count();
         let mut last = slot;
         loop {
-            let from = slots.next(last);
-            let stored = slots.hash_at(from);
+            let from = if last + 1 == count { 0 } else { last + 1 };
+            let stored = slots.hash_below(from);
             if stored == EMPTY_HASH || slots.home(stored) == from {
                 break;
             }

@@ -363,7 +363,7 @@ impl<P, K, V> OpenSlots<P, K, V> {
     pub(crate) fn open_gap(&mut self, at: usize, hole: usize) {
         debug_assert_eq!(self.hash_at(hole), EMPTY_HASH);
         if at <= hole {
-            self.slots[at..=hole].rotate_right(1);
+            rotate_right_one(&mut self.slots[at..=hole]);
             self.end = self.end.max(hole + 1);
         } else {
             let last = self.slots.len() - 1;
@@ -379,7 +379,7 @@ impl<P, K, V> OpenSlots<P, K, V> {
     pub(crate) fn close_gap(&mut self, gap: usize, last: usize) {
         debug_assert_eq!(self.hash_at(gap), EMPTY_HASH);
         if gap <= last {
-            self.slots[gap..=last].rotate_left(1);
+            rotate_left_one(&mut self.slots[gap..=last]);
         } else {
             let end = self.slots.len() - 1;
             self.slots[gap..].rotate_left(1);
@@ -410,13 +410,42 @@ impl<P, K, V> OpenSlots<P, K, V> {
         self.tombstones = 0;
         // `MaybeUninit` drops nothing: should `place` panic, entries not yet
         // moved leak, but none is dropped twice.
-        for cell in old.into_vec().into_iter().take(old_end) {
-            if is_item_hash(hash_word(&cell)) {
+        for cell in &old[..old_end] {
+            if is_item_hash(hash_word(cell)) {
                 // SAFETY: the hash word is an item's, so the entry is
-                // initialised; `cell` is owned here and read once.
-                place(self, unsafe { cell.assume_init() });
+                // initialised; each is read once, and `old`, whose cells are
+                // `MaybeUninit`, is then freed without dropping any.
+                place(self, unsafe { cell.assume_init_read() });
             }
         }
+        drop(old);
+    }
+}
+
+/// Runs shorter than this move slot by slot: a `memmove` call costs more.
+const SHORT_RUN: usize = 8;
+
+/// `cells.rotate_right(1)`, with a short run moved one cell at a time.
+#[inline]
+fn rotate_right_one<T>(cells: &mut [T]) {
+    if cells.len() <= SHORT_RUN {
+        for at in (1..cells.len()).rev() {
+            cells.swap(at - 1, at);
+        }
+    } else {
+        cells.rotate_right(1);
+    }
+}
+
+/// `cells.rotate_left(1)`, with a short run moved one cell at a time.
+#[inline]
+fn rotate_left_one<T>(cells: &mut [T]) {
+    if cells.len() <= SHORT_RUN {
+        for at in 1..cells.len() {
+            cells.swap(at - 1, at);
+        }
+    } else {
+        cells.rotate_left(1);
     }
 }
 
