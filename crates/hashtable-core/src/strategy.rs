@@ -562,6 +562,7 @@ where
     ) -> Result<SlotId, Entry<K, V>> {
         dispatch!(self, s => s.insert_within(vacancy, entry, load_limit))
     }
+    #[inline]
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         dispatch!(self, s => s.remove(slot))
     }

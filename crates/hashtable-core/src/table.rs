@@ -362,6 +362,7 @@ where
     }
 
     /// Remove the entry in `slot`, shrinking afterwards if `min_load` asks for it.
+    #[inline]
     pub fn remove_slot(&mut self, slot: SlotId) -> Entry<K, V> {
         self.generation += 1;
         let entry = self.strategy.remove(slot);
@@ -369,6 +370,7 @@ where
         entry
     }
 
+    #[inline]
     pub fn remove<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<Entry<K, V>>, E> {
         Ok(self.find(hash, eq)?.map(|slot| self.remove_slot(slot)))
     }
@@ -500,11 +502,21 @@ where
         Ok(true)
     }
 
+    #[inline]
     fn shrink_if_sparse(&mut self) {
-        let size = self.size();
-        if self.config.min_load <= 0.0 || (self.len() as f64) >= self.config.min_load * size as f64 {
+        if self.config.min_load <= 0.0 {
             return;
         }
+        let size = self.size();
+        if (self.len() as f64) >= self.config.min_load * size as f64 {
+            return;
+        }
+        self.shrink(size);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn shrink(&mut self, size: usize) {
         let mut target = self.usable(((size as f64) / self.config.growth).floor().max(1.0) as usize);
         if target >= size {
             // Sizes rounded up (to a power of two, by `mask` or the strategy)
