@@ -335,6 +335,7 @@ where
     /// Insert or update. On update the table keeps its stored key and returns
     /// the key it was given together with the value it replaced, so the caller
     /// can release both after its own borrow ends.
+    #[inline]
     pub fn insert<E>(
         &mut self,
         hash: u64,
