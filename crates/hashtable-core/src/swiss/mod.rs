@@ -102,7 +102,7 @@ use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Verdict,
+    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
 };
 
 /// Slots matched per group.
@@ -251,13 +251,25 @@ where
         SlotId(self.place(entry))
     }
 
+    /// At the slot the miss found (the one `insert_new` would choose),
+    /// with no second walk.
+    #[inline]
+    fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {
+        assert!(self.len < self.buckets(), "swiss: insert into a full table");
+        if vacancy == Vacancy::UNKNOWN {
+            return SlotId(self.place(entry));
+        }
+        self.place_at(vacancy.0, entry);
+        SlotId(vacancy.0)
+    }
+
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         self.take(slot)
     }
 
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         self.reset(buckets.max(self.len + 1))?.for_each(|entry| {
-            self.place(entry);
+            self.place_fresh(entry);
         });
         Ok(())
     }
