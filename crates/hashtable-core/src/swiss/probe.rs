@@ -78,10 +78,9 @@ impl<K, V> Swiss<K, V> {
     /// tag matches, their stored hashes, then `settle`, until a window with an
     /// `EMPTY` or every window has been seen, or a candidate `settle` cannot
     /// decide. Visits are counted as a probe counts them and added to
-    /// `visited` (also when `settle` fails). A miss also says where an
-    /// insert goes, the first `EMPTY` or `DELETED` slot it passed, as
-    /// hashbrown's `find_or_find_insert_slot` does (a plain lookup discards
-    /// it, and the compiler with it).
+    /// `visited` (also when `settle` fails). A miss that ended in its home
+    /// window also says where an insert goes, that window's first `EMPTY` or
+    /// `DELETED` slot, as hashbrown's `find_or_find_insert_slot` does.
     #[inline]
     pub(super) fn find_straight<E>(
         &self,
@@ -93,8 +92,6 @@ impl<K, V> Swiss<K, V> {
         let mut position = self.home(hash);
         let mut stride = 0;
         let mut visits = 0;
-        // The first EMPTY or DELETED slot seen: where an insert goes.
-        let mut free = None;
         let found = 'windows: loop {
             let group = self.window(position);
             visits += 1;
@@ -108,19 +105,22 @@ impl<K, V> Swiss<K, V> {
                     }
                 }
             }
-            if free.is_none() {
-                free = group
+            stride += GROUP;
+            if group.match_empty().any() || stride >= self.buckets() {
+                // Where an insert goes, when the miss ended in its home
+                // window (most do): that window's first EMPTY or DELETED
+                // slot. Past the slots of a table smaller than a group, the
+                // bit can name a full slot (see `find_insert_slot`): unknown
+                // then, as after more windows.
+                let free = group
                     .match_empty_or_deleted()
                     .lowest()
                     .map(|bit| (position + bit) & self.mask);
-            }
-            stride += GROUP;
-            if group.match_empty().any() || stride >= self.buckets() {
-                // Past the slots of a table smaller than a group, the bit
-                // can name a full slot (see `find_insert_slot`): unknown then.
                 let vacancy = match free {
                     // SAFETY: `slot <= mask < ctrl.len()`.
-                    Some(slot) if !is_full(unsafe { *self.ctrl.get_unchecked(slot) }) => Vacancy(slot),
+                    Some(slot) if stride == GROUP && !is_full(unsafe { *self.ctrl.get_unchecked(slot) }) => {
+                        Vacancy(slot)
+                    }
                     _ => Vacancy::UNKNOWN,
                 };
                 break Ok(Settled::Absent(vacancy));
