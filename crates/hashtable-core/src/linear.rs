@@ -249,20 +249,27 @@ impl ProbeRule for LinearProbing {
     /// Knuth's Algorithm R: close the gap instead of leaving a tombstone.
     fn remove<K, V>(slots: &mut Linear<K, V>, slot: usize) -> Entry<K, V> {
         let entry = slots.take(slot, EMPTY_HASH);
+        let count = slots.count();
         let mut hole = slot;
         let mut at = slot;
         loop {
-            at = slots.next(at);
-            let stored = slots.hash_at(at);
+            at += 1;
+            if at == count {
+                at = 0;
+            }
+            let stored = slots.hash_below(at);
             if stored == EMPTY_HASH {
                 break;
             }
-            // The item may fill the hole only if its probe path crosses it.
-            if slots.distance(slots.home(stored), at) >= slots.distance(hole, at) {
+            // The item may fill the hole only if its probe path crosses it:
+            // its home is not in `(hole, at]`, going round the end.
+            let home = slots.home(stored);
+            if slots.distance(home, at) >= slots.distance(hole, at) {
                 slots.shift(at, hole);
                 hole = at;
             }
         }
+        slots.vacated(hole);
         entry
     }
 

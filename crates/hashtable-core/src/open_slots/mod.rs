@@ -350,11 +350,13 @@ impl<P, K, V> OpenSlots<P, K, V> {
     }
 
     /// Move the item in `from` into the empty slot `to`; `from` becomes empty.
+    /// Leaves `end` possibly past the last item: a run of shifts ends with
+    /// one [`OpenSlots::vacated`] of the last slot emptied.
+    #[inline]
     pub(crate) fn shift(&mut self, from: usize, to: usize) {
         debug_assert!(self.holds_item(from) && self.hash_at(to) == EMPTY_HASH);
         self.slots.swap(from, to);
         self.end = self.end.max(to + 1);
-        self.vacated(from);
     }
 
     /// Move the items in `at..hole` (wrapping) one slot forward, into the
@@ -393,7 +395,7 @@ impl<P, K, V> OpenSlots<P, K, V> {
 
     /// After `slot` stopped holding an item: if it was the last one, walk
     /// `end` down to the next full slot.
-    fn vacated(&mut self, slot: usize) {
+    pub(crate) fn vacated(&mut self, slot: usize) {
         if slot + 1 == self.end {
             while self.end > 0 && !is_item_hash(self.hash_at(self.end - 1)) {
                 self.end -= 1;
