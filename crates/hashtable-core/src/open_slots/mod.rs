@@ -333,6 +333,7 @@ impl<P, K, V> OpenSlots<P, K, V> {
     }
 
     /// Take the item out of `slot`, leaving `mark` (`EMPTY_HASH` or `TOMBSTONE_HASH`).
+    #[inline]
     pub(crate) fn take(&mut self, slot: usize, mark: u64) -> Entry<K, V> {
         debug_assert!(!is_item_hash(mark));
         if !self.holds_item(slot) {
@@ -576,6 +577,7 @@ where
         SlotId(P::insert(self, entry))
     }
 
+    #[inline]
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         P::remove(self, slot.0)
     }

@@ -263,6 +263,7 @@ where
         SlotId(vacancy.0)
     }
 
+    #[inline]
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         self.take(slot)
     }

@@ -69,6 +69,7 @@ impl<K, V> Swiss<K, V> {
 
     /// Take the item out of `slot` under hashbrown's deletion rule; a slot
     /// that holds no item panics.
+    #[inline]
     pub(super) fn take(&mut self, slot: SlotId) -> Entry<K, V> {
         self.assert_full(slot);
         let slot = slot.0;
@@ -78,9 +79,10 @@ impl<K, V> Swiss<K, V> {
         }
         self.set_ctrl(slot, byte);
         self.len -= 1;
-        // SAFETY: the slot was full (checked above) and its control byte now
-        // says it is not, so the entry is read out exactly once.
-        let entry = unsafe { self.slots[slot].assume_init_read() };
+        // SAFETY: the slot was full (checked above, so `slot < slots.len()`)
+        // and its control byte now says it is not, so the entry is read out
+        // exactly once.
+        let entry = unsafe { self.slots.get_unchecked(slot).assume_init_read() };
         if slot + 1 == self.top {
             self.top = self.last_full_below(slot).map_or(0, |s| s + 1);
         }
@@ -90,8 +92,14 @@ impl<K, V> Swiss<K, V> {
     /// Write a control byte and, for the first GROUP slots, its mirror.
     #[inline]
     pub(super) fn set_ctrl(&mut self, slot: usize, byte: u8) {
-        self.ctrl[slot] = byte;
-        self.ctrl[(slot.wrapping_sub(GROUP) & self.mask) + GROUP] = byte;
+        assert!(slot <= self.mask, "swiss: control byte {slot} past the slots");
+        let mirror = (slot.wrapping_sub(GROUP) & self.mask) + GROUP;
+        // SAFETY: `slot <= mask` (checked) and `mirror <= mask + GROUP`, both
+        // below `ctrl.len() == buckets + GROUP`.
+        unsafe {
+            *self.ctrl.get_unchecked_mut(slot) = byte;
+            *self.ctrl.get_unchecked_mut(mirror) = byte;
+        }
     }
 
     /// Place an entry whose key is absent, into a table with a free slot.
@@ -187,8 +195,8 @@ impl<K, V> Swiss<K, V> {
     /// GROUP non-`EMPTY` slots, which some probe window may have seen full.
     pub(super) fn vacated_byte(&self, slot: usize) -> u8 {
         let before = slot.wrapping_sub(GROUP) & self.mask;
-        let empty_before = Group::load(&self.ctrl, before).match_empty();
-        let empty_after = Group::load(&self.ctrl, slot).match_empty();
+        let empty_before = self.window(before).match_empty();
+        let empty_after = self.window(slot).match_empty();
         if empty_before.leading_clear(GROUP) + empty_after.trailing_clear(GROUP) >= GROUP {
             DELETED
         } else {
