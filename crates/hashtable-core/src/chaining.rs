@@ -15,7 +15,9 @@
 //! * **Probe sequence**: the home bucket `b = index(hash, size)`, then the chain
 //!   in insertion order. The stored full hash is compared before the key, so
 //!   the caller's equality check runs only on real candidates.
-//! * **Insertion** appends at the tail of the chain, as the original did.
+//! * **Insertion** appends at the tail of the chain, as the original did. The
+//!   miss that precedes it names the tail node (or the empty bucket), so an
+//!   insert walks the chain once.
 //! * **Deletion** unlinks the node, then moves the arena's last node into the
 //!   hole (`swap_remove`) and repoints the one link that named it. No
 //!   tombstones: chains never need cleaning.

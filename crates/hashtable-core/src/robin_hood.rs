@@ -27,13 +27,18 @@
 //!   stops at exactly that slot, so `Table::insert` finds it with its lookup.
 //!   The newcomer takes it, and the run from there to the next empty slot
 //!   moves one slot right, each moved displacement + 1: the textbook loop that
-//!   swaps the carried entry forward slot by slot, done as one `memmove` of
-//!   the run (`rotate_right`, two across the wrap).
+//!   swaps the carried entry forward slot by slot, done as a rotation of the
+//!   run found first (slot by slot up to 8 slots, where a `memmove` call
+//!   costs more; one `memmove` beyond, two across the wrap).
 //!   Invariant: along a cluster, `d[s+1] <= d[s] + 1`, i.e. items are in order
 //!   of home slot, and a key's equal-home items are contiguous.
+//! * **Lookup**: linear probing's loop (`linear::settle_forward`), which
+//!   before the wrap tests "richer" as one unsigned compare of the item's
+//!   home less `home + 1` with the probe's distance; nothing is counted per
+//!   slot. A rebuild re-places every item with this insertion.
 //! * **Deletion** by backward shift: empty the slot, then pull each following
 //!   item one slot back (displacement − 1) until an empty slot or an item at
-//!   home: the run is found first, then moved in one `rotate_left`. No tombstones, so probes never lengthen under churn and the table
+//!   home: the run is found first, then rotated back as an insert's is. No tombstones, so probes never lengthen under churn and the table
 //!   never needs a cleaning rebuild; the layout (up to the order of items
 //!   sharing a home) depends only on which keys are present, not on history.
 //! * **Expected probes** at load α = n/m with a uniform hash: the same means as

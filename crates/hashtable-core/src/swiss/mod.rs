@@ -53,6 +53,10 @@
 //!   second window calls the general loop, out of line. About one window in
 //!   this table's lookups at max_load 0.5 needs it.
 //! * **Insertion** takes the first `EMPTY` or `DELETED` slot along the probe.
+//!   A miss that ends in its home window names that slot (its window's first
+//!   `EMPTY` or `DELETED` byte, as hashbrown's `find_or_find_insert_slot`
+//!   does), so `t[k] = v` of a new key walks once; a rebuild places into
+//!   fresh storage without bounds checks.
 //! * **Deletion** (hashbrown's rule): if the run of non-`EMPTY` slots through the
 //!   deleted slot is shorter than GROUP, every window that covers the slot also
 //!   covers an `EMPTY`, so no probe ever went past it: write `EMPTY`. Otherwise
