@@ -260,7 +260,9 @@ where
     #[inline]
     fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {
         assert!(self.len < self.buckets(), "swiss: insert into a full table");
-        if vacancy == Vacancy::UNKNOWN {
+        // Unknown (`usize::MAX`), or a stale vacancy (the table changed
+        // since the miss) past the slots or naming a full one: walk instead.
+        if vacancy.0 > self.mask || is_full(self.ctrl[vacancy.0]) {
             return SlotId(self.place(entry));
         }
         self.place_at(vacancy.0, entry);
