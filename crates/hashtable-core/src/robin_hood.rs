@@ -149,6 +149,31 @@ impl ProbeRule for RobinHoodProbing {
         slot
     }
 
+    /// [`RobinHoodProbing::insert`] into fresh storage: the same walk, and
+    /// where it ends at an empty slot (most re-placed items, which come in
+    /// nearly the order of their homes) a bare write.
+    fn reinsert<K, V>(slots: &mut RobinHood<K, V>, entry: Entry<K, V>) {
+        let count = slots.count();
+        let mut slot = slots.home(entry.hash);
+        let mut distance = 0;
+        loop {
+            let stored = slots.hash_below(slot);
+            if stored == EMPTY_HASH {
+                slots.put_fresh(slot, entry);
+                return;
+            }
+            if slots.distance(slots.home(stored), slot) < distance {
+                break;
+            }
+            slot += 1;
+            if slot == count {
+                slot = 0;
+            }
+            distance += 1;
+        }
+        Self::place(slots, slot, entry);
+    }
+
     /// The newcomer takes `slot` (empty, or its richer item's), and the run
     /// from there to the next empty slot moves one slot forward, each moved
     /// item one step further from home: the textbook loop that swaps the
