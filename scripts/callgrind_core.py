@@ -1,12 +1,17 @@
-"""Instructions per lookup of each core strategy and of hashbrown, counted by callgrind.
+"""Instructions per operation of each core strategy and of hashbrown, counted by callgrind.
 
 The wall-clock ratios of `make bench` move by 20% between runs on a shared VM; instruction
 counts do not. For each table this runs `crates/hashtable-core/examples/lookup_loop.rs`
-under callgrind twice, with 0 and with `--passes` passes over n keys, and divides the
-difference by the lookups done: the cost of one lookup (hashing the key with foldhash
-included), each strategy at its recommended parameters, as `make bench` builds them.
+under callgrind twice and divides the difference by the operations done: the cost of one
+operation (hashing the key with foldhash included), each strategy at its recommended
+parameters, as `make bench` builds them. For `hit` and `miss` the two runs make 0 and
+`--passes` passes of n lookups over one table; for `insert`, 0 and `--passes` builds of a
+table of n keys from the default size (resizes and freeing included, as `make bench`'s
+insert times them); for `delete`, `--passes` builds that then remove every key, less the
+`insert` run with as many passes.
 
     python3 scripts/callgrind_core.py --op hit miss --n 1000
+    python3 scripts/callgrind_core.py --op insert delete --n 1000 --passes 3
 
 needs valgrind. Instructions are not time: a cache miss or a mispredicted branch costs many
 cycles and one instruction, so read these beside `make bench`, not instead of it.
@@ -39,7 +44,7 @@ def instructions(program: Path, table: str, op: str, n: int, passes: int) -> int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--op", choices=["hit", "miss"], nargs="+", default=["hit"])
+    parser.add_argument("--op", choices=["hit", "miss", "insert", "delete"], nargs="+", default=["hit"])
     parser.add_argument("--n", type=int, default=1000, help="keys in the table (default 1000)")
     parser.add_argument("--passes", type=int, default=20)
     parser.add_argument("--table", nargs="+", default=TABLES, choices=TABLES)
@@ -49,11 +54,16 @@ def main() -> None:
         baseline = None
         for table in args.table:
             counted = instructions(program, table, op, args.n, args.passes)
-            per_lookup = (counted - instructions(program, table, op, args.n, 0)) / (args.passes * args.n)
+            if op == "delete":
+                without = instructions(program, table, "insert", args.n, args.passes)
+            else:
+                without = instructions(program, table, op, args.n, 0)
+            per_op = (counted - without) / (args.passes * args.n)
             if table == "hashbrown":
-                baseline = per_lookup
-            ratio = f"  ({per_lookup / baseline:.2f}x hashbrown)" if baseline else ""
-            print(f"{op:4} n={args.n:<8} {table:11} {per_lookup:7.1f} instructions per lookup{ratio}")
+                baseline = per_op
+            ratio = f"  ({per_op / baseline:.2f}x hashbrown)" if baseline else ""
+            unit = "lookup" if op in ("hit", "miss") else op
+            print(f"{op:6} n={args.n:<8} {table:11} {per_op:7.1f} instructions per {unit}{ratio}")
 
 
 if __name__ == "__main__":

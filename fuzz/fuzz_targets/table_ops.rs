@@ -29,7 +29,8 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 
 use arbitrary::Arbitrary;
 use hashtable_core::{
-    stored_hash, BucketIndex, CollisionStrategy, InsertError, IterCursor, ProbeCursor, StrategyKind, Table, TableConfig,
+    stored_hash, BucketIndex, CollisionStrategy, InsertError, IterCursor, Lookup, ProbeCursor, SlotId, StrategyKind,
+    Table, TableConfig, Verdict,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -54,6 +55,15 @@ impl Drop for Counted {
 }
 
 type FuzzTable = Table<Counted, Counted>;
+
+/// The next candidate for `hash` after `cursor`: a resumable lookup whose
+/// settle defers every candidate hands them out one by one.
+fn next_candidate(table: &mut FuzzTable, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
+    match table.find_resumable(hash, cursor, |_| Ok::<_, std::convert::Infallible>(Verdict::Undecided)) {
+        Ok(Lookup::Undecided(slot)) => Some(slot),
+        Ok(Lookup::Found(_) | Lookup::Absent) => None,
+    }
+}
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -175,7 +185,7 @@ impl Harness {
         let hash = self.hash(key);
         let mut cursor = ProbeCursor::new();
         let mut seen = HashSet::new();
-        while let Some(slot) = self.table.probe_next(hash, &mut cursor) {
+        while let Some(slot) = next_candidate(&mut self.table, hash, &mut cursor) {
             let entry = self.table.entry(slot);
             assert_eq!(
                 entry.hash,
@@ -186,7 +196,7 @@ impl Harness {
             assert!(seen.len() <= self.model.len());
         }
         assert_eq!(
-            self.table.probe_next(hash, &mut cursor),
+            next_candidate(&mut self.table, hash, &mut cursor),
             None,
             "a finished probe stays finished"
         );
@@ -208,13 +218,13 @@ impl Harness {
         let (mut done_a, mut done_b) = (false, false);
         while !(done_a && done_b) {
             if !done_a {
-                match self.table.probe_next(ha, &mut ca) {
+                match next_candidate(&mut self.table, ha, &mut ca) {
                     Some(slot) => assert!(sa.insert(self.table.entry(slot).key.0)),
                     None => done_a = true,
                 }
             }
             if !done_b {
-                match self.table.probe_next(hb, &mut cb) {
+                match next_candidate(&mut self.table, hb, &mut cb) {
                     Some(slot) => assert!(sb.insert(self.table.entry(slot).key.0)),
                     None => done_b = true,
                 }
@@ -375,7 +385,7 @@ impl Harness {
         }
         let hash = self.hash(key);
         let mut cursor = ProbeCursor::new();
-        if self.table.probe_next(hash, &mut cursor).is_none() {
+        if next_candidate(&mut self.table, hash, &mut cursor).is_none() {
             return;
         }
         let size = self.table.size();
@@ -391,7 +401,7 @@ impl Harness {
         // Resume the stale cursor. Its answers may be wrong, but it must end
         // and must not crash; only full slots holding `hash` may come back.
         for _ in 0..(4 * size + 64) {
-            match self.table.probe_next(hash, &mut cursor) {
+            match next_candidate(&mut self.table, hash, &mut cursor) {
                 Some(slot) => assert_eq!(self.table.entry(slot).hash, hash, "a stale cursor named a wrong slot"),
                 None => return,
             }

@@ -7,12 +7,17 @@
 //! ```text
 //! lookup_loop TABLE OP N PASSES
 //!   TABLE   hashbrown, or a strategy name (run-time dispatch through Table)
-//!   OP      hit (the n stored keys, shuffled) or miss (n absent keys)
+//!   OP      hit (the n stored keys, shuffled) or miss (n absent keys), on a
+//!           table built once; insert (each pass builds a table of the n keys
+//!           from the default size, resizes included, as `make bench` does,
+//!           and drops it); delete (each pass builds the table, then removes
+//!           the n keys, shuffled)
 //! ```
 //!
 //! Callgrind counts instructions, not time, so the counts repeat on a noisy
-//! machine; the script subtracts a run with 0 passes, so building the table
-//! is not counted.
+//! machine. The script subtracts a run with 0 passes (hit, miss, insert), or
+//! for delete the insert run with as many passes, so that what remains is
+//! the operation itself.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -31,13 +36,17 @@ fn same(key: u64) -> impl FnMut(&u64) -> Result<bool, Infallible> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [table, op, n, passes] = args.as_slice() else {
-        eprintln!("usage: lookup_loop TABLE hit|miss N PASSES");
+        eprintln!("usage: lookup_loop TABLE hit|miss|insert|delete N PASSES");
         return ExitCode::FAILURE;
     };
     let (Ok(n), Ok(passes)) = (n.parse::<usize>(), passes.parse::<usize>()) else {
         eprintln!("N and PASSES are counts");
         return ExitCode::FAILURE;
     };
+    if !["hit", "miss", "insert", "delete"].contains(&op.as_str()) {
+        eprintln!("OP is hit, miss, insert or delete");
+        return ExitCode::FAILURE;
+    }
     let stored = random_keys(n, 1);
     let mut probes = if op == "miss" {
         random_keys(n, 2)
@@ -47,9 +56,28 @@ fn main() -> ExitCode {
     // Any fixed order that is not the insertion order.
     probes.sort_unstable_by_key(|key| key.rotate_left(17));
     let mut found = 0u64;
+    let changing = op == "insert" || op == "delete";
     if table == "hashbrown" {
-        let mut map = hashbrown::HashMap::with_hasher(STATE);
-        map.extend(stored.iter().map(|&key| (key, key)));
+        let fill = || {
+            let mut map = hashbrown::HashMap::with_hasher(STATE);
+            for &key in &stored {
+                map.insert(key, key);
+            }
+            map
+        };
+        if changing {
+            for _ in 0..passes {
+                let mut map = fill();
+                if op == "delete" {
+                    for key in &probes {
+                        black_box(map.remove(key));
+                    }
+                }
+                black_box(map);
+            }
+            return ExitCode::SUCCESS;
+        }
+        let map = fill();
         for _ in 0..passes {
             for key in &probes {
                 if let Some(value) = map.get(key) {
@@ -69,10 +97,27 @@ fn main() -> ExitCode {
             growth: info.recommended_growth,
             ..TableConfig::default()
         };
-        let mut map: Table<u64, u64> = Table::new(config).expect("a valid configuration");
-        for &key in &stored {
-            map.insert(hash(key), key, key, same(key)).expect("fits in memory");
+        let fill = || {
+            let mut map: Table<u64, u64> = Table::new(config).expect("a valid configuration");
+            for &key in &stored {
+                map.insert(hash(key), key, key, same(key)).expect("fits in memory");
+            }
+            map
+        };
+        if changing {
+            for _ in 0..passes {
+                let mut map = fill();
+                if op == "delete" {
+                    for &key in &probes {
+                        let Ok(removed) = map.remove(hash(key), same(key));
+                        black_box(removed);
+                    }
+                }
+                black_box(map);
+            }
+            return ExitCode::SUCCESS;
         }
+        let mut map = fill();
         for _ in 0..passes {
             for &key in &probes {
                 let Ok(entry) = map.get(hash(key), same(key));

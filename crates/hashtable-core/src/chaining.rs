@@ -15,7 +15,9 @@
 //! * **Probe sequence**: the home bucket `b = index(hash, size)`, then the chain
 //!   in insertion order. The stored full hash is compared before the key, so
 //!   the caller's equality check runs only on real candidates.
-//! * **Insertion** appends at the tail of the chain, as the original did.
+//! * **Insertion** appends at the tail of the chain, as the original did. The
+//!   miss that precedes it names the tail node (or the empty bucket), so an
+//!   insert walks the chain once.
 //! * **Deletion** unlinks the node, then moves the arena's last node into the
 //!   hole (`swap_remove`) and repoints the one link that named it. No
 //!   tombstones: chains never need cleaning.
@@ -31,7 +33,7 @@ use std::collections::BTreeMap;
 
 use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
-use crate::index::BucketIndex;
+use crate::index::{multiply_home, BucketIndex};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
     BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
@@ -48,7 +50,23 @@ pub struct Chaining<K, V> {
     heads: Vec<u32>,
     nodes: Vec<Node<K, V>>,
     index: BucketIndex,
+    /// [`BucketIndex::multiplier`] at the current bucket count: the home
+    /// bucket without a match on `index` (`None` for `mod`, which divides).
+    multiplier: Option<u64>,
 }
+
+/// [`BucketIndex::multiplier`], where it gives `index.bucket` (chaining
+/// takes any bucket count, and `mask` multiplies only on a power of two).
+fn home_multiplier(index: BucketIndex, buckets: usize) -> Option<u64> {
+    match index {
+        BucketIndex::Mask if !buckets.is_power_of_two() => None,
+        _ => index.multiplier(buckets),
+    }
+}
+
+/// A [`Vacancy`] naming an empty bucket (this bit and the bucket) rather
+/// than the tail node a new node is linked after.
+const HEAD: usize = 1 << (usize::BITS - 1);
 
 impl<K, V> Chaining<K, V> {
     /// Empty storage; panics if the heads cannot be allocated (see `try_new`).
@@ -61,6 +79,7 @@ impl<K, V> Chaining<K, V> {
             heads: alloc::filled(NIL, buckets.max(1))?,
             nodes: Vec::new(),
             index,
+            multiplier: home_multiplier(index, buckets.max(1)),
         })
     }
 
@@ -71,7 +90,20 @@ impl<K, V> Chaining<K, V> {
 
     #[inline]
     fn home(&self, hash: u64) -> usize {
-        self.index.bucket(hash, self.heads.len())
+        match self.multiplier {
+            Some(multiplier) => multiply_home(hash, multiplier, self.heads.len()),
+            None => self.index.bucket(hash, self.heads.len()),
+        }
+    }
+
+    /// The first node of `hash`'s chain, or NIL.
+    #[inline]
+    fn head(&self, hash: u64) -> u32 {
+        let home = self.home(hash);
+        debug_assert!(home < self.heads.len());
+        // SAFETY: `home` is a bucket of this table: every index maps a hash
+        // below the bucket count it is given, `heads.len()`.
+        unsafe { *self.heads.get_unchecked(home) }
     }
 
     fn chain_len(&self, bucket: usize) -> usize {
@@ -135,7 +167,7 @@ where
         let mut at = if cursor.started {
             cursor.position as u32
         } else {
-            self.heads[self.home(hash)]
+            self.head(hash)
         };
         cursor.started = true;
         while at != NIL {
@@ -159,13 +191,21 @@ where
         visited: &mut u64,
         mut settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Settled<'_, K, V>, E> {
-        let mut at = self.heads[self.home(hash)];
+        let mut at = self.head(hash);
+        // The last node passed: a new node is linked after it.
+        let mut tail = NIL;
         let mut visits = 0;
         let found = loop {
             if at == NIL {
-                // An insert appends at the chain's tail: `insert_new` finds it.
-                break Ok(Settled::Absent(Vacancy::UNKNOWN));
+                // An insert appends at the chain's tail, the node before.
+                let vacancy = if tail == NIL {
+                    HEAD | self.home(hash)
+                } else {
+                    tail as usize
+                };
+                break Ok(Settled::Absent(Vacancy(vacancy)));
             }
+            tail = at;
             let node = &self.nodes[at as usize];
             visits += 1;
             if node.entry.hash == hash {
@@ -198,6 +238,30 @@ where
             return Err(AllocError::of::<Node<K, V>>(self.nodes.len() + 1));
         }
         alloc::reserve(&mut self.nodes, 1)
+    }
+
+    /// Link the new node where the miss ended: after the tail it passed,
+    /// or as the head of its empty bucket. No second walk of the chain.
+    #[inline]
+    fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {
+        let new = self.nodes.len() as u32;
+        let link = match vacancy {
+            Vacancy::UNKNOWN => None,
+            Vacancy(at) if at & HEAD != 0 => self.heads.get_mut(at & !HEAD).filter(|head| **head == NIL),
+            Vacancy(at) => self
+                .nodes
+                .get_mut(at)
+                .map(|node| &mut node.next)
+                .filter(|next| **next == NIL),
+        };
+        let Some(link) = link else {
+            // Unknown, or stale: walk as `insert_new` does.
+            return self.insert_new(entry);
+        };
+        *link = new;
+        // `reserve_one` keeps the arena below NIL nodes and made room.
+        self.nodes.push(Node { entry, next: NIL });
+        SlotId(new as usize)
     }
 
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
@@ -233,6 +297,7 @@ where
         let heads = alloc::filled(NIL, buckets.max(1))?;
         let tails = alloc::filled(NIL, buckets.max(1))?;
         self.heads = heads;
+        self.multiplier = home_multiplier(self.index, self.heads.len());
         self.relink_all(tails);
         Ok(())
     }
@@ -255,6 +320,7 @@ where
             heads,
             nodes,
             index: self.index,
+            multiplier: self.multiplier,
         })
     }
 

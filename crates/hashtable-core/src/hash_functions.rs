@@ -190,25 +190,21 @@ impl NamedHash {
     }
 
     /// The 64-bit hash of `key`. Equal canonical keys give equal hashes.
-    #[inline]
+    ///
+    /// Inlined: the match on the function and on the key is a few
+    /// instructions in the caller, and each function's own work is inlined
+    /// or one call (the byte loops of `knuth` and `fnv1a`, and `murmur3`).
+    #[inline(always)]
     pub fn hash(&self, key: CanonicalKey<'_>) -> u64 {
-        match self {
+        match *self {
             NamedHash::Seed => seed(key),
             NamedHash::Knuth => knuth_word(key).wrapping_mul(KNUTH_MULTIPLIER),
-            NamedHash::Fnv1a => with_bytes(key, |bytes| {
-                let mut hasher = fnv::FnvHasher::default();
-                hasher.write(bytes);
-                hasher.finish()
-            }),
+            NamedHash::Fnv1a => with_bytes(key, fnv1a),
             NamedHash::Murmur3 => with_bytes(key, |bytes| murmur3_x64_128(bytes, 0).0),
-            NamedHash::SipHash13 { key: [k0, k1] } => with_bytes(key, |bytes| {
-                let mut hasher = siphasher::sip::SipHasher13::new_with_keys(*k0, *k1);
-                hasher.write(bytes);
-                hasher.finish()
-            }),
+            NamedHash::SipHash13 { key: [k0, k1] } => with_bytes(key, |bytes| siphash13(k0, k1, bytes)),
             NamedHash::Xxh3 => with_bytes(key, xxhash_rust::xxh3::xxh3_64),
             NamedHash::Foldhash { seed } => {
-                let mut hasher = foldhash::fast::FixedState::with_seed(*seed).build_hasher();
+                let mut hasher = foldhash::fast::FixedState::with_seed(seed).build_hasher();
                 match key {
                     CanonicalKey::Int(value) => hasher.write_u64(value as u64),
                     CanonicalKey::Float(value) => hasher.write_u64(value.to_bits()),
@@ -223,17 +219,162 @@ impl NamedHash {
 }
 
 /// The original C default: the key's own value or length.
+#[inline(always)]
 fn seed(key: CanonicalKey<'_>) -> u64 {
     match key {
         CanonicalKey::Int(value) => value as u64,
         CanonicalKey::Float(value) => value.floor() as i64 as u64,
-        CanonicalKey::Text(text) => text.chars().count() as u64,
+        CanonicalKey::Text(text) => char_count(text.as_bytes()) as u64,
         CanonicalKey::Bytes(bytes) => bytes.len() as u64,
         CanonicalKey::PreHashed(value) => value,
     }
 }
 
+/// `0x80` in each byte of `word` that is a UTF-8 continuation byte (`0b10xx_xxxx`).
+#[inline(always)]
+fn continuation_bits(word: u64) -> u64 {
+    // Shifted left by one, each byte's bit 6 sits under its bit 7.
+    word & !(word << 1) & 0x8080_8080_8080_8080
+}
+
+/// The number of set bytes' bit 7 in `bits` (only bits 7, 15, ... set): a
+/// multiply adds the bytes into the top one, without `popcnt`.
+#[inline(always)]
+fn count_high_bits(bits: u64) -> usize {
+    ((bits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+}
+
+/// The chars of valid UTF-8 `text`, as `str::chars().count()` counts them.
+/// ASCII text, the common case, is one OR of its words (the last read
+/// overlapping the one before) and a test: its length is its char count.
+#[inline(always)]
+fn char_count(text: &[u8]) -> usize {
+    let len = text.len();
+    let high = if len >= 8 {
+        let mut any = le_u64(text, len - 8);
+        let mut at = 0;
+        while at + 8 < len {
+            any |= le_u64(text, at);
+            at += 8;
+        }
+        any
+    } else {
+        short_word(text)
+    };
+    if high & 0x8080_8080_8080_8080 == 0 {
+        return len;
+    }
+    utf8_char_count(text)
+}
+
+/// [`char_count`] of text that is not all ASCII: every byte that is not a
+/// continuation byte starts a char, counted eight bytes at a time (the
+/// standard library's count walks short strings byte by byte).
+#[inline(never)]
+fn utf8_char_count(text: &[u8]) -> usize {
+    let len = text.len();
+    if len < 8 {
+        return text.iter().filter(|&&byte| byte & 0xC0 != 0x80).count();
+    }
+    let mut continuation = 0;
+    let mut at = 0;
+    while at + 8 <= len {
+        continuation += count_high_bits(continuation_bits(le_u64(text, at)));
+        at += 8;
+    }
+    if at < len {
+        // The last 8 bytes, less the `8 - (len - at)` low ones counted already.
+        let counted = 8 * (8 - (len - at));
+        continuation += count_high_bits(continuation_bits(le_u64(text, len - 8)) >> counted << counted);
+    }
+    len - continuation
+}
+
+/// The little-endian word at `bytes[at..at + 8]`.
+#[inline(always)]
+fn le_u64(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// Fewer than 8 bytes as a little-endian word, zero-padded, in at most three
+/// loads (overlapping where they meet) instead of a copy of unknown length.
+#[inline(always)]
+fn short_word(bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    debug_assert!(len < 8);
+    let u32_at = |at: usize| {
+        u64::from(u32::from_le_bytes([
+            bytes[at],
+            bytes[at + 1],
+            bytes[at + 2],
+            bytes[at + 3],
+        ]))
+    };
+    match len {
+        0 => 0,
+        1..=3 => {
+            // Byte 0, the middle one and the last (some the same byte).
+            u64::from(bytes[0])
+                | u64::from(bytes[len / 2]) << (8 * (len / 2))
+                | u64::from(bytes[len - 1]) << (8 * (len - 1))
+        }
+        _ => u32_at(0) | u32_at(len - 4) << (8 * (len - 4)),
+    }
+}
+
+/// 64-bit FNV-1a, as the `fnv` crate's `FnvHasher` computes it.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+/// SipHash-1-3 of `data` under the key `(k0, k1)`, in one pass: the value of
+/// `siphasher`'s `SipHasher13::new_with_keys(k0, k1)` after one `write(data)`,
+/// without its buffering of a tail between writes.
+#[inline(always)]
+fn siphash13(k0: u64, k1: u64, data: &[u8]) -> u64 {
+    #[inline(always)]
+    fn round(v: &mut [u64; 4]) {
+        v[0] = v[0].wrapping_add(v[1]);
+        v[1] = v[1].rotate_left(13) ^ v[0];
+        v[0] = v[0].rotate_left(32);
+        v[2] = v[2].wrapping_add(v[3]);
+        v[3] = v[3].rotate_left(16) ^ v[2];
+        v[0] = v[0].wrapping_add(v[3]);
+        v[3] = v[3].rotate_left(21) ^ v[0];
+        v[2] = v[2].wrapping_add(v[1]);
+        v[1] = v[1].rotate_left(17) ^ v[2];
+        v[2] = v[2].rotate_left(32);
+    }
+    let mut v = [
+        k0 ^ 0x736f_6d65_7073_6575,
+        k1 ^ 0x646f_7261_6e64_6f6d,
+        k0 ^ 0x6c79_6765_6e65_7261,
+        k1 ^ 0x7465_6462_7974_6573,
+    ];
+    let mut words = data.chunks_exact(8);
+    for word in &mut words {
+        let m = u64::from_le_bytes(word.try_into().expect("chunks of 8"));
+        v[3] ^= m;
+        round(&mut v);
+        v[0] ^= m;
+    }
+    let last = (data.len() as u64) << 56 | short_word(words.remainder());
+    v[3] ^= last;
+    round(&mut v);
+    v[0] ^= last;
+    v[2] ^= 0xff;
+    round(&mut v);
+    round(&mut v);
+    round(&mut v);
+    v[0] ^ v[1] ^ v[2] ^ v[3]
+}
+
 /// The word Knuth's multiplier is applied to.
+#[inline(always)]
 fn knuth_word(key: CanonicalKey<'_>) -> u64 {
     let fold = |bytes: &[u8]| {
         bytes
@@ -249,8 +390,9 @@ fn knuth_word(key: CanonicalKey<'_>) -> u64 {
     }
 }
 
-/// Run a byte-oriented hash over the key's encoding (see the module table).
-#[inline]
+/// Run a byte-oriented hash over the key's encoding (see the module table):
+/// a number's 8 bytes are a word on the stack, never an allocation.
+#[inline(always)]
 fn with_bytes(key: CanonicalKey<'_>, hash: impl FnOnce(&[u8]) -> u64) -> u64 {
     match key {
         CanonicalKey::Int(value) => hash(&value.to_le_bytes()),
@@ -449,6 +591,55 @@ mod tests {
         for (len, expected) in cases {
             let hash = named("siphash13").hash(CanonicalKey::Bytes(&message[..len]));
             assert_eq!(hash, u64::from_le_bytes(expected), "length {len}");
+        }
+    }
+
+    #[test]
+    fn the_one_pass_siphash13_is_the_streaming_one() {
+        use std::hash::Hasher;
+        let data: Vec<u8> = (0..=255u8).map(|b| b.wrapping_mul(37)).collect();
+        for (k0, k1) in [
+            (0, 0),
+            (0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908),
+            (u64::MAX, 12345),
+        ] {
+            for len in 0..=data.len() {
+                let mut streaming = siphasher::sip::SipHasher13::new_with_keys(k0, k1);
+                streaming.write(&data[..len]);
+                assert_eq!(siphash13(k0, k1, &data[..len]), streaming.finish(), "length {len}");
+            }
+        }
+    }
+
+    #[test]
+    fn seed_counts_chars_as_str_chars_does() {
+        let samples = [
+            "",
+            "a",
+            "héllo",
+            "a_typical_identifier",
+            "日本語のテキスト",
+            "ünïcödé wörds and ascii mixed together, long enough for words",
+            "🦀🦀🦀🦀🦀🦀🦀",
+            "x🦀",
+            "1234567",
+            "12345678",
+            "123456789",
+        ];
+        for text in samples {
+            for start in 0..text.len() {
+                let Some(tail) = text.get(start..) else { continue };
+                assert_eq!(char_count(tail.as_bytes()), tail.chars().count(), "{tail:?}");
+                assert_eq!(utf8_char_count(tail.as_bytes()), tail.chars().count(), "{tail:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn short_words_read_every_tail_length() {
+        let bytes = [1u8, 2, 3, 4, 5, 6, 7];
+        for len in 0..8 {
+            assert_eq!(short_word(&bytes[..len]), le_word(&bytes[..len]), "length {len}");
         }
     }
 

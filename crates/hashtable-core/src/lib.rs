@@ -3,9 +3,10 @@
 //!
 //! The engine never hashes and never compares keys on its own initiative. A
 //! caller passes each key's 64-bit hash, and either a fallible equality check
-//! ([`Table::find`], [`Table::insert`], [`Table::remove`]) or, when it must run
-//! foreign code between steps, drives the probe itself with
-//! [`Table::probe_next`] and a [`ProbeCursor`].
+//! ([`Table::get`], [`Table::find`], [`Table::insert`], [`Table::remove`]), or
+//! a three-way `settle` ([`Table::find_settled`], then [`Table::insert_vacant`]
+//! at the miss's vacancy), or, when it must run foreign code between steps,
+//! [`Table::find_resumable`] with a [`ProbeCursor`].
 //!
 //! ```
 //! use hashtable_core::{Table, TableConfig};

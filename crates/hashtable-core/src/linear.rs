@@ -42,10 +42,10 @@
 //!   `mod`, fuse into one long cluster), and the variance of probe lengths is
 //!   high, which is what Robin Hood fixes.
 
-use crate::entry::{Entry, EMPTY_HASH};
+use crate::entry::{Entry, SlotId, EMPTY_HASH};
 use crate::index::BucketIndex;
 use crate::open_slots::{OpenSlots, ProbeRule, Walk, DONE};
-use crate::strategy::{ExpectedProbes, StrategyKind};
+use crate::strategy::{settle_candidate, ExpectedProbes, Settled, StrategyKind, Vacancy, Verdict};
 
 /// Linear probing over the shared open-addressing slots.
 pub type Linear<K, V> = OpenSlots<LinearProbing, K, V>;
@@ -108,7 +108,6 @@ pub(crate) fn scan_forward<P, K, V>(
             }
         }
     };
-    let ran_out = step >= count || at.slot >= count;
     *at = Walk {
         slot: match found {
             Some(found) if found + 1 < count => found + 1,
@@ -117,8 +116,84 @@ pub(crate) fn scan_forward<P, K, V>(
         },
         step,
         visits: visits + (step - first_step) as u64,
-        stop: if ran_out { DONE } else { slot },
     };
+    found
+}
+
+/// The one-pass lookup along `home, home + 1, ...` that linear probing and
+/// Robin Hood share ([`ProbeRule::find_settled`]). Per slot: one load of the
+/// hash word, a compare with `hash`, a compare with `EMPTY_HASH`, `richer`
+/// (which linear probing's `|_, _| false` compiles away), the step and a
+/// compare with the slot count. No step bound: some slot is always
+/// `EMPTY`. The rare probe that reaches the end goes on from slot 0 in
+/// [`settle_wrapped`], out of line. Visits are the slots read, added once.
+///
+/// `richer(stored, distance)` is Robin Hood's early stop, before the wrap:
+/// the item `distance` slots past the probe's home sits closer to its own
+/// home than the key would.
+#[inline(always)]
+pub(crate) fn settle_forward<'a, P, K, V, E>(
+    slots: &'a OpenSlots<P, K, V>,
+    hash: u64,
+    visited: &mut u64,
+    mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+    richer: impl Fn(u64, usize) -> bool,
+    richer_wrapped: impl Fn(u64, usize, usize) -> bool,
+) -> Result<Settled<'a, K, V>, E> {
+    if hash == EMPTY_HASH {
+        // No item stores it (linear and Robin Hood leave no tombstones, so
+        // this is the only reserved word in their slots).
+        return Ok(Settled::Absent(Vacancy::UNKNOWN));
+    }
+    let count = slots.count();
+    let home = slots.home(hash);
+    let mut slot = home;
+    let found = loop {
+        let stored = slots.hash_below(slot);
+        if stored == hash {
+            if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
+                break end;
+            }
+        } else if stored == EMPTY_HASH || richer(stored, slot - home) {
+            // Where an insert of the key goes: these rules leave no tombstones.
+            break Ok(Settled::Absent(Vacancy(slot)));
+        }
+        slot += 1;
+        if slot == count {
+            return settle_wrapped(slots, hash, visited, &mut settle, count - home, richer_wrapped);
+        }
+    };
+    *visited += (slot - home) as u64 + 1;
+    found
+}
+
+/// [`settle_forward`] after the probe passed the end of the array: on from
+/// slot 0, `distance` slots from home, with the step and wrap of the
+/// textbook loop (few probes get here). Inlined all the same: as a call, its
+/// result came back through memory, and the common path paid for that too.
+#[inline(always)]
+fn settle_wrapped<'a, P, K, V, E>(
+    slots: &'a OpenSlots<P, K, V>,
+    hash: u64,
+    visited: &mut u64,
+    settle: &mut impl FnMut(&K) -> Result<Verdict, E>,
+    mut distance: usize,
+    richer: impl Fn(u64, usize, usize) -> bool,
+) -> Result<Settled<'a, K, V>, E> {
+    let mut slot = 0;
+    let found = loop {
+        let stored = slots.hash_below(slot);
+        if stored == hash {
+            if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), settle) {
+                break end;
+            }
+        } else if stored == EMPTY_HASH || richer(stored, slot, distance) {
+            break Ok(Settled::Absent(Vacancy(slot)));
+        }
+        slot = slots.next(slot);
+        distance += 1;
+    };
+    *visited += distance as u64 + 1;
     found
 }
 
@@ -138,6 +213,16 @@ impl ProbeRule for LinearProbing {
         scan_forward(slots, hash, at, |_, _, _| false)
     }
 
+    #[inline(always)]
+    fn find_settled<'a, K, V, E>(
+        slots: &'a Linear<K, V>,
+        hash: u64,
+        visited: &mut u64,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'a, K, V>, E> {
+        settle_forward(slots, hash, visited, settle, |_, _| false, |_, _, _| false)
+    }
+
     fn insert<K, V>(slots: &mut Linear<K, V>, entry: Entry<K, V>) -> usize {
         let mut slot = slots.home(entry.hash);
         while slots.hash_at(slot) != EMPTY_HASH {
@@ -147,23 +232,44 @@ impl ProbeRule for LinearProbing {
         slot
     }
 
+    /// The first `EMPTY` slot from home, in storage with nothing else to skip.
+    #[inline(always)]
+    fn reinsert<K, V>(slots: &mut Linear<K, V>, entry: Entry<K, V>) {
+        let count = slots.count();
+        let mut slot = slots.home(entry.hash);
+        while slots.hash_below(slot) != EMPTY_HASH {
+            slot += 1;
+            if slot == count {
+                slot = 0;
+            }
+        }
+        slots.put_fresh(slot, entry);
+    }
+
     /// Knuth's Algorithm R: close the gap instead of leaving a tombstone.
     fn remove<K, V>(slots: &mut Linear<K, V>, slot: usize) -> Entry<K, V> {
         let entry = slots.take(slot, EMPTY_HASH);
+        let count = slots.count();
         let mut hole = slot;
         let mut at = slot;
         loop {
-            at = slots.next(at);
-            let stored = slots.hash_at(at);
+            at += 1;
+            if at == count {
+                at = 0;
+            }
+            let stored = slots.hash_below(at);
             if stored == EMPTY_HASH {
                 break;
             }
-            // The item may fill the hole only if its probe path crosses it.
-            if slots.distance(slots.home(stored), at) >= slots.distance(hole, at) {
+            // The item may fill the hole only if its probe path crosses it:
+            // its home is not in `(hole, at]`, going round the end.
+            let home = slots.home(stored);
+            if slots.distance(home, at) >= slots.distance(hole, at) {
                 slots.shift(at, hole);
                 hole = at;
             }
         }
+        slots.vacated(hole);
         entry
     }
 

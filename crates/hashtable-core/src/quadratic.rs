@@ -40,10 +40,10 @@
 //!   of two (up to twice the memory asked for), and deletes leave tombstones
 //!   that lengthen misses until a rebuild.
 
-use crate::entry::{Entry, EMPTY_HASH, TOMBSTONE_HASH};
+use crate::entry::{is_item_hash, Entry, SlotId, EMPTY_HASH, TOMBSTONE_HASH};
 use crate::index::BucketIndex;
 use crate::open_slots::{OpenSlots, ProbeRule, Walk, DONE};
-use crate::strategy::{ExpectedProbes, StrategyKind};
+use crate::strategy::{settle_candidate, ExpectedProbes, Settled, StrategyKind, Vacancy, Verdict};
 
 /// Quadratic probing over the shared open-addressing slots.
 pub type Quadratic<K, V> = OpenSlots<QuadraticProbing, K, V>;
@@ -69,7 +69,6 @@ impl ProbeRule for QuadraticProbing {
         let count = slots.count();
         let mask = count - 1;
         let (mut slot, mut step, mut visits) = (at.slot, at.step, at.visits);
-        let mut stop = DONE;
         let found = if slot >= count {
             None
         } else {
@@ -84,7 +83,6 @@ impl ProbeRule for QuadraticProbing {
                     break Some(slot);
                 }
                 if stored == EMPTY_HASH {
-                    stop = slot;
                     break None;
                 }
                 step += 1;
@@ -96,15 +94,48 @@ impl ProbeRule for QuadraticProbing {
                 slot: (slot + step + 1) & mask,
                 step: step + 1,
                 visits,
-                stop,
             },
             None => Walk {
                 slot: DONE,
                 step,
                 visits,
-                stop,
             },
         };
+        found
+    }
+
+    /// Triangular steps from home, each slot's hash word compared with the
+    /// key's and with `EMPTY_HASH`; a tombstone equals neither and is passed.
+    /// No step bound: some slot is always `EMPTY`. The step number is the
+    /// visits, counted once at the end. A miss knows where an insert goes
+    /// only when no tombstone lies anywhere (an insert reuses the first).
+    #[inline(always)]
+    fn find_settled<'a, K, V, E>(
+        slots: &'a Quadratic<K, V>,
+        hash: u64,
+        visited: &mut u64,
+        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'a, K, V>, E> {
+        if !is_item_hash(hash) {
+            return Ok(Settled::Absent(Vacancy::UNKNOWN));
+        }
+        let mask = slots.count() - 1;
+        let mut slot = slots.home(hash);
+        let mut step = 0;
+        let found = loop {
+            let stored = slots.hash_below(slot);
+            if stored == hash {
+                if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
+                    break end;
+                }
+            } else if stored == EMPTY_HASH {
+                let known = slots.tombstone_count() == 0;
+                break Ok(Settled::Absent(if known { Vacancy(slot) } else { Vacancy::UNKNOWN }));
+            }
+            step += 1;
+            slot = (slot + step) & mask;
+        };
+        *visited += step as u64 + 1;
         found
     }
 
@@ -119,6 +150,19 @@ impl ProbeRule for QuadraticProbing {
         }
         slots.put(slot, entry);
         slot
+    }
+
+    /// The first `EMPTY` slot along the sequence, in storage with no tombstones.
+    #[inline(always)]
+    fn reinsert<K, V>(slots: &mut Quadratic<K, V>, entry: Entry<K, V>) {
+        let mask = slots.count() - 1;
+        let mut slot = slots.home(entry.hash);
+        let mut step = 0;
+        while slots.hash_below(slot) != EMPTY_HASH {
+            step += 1;
+            slot = (slot + step) & mask;
+        }
+        slots.put_fresh(slot, entry);
     }
 
     fn remove<K, V>(slots: &mut Quadratic<K, V>, slot: usize) -> Entry<K, V> {
@@ -237,15 +281,27 @@ mod tests {
     }
 
     #[test]
-    fn a_probe_in_a_table_of_only_tombstones_ends() {
+    fn a_probe_over_tombstones_ends_at_the_one_empty_slot_kept() {
         let mut table = Quadratic::<u64, u64>::new(4, BucketIndex::Mod);
-        for key in 0..4 {
+        for key in 0..3 {
             let slot = table.insert_new(Entry::new(key, key, key));
             table.remove(slot);
         }
         let mut cursor = ProbeCursor::new();
         assert_eq!(table.probe_next(0, &mut cursor), None);
-        assert_eq!(cursor.visited(), 4);
+        assert_eq!(cursor.visited(), 3, "slots 0, 1 (tombstones) and 3 (empty)");
+        let mut visits = 0;
+        let missed = table.find_entry(0, &mut visits, |_| Ok::<_, ()>(false));
+        assert_eq!((missed, visits), (Ok(None), 3));
+    }
+
+    #[test]
+    #[should_panic(expected = "last EMPTY slot")]
+    fn no_insert_takes_the_last_empty_slot() {
+        let mut table = Quadratic::<u64, u64>::new(4, BucketIndex::Mod);
+        for key in 0..4 {
+            table.insert_new(Entry::new(key, key, key));
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! Every hash a caller passes goes through [`stored_hash`] here, once, so
 //! the strategies never see the two values the open-addressing slots reserve.
 
+use std::convert::Infallible;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -196,33 +197,16 @@ where
         &self.strategy
     }
 
-    /// The next candidate for `hash` after `cursor`: an entry whose stored hash
-    /// is equal. The caller decides whether its key is equal too.
-    #[inline]
-    pub fn probe_next(&mut self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        let before = cursor.visited;
-        let found = self.strategy.probe_next(stored_hash(hash), cursor);
-        self.counters.comparisons += cursor.visited - before;
-        found
-    }
+    // The entry points, lookups and inserts, each for the callers named in
+    // its comment. Each is one `match` on an [`AnyStrategy`] and then the
+    // strategy's own loop, with the visits added to `comparisons` once.
 
-    /// Find the entry whose key `eq` accepts, among those stored with `hash`.
-    ///
-    /// The whole candidate loop runs inside the strategy's own code (one
-    /// `match` on an [`AnyStrategy`], not one per candidate), and the visits
-    /// are added to `comparisons` once, when the lookup ends (also when `eq`
-    /// fails), so the cursor can stay in registers through the loop.
-    #[inline]
-    pub fn find<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
-        let found = self
-            .strategy
-            .find_entry(stored_hash(hash), &mut self.counters.comparisons, eq)?;
-        Ok(found.map(|(slot, _)| slot))
-    }
-
-    /// [`Table::find`] that hands back the entry itself: one lookup, one
-    /// `match` on an [`AnyStrategy`], where `find` and then `entry` take two.
-    #[inline]
+    /// The entry whose key `eq` accepts, among those stored with `hash`: for
+    /// a caller with a yes-or-no equality that wants the entry, as
+    /// `hashbrown::HashMap::get` does (the benchmarks, `lookup_loop`, tests).
+    /// One lookup and one `match`, where [`Table::find`] then
+    /// [`Table::entry`] take two.
+    #[inline(always)]
     pub fn get<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<&Entry<K, V>>, E> {
         let found = self
             .strategy
@@ -230,11 +214,43 @@ where
         Ok(found.map(|(_, entry)| entry))
     }
 
-    /// [`Table::find`] for a caller that must sometimes run foreign code to
-    /// compare keys: `settle` decides what it can, and an
-    /// [`Lookup::Undecided`] candidate comes back with `cursor` just past it,
-    /// so the caller compares, checks [`Table::generation`], and resumes with
-    /// the same cursor. Visits are counted once per call, at the end.
+    /// [`Table::get`] for a caller that wants the slot, to remove it or
+    /// replace its value: [`Table::remove`], the Python binding's native
+    /// timing (`native_timing.rs`), the fuzz target and tests.
+    #[inline(always)]
+    pub fn find<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
+        let found = self
+            .strategy
+            .find_entry(stored_hash(hash), &mut self.counters.comparisons, eq)?;
+        Ok(found.map(|(slot, _)| slot))
+    }
+
+    /// One pass for a caller whose `settle` decides most candidates itself
+    /// (see [`CollisionStrategy::find_settled`]): the entry, or where an
+    /// insert would go ([`Table::insert_vacant`]), or `Undecided`, for the
+    /// caller to look again with [`Table::find_resumable`]. For the Python
+    /// binding's `t[k]`, `k in t` and `t[k] = v` on builtin scalar keys
+    /// (`lookup::probe_scalar`), where `settle` compares in C and defers
+    /// only a key whose `==` is Python code.
+    #[inline(always)]
+    pub fn find_settled<E>(
+        &mut self,
+        hash: u64,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'_, K, V>, E> {
+        self.strategy
+            .find_settled(stored_hash(hash), &mut self.counters.comparisons, settle)
+    }
+
+    /// A lookup for a caller that must sometimes run foreign code to compare
+    /// keys: `settle` decides what it can, and a [`Lookup::Undecided`]
+    /// candidate comes back with `cursor` just past it, so the caller
+    /// compares, checks [`Table::generation`], and resumes with the same
+    /// cursor. For the Python binding's lookups through `__eq__`
+    /// (`lookup::find_from`) and its identity and `key=` routes
+    /// (`fast_slots.rs`). With a `settle` that defers every candidate, it
+    /// hands out the candidates one by one (the tests' and fuzz target's
+    /// probe checks).
     #[inline]
     pub fn find_resumable<E>(
         &mut self,
@@ -249,16 +265,17 @@ where
     }
 
     /// [`Table::find`] through a shared borrow, for readers that may run at
-    /// once (the C library's): it leaves `comparisons` as it is.
+    /// once: the C library's lookups (`operations::lookup`, under its
+    /// get, set and remove).
+    /// It counts nothing (`comparisons` is left as it is): one `match` on the
+    /// strategy, then its one-pass loop, counting into a local.
+    #[inline]
     pub fn find_shared(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<SlotId> {
-        let hash = stored_hash(hash);
-        let mut cursor = ProbeCursor::new();
-        while let Some(slot) = self.strategy.probe_next(hash, &mut cursor) {
-            if eq(&self.strategy.entry(slot).key) {
-                return Some(slot);
-            }
-        }
-        None
+        let mut uncounted = 0;
+        let Ok(found) = self
+            .strategy
+            .find_entry(stored_hash(hash), &mut uncounted, |key| Ok::<_, Infallible>(eq(key)));
+        found.map(|(slot, _)| slot)
     }
 
     /// The stored entry in `slot`; its `hash` is [`stored_hash`] of the one inserted.
@@ -273,39 +290,46 @@ where
         std::mem::replace(&mut self.strategy.entry_mut(slot).value, value)
     }
 
-    /// Store a key known to be absent, growing first if the insert would push
+    /// Store a key the caller knows is absent, with no lookup first (the
+    /// strategy walks to its place), growing first if the insert would push
     /// the load above `max_load`. Out of memory, the table is unchanged and
-    /// `key` and `value` are dropped.
+    /// `key` and `value` are dropped. For the C library's `ht_set` after its
+    /// `find_shared` missed, the Python binding's `operations.rs` after a
+    /// resumable lookup missed, and its native timing.
     pub fn insert_new(&mut self, hash: u64, key: K, value: V) -> Result<SlotId, AllocError> {
         self.insert_absent(Entry::new(stored_hash(hash), key, value), Vacancy::UNKNOWN)
     }
 
-    /// One pass for a caller whose `settle` decides most candidates itself
-    /// (see [`CollisionStrategy::find_settled`]): the entry, or where an
-    /// insert would go ([`Table::insert_vacant`]), or `Undecided`, for the
-    /// caller to look again with [`Table::find_resumable`]. Visits are counted.
-    #[inline]
-    pub fn find_settled<E>(
-        &mut self,
-        hash: u64,
-        settle: impl FnMut(&K) -> Result<Verdict, E>,
-    ) -> Result<Settled<'_, K, V>, E> {
-        self.strategy
-            .find_settled(stored_hash(hash), &mut self.counters.comparisons, settle)
-    }
-
     /// [`Table::insert_new`] at the vacancy a [`Table::find_settled`] of the
     /// same `hash` found, with nothing changed since: no second walk, unless
-    /// the table has to grow first.
+    /// the table has to grow first. For the Python binding's `t[k] = v` on
+    /// builtin scalar keys (`fast_slots.rs`) and its bulk loads (`bulk.rs`).
     #[inline]
     pub fn insert_vacant(&mut self, hash: u64, key: K, value: V, vacancy: Vacancy) -> Result<SlotId, AllocError> {
         self.insert_absent(Entry::new(stored_hash(hash), key, value), vacancy)
     }
 
     /// Store an entry (its hash already stored) whose key is absent, at
-    /// `vacancy` if the table did not have to change shape first.
+    /// `vacancy` if the table did not have to change shape first. The common
+    /// case is one call into the strategy, which checks the load against
+    /// the limit cached for its size and stores the entry.
     #[inline]
     fn insert_absent(&mut self, entry: Entry<K, V>, vacancy: Vacancy) -> Result<SlotId, AllocError> {
+        match self.strategy.insert_within(vacancy, entry, self.load_limit) {
+            Ok(slot) => {
+                self.generation += 1;
+                Ok(slot)
+            }
+            Err(entry) => self.insert_reshaping(entry, vacancy),
+        }
+    }
+
+    /// [`Table::insert_absent`] when the strategy declined: its size is not
+    /// the one the cached limit is for, the load would pass `max_load`, or
+    /// it could not reserve room.
+    #[cold]
+    #[inline(never)]
+    fn insert_reshaping(&mut self, entry: Entry<K, V>, vacancy: Vacancy) -> Result<SlotId, AllocError> {
         // The strategy's own room first: if growing then succeeded and this
         // failed, the table would be left resized without the item.
         self.strategy.reserve_one()?;
@@ -318,9 +342,12 @@ where
         })
     }
 
-    /// Insert or update. On update the table keeps its stored key and returns
-    /// the key it was given together with the value it replaced, so the caller
-    /// can release both after its own borrow ends.
+    /// Insert or update, with a yes-or-no equality: one walk, whose miss says
+    /// where the key goes. On update the table keeps its stored key and
+    /// returns the key it was given together with the value it replaced, so
+    /// the caller can release both after its own borrow ends. For Rust
+    /// callers (the benchmarks, `lookup_loop`, the fuzz target, tests).
+    #[inline]
     pub fn insert<E>(
         &mut self,
         hash: u64,
@@ -348,6 +375,7 @@ where
     }
 
     /// Remove the entry in `slot`, shrinking afterwards if `min_load` asks for it.
+    #[inline]
     pub fn remove_slot(&mut self, slot: SlotId) -> Entry<K, V> {
         self.generation += 1;
         let entry = self.strategy.remove(slot);
@@ -355,6 +383,7 @@ where
         entry
     }
 
+    #[inline]
     pub fn remove<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<Entry<K, V>>, E> {
         Ok(self.find(hash, eq)?.map(|slot| self.remove_slot(slot)))
     }
@@ -497,14 +526,27 @@ where
             self.counters.rebuilds += 1;
             self.generation += 1;
         }
+        // The limit at the new size, so the next insert takes the fast path.
+        let size = self.size();
+        self.load_limit = (size, (self.config.max_load * size as f64).floor() as usize);
         Ok(true)
     }
 
+    #[inline]
     fn shrink_if_sparse(&mut self) {
-        let size = self.size();
-        if self.config.min_load <= 0.0 || (self.len() as f64) >= self.config.min_load * size as f64 {
+        if self.config.min_load <= 0.0 {
             return;
         }
+        let size = self.size();
+        if (self.len() as f64) >= self.config.min_load * size as f64 {
+            return;
+        }
+        self.shrink(size);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn shrink(&mut self, size: usize) {
         let mut target = self.usable(((size as f64) / self.config.growth).floor().max(1.0) as usize);
         if target >= size {
             // Sizes rounded up (to a power of two, by `mask` or the strategy)

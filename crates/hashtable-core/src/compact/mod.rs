@@ -29,8 +29,9 @@
 //!   part ways at once. A 64-bit `perturb` reaches zero after at most 13 shifts;
 //!   from then on `i ↦ 5i + 1 (mod 2^k)` is a full-period generator (Hull and
 //!   Dobell: the increment is odd and 5 − 1 is divisible by 4), so the walk
-//!   reaches every slot and a probe can stop after `slots + 12` reads even in a
-//!   table with no `EMPTY` left. A slot naming an entry whose stored hash is
+//!   reaches every slot: the resumable probe stops after `slots + 12` reads
+//!   whatever it meets, and the one-pass lookup needs no bound, since an
+//!   insert never takes the last `EMPTY` index slot. A slot naming an entry whose stored hash is
 //!   equal is a candidate; `EMPTY` ends the probe; `DUMMY` is walked past. The
 //!   walk can come back to a slot it read (the perturbed steps are arbitrary,
 //!   and the generator's cycle runs through them again); a candidate is handed
@@ -42,7 +43,8 @@
 //!   that ends a miss. (Each slot naming an entry also costs one read of that
 //!   entry's hash.)
 //! * **Insertion** appends the entry and writes its position into the first
-//!   `EMPTY` slot along the probe. It never reuses a `DUMMY` (as free-threaded
+//!   `EMPTY` slot along the probe: the slot a miss of the same key ended at,
+//!   so an insert after a lookup walks once. It never reuses a `DUMMY` (as free-threaded
 //!   CPython does not): so every `DUMMY` pairs with at most one hole, the
 //!   entries never outnumber `len + tombstones`, which the Table keeps below
 //!   max_load × slots, and every position fits the index width.
@@ -295,9 +297,13 @@ fn probe_in<W: IndexWord, K, V>(
     None
 }
 
-/// `find_settled`'s loop at a fixed index width: `probe_in` with the walk
-/// in registers, run once to the end.
-#[inline]
+/// `find_settled`'s loop at a fixed index width, CPython's `lookdict` loop:
+/// per slot one index read, a sign test, and for a position its entry's
+/// stored hash; no step bound, since an `EMPTY` index slot is always kept
+/// and the walk reaches every slot. A miss ends at the `EMPTY` slot where
+/// an insert of its key writes its position. The visits are the steps
+/// taken, added once.
+#[inline(always)]
 fn settle_in<'a, W: IndexWord, K, V, E>(
     indices: &[W],
     entries: &'a [Option<Entry<K, V>>],
@@ -306,32 +312,29 @@ fn settle_in<'a, W: IndexWord, K, V, E>(
     visited: &mut u64,
     mut settle: impl FnMut(&K) -> Result<Verdict, E>,
 ) -> Result<Settled<'a, K, V>, E> {
-    let limit = read_limit(indices.len());
-    let (mut walk, mut visits) = (start, 0u64);
+    let mut walk = start;
+    let mut step = 0usize;
     let found = loop {
-        if visits >= limit {
-            break Ok(Settled::Absent(Vacancy::UNKNOWN));
-        }
         let read = walk.slot;
-        let ix = indices[read].get();
-        visits += 1;
-        if ix == EMPTY {
-            break Ok(Settled::Absent(Vacancy::UNKNOWN));
+        debug_assert!(read < indices.len());
+        // SAFETY: `walk.slot` is masked with `indices.len() - 1` (a power of two).
+        let ix = unsafe { indices.get_unchecked(read) }.get();
+        if ix >= 0 {
+            if let Some(Some(entry)) = entries.get(ix as usize) {
+                // A slot the walk already read is a candidate already settled.
+                if entry.hash == hash && (step == 0 || !start.reaches_before(step, read)) {
+                    if let Some(end) = settle_candidate(SlotId(ix as usize), entry, &mut settle) {
+                        break end;
+                    }
+                }
+            }
+        } else if ix == EMPTY {
+            break Ok(Settled::Absent(Vacancy(read)));
         }
         walk.advance();
-        let Some(Some(entry)) = usize::try_from(ix).ok().map(|ix| &entries[ix]) else {
-            continue;
-        };
-        // A slot the walk already read is a candidate already settled.
-        let step = (visits - 1) as usize;
-        if entry.hash != hash || (step > 0 && start.reaches_before(step, read)) {
-            continue;
-        }
-        if let Some(end) = settle_candidate(SlotId(ix as usize), entry, &mut settle) {
-            break end;
-        }
+        step += 1;
     };
-    *visited += visits;
+    *visited += step as u64 + 1;
     found
 }
 
@@ -368,7 +371,7 @@ where
         with_indices!(&self.indices, slice => probe_in(slice, &self.entries, hash, start, cursor))
     }
 
-    #[inline]
+    #[inline(always)]
     fn find_settled<E>(
         &self,
         hash: u64,
@@ -394,13 +397,29 @@ where
         alloc::reserve(&mut self.entries, 1)
     }
 
+    /// At the `EMPTY` index slot the miss ended at, the one `insert_new`
+    /// would choose: no second walk.
+    #[inline]
+    fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {
+        let fits = self.len + self.dummies + 1 < self.slots();
+        if vacancy == Vacancy::UNKNOWN || !fits || self.indices.get(vacancy.0) != EMPTY {
+            return self.insert_new(entry);
+        }
+        let position = self.entries.len();
+        self.indices.set(vacancy.0, position as isize);
+        self.entries.push(Some(entry));
+        self.len += 1;
+        SlotId(position)
+    }
+
     /// The Table grows (or rebuilds away dummies) before `len + dummies`
     /// passes max_load * slots, which is below the slot count, so an EMPTY
-    /// index slot is always left for the new entry.
+    /// index slot is always left after the new entry: every lookup ends at
+    /// one. An insert that would take the last one panics.
     fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
         assert!(
-            self.len + self.dummies < self.slots(),
-            "compact: insert into a table with no EMPTY index slot"
+            self.len + self.dummies + 1 < self.slots(),
+            "compact: an insert would fill the last EMPTY index slot"
         );
         SlotId(self.place(entry))
     }

@@ -285,21 +285,25 @@ fn expected_probes_are_the_uniform_formulas() {
 }
 
 #[test]
-#[should_panic(expected = "no EMPTY index slot")]
+#[should_panic(expected = "last EMPTY index slot")]
 fn a_strategy_never_grows_itself_and_refuses_the_insert_that_needs_it() {
-    // Growing is the Table's decision: with every index slot used, the
-    // strategy still finds every key and ends every miss (once every slot
-    // has been seen), and refuses one more rather than resize or spin.
+    // Growing is the Table's decision: with every index slot but one used,
+    // the strategy still finds every key and ends every miss at the one
+    // EMPTY slot left, and refuses one more rather than resize or let a
+    // probe spin.
     let mut compact = Compact::<u64, u64>::new(8, BucketIndex::Fibonacci);
-    for key in 0..8 {
+    for key in 0..7 {
         compact.insert_new(Entry::new(mix(key), key, key));
     }
     assert_eq!(compact.slots(), 8, "no growth");
-    for key in 0..8 {
+    for key in 0..7 {
         assert!(find(&compact, mix(key), key).is_some());
         assert_eq!(find(&compact, mix(key + 1000), key + 1000), None);
+        let mut visits = 0;
+        let missed = compact.find_entry(mix(key + 1000), &mut visits, |_| Ok::<_, ()>(false));
+        assert!(matches!(missed, Ok(None)) && visits <= 8 + 12);
     }
-    compact.insert_new(Entry::new(mix(8), 8, 8));
+    compact.insert_new(Entry::new(mix(7), 7, 7));
 }
 
 #[test]

@@ -53,6 +53,10 @@
 //!   second window calls the general loop, out of line. About one window in
 //!   this table's lookups at max_load 0.5 needs it.
 //! * **Insertion** takes the first `EMPTY` or `DELETED` slot along the probe.
+//!   A miss that ends in its home window names that slot (its window's first
+//!   `EMPTY` or `DELETED` byte, as hashbrown's `find_or_find_insert_slot`
+//!   does), so `t[k] = v` of a new key walks once; a rebuild places into
+//!   fresh storage without bounds checks.
 //! * **Deletion** (hashbrown's rule): if the run of non-`EMPTY` slots through the
 //!   deleted slot is shorter than GROUP, every window that covers the slot also
 //!   covers an `EMPTY`, so no probe ever went past it: write `EMPTY`. Otherwise
@@ -102,7 +106,7 @@ use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Verdict,
+    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
 };
 
 /// Slots matched per group.
@@ -251,13 +255,28 @@ where
         SlotId(self.place(entry))
     }
 
+    /// At the slot the miss found (the one `insert_new` would choose),
+    /// with no second walk.
+    #[inline]
+    fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {
+        assert!(self.len < self.buckets(), "swiss: insert into a full table");
+        // Unknown (`usize::MAX`), or a stale vacancy (the table changed
+        // since the miss) past the slots or naming a full one: walk instead.
+        if vacancy.0 > self.mask || is_full(self.ctrl[vacancy.0]) {
+            return SlotId(self.place(entry));
+        }
+        self.place_at(vacancy.0, entry);
+        SlotId(vacancy.0)
+    }
+
+    #[inline]
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         self.take(slot)
     }
 
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         self.reset(buckets.max(self.len + 1))?.for_each(|entry| {
-            self.place(entry);
+            self.place_fresh(entry);
         });
         Ok(())
     }

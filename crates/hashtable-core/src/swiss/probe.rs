@@ -78,7 +78,9 @@ impl<K, V> Swiss<K, V> {
     /// tag matches, their stored hashes, then `settle`, until a window with an
     /// `EMPTY` or every window has been seen, or a candidate `settle` cannot
     /// decide. Visits are counted as a probe counts them and added to
-    /// `visited` (also when `settle` fails).
+    /// `visited` (also when `settle` fails). A miss that ended in its home
+    /// window also says where an insert goes, that window's first `EMPTY` or
+    /// `DELETED` slot, as hashbrown's `find_or_find_insert_slot` does.
     #[inline]
     pub(super) fn find_straight<E>(
         &self,
@@ -105,7 +107,23 @@ impl<K, V> Swiss<K, V> {
             }
             stride += GROUP;
             if group.match_empty().any() || stride >= self.buckets() {
-                break Ok(Settled::Absent(Vacancy::UNKNOWN));
+                // Where an insert goes, when the miss ended in its home
+                // window (most do): that window's first EMPTY or DELETED
+                // slot. Past the slots of a table smaller than a group, the
+                // bit can name a full slot (see `find_insert_slot`): unknown
+                // then, as after more windows.
+                let free = group
+                    .match_empty_or_deleted()
+                    .lowest()
+                    .map(|bit| (position + bit) & self.mask);
+                let vacancy = match free {
+                    // SAFETY: `slot <= mask < ctrl.len()`.
+                    Some(slot) if stride == GROUP && !is_full(unsafe { *self.ctrl.get_unchecked(slot) }) => {
+                        Vacancy(slot)
+                    }
+                    _ => Vacancy::UNKNOWN,
+                };
+                break Ok(Settled::Absent(vacancy));
             }
             position = (position + stride) & self.mask;
         };

@@ -69,6 +69,7 @@ impl<K, V> Swiss<K, V> {
 
     /// Take the item out of `slot` under hashbrown's deletion rule; a slot
     /// that holds no item panics.
+    #[inline]
     pub(super) fn take(&mut self, slot: SlotId) -> Entry<K, V> {
         self.assert_full(slot);
         let slot = slot.0;
@@ -78,9 +79,10 @@ impl<K, V> Swiss<K, V> {
         }
         self.set_ctrl(slot, byte);
         self.len -= 1;
-        // SAFETY: the slot was full (checked above) and its control byte now
-        // says it is not, so the entry is read out exactly once.
-        let entry = unsafe { self.slots[slot].assume_init_read() };
+        // SAFETY: the slot was full (checked above, so `slot < slots.len()`)
+        // and its control byte now says it is not, so the entry is read out
+        // exactly once.
+        let entry = unsafe { self.slots.get_unchecked(slot).assume_init_read() };
         if slot + 1 == self.top {
             self.top = self.last_full_below(slot).map_or(0, |s| s + 1);
         }
@@ -90,13 +92,27 @@ impl<K, V> Swiss<K, V> {
     /// Write a control byte and, for the first GROUP slots, its mirror.
     #[inline]
     pub(super) fn set_ctrl(&mut self, slot: usize, byte: u8) {
-        self.ctrl[slot] = byte;
-        self.ctrl[(slot.wrapping_sub(GROUP) & self.mask) + GROUP] = byte;
+        assert!(slot <= self.mask, "swiss: control byte {slot} past the slots");
+        let mirror = (slot.wrapping_sub(GROUP) & self.mask) + GROUP;
+        // SAFETY: `slot <= mask` (checked) and `mirror <= mask + GROUP`, both
+        // below `ctrl.len() == buckets + GROUP`.
+        unsafe {
+            *self.ctrl.get_unchecked_mut(slot) = byte;
+            *self.ctrl.get_unchecked_mut(mirror) = byte;
+        }
     }
 
     /// Place an entry whose key is absent, into a table with a free slot.
     pub(super) fn place(&mut self, entry: Entry<K, V>) -> usize {
         let slot = self.find_insert_slot(entry.hash);
+        self.place_at(slot, entry);
+        slot
+    }
+
+    /// Place an entry whose key is absent into `slot`, the first `EMPTY` or
+    /// `DELETED` slot along its probe sequence.
+    #[inline]
+    pub(super) fn place_at(&mut self, slot: usize, entry: Entry<K, V>) {
         if self.ctrl[slot] == DELETED {
             self.deleted -= 1;
         }
@@ -104,7 +120,41 @@ impl<K, V> Swiss<K, V> {
         self.slots[slot].write(entry);
         self.len += 1;
         self.top = self.top.max(slot + 1);
-        slot
+    }
+
+    /// [`Swiss::place`] during a rebuild, into fresh storage with more
+    /// slots than entries and no `DELETED` byte: the first `EMPTY` along
+    /// the probe, with no bounds checks.
+    #[inline]
+    pub(super) fn place_fresh(&mut self, entry: Entry<K, V>) {
+        debug_assert!(self.deleted == 0 && self.len < self.buckets());
+        let mut position = self.home(entry.hash);
+        let mut stride = 0;
+        let slot = loop {
+            if let Some(bit) = self.window(position).match_empty_or_deleted().lowest() {
+                let slot = (position + bit) & self.mask;
+                // SAFETY: `slot <= mask < ctrl.len()`.
+                if is_full(unsafe { *self.ctrl.get_unchecked(slot) }) {
+                    // A table smaller than a group (see `find_insert_slot`).
+                    break self.first_free_from_start();
+                }
+                break slot;
+            }
+            stride += GROUP;
+            position = (position + stride) & self.mask;
+        };
+        let tag = tag(entry.hash);
+        let mirror = (slot.wrapping_sub(GROUP) & self.mask) + GROUP;
+        // SAFETY: `slot <= mask` and `mirror <= mask + GROUP`, both below
+        // `ctrl.len() == buckets + GROUP` and `slot` below `slots.len()`;
+        // the slot was EMPTY, so writing the entry overwrites nothing.
+        unsafe {
+            *self.ctrl.get_unchecked_mut(slot) = tag;
+            *self.ctrl.get_unchecked_mut(mirror) = tag;
+            self.slots.get_unchecked_mut(slot).write(entry);
+        }
+        self.len += 1;
+        self.top = self.top.max(slot + 1);
     }
 
     /// Swap in fresh storage of `buckets` slots and hand back the old.
@@ -145,8 +195,8 @@ impl<K, V> Swiss<K, V> {
     /// GROUP non-`EMPTY` slots, which some probe window may have seen full.
     pub(super) fn vacated_byte(&self, slot: usize) -> u8 {
         let before = slot.wrapping_sub(GROUP) & self.mask;
-        let empty_before = Group::load(&self.ctrl, before).match_empty();
-        let empty_after = Group::load(&self.ctrl, slot).match_empty();
+        let empty_before = self.window(before).match_empty();
+        let empty_after = self.window(slot).match_empty();
         if empty_before.leading_clear(GROUP) + empty_after.trailing_clear(GROUP) >= GROUP {
             DELETED
         } else {
@@ -175,12 +225,24 @@ pub(super) struct Detached<K, V> {
 impl<K, V> Detached<K, V> {
     /// Move every entry out, in slot order.
     pub(super) fn for_each(self, mut f: impl FnMut(Entry<K, V>)) {
-        for slot in 0..self.top {
-            if is_full(self.ctrl[slot]) {
-                // SAFETY: the slot is full, so initialised, and `self` is
-                // consumed here, so each entry is read exactly once.
-                f(unsafe { self.slots[slot].assume_init_read() });
+        // A group of control bytes at a time, as hashbrown's iterator reads
+        // them: one match per GROUP slots, one bit per full slot.
+        let mut start = 0;
+        while start < self.top {
+            let mut full = Group::load(&self.ctrl, start).match_full().0;
+            while full != 0 {
+                let slot = start + full.trailing_zeros() as usize;
+                full &= full - 1;
+                if slot >= self.top {
+                    break;
+                }
+                // SAFETY: the slot is full (its control byte, read just
+                // now, is a tag) and below `top <= slots.len()`, so
+                // initialised; `self` is consumed here, so each entry is
+                // read exactly once.
+                f(unsafe { self.slots.get_unchecked(slot).assume_init_read() });
             }
+            start += GROUP;
         }
     }
 }

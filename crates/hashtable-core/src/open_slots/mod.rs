@@ -22,19 +22,20 @@
 //! methods that place, take and move entries; a strategy (a [`ProbeRule`])
 //! only says where an item goes, how a probe walks, and what a delete leaves.
 //!
-//! **The hot path.** A rule's probe is one inlined function,
-//! [`ProbeRule::scan`], that runs from a [`Walk`] (slot, step, slots read) to
-//! the next slot holding the probed hash. Every lookup entry point
-//! (`find_entry`, `find_resumable`, `probe_next`) copies the caller's
-//! [`ProbeCursor`] into a `Walk` once, loops `scan` and the key check with
-//! the position in registers, and writes the cursor back once, so a resumed
-//! lookup still carries on exactly where it stopped. The home slot comes from
-//! [`crate::BucketIndex::multiplier`] (two multiplies, no match on the index,
-//! except `mod`'s division), and a slot the scan hands out is read without a
-//! second check. A scan that misses also leaves where it stopped
-//! ([`Walk::stop`]): the slot an insert of that key takes when no tombstone
-//! lies on the way, so an insert of a new key walks once
-//! (`find_or_vacancy`, then `insert_at`), not once to look and once to place.
+//! **The hot path.** A one-pass lookup (`find_settled`, and `find_entry`
+//! and `find_or_vacancy` through it) is the rule's own loop,
+//! [`ProbeRule::find_settled`]: from the home slot, per slot one load of the
+//! hash word, its compares with the key's hash and with `EMPTY_HASH`, and the
+//! step; nothing is counted per slot (the visits follow from where the probe
+//! stopped) and there is no step bound, because [`OpenSlots::put`] never
+//! fills the last `EMPTY` slot (the Table's `max_load < 1` keeps one anyway).
+//! A miss ends at the slot an insert of its key takes (the first empty slot,
+//! or Robin Hood's first richer item) unless a tombstone lies on the way
+//! (quadratic's insert would take the first of them), so an insert of a new
+//! key walks once (`find_or_vacancy`, then `insert_at`). The resumable entry
+//! points (`find_resumable`, `probe_next`) run [`ProbeRule::scan`] from a
+//! [`Walk`], the cursor copied in once and out once; they keep a step bound,
+//! since a cursor may come from before a change to the table.
 
 use std::marker::PhantomData;
 use std::mem::{self, MaybeUninit};
@@ -45,8 +46,8 @@ use crate::entry::{is_item_hash, Entry, SlotId, EMPTY_HASH, TOMBSTONE_HASH};
 use crate::index::{multiply_home, BucketIndex};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    settle_candidate, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Lookup, Settled, StrategyKind,
-    Structure, Vacancy, Verdict,
+    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Lookup, Settled, StrategyKind, Structure, Vacancy,
+    Verdict,
 };
 
 /// `ProbeCursor::position` once a probe has ended: past every slot, so a
@@ -61,18 +62,36 @@ pub trait ProbeRule: Sized {
     fn usable_size(requested: usize, index: BucketIndex) -> usize;
     /// From `at`, the next slot along `hash`'s probe sequence whose stored
     /// hash equals `hash` (an item's hash, never a reserved one), with `at`
-    /// left just past it; or `None`, with `at.slot == DONE` and `at.stop`
-    /// the slot that ended the probe (see [`Walk::stop`]). Every slot read
+    /// left just past it; or `None`, with `at.slot == DONE`. Every slot read
     /// adds one to `at.visits`. A position at or past the slot count (a stale
     /// cursor from a bigger table) just ends. Inlined into every lookup loop,
     /// where `at` lives in registers.
     fn scan<K, V>(slots: &OpenSlots<Self, K, V>, hash: u64, at: &mut Walk) -> Option<usize>;
+    /// A whole one-pass lookup ([`CollisionStrategy::find_settled`]): the
+    /// rule's own tight loop from the home slot, with nothing per slot but
+    /// the load of the hash word, its compares and the step. It relies on
+    /// the storage's invariant that some slot is always `EMPTY`, so it needs
+    /// no step bound, and it counts its visits once, from where it stopped.
+    /// A miss's vacancy is the slot an insert of the key takes.
+    fn find_settled<'a, K, V, E>(
+        slots: &'a OpenSlots<Self, K, V>,
+        hash: u64,
+        visited: &mut u64,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> Result<Settled<'a, K, V>, E>;
     /// Place an entry whose key is absent into a table with a free slot.
     fn insert<K, V>(slots: &mut OpenSlots<Self, K, V>, entry: Entry<K, V>) -> usize;
     /// Place an entry whose key is absent at `slot`, where `insert` would
-    /// have put it (a lookup's [`Walk::stop`]).
+    /// have put it (a miss's [`Vacancy`]).
     fn place<K, V>(slots: &mut OpenSlots<Self, K, V>, slot: usize, entry: Entry<K, V>) {
         slots.put(slot, entry);
+    }
+    /// Place an entry into fresh storage during a rebuild: no tombstones,
+    /// and room for every entry with a slot to spare. The default is
+    /// [`ProbeRule::insert`].
+    #[inline(always)]
+    fn reinsert<K, V>(slots: &mut OpenSlots<Self, K, V>, entry: Entry<K, V>) {
+        Self::insert(slots, entry);
     }
     /// Take the item out of a full slot and restore the rule's invariant.
     fn remove<K, V>(slots: &mut OpenSlots<Self, K, V>, slot: usize) -> Entry<K, V>;
@@ -90,10 +109,6 @@ pub struct Walk {
     pub(crate) slot: usize,
     pub(crate) step: usize,
     pub(crate) visits: u64,
-    /// Once a scan has ended: the slot that ended it (an empty slot, or the
-    /// richer item in Robin Hood's), where an insert of the key would go if
-    /// the table holds no tombstones; `DONE` if the probe ran out instead.
-    pub(crate) stop: usize,
 }
 
 impl Walk {
@@ -108,7 +123,7 @@ impl Walk {
 }
 
 /// The stored hash of a slot, item or not.
-#[inline]
+#[inline(always)]
 fn hash_word<K, V>(cell: &MaybeUninit<Entry<K, V>>) -> u64 {
     // SAFETY: the hash word of every slot is initialised (by `vacant` or by a
     // whole entry), and this reads it through a raw pointer, without forming
@@ -174,6 +189,12 @@ impl<P, K, V> OpenSlots<P, K, V> {
         self.slots.len()
     }
 
+    /// Slots holding a tombstone.
+    #[inline]
+    pub(crate) fn tombstone_count(&self) -> usize {
+        self.tombstones
+    }
+
     #[inline(always)]
     pub(crate) fn home(&self, hash: u64) -> usize {
         match self.multiplier {
@@ -198,17 +219,24 @@ impl<P, K, V> OpenSlots<P, K, V> {
             slot,
             step: if cursor.started { cursor.step } else { 0 },
             visits: cursor.visited,
-            stop: DONE,
         }
+    }
+
+    /// The index's multiplier at this slot count (`None` for `mod`), for a
+    /// loop that computes homes itself.
+    #[inline(always)]
+    pub(crate) fn multiplier(&self) -> Option<u64> {
+        self.multiplier
     }
 
     /// The entry in a slot a scan just handed out.
     #[inline(always)]
-    fn scanned(&self, slot: usize) -> &Entry<K, V> {
+    pub(crate) fn scanned(&self, slot: usize) -> &Entry<K, V> {
         debug_assert!(self.holds_item(slot));
-        // SAFETY: `ProbeRule::scan` hands out only a slot below the slot count
-        // whose hash word equals the probed hash, which `walk_from` made sure
-        // is an item's hash; so the slot holds an item, initialised.
+        // SAFETY: the probe loops (`ProbeRule::scan` and each rule's
+        // `find_settled`) pass only a slot below the slot count whose hash
+        // word equals the probed hash, which they made sure is an item's hash
+        // (`walk_from`, or the loop's own check); so the slot holds an item.
         unsafe { self.slots.get_unchecked(slot).assume_init_ref() }
     }
 
@@ -272,9 +300,14 @@ impl<P, K, V> OpenSlots<P, K, V> {
     }
 
     /// Store `entry` in `slot`, which must hold no item (empty or a tombstone).
+    /// The last `EMPTY` slot is never filled: every probe loop ends at one
+    /// (the Table's `max_load < 1` keeps one anyway; this guards direct use).
     #[inline]
     pub(crate) fn put(&mut self, slot: usize, entry: Entry<K, V>) {
         let before = self.hash_at(slot);
+        if before == EMPTY_HASH && self.len + self.tombstones + 1 >= self.slots.len() {
+            last_empty_slot();
+        }
         // Writing over an item would leak it, not read freed memory: a
         // debug check is enough, and the probe rules only pass free slots.
         debug_assert!(!is_item_hash(before), "open addressing: put into a full slot");
@@ -287,7 +320,20 @@ impl<P, K, V> OpenSlots<P, K, V> {
         self.end = self.end.max(slot + 1);
     }
 
+    /// [`OpenSlots::put`] during a rebuild into fresh storage, where `slot`
+    /// is `EMPTY`, no slot holds a tombstone, and the storage has a slot to
+    /// spare for every entry (`rebuild` sizes it so).
+    #[inline(always)]
+    pub(crate) fn put_fresh(&mut self, slot: usize, entry: Entry<K, V>) {
+        debug_assert!(self.hash_at(slot) == EMPTY_HASH && self.tombstones == 0);
+        debug_assert!(self.len + 1 < self.slots.len());
+        self.slots[slot] = MaybeUninit::new(entry);
+        self.len += 1;
+        self.end = self.end.max(slot + 1);
+    }
+
     /// Take the item out of `slot`, leaving `mark` (`EMPTY_HASH` or `TOMBSTONE_HASH`).
+    #[inline]
     pub(crate) fn take(&mut self, slot: usize, mark: u64) -> Entry<K, V> {
         debug_assert!(!is_item_hash(mark));
         if !self.holds_item(slot) {
@@ -305,11 +351,13 @@ impl<P, K, V> OpenSlots<P, K, V> {
     }
 
     /// Move the item in `from` into the empty slot `to`; `from` becomes empty.
+    /// Leaves `end` possibly past the last item: a run of shifts ends with
+    /// one [`OpenSlots::vacated`] of the last slot emptied.
+    #[inline]
     pub(crate) fn shift(&mut self, from: usize, to: usize) {
         debug_assert!(self.holds_item(from) && self.hash_at(to) == EMPTY_HASH);
         self.slots.swap(from, to);
         self.end = self.end.max(to + 1);
-        self.vacated(from);
     }
 
     /// Move the items in `at..hole` (wrapping) one slot forward, into the
@@ -318,7 +366,7 @@ impl<P, K, V> OpenSlots<P, K, V> {
     pub(crate) fn open_gap(&mut self, at: usize, hole: usize) {
         debug_assert_eq!(self.hash_at(hole), EMPTY_HASH);
         if at <= hole {
-            self.slots[at..=hole].rotate_right(1);
+            rotate_right_one(&mut self.slots[at..=hole]);
             self.end = self.end.max(hole + 1);
         } else {
             let last = self.slots.len() - 1;
@@ -334,7 +382,7 @@ impl<P, K, V> OpenSlots<P, K, V> {
     pub(crate) fn close_gap(&mut self, gap: usize, last: usize) {
         debug_assert_eq!(self.hash_at(gap), EMPTY_HASH);
         if gap <= last {
-            self.slots[gap..=last].rotate_left(1);
+            rotate_left_one(&mut self.slots[gap..=last]);
         } else {
             let end = self.slots.len() - 1;
             self.slots[gap..].rotate_left(1);
@@ -348,7 +396,7 @@ impl<P, K, V> OpenSlots<P, K, V> {
 
     /// After `slot` stopped holding an item: if it was the last one, walk
     /// `end` down to the next full slot.
-    fn vacated(&mut self, slot: usize) {
+    pub(crate) fn vacated(&mut self, slot: usize) {
         if slot + 1 == self.end {
             while self.end > 0 && !is_item_hash(self.hash_at(self.end - 1)) {
                 self.end -= 1;
@@ -365,13 +413,42 @@ impl<P, K, V> OpenSlots<P, K, V> {
         self.tombstones = 0;
         // `MaybeUninit` drops nothing: should `place` panic, entries not yet
         // moved leak, but none is dropped twice.
-        for cell in old.into_vec().into_iter().take(old_end) {
-            if is_item_hash(hash_word(&cell)) {
+        for cell in &old[..old_end] {
+            if is_item_hash(hash_word(cell)) {
                 // SAFETY: the hash word is an item's, so the entry is
-                // initialised; `cell` is owned here and read once.
-                place(self, unsafe { cell.assume_init() });
+                // initialised; each is read once, and `old`, whose cells are
+                // `MaybeUninit`, is then freed without dropping any.
+                place(self, unsafe { cell.assume_init_read() });
             }
         }
+        drop(old);
+    }
+}
+
+/// Runs shorter than this move slot by slot: a `memmove` call costs more.
+const SHORT_RUN: usize = 8;
+
+/// `cells.rotate_right(1)`, with a short run moved one cell at a time.
+#[inline]
+fn rotate_right_one<T>(cells: &mut [T]) {
+    if cells.len() <= SHORT_RUN {
+        for at in (1..cells.len()).rev() {
+            cells.swap(at - 1, at);
+        }
+    } else {
+        cells.rotate_right(1);
+    }
+}
+
+/// `cells.rotate_left(1)`, with a short run moved one cell at a time.
+#[inline]
+fn rotate_left_one<T>(cells: &mut [T]) {
+    if cells.len() <= SHORT_RUN {
+        for at in 1..cells.len() {
+            cells.swap(at - 1, at);
+        }
+    } else {
+        cells.rotate_left(1);
     }
 }
 
@@ -388,6 +465,13 @@ impl<P, K, V> Drop for OpenSlots<P, K, V> {
             }
         }
     }
+}
+
+/// The panic of an insert that would fill the last `EMPTY` slot.
+#[cold]
+#[inline(never)]
+fn last_empty_slot() -> ! {
+    panic!("open addressing: an insert would fill the last EMPTY slot, which every probe needs")
 }
 
 /// The panic of a `SlotId` that names no item: out of line, so the check in
@@ -455,30 +539,16 @@ where
         found
     }
 
-    /// The one loop of every one-pass lookup (`find_entry` and the trait's
-    /// `find_or_vacancy` are this with a two-way answer). A miss ends at the
-    /// slot an insert takes (the first empty slot, or Robin Hood's first
-    /// richer item), unless tombstones lie on the way (quadratic's insert
-    /// would take the first of them): then the vacancy is unknown.
-    #[inline]
+    /// The rule's own loop ([`ProbeRule::find_settled`]); `find_entry` and
+    /// the trait's `find_or_vacancy` are this with a two-way answer.
+    #[inline(always)]
     fn find_settled<E>(
         &self,
         hash: u64,
         visited: &mut u64,
-        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Settled<'_, K, V>, E> {
-        let mut at = self.walk_from(hash, &ProbeCursor::new());
-        let found = loop {
-            let Some(slot) = P::scan(self, hash, &mut at) else {
-                let known = self.tombstones == 0 && at.stop != DONE;
-                break Ok(Settled::Absent(if known { Vacancy(at.stop) } else { Vacancy::UNKNOWN }));
-            };
-            if let Some(end) = settle_candidate(SlotId(slot), self.scanned(slot), &mut settle) {
-                break end;
-            }
-        };
-        *visited += at.visits;
-        found
+        P::find_settled(self, hash, visited, settle)
     }
 
     #[inline]
@@ -507,16 +577,17 @@ where
         SlotId(P::insert(self, entry))
     }
 
+    #[inline]
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         P::remove(self, slot.0)
     }
 
+    /// Every entry re-placed by [`ProbeRule::reinsert`] into storage with at
+    /// least one slot more than there are entries, so one `EMPTY` stays.
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
-        let count = P::usable_size(buckets, self.index);
+        let count = P::usable_size(buckets.max(self.len + 1), self.index);
         let fresh = alloc::filled_with(count, || vacant(EMPTY_HASH))?.into_boxed_slice();
-        self.refill(fresh, |slots, entry| {
-            P::insert(slots, entry);
-        });
+        self.refill(fresh, P::reinsert);
         Ok(())
     }
 
@@ -637,121 +708,4 @@ impl<P: ProbeRule, K, V> OpenSlots<P, K, V> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::{OpenSlots, ProbeRule};
-    use crate::linear::{Linear, LinearProbing};
-    use crate::quadratic::QuadraticProbing;
-    use crate::robin_hood::RobinHoodProbing;
-    use crate::strategy::{CollisionStrategy, Introspect, StrategyKind};
-    use crate::{BucketIndex, Entry, ProbeCursor, SlotId};
-
-    fn a_stale_cursor_just_ends<P: ProbeRule>() {
-        let mut big = OpenSlots::<P, u64, u64>::new(64, BucketIndex::Mod);
-        big.insert_new(Entry::new(40, 1, 1));
-        let mut cursor = ProbeCursor::new();
-        assert_eq!(big.probe_next(40, &mut cursor), Some(SlotId(40)));
-        let small = OpenSlots::<P, u64, u64>::new(8, BucketIndex::Mod);
-        assert_eq!(small.probe_next(40, &mut cursor), None);
-    }
-
-    /// Every key inserted into one table through a miss's vacancy and into
-    /// another through `insert_new` (its own walk): the same slots, and the
-    /// same comparisons for the miss as for a plain lookup.
-    fn a_vacancy_is_where_insert_new_goes<P: ProbeRule>() {
-        use crate::strategy::Vacancy;
-        use crate::test_support::splitmix;
-        for index in BucketIndex::ALL {
-            let mut state = 7;
-            let mut by_vacancy = OpenSlots::<P, u64, u64>::new(64, index);
-            let mut by_walk = OpenSlots::<P, u64, u64>::new(64, index);
-            let (mut known, mut deleted) = (0, 0);
-            let mut previous = None;
-            for key in 0..56u64 {
-                // Few distinct hashes, so runs, equal homes and wraps form.
-                let hash = splitmix(&mut state) % 40;
-                if let Some((old_hash, old_key)) = previous.filter(|_| key % 5 == 4) {
-                    // Some deletes, so quadratic has tombstones to reuse.
-                    let slot = crate::test_support::find(&by_walk, old_hash, old_key).expect("stored");
-                    assert_eq!(by_walk.remove(slot).key, by_vacancy.remove(slot).key);
-                    deleted += 1;
-                }
-                previous = Some((hash, key));
-                let (mut visits, mut lookup_visits) = (0, 0);
-                let found = by_vacancy.find_or_vacancy(hash, &mut visits, |_| Ok::<_, ()>(false));
-                by_vacancy
-                    .find_entry(hash, &mut lookup_visits, |_| Ok::<_, ()>(false))
-                    .unwrap();
-                assert_eq!(visits, lookup_visits);
-                let Ok(Err(vacancy)) = found else { panic!("a miss") };
-                known += usize::from(vacancy != Vacancy::UNKNOWN);
-                let placed = by_vacancy.insert_at(vacancy, Entry::new(hash, key, key));
-                assert_eq!(
-                    placed,
-                    by_walk.insert_new(Entry::new(hash, key, key)),
-                    "{index:?} key {key}"
-                );
-                by_vacancy.check_invariants();
-                for slot in 0..by_walk.count() {
-                    assert_eq!(by_vacancy.hash_at(slot), by_walk.hash_at(slot), "{index:?} slot {slot}");
-                }
-            }
-            // Only tombstones (quadratic's) hide the slot.
-            let expected = if P::KIND == StrategyKind::Quadratic {
-                1..56
-            } else {
-                56..57
-            };
-            assert!(expected.contains(&known), "{index:?}: {known} misses knew their slot");
-            assert_eq!(deleted, 11);
-        }
-    }
-
-    #[test]
-    fn a_miss_finds_the_slot_an_insert_takes() {
-        a_vacancy_is_where_insert_new_goes::<LinearProbing>();
-        a_vacancy_is_where_insert_new_goes::<RobinHoodProbing>();
-        a_vacancy_is_where_insert_new_goes::<QuadraticProbing>();
-    }
-
-    #[test]
-    fn a_stale_cursor_from_a_bigger_table_just_ends() {
-        a_stale_cursor_just_ends::<LinearProbing>();
-        a_stale_cursor_just_ends::<RobinHoodProbing>();
-        a_stale_cursor_just_ends::<QuadraticProbing>();
-    }
-
-    #[test]
-    fn every_entry_is_dropped_once_whatever_path_it_leaves_by() {
-        let counted = Arc::new(());
-        {
-            let mut table = Linear::<u64, Arc<()>>::new(16, BucketIndex::Mod);
-            for key in 0..10 {
-                table.insert_new(Entry::new(key, key, Arc::clone(&counted)));
-            }
-            assert_eq!(Arc::strong_count(&counted), 11);
-            drop(table.remove(SlotId(3)));
-            table.rebuild(32).unwrap();
-            let old = table.take_all(8).unwrap();
-            assert_eq!(Arc::strong_count(&counted), 10);
-            drop(old);
-            assert_eq!(Arc::strong_count(&counted), 1);
-            table.insert_new(Entry::new(1, 1, Arc::clone(&counted)));
-        }
-        assert_eq!(Arc::strong_count(&counted), 1, "dropping the table drops its items");
-    }
-
-    #[test]
-    #[should_panic(expected = "holds no item")]
-    fn a_stale_slot_id_panics_instead_of_reading_an_empty_slot() {
-        let table = Linear::<u64, u64>::new(8, BucketIndex::Mod);
-        table.entry(SlotId(2));
-    }
-
-    #[test]
-    fn a_slot_is_one_entry_and_nothing_beside_it() {
-        let table = Linear::<u64, u64>::new(100, BucketIndex::Fibonacci);
-        assert_eq!(table.heap_bytes(), 100 * 24);
-    }
-}
+mod tests;
