@@ -220,3 +220,13 @@ def _time_hash(
 
 # The floor under a Python hash_func (bench_support.rs): private, for scripts/bench_python.py.
 def _time_hash_calls(keys: list[Any], hash_func: Callable[[Any], int] | None = None) -> int: ...
+def _lab_trace(
+    hashes: list[int],
+    ops: list[tuple[str, int]],
+    *,
+    strategy: str,
+    index: str,
+    max_load: float,
+    growth: float,
+    size: int,
+) -> dict[str, Any]: ...

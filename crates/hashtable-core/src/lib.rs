@@ -41,6 +41,7 @@ pub mod swiss;
 pub mod table;
 #[cfg(test)]
 mod test_support;
+pub mod trace;
 
 pub use alloc::AllocError;
 pub use config::{ConfigError, TableConfig, MAX_GROWTH, MAX_SIZE, MIN_MAX_LOAD};
@@ -55,3 +56,4 @@ pub use strategy::{
     Structure, Vacancy, Verdict,
 };
 pub use table::{Counters, InsertError, Resize, Table, TableError, MAX_BUCKETS};
+pub use trace::{Event, Observer, Quiet, Recorder, Saw, Traced};

@@ -46,9 +46,11 @@ use crate::entry::{Entry, SlotId, EMPTY_HASH};
 use crate::index::BucketIndex;
 use crate::open_slots::{OpenSlots, ProbeRule, Walk, DONE};
 use crate::strategy::{settle_candidate, ExpectedProbes, Settled, StrategyKind, Vacancy, Verdict};
+use crate::trace::{visit, Observer, Saw};
 
 /// Linear probing over the shared open-addressing slots.
-pub type Linear<K, V> = OpenSlots<LinearProbing, K, V>;
+/// `O` is the storage's [`Observer`]: [`crate::trace::Quiet`] unless traced.
+pub type Linear<K, V, O = crate::trace::Quiet> = OpenSlots<LinearProbing, K, V, O>;
 
 /// Knuth's linear-probing means: hit ½(1+1/(1−α)), miss ½(1+1/(1−α)²).
 pub(crate) fn linear_probing_expectation(load_factor: f64) -> ExpectedProbes {
@@ -73,8 +75,8 @@ pub(crate) fn linear_probing_expectation(load_factor: f64) -> ExpectedProbes {
 /// Per slot: a step bound, a load, two compares, `stop_at`, and a wrap to 0
 /// (a conditional move). The visits are the steps taken, added once.
 #[inline(always)]
-pub(crate) fn scan_forward<P, K, V>(
-    slots: &OpenSlots<P, K, V>,
+pub(crate) fn scan_forward<P, K, V, O: Observer>(
+    slots: &OpenSlots<P, K, V, O>,
     hash: u64,
     at: &mut Walk,
     stop_at: impl Fn(u64, usize, usize) -> bool,
@@ -132,8 +134,8 @@ pub(crate) fn scan_forward<P, K, V>(
 /// the item `distance` slots past the probe's home sits closer to its own
 /// home than the key would.
 #[inline(always)]
-pub(crate) fn settle_forward<'a, P, K, V, E>(
-    slots: &'a OpenSlots<P, K, V>,
+pub(crate) fn settle_forward<'a, P, K, V, O: Observer, E>(
+    slots: &'a OpenSlots<P, K, V, O>,
     hash: u64,
     visited: &mut u64,
     mut settle: impl FnMut(&K) -> Result<Verdict, E>,
@@ -152,11 +154,18 @@ pub(crate) fn settle_forward<'a, P, K, V, E>(
         let stored = slots.hash_below(slot);
         if stored == hash {
             if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
+                slots.observer().record(|| visit(slot, Saw::KeyEqual));
                 break end;
             }
+            slots.observer().record(|| visit(slot, Saw::KeyDiffers));
         } else if stored == EMPTY_HASH || richer(stored, slot - home) {
+            slots
+                .observer()
+                .record(|| visit(slot, if stored == EMPTY_HASH { Saw::Empty } else { Saw::Richer }));
             // Where an insert of the key goes: these rules leave no tombstones.
             break Ok(Settled::Absent(Vacancy(slot)));
+        } else {
+            slots.observer().record(|| visit(slot, Saw::HashMismatch));
         }
         slot += 1;
         if slot == count {
@@ -172,8 +181,8 @@ pub(crate) fn settle_forward<'a, P, K, V, E>(
 /// textbook loop (few probes get here). Inlined all the same: as a call, its
 /// result came back through memory, and the common path paid for that too.
 #[inline(always)]
-fn settle_wrapped<'a, P, K, V, E>(
-    slots: &'a OpenSlots<P, K, V>,
+fn settle_wrapped<'a, P, K, V, O: Observer, E>(
+    slots: &'a OpenSlots<P, K, V, O>,
     hash: u64,
     visited: &mut u64,
     settle: &mut impl FnMut(&K) -> Result<Verdict, E>,
@@ -185,10 +194,17 @@ fn settle_wrapped<'a, P, K, V, E>(
         let stored = slots.hash_below(slot);
         if stored == hash {
             if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), settle) {
+                slots.observer().record(|| visit(slot, Saw::KeyEqual));
                 break end;
             }
+            slots.observer().record(|| visit(slot, Saw::KeyDiffers));
         } else if stored == EMPTY_HASH || richer(stored, slot, distance) {
+            slots
+                .observer()
+                .record(|| visit(slot, if stored == EMPTY_HASH { Saw::Empty } else { Saw::Richer }));
             break Ok(Settled::Absent(Vacancy(slot)));
+        } else {
+            slots.observer().record(|| visit(slot, Saw::HashMismatch));
         }
         slot = slots.next(slot);
         distance += 1;
@@ -209,13 +225,13 @@ impl ProbeRule for LinearProbing {
     }
 
     #[inline(always)]
-    fn scan<K, V>(slots: &Linear<K, V>, hash: u64, at: &mut Walk) -> Option<usize> {
+    fn scan<K, V, O: Observer>(slots: &OpenSlots<Self, K, V, O>, hash: u64, at: &mut Walk) -> Option<usize> {
         scan_forward(slots, hash, at, |_, _, _| false)
     }
 
     #[inline(always)]
-    fn find_settled<'a, K, V, E>(
-        slots: &'a Linear<K, V>,
+    fn find_settled<'a, K, V, O: Observer, E>(
+        slots: &'a OpenSlots<Self, K, V, O>,
         hash: u64,
         visited: &mut u64,
         settle: impl FnMut(&K) -> Result<Verdict, E>,
@@ -223,7 +239,7 @@ impl ProbeRule for LinearProbing {
         settle_forward(slots, hash, visited, settle, |_, _| false, |_, _, _| false)
     }
 
-    fn insert<K, V>(slots: &mut Linear<K, V>, entry: Entry<K, V>) -> usize {
+    fn insert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) -> usize {
         let mut slot = slots.home(entry.hash);
         while slots.hash_at(slot) != EMPTY_HASH {
             slot = slots.next(slot);
@@ -234,7 +250,7 @@ impl ProbeRule for LinearProbing {
 
     /// The first `EMPTY` slot from home, in storage with nothing else to skip.
     #[inline(always)]
-    fn reinsert<K, V>(slots: &mut Linear<K, V>, entry: Entry<K, V>) {
+    fn reinsert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) {
         let count = slots.count();
         let mut slot = slots.home(entry.hash);
         while slots.hash_below(slot) != EMPTY_HASH {
@@ -247,7 +263,7 @@ impl ProbeRule for LinearProbing {
     }
 
     /// Knuth's Algorithm R: close the gap instead of leaving a tombstone.
-    fn remove<K, V>(slots: &mut Linear<K, V>, slot: usize) -> Entry<K, V> {
+    fn remove<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize) -> Entry<K, V> {
         let entry = slots.take(slot, EMPTY_HASH);
         let count = slots.count();
         let mut hole = slot;
@@ -273,7 +289,7 @@ impl ProbeRule for LinearProbing {
         entry
     }
 
-    fn displacement<K, V>(slots: &Linear<K, V>, slot: usize) -> usize {
+    fn displacement<K, V, O: Observer>(slots: &OpenSlots<Self, K, V, O>, slot: usize) -> usize {
         slots.distance(slots.home(slots.hash_at(slot)), slot)
     }
 

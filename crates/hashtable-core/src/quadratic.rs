@@ -44,9 +44,11 @@ use crate::entry::{is_item_hash, Entry, SlotId, EMPTY_HASH, TOMBSTONE_HASH};
 use crate::index::BucketIndex;
 use crate::open_slots::{OpenSlots, ProbeRule, Walk, DONE};
 use crate::strategy::{settle_candidate, ExpectedProbes, Settled, StrategyKind, Vacancy, Verdict};
+use crate::trace::{visit, Observer, Saw};
 
 /// Quadratic probing over the shared open-addressing slots.
-pub type Quadratic<K, V> = OpenSlots<QuadraticProbing, K, V>;
+/// `O` is the storage's [`Observer`]: [`crate::trace::Quiet`] unless traced.
+pub type Quadratic<K, V, O = crate::trace::Quiet> = OpenSlots<QuadraticProbing, K, V, O>;
 
 /// Triangular steps over a power-of-two table; deletion leaves a tombstone.
 pub struct QuadraticProbing;
@@ -65,7 +67,7 @@ impl ProbeRule for QuadraticProbing {
     /// every slot has been seen once, so a table of only items and tombstones
     /// cannot loop forever.
     #[inline(always)]
-    fn scan<K, V>(slots: &Quadratic<K, V>, hash: u64, at: &mut Walk) -> Option<usize> {
+    fn scan<K, V, O: Observer>(slots: &OpenSlots<Self, K, V, O>, hash: u64, at: &mut Walk) -> Option<usize> {
         let count = slots.count();
         let mask = count - 1;
         let (mut slot, mut step, mut visits) = (at.slot, at.step, at.visits);
@@ -110,8 +112,8 @@ impl ProbeRule for QuadraticProbing {
     /// visits, counted once at the end. A miss knows where an insert goes
     /// only when no tombstone lies anywhere (an insert reuses the first).
     #[inline(always)]
-    fn find_settled<'a, K, V, E>(
-        slots: &'a Quadratic<K, V>,
+    fn find_settled<'a, K, V, O: Observer, E>(
+        slots: &'a OpenSlots<Self, K, V, O>,
         hash: u64,
         visited: &mut u64,
         mut settle: impl FnMut(&K) -> Result<Verdict, E>,
@@ -126,11 +128,21 @@ impl ProbeRule for QuadraticProbing {
             let stored = slots.hash_below(slot);
             if stored == hash {
                 if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
+                    slots.observer().record(|| visit(slot, Saw::KeyEqual));
                     break end;
                 }
+                slots.observer().record(|| visit(slot, Saw::KeyDiffers));
             } else if stored == EMPTY_HASH {
+                slots.observer().record(|| visit(slot, Saw::Empty));
                 let known = slots.tombstone_count() == 0;
                 break Ok(Settled::Absent(if known { Vacancy(slot) } else { Vacancy::UNKNOWN }));
+            } else {
+                let saw = if stored == TOMBSTONE_HASH {
+                    Saw::Tombstone
+                } else {
+                    Saw::HashMismatch
+                };
+                slots.observer().record(|| visit(slot, saw));
             }
             step += 1;
             slot = (slot + step) & mask;
@@ -139,7 +151,7 @@ impl ProbeRule for QuadraticProbing {
         found
     }
 
-    fn insert<K, V>(slots: &mut Quadratic<K, V>, entry: Entry<K, V>) -> usize {
+    fn insert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) -> usize {
         let mask = slots.count() - 1;
         let mut slot = slots.home(entry.hash);
         let mut step = 0;
@@ -154,7 +166,7 @@ impl ProbeRule for QuadraticProbing {
 
     /// The first `EMPTY` slot along the sequence, in storage with no tombstones.
     #[inline(always)]
-    fn reinsert<K, V>(slots: &mut Quadratic<K, V>, entry: Entry<K, V>) {
+    fn reinsert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) {
         let mask = slots.count() - 1;
         let mut slot = slots.home(entry.hash);
         let mut step = 0;
@@ -165,12 +177,12 @@ impl ProbeRule for QuadraticProbing {
         slots.put_fresh(slot, entry);
     }
 
-    fn remove<K, V>(slots: &mut Quadratic<K, V>, slot: usize) -> Entry<K, V> {
+    fn remove<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize) -> Entry<K, V> {
         slots.take(slot, TOMBSTONE_HASH)
     }
 
     /// The probe step at which the item in `slot` is found.
-    fn displacement<K, V>(slots: &Quadratic<K, V>, slot: usize) -> usize {
+    fn displacement<K, V, O: Observer>(slots: &OpenSlots<Self, K, V, O>, slot: usize) -> usize {
         let mask = slots.count() - 1;
         let mut at = slots.home(slots.hash_at(slot));
         let mut step = 0;

@@ -62,9 +62,11 @@ use crate::index::{multiply_home, BucketIndex};
 use crate::linear::{scan_forward, settle_forward};
 use crate::open_slots::{OpenSlots, ProbeRule, Walk};
 use crate::strategy::{ExpectedProbes, Settled, StrategyKind, Verdict};
+use crate::trace::Observer;
 
 /// Robin Hood hashing over the shared open-addressing slots.
-pub type RobinHood<K, V> = OpenSlots<RobinHoodProbing, K, V>;
+/// `O` is the storage's [`Observer`]: [`crate::trace::Quiet`] unless traced.
+pub type RobinHood<K, V, O = crate::trace::Quiet> = OpenSlots<RobinHoodProbing, K, V, O>;
 
 /// Linear probing that stops at the first richer item; backward-shift deletion.
 pub struct RobinHoodProbing;
@@ -84,7 +86,7 @@ impl ProbeRule for RobinHoodProbing {
     /// default index). An item whose stored hash equals the probed one shares
     /// its home, so it is a candidate with no distance check.
     #[inline(always)]
-    fn scan<K, V>(slots: &RobinHood<K, V>, hash: u64, at: &mut Walk) -> Option<usize> {
+    fn scan<K, V, O: Observer>(slots: &OpenSlots<Self, K, V, O>, hash: u64, at: &mut Walk) -> Option<usize> {
         let richer = |stored: u64, slot: usize, step: usize| slots.distance(slots.home(stored), slot) < step;
         scan_forward(slots, hash, at, richer)
     }
@@ -94,8 +96,8 @@ impl ProbeRule for RobinHoodProbing {
     /// (a wrapping multiply and a multiply-high, the index's match hoisted
     /// out of the loop), and only for an item with another hash.
     #[inline(always)]
-    fn find_settled<'a, K, V, E>(
-        slots: &'a RobinHood<K, V>,
+    fn find_settled<'a, K, V, O: Observer, E>(
+        slots: &'a OpenSlots<Self, K, V, O>,
         hash: u64,
         visited: &mut u64,
         settle: impl FnMut(&K) -> Result<Verdict, E>,
@@ -130,7 +132,7 @@ impl ProbeRule for RobinHoodProbing {
 
     /// Walk to the first slot that is empty or holds a richer item, the
     /// probe distance carried as the step, then [`RobinHoodProbing::place`].
-    fn insert<K, V>(slots: &mut RobinHood<K, V>, entry: Entry<K, V>) -> usize {
+    fn insert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) -> usize {
         let count = slots.count();
         let mut slot = slots.home(entry.hash);
         let mut distance = 0;
@@ -152,7 +154,7 @@ impl ProbeRule for RobinHoodProbing {
     /// [`RobinHoodProbing::insert`] into fresh storage: the same walk, and
     /// where it ends at an empty slot (most re-placed items, which come in
     /// nearly the order of their homes) a bare write.
-    fn reinsert<K, V>(slots: &mut RobinHood<K, V>, entry: Entry<K, V>) {
+    fn reinsert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) {
         let count = slots.count();
         let mut slot = slots.home(entry.hash);
         let mut distance = 0;
@@ -178,7 +180,7 @@ impl ProbeRule for RobinHoodProbing {
     /// from there to the next empty slot moves one slot forward, each moved
     /// item one step further from home: the textbook loop that swaps the
     /// carried entry forward slot by slot, done as one move of the run.
-    fn place<K, V>(slots: &mut RobinHood<K, V>, slot: usize, entry: Entry<K, V>) {
+    fn place<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize, entry: Entry<K, V>) {
         if slots.hash_at(slot) != EMPTY_HASH {
             let count = slots.count();
             let mut hole = slot;
@@ -198,7 +200,7 @@ impl ProbeRule for RobinHoodProbing {
 
     /// Backward shift: the items after `slot`, up to an empty slot or an
     /// item already at home, each move one slot back (one move of the run).
-    fn remove<K, V>(slots: &mut RobinHood<K, V>, slot: usize) -> Entry<K, V> {
+    fn remove<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize) -> Entry<K, V> {
         let entry = slots.take(slot, EMPTY_HASH);
         let count = slots.count();
         let mut last = slot;
@@ -216,7 +218,7 @@ impl ProbeRule for RobinHoodProbing {
         entry
     }
 
-    fn displacement<K, V>(slots: &RobinHood<K, V>, slot: usize) -> usize {
+    fn displacement<K, V, O: Observer>(slots: &OpenSlots<Self, K, V, O>, slot: usize) -> usize {
         slots.distance(slots.home(slots.hash_at(slot)), slot)
     }
 

@@ -49,6 +49,7 @@ use crate::strategy::{
     BucketView, CollisionStrategy, ExpectedProbes, Introspect, Lookup, Settled, StrategyKind, Structure, Vacancy,
     Verdict,
 };
+use crate::trace::{Event, Observer, Quiet, Recorder, Traced};
 
 /// `ProbeCursor::position` once a probe has ended: past every slot, so a
 /// stale cursor from a bigger table also just ends (never indexes out of range).
@@ -66,37 +67,37 @@ pub trait ProbeRule: Sized {
     /// adds one to `at.visits`. A position at or past the slot count (a stale
     /// cursor from a bigger table) just ends. Inlined into every lookup loop,
     /// where `at` lives in registers.
-    fn scan<K, V>(slots: &OpenSlots<Self, K, V>, hash: u64, at: &mut Walk) -> Option<usize>;
+    fn scan<K, V, O: Observer>(slots: &OpenSlots<Self, K, V, O>, hash: u64, at: &mut Walk) -> Option<usize>;
     /// A whole one-pass lookup ([`CollisionStrategy::find_settled`]): the
     /// rule's own tight loop from the home slot, with nothing per slot but
     /// the load of the hash word, its compares and the step. It relies on
     /// the storage's invariant that some slot is always `EMPTY`, so it needs
     /// no step bound, and it counts its visits once, from where it stopped.
     /// A miss's vacancy is the slot an insert of the key takes.
-    fn find_settled<'a, K, V, E>(
-        slots: &'a OpenSlots<Self, K, V>,
+    fn find_settled<'a, K, V, O: Observer, E>(
+        slots: &'a OpenSlots<Self, K, V, O>,
         hash: u64,
         visited: &mut u64,
         settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Settled<'a, K, V>, E>;
     /// Place an entry whose key is absent into a table with a free slot.
-    fn insert<K, V>(slots: &mut OpenSlots<Self, K, V>, entry: Entry<K, V>) -> usize;
+    fn insert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) -> usize;
     /// Place an entry whose key is absent at `slot`, where `insert` would
     /// have put it (a miss's [`Vacancy`]).
-    fn place<K, V>(slots: &mut OpenSlots<Self, K, V>, slot: usize, entry: Entry<K, V>) {
+    fn place<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize, entry: Entry<K, V>) {
         slots.put(slot, entry);
     }
     /// Place an entry into fresh storage during a rebuild: no tombstones,
     /// and room for every entry with a slot to spare. The default is
     /// [`ProbeRule::insert`].
     #[inline(always)]
-    fn reinsert<K, V>(slots: &mut OpenSlots<Self, K, V>, entry: Entry<K, V>) {
+    fn reinsert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) {
         Self::insert(slots, entry);
     }
     /// Take the item out of a full slot and restore the rule's invariant.
-    fn remove<K, V>(slots: &mut OpenSlots<Self, K, V>, slot: usize) -> Entry<K, V>;
+    fn remove<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize) -> Entry<K, V>;
     /// How many probe steps from home the item in a full slot sits.
-    fn displacement<K, V>(slots: &OpenSlots<Self, K, V>, slot: usize) -> usize;
+    fn displacement<K, V, O: Observer>(slots: &OpenSlots<Self, K, V, O>, slot: usize) -> usize;
     fn expected_probes(load_factor: f64) -> ExpectedProbes;
 }
 
@@ -143,7 +144,7 @@ fn vacant<K, V>(hash: u64) -> MaybeUninit<Entry<K, V>> {
 
 /// Open-addressing storage under the probe rule `P`: `linear::Linear`,
 /// `robin_hood::RobinHood` and `quadratic::Quadratic` are this type.
-pub struct OpenSlots<P, K, V> {
+pub struct OpenSlots<P, K, V, O = Quiet> {
     /// Key and value initialised exactly where the hash word is an item's.
     slots: Box<[MaybeUninit<Entry<K, V>>]>,
     /// Items stored.
@@ -157,9 +158,11 @@ pub struct OpenSlots<P, K, V> {
     /// without a match on `index` (`None` for `mod`, which divides).
     multiplier: Option<u64>,
     rule: PhantomData<fn() -> P>,
+    /// Where the storage reports what it does: [`Quiet`] (nothing) unless traced.
+    observer: O,
 }
 
-impl<P: ProbeRule, K, V> OpenSlots<P, K, V> {
+impl<P: ProbeRule, K, V, O: Observer> OpenSlots<P, K, V, O> {
     /// Empty storage; panics if it cannot be allocated (see `try_new`).
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
         Self::try_new(buckets, index).expect("open addressing: allocating the slots")
@@ -175,6 +178,7 @@ impl<P: ProbeRule, K, V> OpenSlots<P, K, V> {
             index,
             multiplier: index.multiplier(count),
             rule: PhantomData,
+            observer: O::default(),
         })
     }
 
@@ -183,10 +187,16 @@ impl<P: ProbeRule, K, V> OpenSlots<P, K, V> {
     }
 }
 
-impl<P, K, V> OpenSlots<P, K, V> {
+impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     #[inline]
     pub(crate) fn count(&self) -> usize {
         self.slots.len()
+    }
+
+    /// Where this storage reports what it does ([`Quiet`] unless traced).
+    #[inline(always)]
+    pub fn observer(&self) -> &O {
+        &self.observer
     }
 
     /// Slots holding a tombstone.
@@ -315,6 +325,10 @@ impl<P, K, V> OpenSlots<P, K, V> {
         if before == TOMBSTONE_HASH {
             self.tombstones -= 1;
         }
+        self.observer.record(|| Event::Place {
+            at: slot,
+            reused: before == TOMBSTONE_HASH,
+        });
         self.slots[slot] = MaybeUninit::new(entry);
         self.len += 1;
         self.end = self.end.max(slot + 1);
@@ -327,6 +341,10 @@ impl<P, K, V> OpenSlots<P, K, V> {
     pub(crate) fn put_fresh(&mut self, slot: usize, entry: Entry<K, V>) {
         debug_assert!(self.hash_at(slot) == EMPTY_HASH && self.tombstones == 0);
         debug_assert!(self.len + 1 < self.slots.len());
+        self.observer.record(|| Event::Place {
+            at: slot,
+            reused: false,
+        });
         self.slots[slot] = MaybeUninit::new(entry);
         self.len += 1;
         self.end = self.end.max(slot + 1);
@@ -339,6 +357,10 @@ impl<P, K, V> OpenSlots<P, K, V> {
         if !self.holds_item(slot) {
             stale_slot(slot);
         }
+        self.observer.record(|| Event::Remove {
+            at: slot,
+            tombstone: mark == TOMBSTONE_HASH,
+        });
         let cell = mem::replace(&mut self.slots[slot], vacant(mark));
         self.len -= 1;
         if mark == TOMBSTONE_HASH {
@@ -356,6 +378,7 @@ impl<P, K, V> OpenSlots<P, K, V> {
     #[inline]
     pub(crate) fn shift(&mut self, from: usize, to: usize) {
         debug_assert!(self.holds_item(from) && self.hash_at(to) == EMPTY_HASH);
+        self.observer.record(|| Event::Move { from, to });
         self.slots.swap(from, to);
         self.end = self.end.max(to + 1);
     }
@@ -365,6 +388,15 @@ impl<P, K, V> OpenSlots<P, K, V> {
     /// of the wrap, where single shifts would move them one by one.
     pub(crate) fn open_gap(&mut self, at: usize, hole: usize) {
         debug_assert_eq!(self.hash_at(hole), EMPTY_HASH);
+        if O::ON {
+            // Each item one slot on, the last first (so every `from` still holds its item).
+            let mut to = hole;
+            while to != at {
+                let from = if to == 0 { self.slots.len() - 1 } else { to - 1 };
+                self.observer.record(|| Event::Move { from, to });
+                to = from;
+            }
+        }
         if at <= hole {
             rotate_right_one(&mut self.slots[at..=hole]);
             self.end = self.end.max(hole + 1);
@@ -381,6 +413,15 @@ impl<P, K, V> OpenSlots<P, K, V> {
     /// empty slot `gap`, so that `last` becomes empty.
     pub(crate) fn close_gap(&mut self, gap: usize, last: usize) {
         debug_assert_eq!(self.hash_at(gap), EMPTY_HASH);
+        if O::ON {
+            // Each item one slot back, the first first.
+            let mut to = gap;
+            while to != last {
+                let from = self.next(to);
+                self.observer.record(|| Event::Move { from, to });
+                to = from;
+            }
+        }
         if gap <= last {
             rotate_left_one(&mut self.slots[gap..=last]);
         } else {
@@ -407,21 +448,33 @@ impl<P, K, V> OpenSlots<P, K, V> {
     /// Swap in `fresh` storage and move every entry of the old into it with `place`.
     fn refill(&mut self, fresh: Box<[MaybeUninit<Entry<K, V>>]>, mut place: impl FnMut(&mut Self, Entry<K, V>)) {
         let old = mem::replace(&mut self.slots, fresh);
+        self.observer.record(|| Event::Resize {
+            old: old.len(),
+            new: self.slots.len(),
+        });
         self.multiplier = self.index.multiplier(self.slots.len());
         let old_end = mem::replace(&mut self.end, 0);
         self.len = 0;
         self.tombstones = 0;
         // `MaybeUninit` drops nothing: should `place` panic, entries not yet
         // moved leak, but none is dropped twice.
-        for cell in &old[..old_end] {
+        for (from, cell) in old[..old_end].iter().enumerate() {
             if is_item_hash(hash_word(cell)) {
+                self.observer.record(|| Event::Rehome { from });
                 // SAFETY: the hash word is an item's, so the entry is
                 // initialised; each is read once, and `old`, whose cells are
                 // `MaybeUninit`, is then freed without dropping any.
                 place(self, unsafe { cell.assume_init_read() });
             }
         }
+        self.observer.record(|| Event::ResizeEnd);
         drop(old);
+    }
+}
+
+impl<P, K, V> Traced for OpenSlots<P, K, V, Recorder> {
+    fn take_events(&self) -> Vec<Event> {
+        self.observer.take()
     }
 }
 
@@ -452,7 +505,7 @@ fn rotate_left_one<T>(cells: &mut [T]) {
     }
 }
 
-impl<P, K, V> Drop for OpenSlots<P, K, V> {
+impl<P, K, V, O> Drop for OpenSlots<P, K, V, O> {
     fn drop(&mut self) {
         if !mem::needs_drop::<Entry<K, V>>() {
             return;
@@ -482,9 +535,10 @@ fn stale_slot(slot: usize) -> ! {
     panic!("open addressing: slot {slot} holds no item (stale SlotId?)")
 }
 
-impl<P, K, V> CollisionStrategy<K, V> for OpenSlots<P, K, V>
+impl<P, K, V, O> CollisionStrategy<K, V> for OpenSlots<P, K, V, O>
 where
     P: ProbeRule,
+    O: Observer,
     K: Send + Sync,
     V: Send + Sync,
 {
@@ -613,6 +667,7 @@ where
             index: self.index,
             multiplier: self.multiplier,
             rule: PhantomData,
+            observer: O::default(),
         })
     }
 
@@ -642,9 +697,10 @@ where
     }
 }
 
-impl<P, K, V> Introspect<K, V> for OpenSlots<P, K, V>
+impl<P, K, V, O> Introspect<K, V> for OpenSlots<P, K, V, O>
 where
     P: ProbeRule,
+    O: Observer,
     K: Send + Sync,
     V: Send + Sync,
 {
@@ -677,7 +733,7 @@ where
 }
 
 #[cfg(test)]
-impl<P: ProbeRule, K, V> OpenSlots<P, K, V> {
+impl<P: ProbeRule, K, V, O: Observer> OpenSlots<P, K, V, O> {
     /// The storage's own invariants, and every item found by its own probe
     /// (for the strategies' tests; each adds its rule's).
     pub(crate) fn check_invariants(&self)

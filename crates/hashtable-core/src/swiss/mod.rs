@@ -108,9 +108,11 @@ use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
     BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
 };
+use crate::trace::{Event, Observer, Quiet, Recorder, Traced};
 
 /// Slots matched per group.
-const GROUP: usize = Group::WIDTH;
+/// Control bytes per window (public for the lab's trace).
+pub const GROUP: usize = Group::WIDTH;
 
 /// Multiplier for the tag: murmur3's finaliser constant (odd, unrelated to φ).
 const TAG_MULTIPLIER: u64 = 0xFF51_AFD7_ED55_8CCD;
@@ -122,9 +124,9 @@ const GOLDEN_RATIO_64: u64 = 0x9E37_79B9_7F4A_7C15;
 /// The fewest slots a table has.
 const MIN_BUCKETS: usize = 4;
 
-/// The 7-bit tag stored in a full slot's control byte.
+/// The 7-bit tag stored in a full slot's control byte (public for the lab's trace).
 #[inline]
-fn tag(hash: u64) -> u8 {
+pub fn tag(hash: u64) -> u8 {
     (hash.wrapping_mul(TAG_MULTIPLIER) >> 57) as u8
 }
 
@@ -141,7 +143,7 @@ fn home_split(index: BucketIndex, buckets: usize) -> (u64, u32) {
     }
 }
 
-pub struct Swiss<K, V> {
+pub struct Swiss<K, V, O = Quiet> {
     /// `buckets + GROUP` control bytes; the last GROUP mirror the first.
     ctrl: Box<[u8]>,
     /// Initialised exactly where `ctrl` holds a tag.
@@ -156,9 +158,11 @@ pub struct Swiss<K, V> {
     /// [`home_split`] of `index` at the current size.
     home_multiplier: u64,
     home_shift: u32,
+    /// Where the storage reports what it does: [`Quiet`] (nothing) unless traced.
+    observer: O,
 }
 
-impl<K, V> Swiss<K, V> {
+impl<K, V, O: Observer> Swiss<K, V, O> {
     /// Empty storage; panics if it cannot be allocated (see `try_new`).
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
         Self::try_new(buckets, index).expect("swiss: allocating the slots")
@@ -177,6 +181,7 @@ impl<K, V> Swiss<K, V> {
             index,
             home_multiplier,
             home_shift,
+            observer: O::default(),
         })
     }
 
@@ -201,8 +206,9 @@ impl<K, V> Swiss<K, V> {
     }
 }
 
-impl<K, V> CollisionStrategy<K, V> for Swiss<K, V>
+impl<K, V, O> CollisionStrategy<K, V> for Swiss<K, V, O>
 where
+    O: Observer,
     K: Send + Sync,
     V: Send + Sync,
 {
@@ -275,9 +281,17 @@ where
     }
 
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
-        self.reset(buckets.max(self.len + 1))?.for_each(|entry| {
+        let old = self.buckets();
+        let detached = self.reset(buckets.max(self.len + 1))?;
+        self.observer.record(|| Event::Resize {
+            old,
+            new: self.buckets(),
+        });
+        detached.for_each(|from, entry| {
+            self.observer.record(|| Event::Rehome { from });
             self.place_fresh(entry);
         });
+        self.observer.record(|| Event::ResizeEnd);
         Ok(())
     }
 
@@ -308,6 +322,7 @@ where
             index: self.index,
             home_multiplier: self.home_multiplier,
             home_shift: self.home_shift,
+            observer: O::default(),
         })
     }
 
@@ -337,8 +352,15 @@ where
     }
 }
 
-impl<K, V> Introspect<K, V> for Swiss<K, V>
+impl<K, V> Traced for Swiss<K, V, Recorder> {
+    fn take_events(&self) -> Vec<Event> {
+        self.observer.take()
+    }
+}
+
+impl<K, V, O> Introspect<K, V> for Swiss<K, V, O>
 where
+    O: Observer,
     K: Send + Sync,
     V: Send + Sync,
 {

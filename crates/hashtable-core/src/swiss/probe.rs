@@ -7,6 +7,7 @@ use super::{tag, Swiss, GROUP};
 use crate::entry::{Entry, SlotId};
 use crate::probe::ProbeCursor;
 use crate::strategy::{settle_candidate, Settled, Vacancy, Verdict};
+use crate::trace::{visit, Event, Observer, Saw};
 
 /// `ProbeCursor::matches`: bits 0..32 are the window's tag matches not yet
 /// handed out; the flags say the window was loaded or that the probe is over.
@@ -16,7 +17,7 @@ pub(super) const PENDING: u64 = 0xFFFF_FFFF;
 pub(super) const LOADED: u64 = 1 << 32;
 pub(super) const DONE: u64 = 1 << 33;
 
-impl<K, V> Swiss<K, V> {
+impl<K, V, O: Observer> Swiss<K, V, O> {
     /// The first `EMPTY` or `DELETED` slot along `hash`'s probe sequence.
     pub(super) fn find_insert_slot(&self, hash: u64) -> usize {
         let mut position = self.home(hash);
@@ -43,6 +44,22 @@ impl<K, V> Swiss<K, V> {
         match Group::load(&self.ctrl, 0).match_empty_or_deleted().lowest() {
             Some(slot) if slot < self.buckets() => slot,
             _ => unreachable!("swiss: no free slot although len < buckets"),
+        }
+    }
+
+    /// The trace's record of a window loaded at `position` and its tag matches.
+    fn group_event(&self, position: usize, tag: u8, mut matches: u32) -> Event {
+        let at = position & self.mask;
+        let mut slots = Vec::new();
+        while matches != 0 {
+            slots.push((at + matches.trailing_zeros() as usize) & self.mask);
+            matches &= matches - 1;
+        }
+        Event::Group {
+            at,
+            ctrl: self.ctrl[at..at + GROUP].to_vec(),
+            tag,
+            matches: slots,
         }
     }
 
@@ -96,13 +113,18 @@ impl<K, V> Swiss<K, V> {
             let group = self.window(position);
             visits += 1;
             let mut matches = group.match_tag(tag).0;
+            self.observer.record(|| self.group_event(position, tag, matches));
             while matches != 0 {
                 visits += 1;
                 let (slot, entry) = self.next_match(position, &mut matches);
                 if entry.hash == hash {
                     if let Some(end) = settle_candidate(SlotId(slot), entry, &mut settle) {
+                        self.observer.record(|| visit(slot, Saw::KeyEqual));
                         break 'windows end;
                     }
+                    self.observer.record(|| visit(slot, Saw::KeyDiffers));
+                } else {
+                    self.observer.record(|| visit(slot, Saw::HashMismatch));
                 }
             }
             stride += GROUP;

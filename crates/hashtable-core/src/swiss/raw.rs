@@ -10,12 +10,13 @@ use super::group::{is_full, BitMask, ControlGroup, Group, DELETED, EMPTY};
 use super::{home_split, tag, Swiss, GROUP};
 use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
+use crate::trace::{Event, Observer};
 
 pub(super) fn empty_ctrl(buckets: usize) -> Result<Box<[u8]>, AllocError> {
     Ok(alloc::filled(EMPTY, buckets + GROUP)?.into_boxed_slice())
 }
 
-impl<K, V> Swiss<K, V> {
+impl<K, V, O: Observer> Swiss<K, V, O> {
     /// The GROUP control bytes from `position` (taken modulo the slot count).
     #[inline]
     pub(super) fn window(&self, position: usize) -> Group {
@@ -77,6 +78,10 @@ impl<K, V> Swiss<K, V> {
         if byte == DELETED {
             self.deleted += 1;
         }
+        self.observer.record(|| Event::Remove {
+            at: slot,
+            tombstone: byte == DELETED,
+        });
         self.set_ctrl(slot, byte);
         self.len -= 1;
         // SAFETY: the slot was full (checked above, so `slot < slots.len()`)
@@ -116,6 +121,10 @@ impl<K, V> Swiss<K, V> {
         if self.ctrl[slot] == DELETED {
             self.deleted -= 1;
         }
+        self.observer.record(|| Event::Place {
+            at: slot,
+            reused: self.ctrl[slot] == DELETED,
+        });
         self.set_ctrl(slot, tag(entry.hash));
         self.slots[slot].write(entry);
         self.len += 1;
@@ -143,6 +152,10 @@ impl<K, V> Swiss<K, V> {
             stride += GROUP;
             position = (position + stride) & self.mask;
         };
+        self.observer.record(|| Event::Place {
+            at: slot,
+            reused: false,
+        });
         let tag = tag(entry.hash);
         let mirror = (slot.wrapping_sub(GROUP) & self.mask) + GROUP;
         // SAFETY: `slot <= mask` and `mirror <= mask + GROUP`, both below
@@ -223,8 +236,8 @@ pub(super) struct Detached<K, V> {
 }
 
 impl<K, V> Detached<K, V> {
-    /// Move every entry out, in slot order.
-    pub(super) fn for_each(self, mut f: impl FnMut(Entry<K, V>)) {
+    /// Move every entry out, in slot order, with the slot it was in.
+    pub(super) fn for_each(self, mut f: impl FnMut(usize, Entry<K, V>)) {
         // A group of control bytes at a time, as hashbrown's iterator reads
         // them: one match per GROUP slots, one bit per full slot.
         let mut start = 0;
@@ -240,14 +253,14 @@ impl<K, V> Detached<K, V> {
                 // now, is a tag) and below `top <= slots.len()`, so
                 // initialised; `self` is consumed here, so each entry is
                 // read exactly once.
-                f(unsafe { self.slots.get_unchecked(slot).assume_init_read() });
+                f(slot, unsafe { self.slots.get_unchecked(slot).assume_init_read() });
             }
             start += GROUP;
         }
     }
 }
 
-impl<K, V> Drop for Swiss<K, V> {
+impl<K, V, O> Drop for Swiss<K, V, O> {
     fn drop(&mut self) {
         if !mem::needs_drop::<Entry<K, V>>() {
             return;

@@ -80,15 +80,18 @@ def trace(
     except TypeError as exc:
         raise LabError(f"hash_func: {exc}") from None
     index = index or str(hashtable.HashTable().index)
-    raw = record(
-        hashes,
-        [(op[0], numbers[op[1]]) for op in checked],
-        strategy=strategy,
-        index=index,
-        max_load=max_load,
-        growth=growth,
-        size=size,
-    )
+    try:
+        raw = record(
+            hashes,
+            [(op[0], numbers[op[1]]) for op in checked],
+            strategy=strategy,
+            index=index,
+            max_load=max_load,
+            growth=growth,
+            size=size,
+        )
+    except ValueError as exc:
+        raise LabError(str(exc)) from None
     tags = raw.get("tags")
     described: list[TraceKey] = []
     for number, (key, hashed) in enumerate(zip(keys, hashes, strict=True)):

@@ -1,0 +1,147 @@
+//! Tracing: what each operation does, recorded by the strategy's own code as it
+//! does it.
+//!
+//! A strategy's storage carries an [`Observer`] as a type parameter, `Quiet` by
+//! default. Every place the code reads a slot, places, moves or removes an item,
+//! or rebuilds, it calls [`Observer::record`] with a closure that builds the
+//! [`Event`]. `Quiet::record` is an empty `#[inline(always)]` function and its
+//! `ON` is `false`, so in the untraced instantiation the closure is never built,
+//! the loops that only record are folded away, and the machine code is the code
+//! without the calls (`scripts/callgrind_core.py` counts the same instructions).
+//! A [`Recorder`] keeps the events; the lab's `_lab_trace` runs a table whose
+//! storage records, numbers the events by operation and hands them to Python.
+//!
+//! Events name slots, not keys: which item a `Move` carries is whatever the
+//! replay of the events before it put in its `from` slot, and a `Place` outside
+//! a rebuild is always the operation's own key.
+
+use std::sync::Mutex;
+
+/// What a probe found in the slot it read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saw {
+    /// An empty slot: the probe ends there.
+    Empty,
+    /// A tombstone: the probe walks past it.
+    Tombstone,
+    /// An item with another stored hash: no key comparison needed.
+    HashMismatch,
+    /// An item with the same hash whose key compared equal: found.
+    KeyEqual,
+    /// An item with the same hash whose key compared unequal.
+    KeyDiffers,
+    /// Robin Hood: an item closer to its home than the probe is to the key's,
+    /// so the key is not further on (a lookup stops; an insert takes the slot).
+    Richer,
+}
+
+impl Saw {
+    /// The name the lab's trace uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Saw::Empty => "empty",
+            Saw::Tombstone => "tombstone",
+            Saw::HashMismatch => "hash_mismatch",
+            Saw::KeyEqual => "key_equal",
+            Saw::KeyDiffers => "key_differs",
+            Saw::Richer => "richer",
+        }
+    }
+}
+
+/// One thing an operation did, in the order it did it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A lookup read slot `at`.
+    Visit {
+        at: usize,
+        saw: Saw,
+    },
+    /// An item was stored in `at` (`reused`: over a tombstone).
+    Place {
+        at: usize,
+        reused: bool,
+    },
+    /// Swiss: a window of control bytes loaded at `at` (`ctrl`, as compared),
+    /// and the slots whose byte matched the key's 7-bit `tag`.
+    Group {
+        at: usize,
+        ctrl: Vec<u8>,
+        tag: u8,
+        matches: Vec<usize>,
+    },
+    /// The item in `from` moved to `to`.
+    Move {
+        from: usize,
+        to: usize,
+    },
+    /// The item in `at` was taken out, leaving a tombstone or an empty slot.
+    Remove {
+        at: usize,
+        tombstone: bool,
+    },
+    /// A rebuild from `old` slots to `new` begins: until [`Event::ResizeEnd`],
+    /// each [`Event::Rehome`] names the old slot of the item the next `Place`
+    /// stores, and places and moves are in the new storage.
+    Resize {
+        old: usize,
+        new: usize,
+    },
+    Rehome {
+        from: usize,
+    },
+    ResizeEnd,
+}
+
+/// A `Visit` event, for the probe loops' one-line records.
+#[inline(always)]
+pub(crate) fn visit(at: usize, saw: Saw) -> Event {
+    Event::Visit { at, saw }
+}
+
+/// Where the storage reports its events. See the module comment.
+pub trait Observer: Default + Send + Sync {
+    /// Whether events are kept at all; code that only records is under `if O::ON`.
+    const ON: bool = false;
+    /// Keep the event `event()` builds.
+    #[inline(always)]
+    fn record(&self, event: impl FnOnce() -> Event) {
+        let _ = event;
+    }
+}
+
+/// The observer of every table that is not traced: records nothing, costs nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quiet;
+
+impl Observer for Quiet {}
+
+/// An observer that keeps every event until [`Recorder::take`].
+#[derive(Debug, Default)]
+pub struct Recorder {
+    events: Mutex<Vec<Event>>,
+}
+
+impl Observer for Recorder {
+    const ON: bool = true;
+
+    fn record(&self, event: impl FnOnce() -> Event) {
+        let event = event();
+        self.events
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(event);
+    }
+}
+
+impl Recorder {
+    /// The events recorded since the last call, oldest first.
+    pub fn take(&self) -> Vec<Event> {
+        std::mem::take(&mut *self.events.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+/// A strategy's storage that records: the events of the operations since the last call.
+pub trait Traced {
+    fn take_events(&self) -> Vec<Event>;
+}
