@@ -38,6 +38,7 @@ use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
     BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
 };
+use crate::trace::{Event, Observer, Quiet, Recorder, Saw, Traced};
 
 const NIL: u32 = u32::MAX;
 
@@ -46,13 +47,15 @@ struct Node<K, V> {
     next: u32,
 }
 
-pub struct Chaining<K, V> {
+pub struct Chaining<K, V, O = Quiet> {
     heads: Vec<u32>,
     nodes: Vec<Node<K, V>>,
     index: BucketIndex,
     /// [`BucketIndex::multiplier`] at the current bucket count: the home
     /// bucket without a match on `index` (`None` for `mod`, which divides).
     multiplier: Option<u64>,
+    /// Where the storage reports what it does: [`Quiet`] (nothing) unless traced.
+    observer: O,
 }
 
 /// [`BucketIndex::multiplier`], where it gives `index.bucket` (chaining
@@ -68,7 +71,7 @@ fn home_multiplier(index: BucketIndex, buckets: usize) -> Option<u64> {
 /// than the tail node a new node is linked after.
 const HEAD: usize = 1 << (usize::BITS - 1);
 
-impl<K, V> Chaining<K, V> {
+impl<K, V, O: Observer> Chaining<K, V, O> {
     /// Empty storage; panics if the heads cannot be allocated (see `try_new`).
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
         Self::try_new(buckets, index).expect("chaining: allocating the bucket heads")
@@ -80,6 +83,7 @@ impl<K, V> Chaining<K, V> {
             nodes: Vec::new(),
             index,
             multiplier: home_multiplier(index, buckets.max(1)),
+            observer: O::default(),
         })
     }
 
@@ -135,6 +139,7 @@ impl<K, V> Chaining<K, V> {
     fn relink_all(&mut self, mut tails: Vec<u32>) {
         for i in 0..self.nodes.len() {
             let bucket = self.home(self.nodes[i].entry.hash);
+            self.observer.record(|| Event::Append { bucket, node: i });
             self.nodes[i].next = NIL;
             match tails[bucket] {
                 NIL => self.heads[bucket] = i as u32,
@@ -145,8 +150,9 @@ impl<K, V> Chaining<K, V> {
     }
 }
 
-impl<K, V> CollisionStrategy<K, V> for Chaining<K, V>
+impl<K, V, O> CollisionStrategy<K, V> for Chaining<K, V, O>
 where
+    O: Observer,
     K: Send + Sync,
     V: Send + Sync,
 {
@@ -211,12 +217,28 @@ where
             if node.entry.hash == hash {
                 // Spelled out, not `settle_candidate`: through it this loop
                 // cost `t[k] = v` 7 instructions and each bulk-loaded pair 11 (callgrind).
-                match settle(&node.entry.key) {
+                let verdict = settle(&node.entry.key);
+                self.observer.record(|| Event::Node {
+                    bucket: self.home(hash),
+                    pos: visits as usize - 1,
+                    saw: if matches!(verdict, Ok(Verdict::Equal)) {
+                        Saw::KeyEqual
+                    } else {
+                        Saw::KeyDiffers
+                    },
+                });
+                match verdict {
                     Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(at as usize), &node.entry)),
                     Ok(Verdict::Unequal) => {}
                     Ok(Verdict::Undecided) => break Ok(Settled::Undecided),
                     Err(err) => break Err(err),
                 }
+            } else {
+                self.observer.record(|| Event::Node {
+                    bucket: self.home(hash),
+                    pos: visits as usize - 1,
+                    saw: Saw::HashMismatch,
+                });
             }
             at = node.next;
         };
@@ -259,6 +281,10 @@ where
             return self.insert_new(entry);
         };
         *link = new;
+        self.observer.record(|| Event::Append {
+            bucket: self.home(entry.hash),
+            node: new as usize,
+        });
         // `reserve_one` keeps the arena below NIL nodes and made room.
         self.nodes.push(Node { entry, next: NIL });
         SlotId(new as usize)
@@ -268,6 +294,10 @@ where
         // `reserve_one` keeps the arena below NIL nodes.
         let new = self.nodes.len() as u32;
         let bucket = self.home(entry.hash);
+        self.observer.record(|| Event::Append {
+            bucket,
+            node: new as usize,
+        });
         self.nodes.push(Node { entry, next: NIL });
         if self.heads[bucket] == NIL {
             self.heads[bucket] = new;
@@ -283,6 +313,10 @@ where
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         let target = slot.0 as u32;
+        self.observer.record(|| Event::Unlink {
+            bucket: self.home(self.nodes[slot.0].entry.hash),
+            node: slot.0,
+        });
         let after = self.nodes[slot.0].next;
         *self.link_to(target) = after;
         let last = (self.nodes.len() - 1) as u32;
@@ -296,9 +330,15 @@ where
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         let heads = alloc::filled(NIL, buckets.max(1))?;
         let tails = alloc::filled(NIL, buckets.max(1))?;
+        let old = self.heads.len();
         self.heads = heads;
         self.multiplier = home_multiplier(self.index, self.heads.len());
+        self.observer.record(|| Event::Resize {
+            old,
+            new: self.heads.len(),
+        });
         self.relink_all(tails);
+        self.observer.record(|| Event::ResizeEnd);
         Ok(())
     }
 
@@ -321,6 +361,7 @@ where
             nodes,
             index: self.index,
             multiplier: self.multiplier,
+            observer: O::default(),
         })
     }
 
@@ -359,8 +400,15 @@ where
     }
 }
 
-impl<K, V> Introspect<K, V> for Chaining<K, V>
+impl<K, V> Traced for Chaining<K, V, Recorder> {
+    fn take_events(&self) -> Vec<Event> {
+        self.observer.take()
+    }
+}
+
+impl<K, V, O> Introspect<K, V> for Chaining<K, V, O>
 where
+    O: Observer,
     K: Send + Sync,
     V: Send + Sync,
 {

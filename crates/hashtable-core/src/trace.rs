@@ -70,6 +70,23 @@ pub enum Event {
         tag: u8,
         matches: Vec<usize>,
     },
+    /// Chaining: the node at place `pos` of `bucket`'s chain was read.
+    Node {
+        bucket: usize,
+        pos: usize,
+        saw: Saw,
+    },
+    /// Chaining: arena node `node` was linked at the tail of `bucket`'s chain.
+    Append {
+        bucket: usize,
+        node: usize,
+    },
+    /// Chaining: arena node `node` was unlinked from `bucket`'s chain, and the
+    /// arena's last node moved into its place.
+    Unlink {
+        bucket: usize,
+        node: usize,
+    },
     /// The item in `from` moved to `to`.
     Move {
         from: usize,

@@ -83,6 +83,7 @@ use crate::strategy::{
     settle_candidate, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure,
     Vacancy, Verdict,
 };
+use crate::trace::{visit, Event, Observer, Quiet, Recorder, Saw, Traced};
 
 const PERTURB_SHIFT: u32 = 5;
 
@@ -146,16 +147,18 @@ impl Walk {
     }
 }
 
-pub struct Compact<K, V> {
+pub struct Compact<K, V, O = Quiet> {
     indices: Indices,
     /// In insertion order; `None` is a deleted entry's hole. Never ends in a hole.
     entries: Vec<Option<Entry<K, V>>>,
     len: usize,
     dummies: usize,
     index: BucketIndex,
+    /// Where the storage reports what it does: [`Quiet`] (nothing) unless traced.
+    observer: O,
 }
 
-impl<K, V> Compact<K, V> {
+impl<K, V, O: Observer> Compact<K, V, O> {
     /// Empty storage; panics if it cannot be allocated (see `try_new`).
     pub fn new(buckets: usize, index: BucketIndex) -> Self {
         Self::try_new(buckets, index).expect("compact: allocating the indices")
@@ -168,6 +171,7 @@ impl<K, V> Compact<K, V> {
             len: 0,
             dummies: 0,
             index,
+            observer: O::default(),
         })
     }
 
@@ -220,6 +224,10 @@ impl<K, V> Compact<K, V> {
     fn place(&mut self, entry: Entry<K, V>) -> usize {
         let slot = self.find_empty_slot(entry.hash);
         let position = self.entries.len();
+        self.observer.record(|| Event::Place {
+            at: slot,
+            reused: false,
+        });
         self.indices.set(slot, position as isize);
         self.entries.push(Some(entry));
         self.len += 1;
@@ -229,14 +237,22 @@ impl<K, V> Compact<K, V> {
     /// Index every entry afresh into `slots` slots, compacting out the holes.
     /// The new indices are allocated before anything moves.
     fn reindex(&mut self, slots: usize) -> Result<(), AllocError> {
+        let old = self.slots();
         self.indices = Indices::new(Self::usable_size(slots.max(self.len + 1), self.index))?;
+        self.observer.record(|| Event::Resize { old, new: self.slots() });
         self.entries.retain(Option::is_some);
         self.dummies = 0;
         for position in 0..self.entries.len() {
             let hash = self.live(position).hash;
             let slot = self.find_empty_slot(hash);
+            self.observer.record(|| Event::Rehome { from: position });
+            self.observer.record(|| Event::Place {
+                at: slot,
+                reused: false,
+            });
             self.indices.set(slot, position as isize);
         }
+        self.observer.record(|| Event::ResizeEnd);
         Ok(())
     }
 }
@@ -304,13 +320,14 @@ fn probe_in<W: IndexWord, K, V>(
 /// an insert of its key writes its position. The visits are the steps
 /// taken, added once.
 #[inline(always)]
-fn settle_in<'a, W: IndexWord, K, V, E>(
+fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
     indices: &[W],
     entries: &'a [Option<Entry<K, V>>],
     hash: u64,
     start: Walk,
     visited: &mut u64,
     mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+    observer: &O,
 ) -> Result<Settled<'a, K, V>, E> {
     let mut walk = start;
     let mut step = 0usize;
@@ -324,12 +341,24 @@ fn settle_in<'a, W: IndexWord, K, V, E>(
                 // A slot the walk already read is a candidate already settled.
                 if entry.hash == hash && (step == 0 || !start.reaches_before(step, read)) {
                     if let Some(end) = settle_candidate(SlotId(ix as usize), entry, &mut settle) {
+                        observer.record(|| visit(read, Saw::KeyEqual));
                         break end;
                     }
+                    observer.record(|| visit(read, Saw::KeyDiffers));
+                } else {
+                    let saw = if entry.hash == hash {
+                        Saw::KeyDiffers
+                    } else {
+                        Saw::HashMismatch
+                    };
+                    observer.record(|| visit(read, saw));
                 }
             }
         } else if ix == EMPTY {
+            observer.record(|| visit(read, Saw::Empty));
             break Ok(Settled::Absent(Vacancy(read)));
+        } else {
+            observer.record(|| visit(read, Saw::Tombstone));
         }
         walk.advance();
         step += 1;
@@ -338,8 +367,9 @@ fn settle_in<'a, W: IndexWord, K, V, E>(
     found
 }
 
-impl<K, V> CollisionStrategy<K, V> for Compact<K, V>
+impl<K, V, O> CollisionStrategy<K, V> for Compact<K, V, O>
 where
+    O: Observer,
     K: Send + Sync,
     V: Send + Sync,
 {
@@ -379,7 +409,8 @@ where
         settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Settled<'_, K, V>, E> {
         let start = self.walk(hash);
-        with_indices!(&self.indices, slice => settle_in(slice, &self.entries, hash, start, visited, settle))
+        let observer = &self.observer;
+        with_indices!(&self.indices, slice => settle_in(slice, &self.entries, hash, start, visited, settle, observer))
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
@@ -406,6 +437,10 @@ where
             return self.insert_new(entry);
         }
         let position = self.entries.len();
+        self.observer.record(|| Event::Place {
+            at: vacancy.0,
+            reused: false,
+        });
         self.indices.set(vacancy.0, position as isize);
         self.entries.push(Some(entry));
         self.len += 1;
@@ -426,6 +461,10 @@ where
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         let (index_slot, _) = self.locate(slot.0);
+        self.observer.record(|| Event::Remove {
+            at: index_slot,
+            tombstone: true,
+        });
         self.indices.set(index_slot, DUMMY);
         self.dummies += 1;
         self.len -= 1;
@@ -459,6 +498,7 @@ where
             len: self.len,
             dummies: self.dummies,
             index: self.index,
+            observer: O::default(),
         })
     }
 
@@ -484,8 +524,15 @@ where
     }
 }
 
-impl<K, V> Introspect<K, V> for Compact<K, V>
+impl<K, V> Traced for Compact<K, V, Recorder> {
+    fn take_events(&self) -> Vec<Event> {
+        self.observer.take()
+    }
+}
+
+impl<K, V, O> Introspect<K, V> for Compact<K, V, O>
 where
+    O: Observer,
     K: Send + Sync,
     V: Send + Sync,
 {
