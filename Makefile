@@ -50,9 +50,14 @@ lab: $(BUILT)
 
 # The README's lab image: plot (c) of a run on the chaining strategy, 7 runs per cell (about 15 s).
 DOCS_LAB := target/docs-lab
+# The explorer screenshot's step: an insert that displaces in Robin Hood.
+EXPLORER_STEP := 45
 docs-images: $(BUILT)
 	$(PYTHON) -m hashtable.lab --strategy chaining --no-scale --repeat 7 --budget 2 --out $(DOCS_LAB)
 	cp $(DOCS_LAB)/lookup_vs_n.png docs/lab-lookup-vs-n.png
+	# The explorer's screenshot, taken with the tests' headless Chromium (Python's str hash fixed).
+	PYTHONHASHSEED=0 $(PYTHON) -m hashtable.lab explore --n 60 --strategy linear robin_hood swiss --out $(DOCS_LAB)/explore.html
+	$(PYTHON) -m hashtable.lab.explorer.browser $(DOCS_LAB)/explore.html docs/explorer.png --step $(EXPLORER_STEP) --width 1400 --height 820
 
 demo: $(BUILT)
 	$(PYTHON) examples/talk_demo.py

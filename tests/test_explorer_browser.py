@@ -229,3 +229,67 @@ def test_screenshot_is_the_window_and_not_blank(driver: Any, tmp_path: Path) -> 
     assert width <= WIDTH and height <= HEIGHT and width > 800
     assert colours > 20
     assert driver.get_log("browser") == []
+
+
+# Every strategy on the same operations: 2 displaces 9's way in Robin Hood, a delete
+# leaves a tombstone that quadratic reuses, the fifth key resizes every table.
+SIDE_BY_SIDE_OPS: list[tuple[Any, ...]] = [
+    ("set", 1, 0),
+    ("set", 2, 0),
+    ("set", 9, 0),
+    ("get", 9),
+    ("get", 17),
+    ("del", 2),
+    ("set", 17, 0),
+    ("set", 9, 1),
+    ("set", 3, 0),
+    ("set", 4, 0),
+    ("get", 4),
+    ("del", 1),
+]
+
+
+def test_engine_traces_side_by_side_match_every_table(driver: Any, tmp_path: Path) -> None:
+    from hashtable.lab.explorer.recording import recorder, trace
+
+    if recorder() is None:
+        pytest.skip("this build has no engine trace recorder (hashtable._hashtable._lab_trace)")
+    strategies = list(hashtable.STRATEGIES)
+    traces = [
+        trace(SIDE_BY_SIDE_OPS, strategy=s, size=8, max_load=0.5, hash_func=identity, index="mod") for s in strategies
+    ]
+    pictures = []
+    for strategy in strategies:
+        table: hashtable.HashTable[Any, Any] = hashtable.HashTable(
+            size=8, max_load=0.5, hash_func=identity, index="mod", strategy=strategy
+        )
+        shown = [table.picture()]
+        for op in SIDE_BY_SIDE_OPS:
+            if op[0] == "set":
+                table[op[1]] = op[2]
+            elif op[0] == "get":
+                table.get(op[1])
+            else:
+                del table[op[1]]
+            shown.append(table.picture())
+        pictures.append(shown)
+    page = write_page(traces, tmp_path / "explore.html")
+    driver.get(page.as_uri())
+    body = driver.find_element("tag name", "body")
+    for step in range(len(SIDE_BY_SIDE_OPS) + 1):
+        if step:
+            body.send_keys("\ue014")
+        assert _step_label(driver) == step
+        for panel, recorded in enumerate(traces):
+            states = [replay.start_state(recorded), *replay.states(recorded)]
+            cells = driver.execute_script(DOM_CELLS, panel)
+            where = f"{strategies[panel]}, step {step}"
+            assert [c[2] for c in cells] == replay.contents(recorded, states[step]), where
+            assert "\n".join(_line(c[1], c[3], c[4]) for c in cells) == pictures[panel][step], where
+    for panel, recorded in enumerate(traces):  # each resize draws where every item went
+        resized = [n + 1 for n, s in enumerate(recorded["steps"]) if any(e["e"] == "resize" for e in s["events"])]
+        assert resized, strategies[panel]
+        driver.execute_script(f"location.hash = 'step={resized[0]}'")
+        shown = driver.find_elements("css selector", f"#panel-{panel} .resize")
+        assert len(shown) == 1 and "8 → 16" in shown[0].text, strategies[panel]
+    assert driver.get_log("browser") == []

@@ -133,3 +133,17 @@ def test_explore_command_runs_ops_from_a_file_through_the_recorder(
     script.write_text("get seven\n", encoding="utf-8")
     assert main(["explore", "--ops", str(script), "--int", "--out", str(out)]) == 2
     assert "'seven' is not an int" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(recorder() is None, reason=NO_RECORDER)
+def test_the_lab_report_gets_an_explorer_page_of_its_first_keys(tmp_path: Path) -> None:
+    from hashtable.lab.explorer.command import LAB_KEYS, LAB_PAGE, lab_page
+    from hashtable.lab.workloads import make_workload
+
+    workload = make_workload("ints", 500, 0)
+    assert lab_page(tmp_path, workload, ("chaining", "compact"), None) == LAB_PAGE
+    data = _embedded((tmp_path / LAB_PAGE).read_text(encoding="utf-8"))
+    traces = data["traces"]
+    assert isinstance(traces, list) and [t["strategy"] for t in traces] == ["chaining", "compact"]
+    inserted = [step for step in traces[0]["steps"] if step["op"] == "set" and step["result"] == "inserted"]
+    assert len(inserted) == LAB_KEYS

@@ -139,7 +139,9 @@ impl<K, V, O: Observer> Chaining<K, V, O> {
     fn relink_all(&mut self, mut tails: Vec<u32>) {
         for i in 0..self.nodes.len() {
             let bucket = self.home(self.nodes[i].entry.hash);
-            self.observer.record(|| Event::Append { bucket, node: i });
+            if O::ON {
+                self.observer.record(|| Event::Append { bucket, node: i });
+            }
             self.nodes[i].next = NIL;
             match tails[bucket] {
                 NIL => self.heads[bucket] = i as u32,
@@ -218,15 +220,17 @@ where
                 // Spelled out, not `settle_candidate`: through it this loop
                 // cost `t[k] = v` 7 instructions and each bulk-loaded pair 11 (callgrind).
                 let verdict = settle(&node.entry.key);
-                self.observer.record(|| Event::Node {
-                    bucket: self.home(hash),
-                    pos: visits as usize - 1,
-                    saw: if matches!(verdict, Ok(Verdict::Equal)) {
-                        Saw::KeyEqual
-                    } else {
-                        Saw::KeyDiffers
-                    },
-                });
+                if O::ON {
+                    self.observer.record(|| Event::Node {
+                        bucket: self.home(hash),
+                        pos: visits as usize - 1,
+                        saw: if matches!(verdict, Ok(Verdict::Equal)) {
+                            Saw::KeyEqual
+                        } else {
+                            Saw::KeyDiffers
+                        },
+                    });
+                }
                 match verdict {
                     Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(at as usize), &node.entry)),
                     Ok(Verdict::Unequal) => {}
@@ -234,11 +238,13 @@ where
                     Err(err) => break Err(err),
                 }
             } else {
-                self.observer.record(|| Event::Node {
-                    bucket: self.home(hash),
-                    pos: visits as usize - 1,
-                    saw: Saw::HashMismatch,
-                });
+                if O::ON {
+                    self.observer.record(|| Event::Node {
+                        bucket: self.home(hash),
+                        pos: visits as usize - 1,
+                        saw: Saw::HashMismatch,
+                    });
+                }
             }
             at = node.next;
         };
@@ -281,10 +287,12 @@ where
             return self.insert_new(entry);
         };
         *link = new;
-        self.observer.record(|| Event::Append {
-            bucket: self.home(entry.hash),
-            node: new as usize,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Append {
+                bucket: self.home(entry.hash),
+                node: new as usize,
+            });
+        }
         // `reserve_one` keeps the arena below NIL nodes and made room.
         self.nodes.push(Node { entry, next: NIL });
         SlotId(new as usize)
@@ -294,10 +302,12 @@ where
         // `reserve_one` keeps the arena below NIL nodes.
         let new = self.nodes.len() as u32;
         let bucket = self.home(entry.hash);
-        self.observer.record(|| Event::Append {
-            bucket,
-            node: new as usize,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Append {
+                bucket,
+                node: new as usize,
+            });
+        }
         self.nodes.push(Node { entry, next: NIL });
         if self.heads[bucket] == NIL {
             self.heads[bucket] = new;
@@ -313,10 +323,12 @@ where
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         let target = slot.0 as u32;
-        self.observer.record(|| Event::Unlink {
-            bucket: self.home(self.nodes[slot.0].entry.hash),
-            node: slot.0,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Unlink {
+                bucket: self.home(self.nodes[slot.0].entry.hash),
+                node: slot.0,
+            });
+        }
         let after = self.nodes[slot.0].next;
         *self.link_to(target) = after;
         let last = (self.nodes.len() - 1) as u32;
@@ -333,12 +345,16 @@ where
         let old = self.heads.len();
         self.heads = heads;
         self.multiplier = home_multiplier(self.index, self.heads.len());
-        self.observer.record(|| Event::Resize {
-            old,
-            new: self.heads.len(),
-        });
+        if O::ON {
+            self.observer.record(|| Event::Resize {
+                old,
+                new: self.heads.len(),
+            });
+        }
         self.relink_all(tails);
-        self.observer.record(|| Event::ResizeEnd);
+        if O::ON {
+            self.observer.record(|| Event::ResizeEnd);
+        }
         Ok(())
     }
 

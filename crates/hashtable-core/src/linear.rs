@@ -154,10 +154,14 @@ pub(crate) fn settle_forward<'a, P, K, V, O: Observer, E>(
         let stored = slots.hash_below(slot);
         if stored == hash {
             if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
-                slots.observer().record(|| visit(slot, Saw::KeyEqual));
+                if O::ON {
+                    slots.observer().record(|| visit(slot, Saw::KeyEqual));
+                }
                 break end;
             }
-            slots.observer().record(|| visit(slot, Saw::KeyDiffers));
+            if O::ON {
+                slots.observer().record(|| visit(slot, Saw::KeyDiffers));
+            }
         } else if stored == EMPTY_HASH || richer(stored, slot - home) {
             slots
                 .observer()
@@ -165,7 +169,9 @@ pub(crate) fn settle_forward<'a, P, K, V, O: Observer, E>(
             // Where an insert of the key goes: these rules leave no tombstones.
             break Ok(Settled::Absent(Vacancy(slot)));
         } else {
-            slots.observer().record(|| visit(slot, Saw::HashMismatch));
+            if O::ON {
+                slots.observer().record(|| visit(slot, Saw::HashMismatch));
+            }
         }
         slot += 1;
         if slot == count {
@@ -194,17 +200,23 @@ fn settle_wrapped<'a, P, K, V, O: Observer, E>(
         let stored = slots.hash_below(slot);
         if stored == hash {
             if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), settle) {
-                slots.observer().record(|| visit(slot, Saw::KeyEqual));
+                if O::ON {
+                    slots.observer().record(|| visit(slot, Saw::KeyEqual));
+                }
                 break end;
             }
-            slots.observer().record(|| visit(slot, Saw::KeyDiffers));
+            if O::ON {
+                slots.observer().record(|| visit(slot, Saw::KeyDiffers));
+            }
         } else if stored == EMPTY_HASH || richer(stored, slot, distance) {
             slots
                 .observer()
                 .record(|| visit(slot, if stored == EMPTY_HASH { Saw::Empty } else { Saw::Richer }));
             break Ok(Settled::Absent(Vacancy(slot)));
         } else {
-            slots.observer().record(|| visit(slot, Saw::HashMismatch));
+            if O::ON {
+                slots.observer().record(|| visit(slot, Saw::HashMismatch));
+            }
         }
         slot = slots.next(slot);
         distance += 1;

@@ -128,12 +128,18 @@ impl ProbeRule for QuadraticProbing {
             let stored = slots.hash_below(slot);
             if stored == hash {
                 if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
-                    slots.observer().record(|| visit(slot, Saw::KeyEqual));
+                    if O::ON {
+                        slots.observer().record(|| visit(slot, Saw::KeyEqual));
+                    }
                     break end;
                 }
-                slots.observer().record(|| visit(slot, Saw::KeyDiffers));
+                if O::ON {
+                    slots.observer().record(|| visit(slot, Saw::KeyDiffers));
+                }
             } else if stored == EMPTY_HASH {
-                slots.observer().record(|| visit(slot, Saw::Empty));
+                if O::ON {
+                    slots.observer().record(|| visit(slot, Saw::Empty));
+                }
                 let known = slots.tombstone_count() == 0;
                 break Ok(Settled::Absent(if known { Vacancy(slot) } else { Vacancy::UNKNOWN }));
             } else {
@@ -142,7 +148,9 @@ impl ProbeRule for QuadraticProbing {
                 } else {
                     Saw::HashMismatch
                 };
-                slots.observer().record(|| visit(slot, saw));
+                if O::ON {
+                    slots.observer().record(|| visit(slot, saw));
+                }
             }
             step += 1;
             slot = (slot + step) & mask;

@@ -162,3 +162,70 @@ impl Recorder {
 pub trait Traced {
     fn take_events(&self) -> Vec<Event>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::BucketIndex;
+    use crate::linear::Linear;
+    use crate::strategy::CollisionStrategy;
+    use crate::table::Table;
+    use crate::TableConfig;
+
+    #[test]
+    fn quiet_takes_no_room() {
+        assert_eq!(std::mem::size_of::<Quiet>(), 0);
+        assert_eq!(
+            std::mem::size_of::<Linear<u64, u64>>(),
+            std::mem::size_of::<Linear<u64, u64, Quiet>>()
+        );
+    }
+
+    #[test]
+    fn a_linear_table_records_its_probe_its_place_and_its_backward_shift() {
+        let config = TableConfig {
+            size: 8,
+            index: BucketIndex::Mod,
+            strategy: crate::StrategyKind::Linear,
+            ..TableConfig::default()
+        };
+        let storage = Linear::<u64, (), Recorder>::try_new(8, BucketIndex::Mod).unwrap();
+        let mut table = Table::with_strategy(config, storage).unwrap();
+        let same = |id: u64| move |stored: &u64| Ok::<bool, std::convert::Infallible>(*stored == id);
+        for (hash, id) in [(1, 0), (9, 1), (17, 2)] {
+            table.insert(hash, id, (), same(id)).unwrap();
+        }
+        let observer = table.strategy().observer();
+        let events = observer.take();
+        assert_eq!(events.len(), 1 + 1 + 2 + 1 + 3 + 1, "{events:?}");
+        assert_eq!(events[events.len() - 1], Event::Place { at: 3, reused: false });
+        assert_eq!(events[events.len() - 2], Event::Visit { at: 3, saw: Saw::Empty });
+        assert_eq!(
+            events[events.len() - 3],
+            Event::Visit {
+                at: 2,
+                saw: Saw::HashMismatch
+            }
+        );
+        table.remove(9, same(1)).unwrap();
+        assert_eq!(
+            table.strategy().observer().take(),
+            vec![
+                Event::Visit {
+                    at: 1,
+                    saw: Saw::HashMismatch
+                },
+                Event::Visit {
+                    at: 2,
+                    saw: Saw::KeyEqual
+                },
+                Event::Remove {
+                    at: 2,
+                    tombstone: false
+                },
+                Event::Move { from: 3, to: 2 },
+            ]
+        );
+        assert_eq!(CollisionStrategy::<u64, ()>::len(table.strategy()), 2);
+    }
+}

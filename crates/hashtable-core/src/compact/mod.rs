@@ -224,10 +224,12 @@ impl<K, V, O: Observer> Compact<K, V, O> {
     fn place(&mut self, entry: Entry<K, V>) -> usize {
         let slot = self.find_empty_slot(entry.hash);
         let position = self.entries.len();
-        self.observer.record(|| Event::Place {
-            at: slot,
-            reused: false,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Place {
+                at: slot,
+                reused: false,
+            });
+        }
         self.indices.set(slot, position as isize);
         self.entries.push(Some(entry));
         self.len += 1;
@@ -239,20 +241,28 @@ impl<K, V, O: Observer> Compact<K, V, O> {
     fn reindex(&mut self, slots: usize) -> Result<(), AllocError> {
         let old = self.slots();
         self.indices = Indices::new(Self::usable_size(slots.max(self.len + 1), self.index))?;
-        self.observer.record(|| Event::Resize { old, new: self.slots() });
+        if O::ON {
+            self.observer.record(|| Event::Resize { old, new: self.slots() });
+        }
         self.entries.retain(Option::is_some);
         self.dummies = 0;
         for position in 0..self.entries.len() {
             let hash = self.live(position).hash;
             let slot = self.find_empty_slot(hash);
-            self.observer.record(|| Event::Rehome { from: position });
-            self.observer.record(|| Event::Place {
-                at: slot,
-                reused: false,
-            });
+            if O::ON {
+                self.observer.record(|| Event::Rehome { from: position });
+            }
+            if O::ON {
+                self.observer.record(|| Event::Place {
+                    at: slot,
+                    reused: false,
+                });
+            }
             self.indices.set(slot, position as isize);
         }
-        self.observer.record(|| Event::ResizeEnd);
+        if O::ON {
+            self.observer.record(|| Event::ResizeEnd);
+        }
         Ok(())
     }
 }
@@ -341,24 +351,34 @@ fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
                 // A slot the walk already read is a candidate already settled.
                 if entry.hash == hash && (step == 0 || !start.reaches_before(step, read)) {
                     if let Some(end) = settle_candidate(SlotId(ix as usize), entry, &mut settle) {
-                        observer.record(|| visit(read, Saw::KeyEqual));
+                        if O::ON {
+                            observer.record(|| visit(read, Saw::KeyEqual));
+                        }
                         break end;
                     }
-                    observer.record(|| visit(read, Saw::KeyDiffers));
+                    if O::ON {
+                        observer.record(|| visit(read, Saw::KeyDiffers));
+                    }
                 } else {
                     let saw = if entry.hash == hash {
                         Saw::KeyDiffers
                     } else {
                         Saw::HashMismatch
                     };
-                    observer.record(|| visit(read, saw));
+                    if O::ON {
+                        observer.record(|| visit(read, saw));
+                    }
                 }
             }
         } else if ix == EMPTY {
-            observer.record(|| visit(read, Saw::Empty));
+            if O::ON {
+                observer.record(|| visit(read, Saw::Empty));
+            }
             break Ok(Settled::Absent(Vacancy(read)));
         } else {
-            observer.record(|| visit(read, Saw::Tombstone));
+            if O::ON {
+                observer.record(|| visit(read, Saw::Tombstone));
+            }
         }
         walk.advance();
         step += 1;
@@ -437,10 +457,12 @@ where
             return self.insert_new(entry);
         }
         let position = self.entries.len();
-        self.observer.record(|| Event::Place {
-            at: vacancy.0,
-            reused: false,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Place {
+                at: vacancy.0,
+                reused: false,
+            });
+        }
         self.indices.set(vacancy.0, position as isize);
         self.entries.push(Some(entry));
         self.len += 1;
@@ -461,10 +483,12 @@ where
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         let (index_slot, _) = self.locate(slot.0);
-        self.observer.record(|| Event::Remove {
-            at: index_slot,
-            tombstone: true,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Remove {
+                at: index_slot,
+                tombstone: true,
+            });
+        }
         self.indices.set(index_slot, DUMMY);
         self.dummies += 1;
         self.len -= 1;

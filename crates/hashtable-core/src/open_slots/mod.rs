@@ -325,10 +325,12 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
         if before == TOMBSTONE_HASH {
             self.tombstones -= 1;
         }
-        self.observer.record(|| Event::Place {
-            at: slot,
-            reused: before == TOMBSTONE_HASH,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Place {
+                at: slot,
+                reused: before == TOMBSTONE_HASH,
+            });
+        }
         self.slots[slot] = MaybeUninit::new(entry);
         self.len += 1;
         self.end = self.end.max(slot + 1);
@@ -341,10 +343,12 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     pub(crate) fn put_fresh(&mut self, slot: usize, entry: Entry<K, V>) {
         debug_assert!(self.hash_at(slot) == EMPTY_HASH && self.tombstones == 0);
         debug_assert!(self.len + 1 < self.slots.len());
-        self.observer.record(|| Event::Place {
-            at: slot,
-            reused: false,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Place {
+                at: slot,
+                reused: false,
+            });
+        }
         self.slots[slot] = MaybeUninit::new(entry);
         self.len += 1;
         self.end = self.end.max(slot + 1);
@@ -357,10 +361,12 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
         if !self.holds_item(slot) {
             stale_slot(slot);
         }
-        self.observer.record(|| Event::Remove {
-            at: slot,
-            tombstone: mark == TOMBSTONE_HASH,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Remove {
+                at: slot,
+                tombstone: mark == TOMBSTONE_HASH,
+            });
+        }
         let cell = mem::replace(&mut self.slots[slot], vacant(mark));
         self.len -= 1;
         if mark == TOMBSTONE_HASH {
@@ -378,7 +384,9 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     #[inline]
     pub(crate) fn shift(&mut self, from: usize, to: usize) {
         debug_assert!(self.holds_item(from) && self.hash_at(to) == EMPTY_HASH);
-        self.observer.record(|| Event::Move { from, to });
+        if O::ON {
+            self.observer.record(|| Event::Move { from, to });
+        }
         self.slots.swap(from, to);
         self.end = self.end.max(to + 1);
     }
@@ -448,10 +456,12 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     /// Swap in `fresh` storage and move every entry of the old into it with `place`.
     fn refill(&mut self, fresh: Box<[MaybeUninit<Entry<K, V>>]>, mut place: impl FnMut(&mut Self, Entry<K, V>)) {
         let old = mem::replace(&mut self.slots, fresh);
-        self.observer.record(|| Event::Resize {
-            old: old.len(),
-            new: self.slots.len(),
-        });
+        if O::ON {
+            self.observer.record(|| Event::Resize {
+                old: old.len(),
+                new: self.slots.len(),
+            });
+        }
         self.multiplier = self.index.multiplier(self.slots.len());
         let old_end = mem::replace(&mut self.end, 0);
         self.len = 0;
@@ -460,14 +470,18 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
         // moved leak, but none is dropped twice.
         for (from, cell) in old[..old_end].iter().enumerate() {
             if is_item_hash(hash_word(cell)) {
-                self.observer.record(|| Event::Rehome { from });
+                if O::ON {
+                    self.observer.record(|| Event::Rehome { from });
+                }
                 // SAFETY: the hash word is an item's, so the entry is
                 // initialised; each is read once, and `old`, whose cells are
                 // `MaybeUninit`, is then freed without dropping any.
                 place(self, unsafe { cell.assume_init_read() });
             }
         }
-        self.observer.record(|| Event::ResizeEnd);
+        if O::ON {
+            self.observer.record(|| Event::ResizeEnd);
+        }
         drop(old);
     }
 }

@@ -283,15 +283,21 @@ where
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         let old = self.buckets();
         let detached = self.reset(buckets.max(self.len + 1))?;
-        self.observer.record(|| Event::Resize {
-            old,
-            new: self.buckets(),
-        });
+        if O::ON {
+            self.observer.record(|| Event::Resize {
+                old,
+                new: self.buckets(),
+            });
+        }
         detached.for_each(|from, entry| {
-            self.observer.record(|| Event::Rehome { from });
+            if O::ON {
+                self.observer.record(|| Event::Rehome { from });
+            }
             self.place_fresh(entry);
         });
-        self.observer.record(|| Event::ResizeEnd);
+        if O::ON {
+            self.observer.record(|| Event::ResizeEnd);
+        }
         Ok(())
     }
 

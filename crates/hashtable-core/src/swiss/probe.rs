@@ -113,18 +113,26 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
             let group = self.window(position);
             visits += 1;
             let mut matches = group.match_tag(tag).0;
-            self.observer.record(|| self.group_event(position, tag, matches));
+            if O::ON {
+                self.observer.record(|| self.group_event(position, tag, matches));
+            }
             while matches != 0 {
                 visits += 1;
                 let (slot, entry) = self.next_match(position, &mut matches);
                 if entry.hash == hash {
                     if let Some(end) = settle_candidate(SlotId(slot), entry, &mut settle) {
-                        self.observer.record(|| visit(slot, Saw::KeyEqual));
+                        if O::ON {
+                            self.observer.record(|| visit(slot, Saw::KeyEqual));
+                        }
                         break 'windows end;
                     }
-                    self.observer.record(|| visit(slot, Saw::KeyDiffers));
+                    if O::ON {
+                        self.observer.record(|| visit(slot, Saw::KeyDiffers));
+                    }
                 } else {
-                    self.observer.record(|| visit(slot, Saw::HashMismatch));
+                    if O::ON {
+                        self.observer.record(|| visit(slot, Saw::HashMismatch));
+                    }
                 }
             }
             stride += GROUP;

@@ -78,10 +78,12 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         if byte == DELETED {
             self.deleted += 1;
         }
-        self.observer.record(|| Event::Remove {
-            at: slot,
-            tombstone: byte == DELETED,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Remove {
+                at: slot,
+                tombstone: byte == DELETED,
+            });
+        }
         self.set_ctrl(slot, byte);
         self.len -= 1;
         // SAFETY: the slot was full (checked above, so `slot < slots.len()`)
@@ -121,10 +123,12 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         if self.ctrl[slot] == DELETED {
             self.deleted -= 1;
         }
-        self.observer.record(|| Event::Place {
-            at: slot,
-            reused: self.ctrl[slot] == DELETED,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Place {
+                at: slot,
+                reused: self.ctrl[slot] == DELETED,
+            });
+        }
         self.set_ctrl(slot, tag(entry.hash));
         self.slots[slot].write(entry);
         self.len += 1;
@@ -152,10 +156,12 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
             stride += GROUP;
             position = (position + stride) & self.mask;
         };
-        self.observer.record(|| Event::Place {
-            at: slot,
-            reused: false,
-        });
+        if O::ON {
+            self.observer.record(|| Event::Place {
+                at: slot,
+                reused: false,
+            });
+        }
         let tag = tag(entry.hash);
         let mirror = (slot.wrapping_sub(GROUP) & self.mask) + GROUP;
         // SAFETY: `slot <= mask` and `mirror <= mask + GROUP`, both below

@@ -205,6 +205,9 @@
       (group || grid).appendChild(drawCell(tr, state, b, mk));
     }
     box.appendChild(grid);
+    // Keep the current probe in view inside the panel's scroll box.
+    const focus = grid.querySelector(`[data-bucket="${focusOf(st)}"]`);
+    if (focus && st) grid.scrollTop = focus.offsetTop - grid.clientHeight / 2;
     if (tr.layout === "compact") {
       const row = el("div", "entries");
       row.appendChild(el("span", "label", "entries"));

@@ -40,9 +40,10 @@ Events (`e` names the kind):
 * {"e": "move", "id": id, "from": slot, "to": slot, "dist": d}: an item moved
   (Robin Hood displacement, backward shift, Algorithm R, compaction).
 * {"e": "remove", "at": slot, "id": id, "leave": "empty" | "tombstone"}; chaining
-  adds "pos"; compact adds "entry" (the hole left in the entries).
+  adds "pos"; compact adds "entry" (the hole left in the entries) and "entries_len"
+  (the entries' length after trailing holes are trimmed).
 * {"e": "link", "bucket": b, "from": id | None, "to": id}: a chain link written
-  (from None: the bucket's head).
+  (from None: the bucket's head), by an append or by an unlink closing the gap.
 * {"e": "resize", "old_size": n, "new_size": m, "items": [{"id", "from", "to",
   "dist"}, ...]}: the table rebuilt; "items" is every item's new place (compact
   adds "entry"). After it the buckets hold exactly those items.
