@@ -139,9 +139,7 @@ impl<K, V, O: Observer> Chaining<K, V, O> {
     fn relink_all(&mut self, mut tails: Vec<u32>) {
         for i in 0..self.nodes.len() {
             let bucket = self.home(self.nodes[i].entry.hash);
-            if O::ON {
-                self.observer.record(|| Event::Append { bucket, node: i });
-            }
+            self.observer.relink(bucket, i);
             self.nodes[i].next = NIL;
             match tails[bucket] {
                 NIL => self.heads[bucket] = i as u32,
@@ -220,17 +218,12 @@ where
                 // Spelled out, not `settle_candidate`: through it this loop
                 // cost `t[k] = v` 7 instructions and each bulk-loaded pair 11 (callgrind).
                 let verdict = settle(&node.entry.key);
-                if O::ON {
-                    self.observer.record(|| Event::Node {
-                        bucket: self.home(hash),
-                        pos: visits as usize - 1,
-                        saw: if matches!(verdict, Ok(Verdict::Equal)) {
-                            Saw::KeyEqual
-                        } else {
-                            Saw::KeyDiffers
-                        },
-                    });
-                }
+                let saw = if matches!(verdict, Ok(Verdict::Equal)) {
+                    Saw::KeyEqual
+                } else {
+                    Saw::KeyDiffers
+                };
+                self.observer.node(at as usize, visits as usize - 1, saw);
                 match verdict {
                     Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(at as usize), &node.entry)),
                     Ok(Verdict::Unequal) => {}
@@ -238,13 +231,7 @@ where
                     Err(err) => break Err(err),
                 }
             } else {
-                if O::ON {
-                    self.observer.record(|| Event::Node {
-                        bucket: self.home(hash),
-                        pos: visits as usize - 1,
-                        saw: Saw::HashMismatch,
-                    });
-                }
+                self.observer.node(at as usize, visits as usize - 1, Saw::HashMismatch);
             }
             at = node.next;
         };
@@ -287,12 +274,7 @@ where
             return self.insert_new(entry);
         };
         *link = new;
-        if O::ON {
-            self.observer.record(|| Event::Append {
-                bucket: self.home(entry.hash),
-                node: new as usize,
-            });
-        }
+        self.observer.append(new as usize);
         // `reserve_one` keeps the arena below NIL nodes and made room.
         self.nodes.push(Node { entry, next: NIL });
         SlotId(new as usize)
@@ -302,12 +284,7 @@ where
         // `reserve_one` keeps the arena below NIL nodes.
         let new = self.nodes.len() as u32;
         let bucket = self.home(entry.hash);
-        if O::ON {
-            self.observer.record(|| Event::Append {
-                bucket,
-                node: new as usize,
-            });
-        }
+        self.observer.append(new as usize);
         self.nodes.push(Node { entry, next: NIL });
         if self.heads[bucket] == NIL {
             self.heads[bucket] = new;
@@ -323,12 +300,7 @@ where
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         let target = slot.0 as u32;
-        if O::ON {
-            self.observer.record(|| Event::Unlink {
-                bucket: self.home(self.nodes[slot.0].entry.hash),
-                node: slot.0,
-            });
-        }
+        self.observer.unlink(slot.0);
         let after = self.nodes[slot.0].next;
         *self.link_to(target) = after;
         let last = (self.nodes.len() - 1) as u32;
@@ -345,16 +317,9 @@ where
         let old = self.heads.len();
         self.heads = heads;
         self.multiplier = home_multiplier(self.index, self.heads.len());
-        if O::ON {
-            self.observer.record(|| Event::Resize {
-                old,
-                new: self.heads.len(),
-            });
-        }
+        self.observer.resize(old, self.heads.len());
         self.relink_all(tails);
-        if O::ON {
-            self.observer.record(|| Event::ResizeEnd);
-        }
+        self.observer.resize_end();
         Ok(())
     }
 

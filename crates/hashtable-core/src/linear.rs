@@ -46,7 +46,7 @@ use crate::entry::{Entry, SlotId, EMPTY_HASH};
 use crate::index::BucketIndex;
 use crate::open_slots::{OpenSlots, ProbeRule, Walk, DONE};
 use crate::strategy::{settle_candidate, ExpectedProbes, Settled, StrategyKind, Vacancy, Verdict};
-use crate::trace::{visit, Observer, Saw};
+use crate::trace::{Observer, Saw};
 
 /// Linear probing over the shared open-addressing slots.
 /// `O` is the storage's [`Observer`]: [`crate::trace::Quiet`] unless traced.
@@ -154,24 +154,18 @@ pub(crate) fn settle_forward<'a, P, K, V, O: Observer, E>(
         let stored = slots.hash_below(slot);
         if stored == hash {
             if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
-                if O::ON {
-                    slots.observer().record(|| visit(slot, Saw::KeyEqual));
-                }
+                slots.observer().visit(slot, Saw::KeyEqual);
                 break end;
             }
-            if O::ON {
-                slots.observer().record(|| visit(slot, Saw::KeyDiffers));
-            }
+            slots.observer().visit(slot, Saw::KeyDiffers);
         } else if stored == EMPTY_HASH || richer(stored, slot - home) {
             slots
                 .observer()
-                .record(|| visit(slot, if stored == EMPTY_HASH { Saw::Empty } else { Saw::Richer }));
+                .visit(slot, if stored == EMPTY_HASH { Saw::Empty } else { Saw::Richer });
             // Where an insert of the key goes: these rules leave no tombstones.
             break Ok(Settled::Absent(Vacancy(slot)));
         } else {
-            if O::ON {
-                slots.observer().record(|| visit(slot, Saw::HashMismatch));
-            }
+            slots.observer().visit(slot, Saw::HashMismatch);
         }
         slot += 1;
         if slot == count {
@@ -200,23 +194,17 @@ fn settle_wrapped<'a, P, K, V, O: Observer, E>(
         let stored = slots.hash_below(slot);
         if stored == hash {
             if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), settle) {
-                if O::ON {
-                    slots.observer().record(|| visit(slot, Saw::KeyEqual));
-                }
+                slots.observer().visit(slot, Saw::KeyEqual);
                 break end;
             }
-            if O::ON {
-                slots.observer().record(|| visit(slot, Saw::KeyDiffers));
-            }
+            slots.observer().visit(slot, Saw::KeyDiffers);
         } else if stored == EMPTY_HASH || richer(stored, slot, distance) {
             slots
                 .observer()
-                .record(|| visit(slot, if stored == EMPTY_HASH { Saw::Empty } else { Saw::Richer }));
+                .visit(slot, if stored == EMPTY_HASH { Saw::Empty } else { Saw::Richer });
             break Ok(Settled::Absent(Vacancy(slot)));
         } else {
-            if O::ON {
-                slots.observer().record(|| visit(slot, Saw::HashMismatch));
-            }
+            slots.observer().visit(slot, Saw::HashMismatch);
         }
         slot = slots.next(slot);
         distance += 1;

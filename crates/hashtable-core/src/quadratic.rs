@@ -44,7 +44,7 @@ use crate::entry::{is_item_hash, Entry, SlotId, EMPTY_HASH, TOMBSTONE_HASH};
 use crate::index::BucketIndex;
 use crate::open_slots::{OpenSlots, ProbeRule, Walk, DONE};
 use crate::strategy::{settle_candidate, ExpectedProbes, Settled, StrategyKind, Vacancy, Verdict};
-use crate::trace::{visit, Observer, Saw};
+use crate::trace::{Observer, Saw};
 
 /// Quadratic probing over the shared open-addressing slots.
 /// `O` is the storage's [`Observer`]: [`crate::trace::Quiet`] unless traced.
@@ -128,18 +128,12 @@ impl ProbeRule for QuadraticProbing {
             let stored = slots.hash_below(slot);
             if stored == hash {
                 if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
-                    if O::ON {
-                        slots.observer().record(|| visit(slot, Saw::KeyEqual));
-                    }
+                    slots.observer().visit(slot, Saw::KeyEqual);
                     break end;
                 }
-                if O::ON {
-                    slots.observer().record(|| visit(slot, Saw::KeyDiffers));
-                }
+                slots.observer().visit(slot, Saw::KeyDiffers);
             } else if stored == EMPTY_HASH {
-                if O::ON {
-                    slots.observer().record(|| visit(slot, Saw::Empty));
-                }
+                slots.observer().visit(slot, Saw::Empty);
                 let known = slots.tombstone_count() == 0;
                 break Ok(Settled::Absent(if known { Vacancy(slot) } else { Vacancy::UNKNOWN }));
             } else {
@@ -148,9 +142,7 @@ impl ProbeRule for QuadraticProbing {
                 } else {
                     Saw::HashMismatch
                 };
-                if O::ON {
-                    slots.observer().record(|| visit(slot, saw));
-                }
+                slots.observer().visit(slot, saw);
             }
             step += 1;
             slot = (slot + step) & mask;

@@ -2,18 +2,27 @@
 //! does it.
 //!
 //! A strategy's storage carries an [`Observer`] as a type parameter, `Quiet` by
-//! default. Every place the code reads a slot, places, moves or removes an item,
-//! or rebuilds, it calls [`Observer::record`] with a closure that builds the
-//! [`Event`]. `Quiet::record` is an empty `#[inline(always)]` function and its
-//! `ON` is `false`, so in the untraced instantiation the closure is never built,
-//! the loops that only record are folded away, and the machine code is the code
-//! without the calls (`scripts/callgrind_core.py` counts the same instructions).
-//! A [`Recorder`] keeps the events; the lab's `_lab_trace` runs a table whose
-//! storage records, numbers the events by operation and hands them to Python.
+//! default. Where the code reads a slot, a node or a window of control bytes,
+//! places, moves or removes an item, or rebuilds, it calls one of the
+//! observer's hooks (`visit`, `node`, `window`, `place`, `moved`, `gap_opened`,
+//! `gap_closed`, `removed`, `resize`, `resize_end`, `append`, `relink`,
+//! `unlink`) with plain arguments and no `if` around the call. `Quiet`'s hooks
+//! are empty and `#[inline(always)]`, so the untraced instantiation inlines each
+//! to nothing. A [`Recorder`] turns them into [`Event`]s and keeps them; the
+//! lab's `_lab_trace` runs a table whose storage records and hands the events
+//! to Python.
 //!
-//! Events name slots, not keys: which item a `Move` carries is whatever the
-//! replay of the events before it put in its `from` slot, and a `Place` outside
-//! a rebuild is always the operation's own key.
+//! Why hooks and not `if O::ON { observer.record(|| event) }` at every site:
+//! that form is dead code in the untraced build too, but its bulk in the
+//! strategies' generic code changed what the compiler inlined into the loops
+//! that call them (`scripts/callgrind_core.py`: 6 to 10 more instructions per
+//! hit in every strategy). One call per hook leaves the lookups' counts as
+//! they were.
+//!
+//! Events name slots and nodes, not keys: which item a `Move` carries is
+//! whatever the replay of the events before it put in its `from` slot; a
+//! `Place` outside a rebuild is always the operation's own key, and the places
+//! of a rebuild store the old items in the order the rebuild reads them.
 
 use std::sync::Mutex;
 
@@ -70,21 +79,25 @@ pub enum Event {
         tag: u8,
         matches: Vec<usize>,
     },
-    /// Chaining: the node at place `pos` of `bucket`'s chain was read.
+    /// Chaining: arena node `node`, at place `pos` of its chain, was read.
     Node {
-        bucket: usize,
+        node: usize,
         pos: usize,
         saw: Saw,
     },
-    /// Chaining: arena node `node` was linked at the tail of `bucket`'s chain.
+    /// Chaining: arena node `node` was linked at the tail of the operation's
+    /// key's chain (its home bucket once the operation is done).
     Append {
+        node: usize,
+    },
+    /// Chaining, in a rebuild: arena node `node` was linked at the tail of `bucket`'s chain.
+    Relink {
         bucket: usize,
         node: usize,
     },
-    /// Chaining: arena node `node` was unlinked from `bucket`'s chain, and the
-    /// arena's last node moved into its place.
+    /// Chaining: arena node `node` was unlinked from its chain, and the arena's
+    /// last node moved into its place.
     Unlink {
-        bucket: usize,
         node: usize,
     },
     /// The item in `from` moved to `to`.
@@ -98,32 +111,94 @@ pub enum Event {
         tombstone: bool,
     },
     /// A rebuild from `old` slots to `new` begins: until [`Event::ResizeEnd`],
-    /// each [`Event::Rehome`] names the old slot of the item the next `Place`
-    /// stores, and places and moves are in the new storage.
+    /// places and moves are in the new storage, and the places store the old
+    /// items in the order the rebuild reads them (slot order; compact: entry
+    /// order; chaining relinks name their nodes).
     Resize {
         old: usize,
         new: usize,
     },
-    Rehome {
-        from: usize,
-    },
     ResizeEnd,
 }
 
-/// A `Visit` event, for the probe loops' one-line records.
-#[inline(always)]
-pub(crate) fn visit(at: usize, saw: Saw) -> Event {
-    Event::Visit { at, saw }
-}
-
 /// Where the storage reports its events. See the module comment.
+///
+/// Every hook is a method with plain arguments, called with no `if` around it:
+/// `Quiet`'s are empty and `#[inline(always)]`, so the untraced build inlines
+/// each to nothing. (Hooks written `if O::ON { record(|| event) }` in the
+/// strategies, dead as they are, changed how the compiler inlined the
+/// lookups: `scripts/callgrind_core.py` counted 6 more instructions per hit.)
 pub trait Observer: Default + Send + Sync {
-    /// Whether events are kept at all; code that only records is under `if O::ON`.
+    /// Whether events are kept at all.
     const ON: bool = false;
     /// Keep the event `event()` builds.
     #[inline(always)]
     fn record(&self, event: impl FnOnce() -> Event) {
         let _ = event;
+    }
+    /// A probe read slot `at` and found `saw`.
+    #[inline(always)]
+    fn visit(&self, at: usize, saw: Saw) {
+        let _ = (at, saw);
+    }
+    /// Chaining: a probe read arena node `node`, place `pos` of its chain.
+    #[inline(always)]
+    fn node(&self, node: usize, pos: usize, saw: Saw) {
+        let _ = (node, pos, saw);
+    }
+    /// Swiss: a probe loaded the window at `at` (`mask`: slots - 1) and found
+    /// `matches` (a bit per byte equal to `tag`).
+    #[inline(always)]
+    fn window(&self, ctrl: &[u8], at: usize, mask: usize, tag: u8, matches: u32) {
+        let _ = (ctrl, at, mask, tag, matches);
+    }
+    /// An item was stored in slot `at` (`reused`: over a tombstone).
+    #[inline(always)]
+    fn place(&self, at: usize, reused: bool) {
+        let _ = (at, reused);
+    }
+    /// The item in `from` moved to `to`.
+    #[inline(always)]
+    fn moved(&self, from: usize, to: usize) {
+        let _ = (from, to);
+    }
+    /// The items in `at..hole` (wrapping round `count` slots) moved one slot on.
+    #[inline(always)]
+    fn gap_opened(&self, at: usize, hole: usize, count: usize) {
+        let _ = (at, hole, count);
+    }
+    /// The items in `gap + 1..=last` (wrapping round `count` slots) moved one slot back.
+    #[inline(always)]
+    fn gap_closed(&self, gap: usize, last: usize, count: usize) {
+        let _ = (gap, last, count);
+    }
+    /// The item in `at` was taken out, leaving a tombstone or an empty slot.
+    #[inline(always)]
+    fn removed(&self, at: usize, tombstone: bool) {
+        let _ = (at, tombstone);
+    }
+    /// A rebuild from `old` slots to `new` begins.
+    #[inline(always)]
+    fn resize(&self, old: usize, new: usize) {
+        let _ = (old, new);
+    }
+    /// The rebuild is done.
+    #[inline(always)]
+    fn resize_end(&self) {}
+    /// Chaining: node `node` was linked at the tail of the operation's key's chain.
+    #[inline(always)]
+    fn append(&self, node: usize) {
+        let _ = node;
+    }
+    /// Chaining, in a rebuild: node `node` was linked at the tail of `bucket`'s chain.
+    #[inline(always)]
+    fn relink(&self, bucket: usize, node: usize) {
+        let _ = (bucket, node);
+    }
+    /// Chaining: node `node` was unlinked, and the arena's last node moved into its place.
+    #[inline(always)]
+    fn unlink(&self, node: usize) {
+        let _ = node;
     }
 }
 
@@ -141,6 +216,82 @@ pub struct Recorder {
 
 impl Observer for Recorder {
     const ON: bool = true;
+
+    fn visit(&self, at: usize, saw: Saw) {
+        self.record(|| Event::Visit { at, saw });
+    }
+
+    fn node(&self, node: usize, pos: usize, saw: Saw) {
+        self.record(|| Event::Node { node, pos, saw });
+    }
+
+    fn place(&self, at: usize, reused: bool) {
+        self.record(|| Event::Place { at, reused });
+    }
+
+    fn moved(&self, from: usize, to: usize) {
+        self.record(|| Event::Move { from, to });
+    }
+
+    /// Each item one slot on, the last first (so every `from` still holds its item).
+    fn gap_opened(&self, at: usize, hole: usize, count: usize) {
+        let mut to = hole;
+        while to != at {
+            let from = if to == 0 { count - 1 } else { to - 1 };
+            self.moved(from, to);
+            to = from;
+        }
+    }
+
+    /// Each item one slot back, the first first.
+    fn gap_closed(&self, gap: usize, last: usize, count: usize) {
+        let mut to = gap;
+        while to != last {
+            let from = if to + 1 == count { 0 } else { to + 1 };
+            self.moved(from, to);
+            to = from;
+        }
+    }
+
+    fn removed(&self, at: usize, tombstone: bool) {
+        self.record(|| Event::Remove { at, tombstone });
+    }
+
+    fn resize(&self, old: usize, new: usize) {
+        self.record(|| Event::Resize { old, new });
+    }
+
+    fn resize_end(&self) {
+        self.record(|| Event::ResizeEnd);
+    }
+
+    fn append(&self, node: usize) {
+        self.record(|| Event::Append { node });
+    }
+
+    fn relink(&self, bucket: usize, node: usize) {
+        self.record(|| Event::Relink { bucket, node });
+    }
+
+    fn unlink(&self, node: usize) {
+        self.record(|| Event::Unlink { node });
+    }
+
+    fn window(&self, ctrl: &[u8], at: usize, mask: usize, tag: u8, mut matches: u32) {
+        let mut slots = Vec::new();
+        while matches != 0 {
+            slots.push((at + matches.trailing_zeros() as usize) & mask);
+            matches &= matches - 1;
+        }
+        let width = ctrl.len() - (mask + 1);
+        let ctrl = ctrl[at..at + width].to_vec();
+        self.record(|| Event::Group {
+            at,
+            ctrl,
+            tag,
+            matches: slots,
+        });
+    }
 
     fn record(&self, event: impl FnOnce() -> Event) {
         let event = event();

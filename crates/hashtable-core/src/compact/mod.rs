@@ -83,7 +83,7 @@ use crate::strategy::{
     settle_candidate, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure,
     Vacancy, Verdict,
 };
-use crate::trace::{visit, Event, Observer, Quiet, Recorder, Saw, Traced};
+use crate::trace::{Event, Observer, Quiet, Recorder, Saw, Traced};
 
 const PERTURB_SHIFT: u32 = 5;
 
@@ -224,12 +224,7 @@ impl<K, V, O: Observer> Compact<K, V, O> {
     fn place(&mut self, entry: Entry<K, V>) -> usize {
         let slot = self.find_empty_slot(entry.hash);
         let position = self.entries.len();
-        if O::ON {
-            self.observer.record(|| Event::Place {
-                at: slot,
-                reused: false,
-            });
-        }
+        self.observer.place(slot, false);
         self.indices.set(slot, position as isize);
         self.entries.push(Some(entry));
         self.len += 1;
@@ -241,28 +236,16 @@ impl<K, V, O: Observer> Compact<K, V, O> {
     fn reindex(&mut self, slots: usize) -> Result<(), AllocError> {
         let old = self.slots();
         self.indices = Indices::new(Self::usable_size(slots.max(self.len + 1), self.index))?;
-        if O::ON {
-            self.observer.record(|| Event::Resize { old, new: self.slots() });
-        }
+        self.observer.resize(old, self.slots());
         self.entries.retain(Option::is_some);
         self.dummies = 0;
         for position in 0..self.entries.len() {
             let hash = self.live(position).hash;
             let slot = self.find_empty_slot(hash);
-            if O::ON {
-                self.observer.record(|| Event::Rehome { from: position });
-            }
-            if O::ON {
-                self.observer.record(|| Event::Place {
-                    at: slot,
-                    reused: false,
-                });
-            }
+            self.observer.place(slot, false);
             self.indices.set(slot, position as isize);
         }
-        if O::ON {
-            self.observer.record(|| Event::ResizeEnd);
-        }
+        self.observer.resize_end();
         Ok(())
     }
 }
@@ -351,34 +334,24 @@ fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
                 // A slot the walk already read is a candidate already settled.
                 if entry.hash == hash && (step == 0 || !start.reaches_before(step, read)) {
                     if let Some(end) = settle_candidate(SlotId(ix as usize), entry, &mut settle) {
-                        if O::ON {
-                            observer.record(|| visit(read, Saw::KeyEqual));
-                        }
+                        observer.visit(read, Saw::KeyEqual);
                         break end;
                     }
-                    if O::ON {
-                        observer.record(|| visit(read, Saw::KeyDiffers));
-                    }
+                    observer.visit(read, Saw::KeyDiffers);
                 } else {
                     let saw = if entry.hash == hash {
                         Saw::KeyDiffers
                     } else {
                         Saw::HashMismatch
                     };
-                    if O::ON {
-                        observer.record(|| visit(read, saw));
-                    }
+                    observer.visit(read, saw);
                 }
             }
         } else if ix == EMPTY {
-            if O::ON {
-                observer.record(|| visit(read, Saw::Empty));
-            }
+            observer.visit(read, Saw::Empty);
             break Ok(Settled::Absent(Vacancy(read)));
         } else {
-            if O::ON {
-                observer.record(|| visit(read, Saw::Tombstone));
-            }
+            observer.visit(read, Saw::Tombstone);
         }
         walk.advance();
         step += 1;
@@ -457,12 +430,7 @@ where
             return self.insert_new(entry);
         }
         let position = self.entries.len();
-        if O::ON {
-            self.observer.record(|| Event::Place {
-                at: vacancy.0,
-                reused: false,
-            });
-        }
+        self.observer.place(vacancy.0, false);
         self.indices.set(vacancy.0, position as isize);
         self.entries.push(Some(entry));
         self.len += 1;
@@ -483,12 +451,7 @@ where
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         let (index_slot, _) = self.locate(slot.0);
-        if O::ON {
-            self.observer.record(|| Event::Remove {
-                at: index_slot,
-                tombstone: true,
-            });
-        }
+        self.observer.removed(index_slot, true);
         self.indices.set(index_slot, DUMMY);
         self.dummies += 1;
         self.len -= 1;

@@ -325,12 +325,7 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
         if before == TOMBSTONE_HASH {
             self.tombstones -= 1;
         }
-        if O::ON {
-            self.observer.record(|| Event::Place {
-                at: slot,
-                reused: before == TOMBSTONE_HASH,
-            });
-        }
+        self.observer.place(slot, before == TOMBSTONE_HASH);
         self.slots[slot] = MaybeUninit::new(entry);
         self.len += 1;
         self.end = self.end.max(slot + 1);
@@ -343,12 +338,7 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     pub(crate) fn put_fresh(&mut self, slot: usize, entry: Entry<K, V>) {
         debug_assert!(self.hash_at(slot) == EMPTY_HASH && self.tombstones == 0);
         debug_assert!(self.len + 1 < self.slots.len());
-        if O::ON {
-            self.observer.record(|| Event::Place {
-                at: slot,
-                reused: false,
-            });
-        }
+        self.observer.place(slot, false);
         self.slots[slot] = MaybeUninit::new(entry);
         self.len += 1;
         self.end = self.end.max(slot + 1);
@@ -361,12 +351,7 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
         if !self.holds_item(slot) {
             stale_slot(slot);
         }
-        if O::ON {
-            self.observer.record(|| Event::Remove {
-                at: slot,
-                tombstone: mark == TOMBSTONE_HASH,
-            });
-        }
+        self.observer.removed(slot, mark == TOMBSTONE_HASH);
         let cell = mem::replace(&mut self.slots[slot], vacant(mark));
         self.len -= 1;
         if mark == TOMBSTONE_HASH {
@@ -384,9 +369,7 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     #[inline]
     pub(crate) fn shift(&mut self, from: usize, to: usize) {
         debug_assert!(self.holds_item(from) && self.hash_at(to) == EMPTY_HASH);
-        if O::ON {
-            self.observer.record(|| Event::Move { from, to });
-        }
+        self.observer.moved(from, to);
         self.slots.swap(from, to);
         self.end = self.end.max(to + 1);
     }
@@ -396,15 +379,7 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     /// of the wrap, where single shifts would move them one by one.
     pub(crate) fn open_gap(&mut self, at: usize, hole: usize) {
         debug_assert_eq!(self.hash_at(hole), EMPTY_HASH);
-        if O::ON {
-            // Each item one slot on, the last first (so every `from` still holds its item).
-            let mut to = hole;
-            while to != at {
-                let from = if to == 0 { self.slots.len() - 1 } else { to - 1 };
-                self.observer.record(|| Event::Move { from, to });
-                to = from;
-            }
-        }
+        self.observer.gap_opened(at, hole, self.slots.len());
         if at <= hole {
             rotate_right_one(&mut self.slots[at..=hole]);
             self.end = self.end.max(hole + 1);
@@ -421,15 +396,7 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     /// empty slot `gap`, so that `last` becomes empty.
     pub(crate) fn close_gap(&mut self, gap: usize, last: usize) {
         debug_assert_eq!(self.hash_at(gap), EMPTY_HASH);
-        if O::ON {
-            // Each item one slot back, the first first.
-            let mut to = gap;
-            while to != last {
-                let from = self.next(to);
-                self.observer.record(|| Event::Move { from, to });
-                to = from;
-            }
-        }
+        self.observer.gap_closed(gap, last, self.slots.len());
         if gap <= last {
             rotate_left_one(&mut self.slots[gap..=last]);
         } else {
@@ -456,32 +423,22 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     /// Swap in `fresh` storage and move every entry of the old into it with `place`.
     fn refill(&mut self, fresh: Box<[MaybeUninit<Entry<K, V>>]>, mut place: impl FnMut(&mut Self, Entry<K, V>)) {
         let old = mem::replace(&mut self.slots, fresh);
-        if O::ON {
-            self.observer.record(|| Event::Resize {
-                old: old.len(),
-                new: self.slots.len(),
-            });
-        }
+        self.observer.resize(old.len(), self.slots.len());
         self.multiplier = self.index.multiplier(self.slots.len());
         let old_end = mem::replace(&mut self.end, 0);
         self.len = 0;
         self.tombstones = 0;
         // `MaybeUninit` drops nothing: should `place` panic, entries not yet
         // moved leak, but none is dropped twice.
-        for (from, cell) in old[..old_end].iter().enumerate() {
+        for cell in &old[..old_end] {
             if is_item_hash(hash_word(cell)) {
-                if O::ON {
-                    self.observer.record(|| Event::Rehome { from });
-                }
                 // SAFETY: the hash word is an item's, so the entry is
                 // initialised; each is read once, and `old`, whose cells are
                 // `MaybeUninit`, is then freed without dropping any.
                 place(self, unsafe { cell.assume_init_read() });
             }
         }
-        if O::ON {
-            self.observer.record(|| Event::ResizeEnd);
-        }
+        self.observer.resize_end();
         drop(old);
     }
 }

@@ -283,21 +283,11 @@ where
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         let old = self.buckets();
         let detached = self.reset(buckets.max(self.len + 1))?;
-        if O::ON {
-            self.observer.record(|| Event::Resize {
-                old,
-                new: self.buckets(),
-            });
-        }
-        detached.for_each(|from, entry| {
-            if O::ON {
-                self.observer.record(|| Event::Rehome { from });
-            }
+        self.observer.resize(old, self.buckets());
+        detached.for_each(|entry| {
             self.place_fresh(entry);
         });
-        if O::ON {
-            self.observer.record(|| Event::ResizeEnd);
-        }
+        self.observer.resize_end();
         Ok(())
     }
 

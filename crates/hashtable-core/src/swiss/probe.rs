@@ -7,7 +7,7 @@ use super::{tag, Swiss, GROUP};
 use crate::entry::{Entry, SlotId};
 use crate::probe::ProbeCursor;
 use crate::strategy::{settle_candidate, Settled, Vacancy, Verdict};
-use crate::trace::{visit, Event, Observer, Saw};
+use crate::trace::{Observer, Saw};
 
 /// `ProbeCursor::matches`: bits 0..32 are the window's tag matches not yet
 /// handed out; the flags say the window was loaded or that the probe is over.
@@ -44,22 +44,6 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         match Group::load(&self.ctrl, 0).match_empty_or_deleted().lowest() {
             Some(slot) if slot < self.buckets() => slot,
             _ => unreachable!("swiss: no free slot although len < buckets"),
-        }
-    }
-
-    /// The trace's record of a window loaded at `position` and its tag matches.
-    fn group_event(&self, position: usize, tag: u8, mut matches: u32) -> Event {
-        let at = position & self.mask;
-        let mut slots = Vec::new();
-        while matches != 0 {
-            slots.push((at + matches.trailing_zeros() as usize) & self.mask);
-            matches &= matches - 1;
-        }
-        Event::Group {
-            at,
-            ctrl: self.ctrl[at..at + GROUP].to_vec(),
-            tag,
-            matches: slots,
         }
     }
 
@@ -113,26 +97,19 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
             let group = self.window(position);
             visits += 1;
             let mut matches = group.match_tag(tag).0;
-            if O::ON {
-                self.observer.record(|| self.group_event(position, tag, matches));
-            }
+            self.observer
+                .window(&self.ctrl, position & self.mask, self.mask, tag, matches);
             while matches != 0 {
                 visits += 1;
                 let (slot, entry) = self.next_match(position, &mut matches);
                 if entry.hash == hash {
                     if let Some(end) = settle_candidate(SlotId(slot), entry, &mut settle) {
-                        if O::ON {
-                            self.observer.record(|| visit(slot, Saw::KeyEqual));
-                        }
+                        self.observer.visit(slot, Saw::KeyEqual);
                         break 'windows end;
                     }
-                    if O::ON {
-                        self.observer.record(|| visit(slot, Saw::KeyDiffers));
-                    }
+                    self.observer.visit(slot, Saw::KeyDiffers);
                 } else {
-                    if O::ON {
-                        self.observer.record(|| visit(slot, Saw::HashMismatch));
-                    }
+                    self.observer.visit(slot, Saw::HashMismatch);
                 }
             }
             stride += GROUP;

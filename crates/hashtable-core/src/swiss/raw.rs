@@ -10,7 +10,7 @@ use super::group::{is_full, BitMask, ControlGroup, Group, DELETED, EMPTY};
 use super::{home_split, tag, Swiss, GROUP};
 use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
-use crate::trace::{Event, Observer};
+use crate::trace::Observer;
 
 pub(super) fn empty_ctrl(buckets: usize) -> Result<Box<[u8]>, AllocError> {
     Ok(alloc::filled(EMPTY, buckets + GROUP)?.into_boxed_slice())
@@ -78,12 +78,7 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         if byte == DELETED {
             self.deleted += 1;
         }
-        if O::ON {
-            self.observer.record(|| Event::Remove {
-                at: slot,
-                tombstone: byte == DELETED,
-            });
-        }
+        self.observer.removed(slot, byte == DELETED);
         self.set_ctrl(slot, byte);
         self.len -= 1;
         // SAFETY: the slot was full (checked above, so `slot < slots.len()`)
@@ -123,12 +118,7 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         if self.ctrl[slot] == DELETED {
             self.deleted -= 1;
         }
-        if O::ON {
-            self.observer.record(|| Event::Place {
-                at: slot,
-                reused: self.ctrl[slot] == DELETED,
-            });
-        }
+        self.observer.place(slot, self.ctrl[slot] == DELETED);
         self.set_ctrl(slot, tag(entry.hash));
         self.slots[slot].write(entry);
         self.len += 1;
@@ -156,12 +146,7 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
             stride += GROUP;
             position = (position + stride) & self.mask;
         };
-        if O::ON {
-            self.observer.record(|| Event::Place {
-                at: slot,
-                reused: false,
-            });
-        }
+        self.observer.place(slot, false);
         let tag = tag(entry.hash);
         let mirror = (slot.wrapping_sub(GROUP) & self.mask) + GROUP;
         // SAFETY: `slot <= mask` and `mirror <= mask + GROUP`, both below
@@ -242,8 +227,8 @@ pub(super) struct Detached<K, V> {
 }
 
 impl<K, V> Detached<K, V> {
-    /// Move every entry out, in slot order, with the slot it was in.
-    pub(super) fn for_each(self, mut f: impl FnMut(usize, Entry<K, V>)) {
+    /// Move every entry out, in slot order.
+    pub(super) fn for_each(self, mut f: impl FnMut(Entry<K, V>)) {
         // A group of control bytes at a time, as hashbrown's iterator reads
         // them: one match per GROUP slots, one bit per full slot.
         let mut start = 0;
@@ -259,7 +244,7 @@ impl<K, V> Detached<K, V> {
                 // now, is a tag) and below `top <= slots.len()`, so
                 // initialised; `self` is consumed here, so each entry is
                 // read exactly once.
-                f(slot, unsafe { self.slots.get_unchecked(slot).assume_init_read() });
+                f(unsafe { self.slots.get_unchecked(slot).assume_init_read() });
             }
             start += GROUP;
         }

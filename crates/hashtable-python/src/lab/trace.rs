@@ -177,7 +177,8 @@ where
             },
         };
         let probes = table.counters().comparisons - before;
-        let events = convert(table.strategy().take_events(), id, result, &mut shadow);
+        let home_after = table.strategy().home_bucket(stored_hash(hash));
+        let events = convert(table.strategy().take_events(), id, result, home_after, &mut shadow);
         let compared = |event: &&Out| {
             matches!(
                 event,

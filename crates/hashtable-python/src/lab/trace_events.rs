@@ -140,16 +140,17 @@ impl Shadow {
     }
 }
 
-/// A rebuild under way: the storage before it, and the item the next place stores.
+/// A rebuild under way: the storage before it, and the items its places
+/// store, in the order it reads them (slots in order; compact: entries in order).
 struct Rebuild {
     before: Shadow,
-    pending: u64,
-    /// Compact: the live entries in order, as the rebuild compacts them.
-    compacted: Vec<u64>,
+    order: std::vec::IntoIter<u64>,
 }
 
-/// The lab's events for one operation on key `id` whose outcome was `result`.
-pub(crate) fn convert(events: Vec<Event>, id: u64, result: &str, shadow: &mut Shadow) -> Vec<Out> {
+/// The lab's events for one operation on key `id` whose outcome was `result`;
+/// `home` is the key's home bucket once the operation is done (where chaining
+/// appends it).
+pub(crate) fn convert(events: Vec<Event>, id: u64, result: &str, home: usize, shadow: &mut Shadow) -> Vec<Out> {
     let mut out = Vec::with_capacity(events.len() + 1);
     let mut rebuild: Option<Rebuild> = None;
     for event in events {
@@ -159,14 +160,18 @@ pub(crate) fn convert(events: Vec<Event>, id: u64, result: &str, shadow: &mut Sh
                 saw: saw.name(),
                 pos: None,
             }),
-            Event::Node { bucket, pos, saw } => out.push(Out::Visit {
-                at: bucket,
-                saw: saw.name(),
-                pos: Some(pos),
-            }),
+            Event::Node { node, pos, saw } => {
+                let bucket = shadow.arena.get(node).and_then(|&key| shadow.slot_of(key));
+                let at = bucket.unwrap_or(usize::MAX);
+                out.push(Out::Visit {
+                    at,
+                    saw: saw.name(),
+                    pos: Some(pos),
+                });
+            }
             Event::Group { at, ctrl, tag, matches } => out.push(Out::Group { at, ctrl, tag, matches }),
             Event::Place { at, reused } => {
-                let placed = rebuild.as_ref().map_or(id, |r| r.pending);
+                let placed = rebuild.as_mut().map_or(id, |r| r.order.next().unwrap_or(u64::MAX));
                 let mut entry = None;
                 if shadow.layout == Layout::Compact {
                     entry = Some(shadow.entries.len());
@@ -185,28 +190,33 @@ pub(crate) fn convert(events: Vec<Event>, id: u64, result: &str, shadow: &mut Sh
                     });
                 }
             }
-            Event::Append { bucket, node } => {
-                if rebuild.is_some() {
-                    let placed = shadow.arena[node];
-                    shadow.chains[bucket].push(placed);
-                } else {
-                    shadow.arena.push(id);
-                    let chain = &mut shadow.chains[bucket];
-                    let from = chain.last().copied();
-                    chain.push(id);
-                    let pos = Some(chain.len() - 1);
-                    out.push(Out::Place {
-                        at: bucket,
-                        id,
-                        reused: false,
-                        pos,
-                        entry: None,
-                    });
-                    out.push(Out::Link { bucket, from, to: id });
-                }
+            Event::Relink { bucket, node } => {
+                let placed = shadow.arena[node];
+                shadow.chains[bucket].push(placed);
             }
-            Event::Unlink { bucket, node } => {
+            Event::Append { node } => {
+                debug_assert_eq!(node, shadow.arena.len());
+                shadow.arena.push(id);
+                let chain = &mut shadow.chains[home];
+                let from = chain.last().copied();
+                chain.push(id);
+                let pos = Some(chain.len() - 1);
+                out.push(Out::Place {
+                    at: home,
+                    id,
+                    reused: false,
+                    pos,
+                    entry: None,
+                });
+                out.push(Out::Link {
+                    bucket: home,
+                    from,
+                    to: id,
+                });
+            }
+            Event::Unlink { node } => {
                 let removed = shadow.arena.swap_remove(node);
+                let bucket = shadow.slot_of(removed).unwrap_or(0);
                 let chain = &mut shadow.chains[bucket];
                 let pos = chain.iter().position(|&key| key == removed).unwrap_or(0);
                 chain.remove(pos);
@@ -253,31 +263,26 @@ pub(crate) fn convert(events: Vec<Event>, id: u64, result: &str, shadow: &mut Sh
             }
             Event::Resize { new, .. } => {
                 let before = shadow.clone();
-                let compacted = shadow.entries.iter().flatten().copied().collect();
+                let order: Vec<u64> = match shadow.layout {
+                    Layout::Compact => shadow.entries.iter().flatten().copied().collect(),
+                    _ => (0..shadow.cells.len()).filter_map(|at| shadow.key_at(at)).collect(),
+                };
                 *shadow = Shadow {
                     arena: before.arena.clone(),
                     ..Shadow::new(shadow.layout, new)
                 };
                 rebuild = Some(Rebuild {
                     before,
-                    pending: u64::MAX,
-                    compacted,
+                    order: order.into_iter(),
                 });
-            }
-            Event::Rehome { from } => {
-                if let Some(r) = rebuild.as_mut() {
-                    r.pending = match shadow.layout {
-                        Layout::Compact => r.compacted.get(from).copied().unwrap_or(u64::MAX),
-                        _ => r.before.key_at(from).unwrap_or(u64::MAX),
-                    };
-                }
             }
             Event::ResizeEnd => {
                 if let Some(r) = rebuild.take() {
+                    let items = rehomed(&r.before, shadow);
                     out.push(Out::Resize {
                         old: r.before.size(),
                         new: shadow.size(),
-                        items: rehomed(&r.before, shadow),
+                        items,
                     });
                 }
             }
