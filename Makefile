@@ -51,7 +51,7 @@ lab: $(BUILT)
 # The README's lab image: plot (c) of a run on the chaining strategy, 7 runs per cell (about 15 s).
 DOCS_LAB := target/docs-lab
 # The explorer screenshot's step: an insert that displaces in Robin Hood.
-EXPLORER_STEP := 45
+EXPLORER_STEP := 36
 docs-images: $(BUILT)
 	$(PYTHON) -m hashtable.lab --strategy chaining --no-scale --repeat 7 --budget 2 --out $(DOCS_LAB)
 	cp $(DOCS_LAB)/lookup_vs_n.png docs/lab-lookup-vs-n.png
