@@ -21,6 +21,7 @@ __all__ = [
     "HashTableIterator",
     "_install_views",
     "_time_hash_calls",
+    "_lab_trace",
     "_hash_keys",
     "_time_table",
     "_time_hash",
