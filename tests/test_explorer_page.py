@@ -113,9 +113,9 @@ def test_explore_command_runs_ops_from_a_file_through_the_recorder(
     linear = CASES["linear"]()
     seen: dict[str, object] = {}
 
-    def fake(hashes: list[int], ops: list[tuple[str, int]], **params: object) -> dict[str, object]:
+    def fake(hashes: list[int], ops: list[tuple[str, int]], **params: object) -> str:
         seen.update(hashes=hashes, ops=ops, params=params)
-        return {"size": 8, "start": linear["start"], "steps": linear["steps"]}
+        return json.dumps({"size": 8, "start": linear["start"], "steps": linear["steps"]})
 
     monkeypatch.setattr(recording, "recorder", lambda: fake)
     script = tmp_path / "ops.txt"

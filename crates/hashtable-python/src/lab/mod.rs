@@ -6,7 +6,6 @@
 pub(crate) mod bench_support;
 pub(crate) mod native_timing;
 pub(crate) mod trace;
-pub(crate) mod trace_events;
 
 use pyo3::prelude::*;
 

@@ -8,6 +8,7 @@ them again, so that tombstones and their reuse appear.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, cast
 
@@ -81,7 +82,7 @@ def trace(
         raise LabError(f"hash_func: {exc}") from None
     index = index or str(hashtable.HashTable().index)
     try:
-        raw = record(
+        text = record(
             hashes,
             [(op[0], numbers[op[1]]) for op in checked],
             strategy=strategy,
@@ -92,6 +93,7 @@ def trace(
         )
     except ValueError as exc:
         raise LabError(str(exc)) from None
+    raw = json.loads(text)
     tags = raw.get("tags")
     described: list[TraceKey] = []
     for number, (key, hashed) in enumerate(zip(keys, hashes, strict=True)):
