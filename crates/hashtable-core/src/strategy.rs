@@ -84,6 +84,24 @@ pub struct StrategyInfo {
     pub recommended_max_load: f64,
     /// The `growth` its module comment recommends.
     pub recommended_growth: f64,
+    /// How its probe walks: what a displacement means in slots, and how
+    /// many slots a step reads.
+    pub probe: ProbeShape,
+}
+
+/// How a strategy's probe walks, as the tests and the lab read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeShape {
+    /// A chain of nodes per bucket.
+    Chain,
+    /// One slot a step: displacement `d` is `d` slots past home (linear, Robin Hood).
+    Consecutive,
+    /// One slot a step: the `d`-th step lands `d(d+1)/2` slots past home (quadratic).
+    Triangular,
+    /// A group of slots a step; displacement counts slots past home (swiss).
+    Groups,
+    /// One index slot a step, perturbed by the hash's high bits (compact).
+    Perturbed,
 }
 
 /// What a caller's equality check says about one candidate.
@@ -342,7 +360,8 @@ pub trait Introspect<K, V>: CollisionStrategy<K, V> {
 
 macro_rules! strategies {
     ($d:tt $($variant:ident => $name:literal, $module:ident :: $type:ident, open_addressing: $open:literal,
-        insertion_ordered: $ordered:literal, sizes: $sizes:literal, recommended: ($max_load:literal, $growth:literal);)*) => {
+        insertion_ordered: $ordered:literal, sizes: $sizes:literal, recommended: ($max_load:literal, $growth:literal),
+        probe: $probe:ident;)*) => {
         /// One strategy of each kind, chosen at run time and dispatched
         /// statically: every call is one `match` on the variant into the
         /// strategy's own monomorphized code (no vtable, and loops such as
@@ -395,6 +414,7 @@ macro_rules! strategies {
                         sizes: $sizes,
                         recommended_max_load: $max_load,
                         recommended_growth: $growth,
+                        probe: ProbeShape::$probe,
                     },)*
                 }
             }
@@ -434,17 +454,19 @@ macro_rules! strategies {
 // define `dispatch!`, a macro of its own.)
 strategies! { $
     Chaining => "chaining", chaining::Chaining, open_addressing: false,
-        insertion_ordered: false, sizes: "any", recommended: (1.0, 2.0);
+        insertion_ordered: false, sizes: "any", recommended: (1.0, 2.0), probe: Chain;
     RobinHood => "robin_hood", robin_hood::RobinHood, open_addressing: true,
-        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.9, 1.5);
+        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.9, 1.5),
+        probe: Consecutive;
     Linear => "linear", linear::Linear, open_addressing: true,
-        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.8, 1.5);
+        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.8, 1.5),
+        probe: Consecutive;
     Quadratic => "quadratic", quadratic::Quadratic, open_addressing: true,
-        insertion_ordered: false, sizes: "a power of two", recommended: (0.75, 2.0);
+        insertion_ordered: false, sizes: "a power of two", recommended: (0.75, 2.0), probe: Triangular;
     Swiss => "swiss", swiss::Swiss, open_addressing: true,
-        insertion_ordered: false, sizes: "a power of two, at least 4", recommended: (0.875, 2.0);
+        insertion_ordered: false, sizes: "a power of two, at least 4", recommended: (0.875, 2.0), probe: Groups;
     Compact => "compact", compact::Compact, open_addressing: true,
-        insertion_ordered: true, sizes: "a power of two", recommended: (0.66, 2.0);
+        insertion_ordered: true, sizes: "a power of two", recommended: (0.66, 2.0), probe: Perturbed;
 
 }
 
