@@ -43,7 +43,9 @@
 //!   is `h1`, the first 8 bytes of the reference 16-byte digest read
 //!   little-endian, i.e. the first value of Python `mmh3.hash64(data)`. The
 //!   tests check it against outputs of the reference C++ code.
-//! * **`siphash13`**: SipHash-1-3 (the `siphasher` crate), keyed with 128
+//! * **`siphash13`**: SipHash-1-3, computed here in one pass (the value of the
+//!   `siphasher` crate's streaming hasher, which the tests check at every
+//!   length up to 255), keyed with 128
 //!   random bits per table, so an attacker who does not know the key cannot
 //!   pick keys that collide: the only function here that resists flooding.
 //!   This is the function CPython itself uses for `str` and `bytes`.
