@@ -25,11 +25,17 @@ pub(crate) fn fetch_error(py: Python<'_>) -> PyErr {
     PyErr::fetch(py)
 }
 
-/// `func(arg)` by vectorcall: no argument tuple is built.
+/// `func(arg)` by vectorcall: no argument tuple is built. Inlined into the
+/// hash function call of the fast slots.
+#[inline(always)]
 pub(crate) fn call_one<'py>(func: &Bound<'py, PyAny>, arg: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = func.py();
     // `func` may use the table again: a level of recursion through native frames.
-    crate::recursion::check_stack("while calling a HashTable's hash_func or key")?;
+    if crate::recursion::stack_is_low() {
+        return Err(crate::recursion::stack_exhausted(
+            "while calling a HashTable's hash_func or key",
+        ));
+    }
     // The slot before the argument is free for the callee to use
     // (PY_VECTORCALL_ARGUMENTS_OFFSET), which saves a bound method a copy.
     let mut args = [std::ptr::null_mut(), arg.as_ptr()];
