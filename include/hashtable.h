@@ -144,8 +144,9 @@ typedef struct {
    */
   const char *index;
   /**
-   * A named native hash over the key bytes: "seed", "knuth", "fnv1a", "murmur3",
-   * "siphash13", "xxh3" or "foldhash" (default). "foldhash" is fast and seeded
+   * A named native hash over the key bytes, by its name in the core's
+   * registry (Python's `hashtable.HASH_FUNCTIONS` less "python"), or NULL
+   * for the default "foldhash". "foldhash" is fast and seeded
    * randomly per table, but makes no promise against keys chosen to collide:
    * for keys an attacker chooses, use "siphash13" (keyed with 128 random bits per table).
    */

@@ -23,6 +23,7 @@ __all__ = [
     "_time_hash_calls",
     "_lab_trace",
     "_hash_keys",
+    "_hash_descriptions",
     "_time_table",
     "_time_hash",
     "_C_API",
@@ -205,6 +206,7 @@ def _install_views(
 
 # The lab's native view (native_timing.rs): private, for hashtable.lab only.
 def _hash_keys(keys: list[Any], hash_func: Callable[[Any], int] | str | None = None) -> list[int]: ...
+def _hash_descriptions() -> list[tuple[str, str]]: ...
 def _time_table(
     hashes: list[int],
     missing: list[int],

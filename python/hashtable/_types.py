@@ -12,7 +12,9 @@ StrategyName: TypeAlias = Literal["chaining", "robin_hood", "linear", "quadratic
 IndexName: TypeAlias = Literal["mod", "mask", "fibonacci"]
 """A bucket index (how a hash picks its home bucket): a value of `hashtable.INDEXES`."""
 
-HashFuncName: TypeAlias = Literal["python", "seed", "knuth", "fnv1a", "murmur3", "siphash13", "xxh3", "foldhash"]
+HashFuncName: TypeAlias = Literal[
+    "python", "seed", "knuth", "fnv1a", "murmur3", "siphash13", "xxh3", "foldhash", "rapidhash"
+]
 """A native hash function's name: a value of `hashtable.HASH_FUNCTIONS`."""
 
 IdentityName: TypeAlias = Literal["identity"]

@@ -36,11 +36,12 @@ static void test_defaults_and_names(void) {
         CHECK(i < COUNT(STRATEGIES) && strcmp(names[i], STRATEGIES[i]) == 0);
     }
     CHECK(i == COUNT(STRATEGIES));
+    /* Every name of the contract is there, in its order; the registry may hold more after them. */
     names = ht_hash_names();
     for (i = 0; names[i] != NULL; i++) {
-        CHECK(i < COUNT(HASH_NAMES) && strcmp(names[i], HASH_NAMES[i]) == 0);
+        CHECK(i >= COUNT(HASH_NAMES) || strcmp(names[i], HASH_NAMES[i]) == 0);
     }
-    CHECK(i == COUNT(HASH_NAMES));
+    CHECK(i >= COUNT(HASH_NAMES));
 
     /* NULL config: every default. */
     ht_table *table = NULL;
@@ -128,8 +129,8 @@ static void exercise(const char *strategy, const char *hash_name) {
 
 static void test_every_strategy_and_hash(void) {
     for (size_t s = 0; s < COUNT(STRATEGIES); s++) {
-        for (size_t h = 0; h < COUNT(HASH_NAMES); h++) {
-            exercise(STRATEGIES[s], HASH_NAMES[h]);
+        for (const char *const *hash = ht_hash_names(); *hash != NULL; hash++) {
+            exercise(STRATEGIES[s], *hash);
         }
     }
 }

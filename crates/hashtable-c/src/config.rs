@@ -35,8 +35,9 @@ pub struct ht_config {
     pub strategy: *const c_char,
     /// Hash to home bucket: "fibonacci" (default), "mod" (the original's hash % size) or "mask".
     pub index: *const c_char,
-    /// A named native hash over the key bytes: "seed", "knuth", "fnv1a", "murmur3",
-    /// "siphash13", "xxh3" or "foldhash" (default). "foldhash" is fast and seeded
+    /// A named native hash over the key bytes, by its name in the core's
+    /// registry (Python's `hashtable.HASH_FUNCTIONS` less "python"), or NULL
+    /// for the default "foldhash". "foldhash" is fast and seeded
     /// randomly per table, but makes no promise against keys chosen to collide:
     /// for keys an attacker chooses, use "siphash13" (keyed with 128 random bits per table).
     pub hash_name: *const c_char,

@@ -46,14 +46,16 @@ pub mod trace;
 pub use alloc::AllocError;
 pub use config::{ConfigError, TableConfig, MAX_GROWTH, MAX_SIZE, MIN_MAX_LOAD};
 pub use entry::{stored_hash, Entry, SlotId};
-pub use hash_functions::{CanonicalKey, KeySource, NamedHash, UnknownHashName, NAMES as HASH_FUNCTION_NAMES};
+pub use hash_functions::{
+    CanonicalKey, KeySource, NamedHash, UnknownHashName, ABOUT as HASH_FUNCTION_ABOUT, NAMES as HASH_FUNCTION_NAMES,
+};
 pub use index::BucketIndex;
 pub use picture::write_picture;
 pub use probe::{IterCursor, ProbeCursor};
 pub use stats::TableStats;
 pub use strategy::{
-    AnyStrategy, BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, Lookup, Settled, StrategyKind,
-    Structure, Vacancy, Verdict,
+    AnyStrategy, BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, Lookup, ProbeShape, Settled,
+    StrategyKind, Structure, Vacancy, Verdict,
 };
 pub use table::{Counters, InsertError, Resize, Table, TableError, MAX_BUCKETS};
 pub use trace::{Event, Observer, Quiet, Recorder, Saw, Traced};

@@ -3,9 +3,10 @@
 //! The entry points CPython calls into (the fast slots, the capsule, the
 //! iterator's `tp_iternext`) are in `entry_points/`.
 
+use hashtable_core::CanonicalKey;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString};
 
 /// `hash(key)`. The error is fetched out of line: a key's `__hash__` that
 /// uses the table recurses through this frame, which stays small.
@@ -24,11 +25,17 @@ pub(crate) fn fetch_error(py: Python<'_>) -> PyErr {
     PyErr::fetch(py)
 }
 
-/// `func(arg)` by vectorcall: no argument tuple is built.
+/// `func(arg)` by vectorcall: no argument tuple is built. Inlined into the
+/// hash function call of the fast slots.
+#[inline(always)]
 pub(crate) fn call_one<'py>(func: &Bound<'py, PyAny>, arg: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = func.py();
     // `func` may use the table again: a level of recursion through native frames.
-    crate::recursion::check_stack("while calling a HashTable's hash_func or key")?;
+    if crate::recursion::stack_is_low() {
+        return Err(crate::recursion::stack_exhausted(
+            "while calling a HashTable's hash_func or key",
+        ));
+    }
     // The slot before the argument is free for the callee to use
     // (PY_VECTORCALL_ARGUMENTS_OFFSET), which saves a bound method a copy.
     let mut args = [std::ptr::null_mut(), arg.as_ptr()];
@@ -118,4 +125,69 @@ impl DictShape {
             entries,
         }
     }
+}
+
+/// 2^63 as a float: floats in [-2^63, 2^63) convert to i64 exactly when integral.
+pub(crate) const TWO_POW_63: f64 = (1u64 << 63) as f64;
+
+/// The canonical form of an exact builtin scalar, read in place: no Python
+/// object made, no error possible, nothing that could run Python code (the
+/// fast slots call this under the table's borrow). A str's UTF-8 is its
+/// ASCII data, or the UTF-8 CPython has cached for it. None for anything
+/// else (a subclass, an int beyond 64 bits, an integral float beyond them,
+/// a str whose UTF-8 is not cached yet): `hashing::with_canonical` takes those.
+#[inline(always)]
+pub(crate) fn scalar_canonical<'k>(key: &'k Bound<'_, PyAny>) -> Option<CanonicalKey<'k>> {
+    let object = key.as_ptr();
+    if key.is_exact_instance_of::<PyString>() {
+        // SAFETY: `key` is a live exact str and the GIL is held. A compact
+        // ASCII str's data is its UTF-8, right after its header; any other
+        // compact str keeps the UTF-8 CPython made for it (or NULL) in
+        // `utf8`/`utf8_length`. Both live as long as `key`, which the
+        // returned borrow is tied to, and str data never changes.
+        unsafe {
+            let (data, len) = if ffi::PyUnicode_IS_COMPACT_ASCII(object) != 0 {
+                (
+                    ffi::PyUnicode_DATA(object).cast::<u8>(),
+                    ffi::PyUnicode_GET_LENGTH(object),
+                )
+            } else if ffi::PyUnicode_IS_COMPACT(object) != 0 {
+                let compact = object.cast::<ffi::PyCompactUnicodeObject>();
+                ((*compact).utf8.cast::<u8>(), (*compact).utf8_length)
+            } else {
+                return None;
+            };
+            if data.is_null() {
+                return None;
+            }
+            let bytes = std::slice::from_raw_parts(data, len as usize);
+            return Some(CanonicalKey::Text(std::str::from_utf8_unchecked(bytes)));
+        }
+    }
+    if key.is_exact_instance_of::<PyInt>() || key.is_exact_instance_of::<PyBool>() {
+        let mut overflow = 0;
+        // SAFETY: `key` is a live int and the GIL is held; an int beyond 64
+        // bits sets `overflow` instead of an exception.
+        let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(object, &mut overflow) };
+        return (overflow == 0).then_some(CanonicalKey::Int(value));
+    }
+    if key.is_exact_instance_of::<PyFloat>() {
+        // SAFETY: `key` is a live exact float.
+        let value = unsafe { ffi::PyFloat_AS_DOUBLE(object) };
+        return if value.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(&value) {
+            Some(CanonicalKey::Int(value as i64))
+        } else if !value.is_finite() || value.fract() != 0.0 {
+            Some(CanonicalKey::Float(value))
+        } else {
+            None
+        };
+    }
+    if key.is_exact_instance_of::<PyBytes>() {
+        // SAFETY: `key` is a live exact bytes object, whose data lives (and
+        // never changes) as long as it does.
+        return Some(CanonicalKey::Bytes(
+            unsafe { key.cast_unchecked::<PyBytes>() }.as_bytes(),
+        ));
+    }
+    None
 }

@@ -14,6 +14,7 @@ use pyo3::types::{PyBytes, PyFloat, PyInt, PyString};
 use pyo3::gc::PyVisit;
 use pyo3::PyTraverseError;
 
+use crate::cpython::{scalar_canonical, TWO_POW_63};
 use crate::errors::{callable_name, type_name};
 use crate::gc::PyGcTraverse;
 
@@ -186,14 +187,14 @@ fn hash_named(named: NamedHash, key: &Bound<'_, PyAny>) -> PyResult<u64> {
     with_canonical(key, |canonical| named.hash(canonical))
 }
 
-/// 2^63 as a float: floats in [-2^63, 2^63) convert to i64 exactly when integral.
-const TWO_POW_63: f64 = (1u64 << 63) as f64;
-
 /// Reduce `key` to the encoding the named functions hash, so that keys equal
 /// under `==` always arrive identical: ints (and bools, and floats with an
 /// integral value) as `Int`, other floats as `Float`, str as UTF-8, bytes as
 /// is, and everything else, or an int beyond 64 bits, as Python's own hash.
 pub(crate) fn with_canonical<T>(key: &Bound<'_, PyAny>, hash: impl FnOnce(CanonicalKey<'_>) -> T) -> PyResult<T> {
+    if let Some(canonical) = scalar_canonical(key) {
+        return Ok(hash(canonical));
+    }
     if let Ok(text) = key.cast::<PyString>() {
         if let Ok(text) = text.to_str() {
             return Ok(hash(CanonicalKey::Text(text)));

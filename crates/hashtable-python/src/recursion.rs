@@ -27,15 +27,73 @@ const STACK_MARGIN: usize = 64 * 1024;
 /// would otherwise let the native stack run out before Python's limit.
 #[inline]
 pub(crate) fn check_stack(context: &str) -> PyResult<()> {
-    match stacker::remaining_stack() {
-        Some(left) if left < STACK_MARGIN => Err(stack_exhausted(context)),
-        _ => Ok(()),
+    if stack_is_low() {
+        return Err(stack_exhausted(context));
     }
+    Ok(())
+}
+
+/// Whether less than [`STACK_MARGIN`] of the native stack is left: a few
+/// instructions, with the stack pointer read as the address of a local.
+#[inline(always)]
+pub(crate) fn stack_is_low() -> bool {
+    let marker = 0u8;
+    let pointer = std::hint::black_box(&marker) as *const u8 as usize;
+    pointer.wrapping_sub(stack_limit(pointer)) < STACK_MARGIN
+}
+
+/// The low end of the calling thread's stack (0 where it is unknown).
+///
+/// stacker keeps it in a thread-local, which a shared library reads through a
+/// `__tls_get_addr` call (about 20 instructions per Python `hash_func` call,
+/// callgrind). With the GIL held (the module is `gil_used`) one thread runs at
+/// a time, and a recursion is one thread calling again and again, so the last
+/// thread's limit is kept here and checked against `pthread_self`: glibc's
+/// `pthread_t` is the thread's control block, inside its stack's own mapping,
+/// so an equal `pthread_t` is the same stack. A stack pointer below the kept
+/// limit is never trusted: it is looked up again.
+#[inline(always)]
+fn stack_limit(pointer: usize) -> usize {
+    // SAFETY: `pthread_self` has no preconditions and cannot fail.
+    let thread = unsafe { pthread_self() };
+    // SAFETY: the GIL is held by every caller (see `LastThread`).
+    let last = unsafe { &mut *LAST_THREAD.0.get() };
+    if last.thread == thread && pointer >= last.limit {
+        return last.limit;
+    }
+    refresh_limit(last, thread, pointer)
 }
 
 #[cold]
 #[inline(never)]
-fn stack_exhausted(context: &str) -> PyErr {
+fn refresh_limit(last: &mut LastThread, thread: usize, pointer: usize) -> usize {
+    let limit = stacker::remaining_stack().map_or(0, |left| pointer.saturating_sub(left));
+    *last = LastThread { thread, limit };
+    limit
+}
+
+struct LastThread {
+    thread: usize,
+    limit: usize,
+}
+
+struct LastThreadCell(std::cell::UnsafeCell<LastThread>);
+
+// SAFETY: only `stack_limit` touches it, and every caller holds the GIL (the
+// module declares `gil_used`), so two threads never use it at once and the
+// GIL's hand-over orders their accesses.
+unsafe impl Sync for LastThreadCell {}
+
+static LAST_THREAD: LastThreadCell = LastThreadCell(std::cell::UnsafeCell::new(LastThread { thread: 0, limit: 0 }));
+
+extern "C" {
+    /// POSIX; `pthread_t` is an integer or a pointer, one word either way.
+    fn pthread_self() -> usize;
+}
+
+#[cold]
+#[inline(never)]
+pub(crate) fn stack_exhausted(context: &str) -> PyErr {
     PyRecursionError::new_err(format!(
         "maximum recursion depth exceeded {context} (native stack nearly exhausted)"
     ))

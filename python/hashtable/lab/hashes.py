@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import hashtable
+from hashtable._hashtable import _hash_descriptions
 
 from .errors import LabError
 
@@ -72,16 +73,8 @@ def _native_names() -> tuple[str, ...]:
 
 
 PYTHON_SUFFIX = "-py"
-# What each named native hash is (hash_functions.rs in the core has the details).
-NATIVE_DESCRIPTIONS = {
-    "seed": "the original C table's default: int itself, float floor, str length",
-    "knuth": "Knuth's multiplicative hash, x * 2654435761, over a 31-polynomial of str and bytes",
-    "fnv1a": "64-bit FNV-1a over the key's bytes",
-    "murmur3": "MurmurHash3 x64, the first 64 bits",
-    "siphash13": "SipHash-1-3 under a random key per table (CPython's str hash)",
-    "xxh3": "XXH3 64-bit",
-    "foldhash": "foldhash, hashbrown's default, seeded per table",
-}
+# What each named native hash is: the core's registry says (`hashes!` in hash_functions).
+NATIVE_DESCRIPTIONS = dict(_hash_descriptions())
 
 
 def builtin_choices() -> list[HashChoice]:

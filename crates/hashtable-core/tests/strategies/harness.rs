@@ -6,8 +6,8 @@ use std::convert::Infallible;
 
 use hashtable_core::entry::stored_hash;
 use hashtable_core::{
-    BucketView, CollisionStrategy, Counters, Introspect, IterCursor, Lookup, ProbeCursor, SlotId, StrategyKind, Table,
-    TableConfig, Verdict,
+    BucketView, CollisionStrategy, Counters, Introspect, IterCursor, Lookup, ProbeCursor, ProbeShape, SlotId,
+    StrategyKind, Table, TableConfig, Verdict,
 };
 
 pub type Map = Table<u64, u64>;
@@ -101,17 +101,20 @@ impl Snapshot {
 /// strategies whose `SlotId` is the slot number and whose `bucket_view`
 /// measures displacement along the probe sequence.
 fn probe_offset(kind: StrategyKind, displacement: usize) -> Option<usize> {
-    match kind.name() {
-        "linear" | "robin_hood" | "swiss" => Some(displacement),
-        "quadratic" => Some(displacement * (displacement + 1) / 2),
-        _ => None,
+    match kind.info().probe {
+        ProbeShape::Consecutive | ProbeShape::Groups => Some(displacement),
+        ProbeShape::Triangular => Some(displacement * (displacement + 1) / 2),
+        ProbeShape::Chain | ProbeShape::Perturbed => None,
     }
 }
 
 /// Strategies whose probe reads one slot per step, so a hit on an item shown
 /// with displacement `d` reads `d + 1` slots (swiss reads a group per step).
 fn one_slot_per_step(kind: StrategyKind) -> bool {
-    matches!(kind.name(), "linear" | "robin_hood" | "quadratic" | "compact")
+    matches!(
+        kind.info().probe,
+        ProbeShape::Consecutive | ProbeShape::Triangular | ProbeShape::Perturbed
+    )
 }
 
 pub struct Harness {

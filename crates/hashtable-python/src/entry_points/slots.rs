@@ -9,19 +9,21 @@
 //! whole operation directly against the CPython API, as orjson does:
 //!
 //! * hash: the str's cached hash read from the object (`lookup::scalar_hash`);
-//! * lookup: the core's own loop (`Table::find_resumable`), identity or a C
+//! * lookup: the core's own loop (`Table::find_settled`), identity or a C
 //!   comparison of two scalars of one family deciding each candidate;
 //! * result: a new reference handed straight back, or KeyError set.
 //!
 //! Which of these a table takes is its `Route` (`route.rs`), fixed when the
 //! table is made, so each call decides with one match:
 //! the builtin hash on scalar keys (above), a Python `hash_func` on scalar
-//! keys (called once with the table released), an identity table (any key:
-//! its address hashed, pointers compared), or a `key=` table with the builtin
+//! keys (called once with the table released), a named native hash on scalar
+//! keys (their canonical form read in place, under the borrow), an identity
+//! table (any key: its address hashed, pointers compared), or a `key=` table
+//! with the builtin
 //! hash (the transform called once with the table released, then the lookup
 //! form compared with the one each stored pair keeps).
 //!
-//! Everything else (a named hash, `eq=` a callable, a key with its own
+//! Everything else (`eq=` a callable, a key with its own
 //! `__eq__`, a subclass's `__missing__`, deletion, a busy table) goes to the same
 //! functions the `#[pymethods]` call (`mapping::subscript`, `contains`,
 //! `set`, `delete`), inside `Python::attach`, so there is one implementation
@@ -43,6 +45,7 @@ use pyo3::prelude::*;
 use pyo3::Borrowed;
 
 use crate::commit::{finish, store, Place};
+use crate::cpython::scalar_canonical;
 use crate::errors::{memory_error, raise_missing_key};
 use crate::hashing::{call_hash_func, identity_hash, HashFunc};
 use crate::lookup::{
@@ -93,9 +96,20 @@ fn find_fast<'a, 'py>(
                 None => return Some(Err(PyErr::fetch(py))),
             }
         }
+        Route::NamedHash => {
+            // An exact scalar's canonical form is read in place, and the
+            // named hash is Rust: no Python code, so no borrow released.
+            let family = scalar_family(key)?;
+            let HashFunc::Named(named) = this.hash_func else {
+                return None;
+            };
+            let hash = named.hash(scalar_canonical(key)?);
+            this.hash_calls += 1;
+            (this, family, hash)
+        }
         Route::Identity => return Some(Ok(find_identical(this, key))),
         Route::Transform => return Some(find_transformed(py, slf, this, key)),
-        Route::NamedHash | Route::Custom => return None,
+        Route::Custom => return None,
     };
     Some(finish_lookup(slf, this, key, &family, hash))
 }

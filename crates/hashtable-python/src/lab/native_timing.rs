@@ -27,9 +27,21 @@ use hashtable_core::MAX_SIZE;
 
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(_hash_keys, module)?)?;
+    module.add_function(wrap_pyfunction!(_hash_descriptions, module)?)?;
     module.add_function(wrap_pyfunction!(_time_table, module)?)?;
     module.add_function(wrap_pyfunction!(_time_hash, module)?)?;
     Ok(())
+}
+
+/// What each named native hash is, from the core's registry: the lab's
+/// descriptions, never written again in Python.
+#[pyfunction]
+fn _hash_descriptions() -> Vec<(&'static str, &'static str)> {
+    hashtable_core::HASH_FUNCTION_NAMES
+        .iter()
+        .copied()
+        .zip(hashtable_core::HASH_FUNCTION_ABOUT.iter().copied())
+        .collect()
 }
 
 /// Each key's 64-bit hash, as a table built with `hash_func` stores it.

@@ -84,6 +84,24 @@ pub struct StrategyInfo {
     pub recommended_max_load: f64,
     /// The `growth` its module comment recommends.
     pub recommended_growth: f64,
+    /// How its probe walks: what a displacement means in slots, and how
+    /// many slots a step reads.
+    pub probe: ProbeShape,
+}
+
+/// How a strategy's probe walks, as the tests and the lab read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeShape {
+    /// A chain of nodes per bucket.
+    Chain,
+    /// One slot a step: displacement `d` is `d` slots past home (linear, Robin Hood).
+    Consecutive,
+    /// One slot a step: the `d`-th step lands `d(d+1)/2` slots past home (quadratic).
+    Triangular,
+    /// A group of slots a step; displacement counts slots past home (swiss).
+    Groups,
+    /// One index slot a step, perturbed by the hash's high bits (compact).
+    Perturbed,
 }
 
 /// What a caller's equality check says about one candidate.
@@ -342,7 +360,8 @@ pub trait Introspect<K, V>: CollisionStrategy<K, V> {
 
 macro_rules! strategies {
     ($d:tt $($variant:ident => $name:literal, $module:ident :: $type:ident, open_addressing: $open:literal,
-        insertion_ordered: $ordered:literal, sizes: $sizes:literal, recommended: ($max_load:literal, $growth:literal);)*) => {
+        insertion_ordered: $ordered:literal, sizes: $sizes:literal, recommended: ($max_load:literal, $growth:literal),
+        probe: $probe:ident;)*) => {
         /// One strategy of each kind, chosen at run time and dispatched
         /// statically: every call is one `match` on the variant into the
         /// strategy's own monomorphized code (no vtable, and loops such as
@@ -395,6 +414,7 @@ macro_rules! strategies {
                         sizes: $sizes,
                         recommended_max_load: $max_load,
                         recommended_growth: $growth,
+                        probe: ProbeShape::$probe,
                     },)*
                 }
             }
@@ -434,17 +454,19 @@ macro_rules! strategies {
 // define `dispatch!`, a macro of its own.)
 strategies! { $
     Chaining => "chaining", chaining::Chaining, open_addressing: false,
-        insertion_ordered: false, sizes: "any", recommended: (1.0, 2.0);
+        insertion_ordered: false, sizes: "any", recommended: (1.0, 2.0), probe: Chain;
     RobinHood => "robin_hood", robin_hood::RobinHood, open_addressing: true,
-        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.9, 1.5);
+        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.9, 1.5),
+        probe: Consecutive;
     Linear => "linear", linear::Linear, open_addressing: true,
-        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.8, 1.5);
+        insertion_ordered: false, sizes: "any (a power of two with index='mask')", recommended: (0.8, 1.5),
+        probe: Consecutive;
     Quadratic => "quadratic", quadratic::Quadratic, open_addressing: true,
-        insertion_ordered: false, sizes: "a power of two", recommended: (0.75, 2.0);
+        insertion_ordered: false, sizes: "a power of two", recommended: (0.75, 2.0), probe: Triangular;
     Swiss => "swiss", swiss::Swiss, open_addressing: true,
-        insertion_ordered: false, sizes: "a power of two, at least 4", recommended: (0.875, 2.0);
+        insertion_ordered: false, sizes: "a power of two, at least 4", recommended: (0.875, 2.0), probe: Groups;
     Compact => "compact", compact::Compact, open_addressing: true,
-        insertion_ordered: true, sizes: "a power of two", recommended: (0.66, 2.0);
+        insertion_ordered: true, sizes: "a power of two", recommended: (0.66, 2.0), probe: Perturbed;
 
 }
 
@@ -454,158 +476,5 @@ impl StrategyKind {
     }
 }
 
-impl<K, V> CollisionStrategy<K, V> for AnyStrategy<K, V>
-where
-    K: Send + Sync,
-    V: Send + Sync,
-{
-    fn kind(&self) -> StrategyKind {
-        dispatch!(self, s => s.kind())
-    }
-    #[inline]
-    fn bucket_count(&self) -> usize {
-        dispatch!(self, s => s.bucket_count())
-    }
-    #[inline]
-    fn len(&self) -> usize {
-        dispatch!(self, s => s.len())
-    }
-    fn tombstones(&self) -> usize {
-        dispatch!(self, s => s.tombstones())
-    }
-    #[inline]
-    fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
-        dispatch!(self, s => s.probe_next(hash, cursor))
-    }
-    #[inline]
-    fn find_resumable<E>(
-        &self,
-        hash: u64,
-        cursor: &mut ProbeCursor,
-        settle: impl FnMut(&K) -> Result<Verdict, E>,
-    ) -> Result<Lookup, E>
-    where
-        Self: Sized,
-    {
-        dispatch!(self, s => s.find_resumable(hash, cursor, settle))
-    }
-    // Always, down to each strategy's loop: the caller's own loop then
-    // holds the match and six tight loops. Any function boundary on the way
-    // cost more: one function holding all six saved every callee-saved
-    // register on each call (17 instructions a lookup, callgrind), and a
-    // call per strategy left 25 to 30 instructions of calling around a
-    // lookup that takes 40.
-    #[inline(always)]
-    fn find_entry<E>(
-        &self,
-        hash: u64,
-        visited: &mut u64,
-        eq: impl FnMut(&K) -> Result<bool, E>,
-    ) -> Result<FoundEntry<'_, K, V>, E>
-    where
-        Self: Sized,
-    {
-        dispatch!(self, s => s.find_entry(hash, visited, eq))
-    }
-    #[inline(always)]
-    fn find_or_vacancy<E>(
-        &self,
-        hash: u64,
-        visited: &mut u64,
-        eq: impl FnMut(&K) -> Result<bool, E>,
-    ) -> Result<Result<SlotId, Vacancy>, E>
-    where
-        Self: Sized,
-    {
-        dispatch!(self, s => s.find_or_vacancy(hash, visited, eq))
-    }
-    #[inline(always)]
-    fn find_settled<E>(
-        &self,
-        hash: u64,
-        visited: &mut u64,
-        settle: impl FnMut(&K) -> Result<Verdict, E>,
-    ) -> Result<Settled<'_, K, V>, E>
-    where
-        Self: Sized,
-    {
-        dispatch!(self, s => s.find_settled(hash, visited, settle))
-    }
-    #[inline]
-    fn insert_at(&mut self, vacancy: Vacancy, entry: Entry<K, V>) -> SlotId {
-        dispatch!(self, s => s.insert_at(vacancy, entry))
-    }
-    // Always: the Python binding's `t[k]` reads the value through this right
-    // after a lookup, and a call here costs it 14 instructions (callgrind).
-    #[inline(always)]
-    fn entry(&self, slot: SlotId) -> &Entry<K, V> {
-        dispatch!(self, s => s.entry(slot))
-    }
-    #[inline]
-    fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
-        dispatch!(self, s => s.entry_mut(slot))
-    }
-    #[inline]
-    fn insert_new(&mut self, entry: Entry<K, V>) -> SlotId {
-        dispatch!(self, s => s.insert_new(entry))
-    }
-    #[inline]
-    fn reserve_one(&mut self) -> Result<(), AllocError> {
-        dispatch!(self, s => s.reserve_one())
-    }
-    #[inline(always)]
-    fn insert_within(
-        &mut self,
-        vacancy: Vacancy,
-        entry: Entry<K, V>,
-        load_limit: (usize, usize),
-    ) -> Result<SlotId, Entry<K, V>> {
-        dispatch!(self, s => s.insert_within(vacancy, entry, load_limit))
-    }
-    #[inline]
-    fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
-        dispatch!(self, s => s.remove(slot))
-    }
-    fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
-        dispatch!(self, s => s.rebuild(buckets))
-    }
-    fn take_all(&mut self, buckets: usize) -> Result<Self, AllocError> {
-        let fresh = self.kind().build(buckets, self.index())?;
-        Ok(std::mem::replace(self, fresh))
-    }
-    fn copy_with(&self, copy: impl FnMut(&Entry<K, V>) -> (K, V)) -> Result<Self, AllocError> {
-        self.copy_variant(copy)
-    }
-    fn index(&self) -> BucketIndex {
-        dispatch!(self, s => s.index())
-    }
-    #[inline]
-    fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
-        dispatch!(self, s => s.iter_next(cursor))
-    }
-    fn last_slot(&self) -> Option<SlotId> {
-        dispatch!(self, s => s.last_slot())
-    }
-}
-
-impl<K, V> Introspect<K, V> for AnyStrategy<K, V>
-where
-    K: Send + Sync,
-    V: Send + Sync,
-{
-    fn home_bucket(&self, hash: u64) -> usize {
-        dispatch!(self, s => s.home_bucket(hash))
-    }
-    fn bucket_view(&self, bucket: usize) -> BucketView {
-        dispatch!(self, s => s.bucket_view(bucket))
-    }
-    fn structure(&self) -> Structure {
-        dispatch!(self, s => s.structure())
-    }
-    fn expected_probes(&self, load_factor: f64) -> ExpectedProbes {
-        dispatch!(self, s => s.expected_probes(load_factor))
-    }
-    fn heap_bytes(&self) -> usize {
-        dispatch!(self, s => s.heap_bytes())
-    }
-}
+// After the registry: `dispatch!` is defined by it.
+mod any;

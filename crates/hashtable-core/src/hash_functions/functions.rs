@@ -1,0 +1,288 @@
+//! The named hash functions themselves, each over a [`CanonicalKey`]: what
+//! one line of the registry in `mod.rs` names.
+
+use std::hash::{BuildHasher, Hasher};
+
+use super::CanonicalKey;
+
+/// Knuth's multiplicative constant for 32-bit words: 2^32 / φ, rounded to a prime.
+pub const KNUTH_MULTIPLIER: u64 = 2_654_435_761;
+
+/// The original C default: the key's own value or length.
+#[inline(always)]
+pub(super) fn seed(key: CanonicalKey<'_>) -> u64 {
+    match key {
+        CanonicalKey::Int(value) => value as u64,
+        CanonicalKey::Float(value) => value.floor() as i64 as u64,
+        CanonicalKey::Text(text) => char_count(text.as_bytes()) as u64,
+        CanonicalKey::Bytes(bytes) => bytes.len() as u64,
+        CanonicalKey::PreHashed(value) => value,
+    }
+}
+
+/// `0x80` in each byte of `word` that is a UTF-8 continuation byte (`0b10xx_xxxx`).
+#[inline(always)]
+fn continuation_bits(word: u64) -> u64 {
+    // Shifted left by one, each byte's bit 6 sits under its bit 7.
+    word & !(word << 1) & 0x8080_8080_8080_8080
+}
+
+/// The number of set bytes' bit 7 in `bits` (only bits 7, 15, ... set): a
+/// multiply adds the bytes into the top one, without `popcnt`.
+#[inline(always)]
+fn count_high_bits(bits: u64) -> usize {
+    ((bits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+}
+
+/// The chars of valid UTF-8 `text`, as `str::chars().count()` counts them.
+/// ASCII text, the common case, is one OR of its words (the last read
+/// overlapping the one before) and a test: its length is its char count.
+#[inline(always)]
+pub(super) fn char_count(text: &[u8]) -> usize {
+    let len = text.len();
+    let high = if len >= 8 {
+        let mut any = le_u64(text, len - 8);
+        let mut at = 0;
+        while at + 8 < len {
+            any |= le_u64(text, at);
+            at += 8;
+        }
+        any
+    } else {
+        short_word(text)
+    };
+    if high & 0x8080_8080_8080_8080 == 0 {
+        return len;
+    }
+    utf8_char_count(text)
+}
+
+/// [`char_count`] of text that is not all ASCII: every byte that is not a
+/// continuation byte starts a char, counted eight bytes at a time (the
+/// standard library's count walks short strings byte by byte).
+#[inline(never)]
+pub(super) fn utf8_char_count(text: &[u8]) -> usize {
+    let len = text.len();
+    if len < 8 {
+        return text.iter().filter(|&&byte| byte & 0xC0 != 0x80).count();
+    }
+    let mut continuation = 0;
+    let mut at = 0;
+    while at + 8 <= len {
+        continuation += count_high_bits(continuation_bits(le_u64(text, at)));
+        at += 8;
+    }
+    if at < len {
+        // The last 8 bytes, less the `8 - (len - at)` low ones counted already.
+        let counted = 8 * (8 - (len - at));
+        continuation += count_high_bits(continuation_bits(le_u64(text, len - 8)) >> counted << counted);
+    }
+    len - continuation
+}
+
+/// The little-endian word at `bytes[at..at + 8]`.
+#[inline(always)]
+fn le_u64(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// Fewer than 8 bytes as a little-endian word, zero-padded, in at most three
+/// loads (overlapping where they meet) instead of a copy of unknown length.
+#[inline(always)]
+pub(super) fn short_word(bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    debug_assert!(len < 8);
+    let u32_at = |at: usize| {
+        u64::from(u32::from_le_bytes([
+            bytes[at],
+            bytes[at + 1],
+            bytes[at + 2],
+            bytes[at + 3],
+        ]))
+    };
+    match len {
+        0 => 0,
+        1..=3 => {
+            // Byte 0, the middle one and the last (some the same byte).
+            u64::from(bytes[0])
+                | u64::from(bytes[len / 2]) << (8 * (len / 2))
+                | u64::from(bytes[len - 1]) << (8 * (len - 1))
+        }
+        _ => u32_at(0) | u32_at(len - 4) << (8 * (len - 4)),
+    }
+}
+
+/// 64-bit FNV-1a, as the `fnv` crate's `FnvHasher` computes it.
+pub(super) fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+/// SipHash-1-3 of `data` under the key `(k0, k1)`, in one pass: the value of
+/// `siphasher`'s `SipHasher13::new_with_keys(k0, k1)` after one `write(data)`,
+/// without its buffering of a tail between writes.
+#[inline(always)]
+pub(super) fn siphash13(k0: u64, k1: u64, data: &[u8]) -> u64 {
+    #[inline(always)]
+    fn round(v: &mut [u64; 4]) {
+        v[0] = v[0].wrapping_add(v[1]);
+        v[1] = v[1].rotate_left(13) ^ v[0];
+        v[0] = v[0].rotate_left(32);
+        v[2] = v[2].wrapping_add(v[3]);
+        v[3] = v[3].rotate_left(16) ^ v[2];
+        v[0] = v[0].wrapping_add(v[3]);
+        v[3] = v[3].rotate_left(21) ^ v[0];
+        v[2] = v[2].wrapping_add(v[1]);
+        v[1] = v[1].rotate_left(17) ^ v[2];
+        v[2] = v[2].rotate_left(32);
+    }
+    let mut v = [
+        k0 ^ 0x736f_6d65_7073_6575,
+        k1 ^ 0x646f_7261_6e64_6f6d,
+        k0 ^ 0x6c79_6765_6e65_7261,
+        k1 ^ 0x7465_6462_7974_6573,
+    ];
+    let mut words = data.chunks_exact(8);
+    for word in &mut words {
+        let m = u64::from_le_bytes(word.try_into().expect("chunks of 8"));
+        v[3] ^= m;
+        round(&mut v);
+        v[0] ^= m;
+    }
+    let last = (data.len() as u64) << 56 | short_word(words.remainder());
+    v[3] ^= last;
+    round(&mut v);
+    v[0] ^= last;
+    v[2] ^= 0xff;
+    round(&mut v);
+    round(&mut v);
+    round(&mut v);
+    v[0] ^ v[1] ^ v[2] ^ v[3]
+}
+
+/// The word Knuth's multiplier is applied to.
+#[inline(always)]
+pub(super) fn knuth_word(key: CanonicalKey<'_>) -> u64 {
+    let fold = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .fold(0u64, |h, &b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+    };
+    match key {
+        CanonicalKey::Int(value) => value as u64,
+        CanonicalKey::Float(value) => value.to_bits(),
+        CanonicalKey::PreHashed(value) => value,
+        CanonicalKey::Text(text) => fold(text.as_bytes()),
+        CanonicalKey::Bytes(bytes) => fold(bytes),
+    }
+}
+
+/// Run a byte-oriented hash over the key's encoding (see the module table):
+/// a number's 8 bytes are a word on the stack, never an allocation.
+#[inline(always)]
+pub(super) fn with_bytes(key: CanonicalKey<'_>, hash: impl FnOnce(&[u8]) -> u64) -> u64 {
+    match key {
+        CanonicalKey::Int(value) => hash(&value.to_le_bytes()),
+        CanonicalKey::Float(value) => hash(&value.to_bits().to_le_bytes()),
+        CanonicalKey::PreHashed(value) => hash(&value.to_le_bytes()),
+        CanonicalKey::Text(text) => hash(text.as_bytes()),
+        CanonicalKey::Bytes(bytes) => hash(bytes),
+    }
+}
+
+const MURMUR_C1: u64 = 0x87c3_7b91_1142_53d5;
+const MURMUR_C2: u64 = 0x4cf5_ad43_2745_937f;
+
+/// Up to 8 bytes as a little-endian word, zero-padded: the reference's tail read.
+#[inline]
+pub(super) fn le_word(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    let len = bytes.len().min(8);
+    word[..len].copy_from_slice(&bytes[..len]);
+    u64::from_le_bytes(word)
+}
+
+#[inline]
+fn fmix64(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^= k >> 33;
+    k
+}
+
+#[inline]
+fn murmur_k1(k1: u64) -> u64 {
+    k1.wrapping_mul(MURMUR_C1).rotate_left(31).wrapping_mul(MURMUR_C2)
+}
+
+#[inline]
+fn murmur_k2(k2: u64) -> u64 {
+    k2.wrapping_mul(MURMUR_C2).rotate_left(33).wrapping_mul(MURMUR_C1)
+}
+
+/// MurmurHash3_x64_128 (Austin Appleby's reference `MurmurHash3.cpp`):
+/// returns `(h1, h2)`, the two little-endian halves of its 16-byte digest.
+pub fn murmur3_x64_128(data: &[u8], seed: u64) -> (u64, u64) {
+    let mut h1 = seed;
+    let mut h2 = seed;
+    let mut blocks = data.chunks_exact(16);
+    for block in &mut blocks {
+        let (low, high) = block.split_at(8);
+        h1 ^= murmur_k1(le_word(low));
+        h1 = h1
+            .rotate_left(27)
+            .wrapping_add(h2)
+            .wrapping_mul(5)
+            .wrapping_add(0x52dc_e729);
+        h2 ^= murmur_k2(le_word(high));
+        h2 = h2
+            .rotate_left(31)
+            .wrapping_add(h1)
+            .wrapping_mul(5)
+            .wrapping_add(0x3849_5ab5);
+    }
+    let tail = blocks.remainder();
+    if tail.len() > 8 {
+        h2 ^= murmur_k2(le_word(&tail[8..]));
+    }
+    if !tail.is_empty() {
+        h1 ^= murmur_k1(le_word(tail));
+    }
+    h1 ^= data.len() as u64;
+    h2 ^= data.len() as u64;
+    h1 = h1.wrapping_add(h2);
+    h2 = h2.wrapping_add(h1);
+    h1 = fmix64(h1);
+    h2 = fmix64(h2);
+    h1 = h1.wrapping_add(h2);
+    h2 = h2.wrapping_add(h1);
+    (h1, h2)
+}
+
+/// foldhash's fast hasher under a table's seed: an int-like key as one word,
+/// text and bytes as bytes.
+#[inline(always)]
+pub(super) fn foldhash(key: CanonicalKey<'_>, seed: u64) -> u64 {
+    let mut hasher = foldhash::fast::FixedState::with_seed(seed).build_hasher();
+    match key {
+        CanonicalKey::Int(value) => hasher.write_u64(value as u64),
+        CanonicalKey::Float(value) => hasher.write_u64(value.to_bits()),
+        CanonicalKey::PreHashed(value) => hasher.write_u64(value),
+        CanonicalKey::Text(text) => hasher.write(text.as_bytes()),
+        CanonicalKey::Bytes(bytes) => hasher.write(bytes),
+    }
+    hasher.finish()
+}
+
+/// rapidhash (V3, the `rapidhash` crate) of the key's bytes under a table's
+/// seed, with the reference implementation's secrets.
+#[inline(always)]
+pub(super) fn rapidhash(key: CanonicalKey<'_>, seed: u64) -> u64 {
+    let secrets = rapidhash::v3::RapidSecrets::seed_cpp(seed);
+    with_bytes(key, |bytes| rapidhash::v3::rapidhash_v3_seeded(bytes, &secrets))
+}
