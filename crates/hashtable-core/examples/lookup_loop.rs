@@ -33,6 +33,41 @@ fn same(key: u64) -> impl FnMut(&u64) -> Result<bool, Infallible> {
     move |stored| Ok(*stored == key)
 }
 
+/// The counted loop for hashbrown, in a function of its own (as is
+/// [`table_lookups`]), so that its code and registers do not depend on the
+/// other tables' code in `main`: a change to one table's lookup must not move
+/// another's count.
+#[inline(never)]
+fn hashbrown_lookups(
+    map: &hashbrown::HashMap<u64, u64, foldhash::fast::FixedState>,
+    probes: &[u64],
+    passes: usize,
+) -> u64 {
+    let mut found = 0u64;
+    for _ in 0..passes {
+        for key in probes {
+            if let Some(value) = map.get(key) {
+                found = found.wrapping_add(*value);
+            }
+        }
+    }
+    found
+}
+
+#[inline(never)]
+fn table_lookups(map: &mut Table<u64, u64>, probes: &[u64], passes: usize) -> u64 {
+    let mut found = 0u64;
+    for _ in 0..passes {
+        for &key in probes {
+            let Ok(entry) = map.get(hash(key), same(key));
+            if let Some(entry) = entry {
+                found = found.wrapping_add(entry.value);
+            }
+        }
+    }
+    found
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [table, op, n, passes] = args.as_slice() else {
@@ -55,9 +90,8 @@ fn main() -> ExitCode {
     };
     // Any fixed order that is not the insertion order.
     probes.sort_unstable_by_key(|key| key.rotate_left(17));
-    let mut found = 0u64;
     let changing = op == "insert" || op == "delete";
-    if table == "hashbrown" {
+    let found = if table == "hashbrown" {
         let fill = || {
             let mut map = hashbrown::HashMap::with_hasher(STATE);
             for &key in &stored {
@@ -77,14 +111,7 @@ fn main() -> ExitCode {
             }
             return ExitCode::SUCCESS;
         }
-        let map = fill();
-        for _ in 0..passes {
-            for key in &probes {
-                if let Some(value) = map.get(key) {
-                    found = found.wrapping_add(*value);
-                }
-            }
-        }
+        hashbrown_lookups(&fill(), &probes, passes)
     } else {
         let Some(kind) = StrategyKind::from_name(table) else {
             eprintln!("unknown table {table}");
@@ -117,16 +144,8 @@ fn main() -> ExitCode {
             }
             return ExitCode::SUCCESS;
         }
-        let mut map = fill();
-        for _ in 0..passes {
-            for &key in &probes {
-                let Ok(entry) = map.get(hash(key), same(key));
-                if let Some(entry) = entry {
-                    found = found.wrapping_add(entry.value);
-                }
-            }
-        }
-    }
+        table_lookups(&mut fill(), &probes, passes)
+    };
     black_box(found);
     ExitCode::SUCCESS
 }

@@ -8,6 +8,8 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString};
 
+use crate::errors::ErrorSet;
+
 /// `hash(key)`. The error is fetched out of line: a key's `__hash__` that
 /// uses the table recurses through this frame, which stays small.
 #[inline]
@@ -75,11 +77,13 @@ pub(crate) fn int_value_hash(int: &Bound<'_, PyAny>) -> PyResult<isize> {
 }
 
 /// `a == b` for two builtin scalars of one family: pure C, no Python code.
+/// A failure (memory, in a mixed int and float compare) is left set in the
+/// interpreter, for the probe's caller to fetch once.
 #[inline]
-pub(crate) fn scalars_equal(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
+pub(crate) fn scalars_equal(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> Result<bool, ErrorSet> {
     // SAFETY: both are live objects and the GIL is held.
     match unsafe { ffi::PyObject_RichCompareBool(a.as_ptr(), b.as_ptr(), ffi::Py_EQ) } {
-        -1 => Err(PyErr::fetch(a.py())),
+        -1 => Err(ErrorSet),
         result => Ok(result == 1),
     }
 }

@@ -7,6 +7,22 @@ use pyo3::exceptions::{PyKeyError, PyMemoryError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 
+/// An exception already set in the interpreter, not yet fetched: what a
+/// comparison inside a probe loop returns instead of a `PyErr`, so that its
+/// result stays one byte in a register (a `PyResult` is several words, and
+/// every candidate's verdict went through memory). The caller fetches it
+/// with [`ErrorSet::fetch`] once the probe is over.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ErrorSet;
+
+impl ErrorSet {
+    /// The pending exception as a `PyErr`.
+    #[cold]
+    pub(crate) fn fetch(self, py: Python<'_>) -> PyErr {
+        PyErr::fetch(py)
+    }
+}
+
 /// A core error as the Python exception that names it.
 pub(crate) fn table_error(err: TableError) -> PyErr {
     match err {

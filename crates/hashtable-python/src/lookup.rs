@@ -20,6 +20,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString};
 
+use crate::errors::ErrorSet;
 use crate::semantics::{BoundEquality, BoundSemantics};
 use crate::state::{borrow_mut, released, HashTable, TableMut};
 
@@ -66,6 +67,17 @@ pub(crate) fn settle_without_python(
     key: &Bound<'_, PyAny>,
     key_family: Option<&ScalarFamily>,
 ) -> PyResult<Verdict> {
+    settle_in_c(stored, key, key_family).map_err(|pending| pending.fetch(key.py()))
+}
+
+/// [`settle_without_python`] inside a probe loop: a failure is left set in
+/// the interpreter ([`ErrorSet`]), so each candidate's verdict is one byte.
+#[inline(always)]
+fn settle_in_c(
+    stored: &Bound<'_, PyAny>,
+    key: &Bound<'_, PyAny>,
+    key_family: Option<&ScalarFamily>,
+) -> Result<Verdict, ErrorSet> {
     if stored.is(key) {
         return Ok(Verdict::Equal);
     }
@@ -83,8 +95,9 @@ pub(crate) fn settle_without_python(
 /// in one pass: identity or a C comparison settles every candidate of its
 /// family; one of another kind makes it `Undecided` (its `__eq__` is
 /// Python's, for the caller to run with `find_from`). A miss says where an
-/// insert goes. What the fast slots and the bulk loader both run.
-#[inline]
+/// insert goes. What the fast slots and the bulk loader both run. Always
+/// inlined: as a call, the lookup's answer came back through memory.
+#[inline(always)]
 pub(crate) fn probe_scalar<'t>(
     this: &'t mut TableMut<'_>,
     key: &Bound<'_, PyAny>,
@@ -93,7 +106,8 @@ pub(crate) fn probe_scalar<'t>(
 ) -> PyResult<Settled<'t, Py<PyAny>, Py<PyAny>>> {
     let py = key.py();
     this.table
-        .find_settled(hash, |stored| settle_without_python(stored.bind(py), key, Some(family)))
+        .find_settled(hash, |stored| settle_in_c(stored.bind(py), key, Some(family)))
+        .map_err(|pending| pending.fetch(py))
 }
 
 /// `hash(key)` for a key of a builtin scalar family (see `hashes_without_python`):

@@ -233,7 +233,7 @@ where
         self.probe(hash, cursor)
     }
 
-    #[inline]
+    #[inline(always)]
     fn find_settled<E>(
         &self,
         hash: u64,
