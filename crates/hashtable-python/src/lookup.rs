@@ -111,8 +111,12 @@ pub(crate) fn probe_scalar<'t>(
 }
 
 /// `hash(key)` for a key of a builtin scalar family (see `hashes_without_python`):
-/// a str's hash read from the object where CPython has cached it.
-#[inline]
+/// a str's hash read from the object where CPython has cached it; any other
+/// (and a str not hashed yet) from its type's own hash slot, called
+/// directly. That is what `PyObject_Hash` calls for these types, less its
+/// dispatch and PyO3's wrapper around it: an int key's `t[k]` went from
+/// 326.4 to about 295 instructions (callgrind, swiss).
+#[inline(always)]
 pub(crate) fn scalar_hash(key: &Bound<'_, PyAny>) -> PyResult<u64> {
     if key.is_exact_instance_of::<PyString>() {
         // SAFETY: `key` is an exact str, whose object starts with the
@@ -122,7 +126,19 @@ pub(crate) fn scalar_hash(key: &Bound<'_, PyAny>) -> PyResult<u64> {
             return Ok(cached as i64 as u64);
         }
     }
-    Ok(key.hash()? as i64 as u64)
+    // SAFETY: `key` is live and the GIL is held; its type is an exact
+    // builtin scalar type (str, int, float, bool or bytes: the caller's
+    // `scalar_family`), a static type whose `tp_hash` is set and runs no
+    // Python code.
+    let own_hash = unsafe { (*ffi::Py_TYPE(key.as_ptr())).tp_hash };
+    let Some(own_hash) = own_hash else {
+        return Ok(key.hash()? as i64 as u64);
+    };
+    // SAFETY: as above: the slot of `key`'s own type, given `key`.
+    match unsafe { own_hash(key.as_ptr()) } {
+        -1 => Err(crate::cpython::fetch_error(key.py())),
+        hash => Ok(hash as i64 as u64),
+    }
 }
 
 /// How one lookup settles the candidates its probe meets: an entry whose

@@ -46,7 +46,7 @@ use pyo3::Borrowed;
 
 use crate::commit::{finish, store, Place};
 use crate::cpython::scalar_canonical;
-use crate::errors::{memory_error, raise_missing_key};
+use crate::errors::{memory_error, raise_missing_key, ErrorSet};
 use crate::hashing::{call_hash_func, identity_hash, HashFunc};
 use crate::lookup::{
     find_from, find_with, probe_scalar, scalar_family, scalar_hash, settle_without_python, CustomEquality, ScalarFamily,
@@ -247,6 +247,130 @@ fn finish_lookup<'a, 'py>(
     Ok((this, hash, found))
 }
 
+/// The first half of every fast scalar operation: the table borrowed, and
+/// the key's family and hash, when the table hashes with the builtin hash
+/// and the key is an exact builtin scalar (the commonest case, kept in a
+/// straight line apart from [`find_fast`], whose answer, an enum of every
+/// route's outcomes, went through three jump tables before `t[k]` had its
+/// value: 14 instructions of about 296, callgrind). None, with nothing
+/// run, for anything else, which [`find_fast`] then takes from the start;
+/// `Some(Err)` with the error set if hashing failed.
+#[inline(always)]
+fn hash_scalar<'a>(
+    py: Python<'_>,
+    table: &'a Bound<'_, HashTable>,
+    key: &Bound<'_, PyAny>,
+) -> Option<Result<(TableMut<'a>, ScalarFamily, u64), ErrorSet>> {
+    let mut this = borrow_mut(table).ok()?;
+    if !matches!(this.route, Route::BuiltinHash) {
+        return None;
+    }
+    let family = scalar_family(key)?;
+    match scalar_hash(key) {
+        Ok(hash) => {
+            this.hash_calls += 1;
+            Some(Ok((this, family, hash)))
+        }
+        Err(err) => {
+            drop(this);
+            err.restore(py);
+            Some(Err(ErrorSet))
+        }
+    }
+}
+
+/// `t[k]` through [`hash_scalar`]: a new reference to the value, or NULL
+/// with the error set (KeyError, or a subclass's `__missing__`).
+#[inline(always)]
+fn subscript_scalar(
+    py: Python<'_>,
+    table: &Bound<'_, HashTable>,
+    key: &Bound<'_, PyAny>,
+) -> Option<*mut ffi::PyObject> {
+    let Ok((mut this, family, hash)) = hash_scalar(py, table, key)? else {
+        return Some(ptr::null_mut());
+    };
+    // The value is read where the pass found it: no second dispatch on the
+    // strategy to fetch the entry again.
+    let value = match probe_scalar(&mut this, key, &family, hash) {
+        Ok(Settled::Found(_, entry)) => entry.value.as_ptr(),
+        Ok(Settled::Absent(_)) => {
+            drop(this);
+            return Some(missing(table, key));
+        }
+        Ok(Settled::Undecided) => match Python::attach(|_| find_from(table, this, key, hash)) {
+            Ok((held, Some(slot))) => {
+                this = held;
+                this.table.entry(slot).value.as_ptr()
+            }
+            Ok((held, None)) => {
+                drop(held);
+                return Some(missing(table, key));
+            }
+            Err(err) => {
+                err.restore(py);
+                return Some(ptr::null_mut());
+            }
+        },
+        Err(err) => {
+            drop(this);
+            err.restore(py);
+            return Some(ptr::null_mut());
+        }
+    };
+    // SAFETY: `value` is the found entry's value, live while `this` (the
+    // borrow) is held; the new reference is the caller's.
+    unsafe { ffi::Py_INCREF(value) };
+    drop(this);
+    Some(value)
+}
+
+/// `k in t` and `t[k] = v` through [`hash_scalar`]: where the key is, or
+/// where it would go, with the table still borrowed.
+#[inline(always)]
+fn locate_scalar<'a, 'py>(
+    py: Python<'py>,
+    table: &'a Bound<'py, HashTable>,
+    key: &Bound<'py, PyAny>,
+) -> Option<Result<(TableMut<'a>, Place, u64), ErrorSet>> {
+    let (mut this, family, hash) = match hash_scalar(py, table, key)? {
+        Ok(hashed) => hashed,
+        Err(pending) => return Some(Err(pending)),
+    };
+    let place = match probe_scalar(&mut this, key, &family, hash) {
+        Ok(Settled::Found(slot, _)) => Place::Found(slot),
+        Ok(Settled::Absent(vacancy)) => Place::Vacant(vacancy),
+        Ok(Settled::Undecided) => match Python::attach(|_| find_from(table, this, key, hash)) {
+            Ok((held, slot)) => {
+                this = held;
+                slot.map_or(Place::Vacant(Vacancy::UNKNOWN), Place::Found)
+            }
+            Err(err) => {
+                err.restore(py);
+                return Some(Err(ErrorSet));
+            }
+        },
+        Err(err) => {
+            drop(this);
+            err.restore(py);
+            return Some(Err(ErrorSet));
+        }
+    };
+    Some(Ok((this, place, hash)))
+}
+
+/// `t[k]`'s miss, the table no longer borrowed: KeyError from an exact
+/// HashTable, else a subclass's `__missing__` if it has one.
+#[cold]
+#[inline(never)]
+fn missing(table: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> *mut ffi::PyObject {
+    if table.is_exact_instance_of::<HashTable>() {
+        raise_missing_key(key);
+        return ptr::null_mut();
+    }
+    general(|| mapping::missing(table, key).map(Bound::into_ptr), ptr::null_mut())
+}
+
 /// `t[k]`.
 pub(crate) unsafe extern "C" fn subscript(slf: *mut ffi::PyObject, key: *mut ffi::PyObject) -> *mut ffi::PyObject {
     // SAFETY: CPython calls a mapping slot with the GIL held and two live
@@ -257,6 +381,9 @@ pub(crate) unsafe extern "C" fn subscript(slf: *mut ffi::PyObject, key: *mut ffi
     let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
     // SAFETY: `slf` is a HashTable (see above).
     let table = unsafe { table.cast_unchecked::<HashTable>() };
+    if let Some(value) = subscript_scalar(py, &table, &key_ref) {
+        return value;
+    }
     let outcome = find_fast(py, &table, &key_ref);
     match outcome {
         Some(Ok((this, _, Found::Slot(_, value)))) => {
@@ -337,6 +464,15 @@ pub(crate) unsafe extern "C" fn contains(slf: *mut ffi::PyObject, key: *mut ffi:
     let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
     // SAFETY: as above.
     let table = unsafe { table.cast_unchecked::<HashTable>() };
+    if let Some(located) = locate_scalar(py, &table, &key_ref) {
+        return match located {
+            Ok((this, place, _)) => {
+                drop(this);
+                c_int::from(matches!(place, Place::Found(_)))
+            }
+            Err(ErrorSet) => -1,
+        };
+    }
     let outcome = find_fast(py, &table, &key_ref);
     match outcome {
         Some(Ok((_, _, Found::Slot(..)))) => 1,
@@ -375,6 +511,12 @@ pub(crate) unsafe extern "C" fn assign(
     };
     // SAFETY: as above.
     let table = unsafe { table.cast_unchecked::<HashTable>() };
+    if let Some(located) = locate_scalar(py, &table, &key_ref) {
+        return match located {
+            Ok((this, place, hash)) => store_located(py, this, place, &key_ref, &value_ref, hash),
+            Err(ErrorSet) => -1,
+        };
+    }
     let (mut this, hash, found) = match find_fast(py, &table, &key_ref) {
         Some(Ok(found)) => found,
         Some(Err(err)) => {
@@ -400,15 +542,31 @@ pub(crate) unsafe extern "C" fn assign(
         },
     };
     let stored = pair.as_ref().unwrap_or(&key_ref);
-    match store(&mut this, place, stored, &value_ref, hash) {
-        // A Bound's drop is an immediate Py_DECREF, after the borrow: its
-        // `__del__` may use the table.
-        Ok(replaced) => finish(this, replaced.map(|value| value.into_bound(py))),
+    store_located(py, this, place, stored, &value_ref, hash)
+}
+
+/// The end of `t[k] = v`: the value stored at `place`, and what it replaced
+/// released after the borrow ends (a Bound's drop is an immediate
+/// `Py_DECREF`, and its `__del__` may use the table). 0, or -1 with
+/// MemoryError set.
+#[inline(always)]
+fn store_located(
+    py: Python<'_>,
+    mut this: TableMut<'_>,
+    place: Place,
+    key: &Bound<'_, PyAny>,
+    value: &Bound<'_, PyAny>,
+    hash: u64,
+) -> c_int {
+    match store(&mut this, place, key, value, hash) {
+        Ok(replaced) => {
+            finish(this, replaced.map(|value| value.into_bound(py)));
+            0
+        }
         Err(err) => {
             drop(this);
             memory_error(err).restore(py);
-            return -1;
+            -1
         }
     }
-    0
 }
