@@ -3,15 +3,23 @@
 //! caller's hash_fn may run), then finds the key by its bytes in one pass of
 //! the strategy's own loop, then acts on the core table.
 //!
-//! The path of one `ht_get_hashed`: the exported function checks `t` (a table
-//! with a hash_fn goes to a cold copy of the body that also checks the
-//! thread's re-entry mark: `split_on_hash_fn!`) and the key pointer, then
-//! `settle` makes one `match` on the strategy and runs its monomorphized
-//! `find_settled` loop, comparing each candidate whose stored hash is equal
-//! with `Key::matches` (inline bytes, no pointer chase, for keys of up to 16
-//! bytes). A write finds the key the same way, and for a new key stores it at
-//! the vacancy that pass ended at (`Table::insert_vacant`): one walk, unless
-//! the table grows or the strategy cannot name the vacancy (swiss).
+//! The path of one `ht_get_hashed`: `keyed` checks in a few compares that
+//! this is the common call (a table without a hash_fn, of the swiss strategy,
+//! a non-NULL key of at most 16 bytes) and runs it inline; every other call
+//! goes to `general`, out of line, which also checks the thread's re-entry
+//! mark and carries out a deferred `ht_free`. `settle` then runs swiss's
+//! `find_settled` loop, inlined, comparing each candidate whose stored hash
+//! is equal with `Key::matches_short` (inline bytes, no pointer chase); the
+//! other strategies and longer keys take a loop of their own out of line.
+//! A hit calls nothing. A write finds the key the same way, and for a new key
+//! stores it at the vacancy that pass ended at (`Table::insert_vacant`): one
+//! walk, unless the table grows.
+//!
+//! Instructions per operation (callgrind, swiss at max_load 0.875, 8-byte
+//! keys, the default hash, 100k keys; `Table`'s share in brackets): get hit
+//! about 115 (ht_get_hashed on 1k keys: 88, of which the core's probe about
+//! 45), insert 311 (insert_vacant and Swiss::insert_at 104, growth 59),
+//! remove 193 (AnyStrategy::remove 69).
 
 use std::convert::Infallible;
 use std::ffi::{c_int, c_void};
