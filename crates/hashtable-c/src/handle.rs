@@ -44,6 +44,18 @@ impl Value {
         unsafe { *self.0.get() }
     }
 
+    /// Store `value` in place and hand back the one it replaces.
+    ///
+    /// # Safety
+    /// The caller has the table to itself (a writing function: the header's
+    /// rule), so no other reference reads the cell meanwhile.
+    #[inline(always)]
+    pub(crate) unsafe fn replace(&self, value: *mut c_void) -> *mut c_void {
+        // SAFETY: the cell is only read and written under the table's
+        // reader/writer rule, and the caller is its one writer now.
+        unsafe { std::ptr::replace(self.0.get(), value) }
+    }
+
     /// Where the pointer is stored, for ht_entry.
     #[inline(always)]
     pub(crate) fn slot(&self) -> *mut *mut c_void {
