@@ -249,6 +249,27 @@ unsafe fn general(
     })
 }
 
+/// An exported function's body: `keyed` with the operation `$op`, which
+/// takes the handle, the hash and the key, then the exported function's own
+/// outputs. The closure is `#[inline(always)]`: `keyed` calls it twice (see
+/// there).
+macro_rules! keyed {
+    ($t:ident, $key:ident, $key_len:ident, $hash:expr, $op:ident($($arg:ident),*)) => {
+        // SAFETY: the exported function's contract, which is `keyed`'s and
+        // the operation's.
+        unsafe {
+            keyed(
+                $t,
+                $key,
+                $key_len,
+                $hash,
+                #[inline(always)]
+                move |handle, hash, key| $op(handle, hash, key, $($arg),*),
+            )
+        }
+    };
+}
+
 /// The handle and key of the common call (see `keyed`), or None.
 /// `table_hash`: the call hashes with the table's hash, which must then be
 /// the default foldhash.
@@ -404,17 +425,7 @@ pub unsafe extern "C" fn ht_set(
     value: *mut c_void,
     old_value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: the contract of this function, which is `keyed`'s and `set`'s.
-    unsafe {
-        keyed(
-            t,
-            key,
-            key_len,
-            None,
-            #[inline(always)]
-            move |handle, hash, key| set(handle, hash, key, value, old_value),
-        )
-    }
+    keyed!(t, key, key_len, None, set(value, old_value))
 }
 
 /// HT_OK and `*value` (if value is not NULL) set to the key's value, or
@@ -430,17 +441,7 @@ pub unsafe extern "C" fn ht_get(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: the contract of this function, which is `keyed`'s and `get`'s.
-    unsafe {
-        keyed(
-            t,
-            key,
-            key_len,
-            None,
-            #[inline(always)]
-            move |handle, hash, key| get(handle, hash, key, value),
-        )
-    }
+    keyed!(t, key, key_len, None, get(value))
 }
 
 /// Remove the key: HT_OK and `*value` (if value is not NULL) set to its value,
@@ -455,17 +456,7 @@ pub unsafe extern "C" fn ht_remove(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: the contract of this function, which is `keyed`'s and `remove`'s.
-    unsafe {
-        keyed(
-            t,
-            key,
-            key_len,
-            None,
-            #[inline(always)]
-            move |handle, hash, key| remove(handle, hash, key, value),
-        )
-    }
+    keyed!(t, key, key_len, None, remove(value))
 }
 
 /// ht_set with the key's hash given by the caller (the original's rule); the
@@ -483,17 +474,7 @@ pub unsafe extern "C" fn ht_set_hashed(
     value: *mut c_void,
     old_value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: the contract of this function, which is `keyed`'s and `set`'s.
-    unsafe {
-        keyed(
-            t,
-            key,
-            key_len,
-            Some(hash),
-            #[inline(always)]
-            move |handle, hash, key| set(handle, hash, key, value, old_value),
-        )
-    }
+    keyed!(t, key, key_len, Some(hash), set(value, old_value))
 }
 
 /// ht_get with the key's hash given by the caller.
@@ -508,17 +489,7 @@ pub unsafe extern "C" fn ht_get_hashed(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: the contract of this function, which is `keyed`'s and `get`'s.
-    unsafe {
-        keyed(
-            t,
-            key,
-            key_len,
-            Some(hash),
-            #[inline(always)]
-            move |handle, hash, key| get(handle, hash, key, value),
-        )
-    }
+    keyed!(t, key, key_len, Some(hash), get(value))
 }
 
 /// ht_remove with the key's hash given by the caller.
@@ -533,17 +504,7 @@ pub unsafe extern "C" fn ht_remove_hashed(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: the contract of this function, which is `keyed`'s and `remove`'s.
-    unsafe {
-        keyed(
-            t,
-            key,
-            key_len,
-            Some(hash),
-            #[inline(always)]
-            move |handle, hash, key| remove(handle, hash, key, value),
-        )
-    }
+    keyed!(t, key, key_len, Some(hash), remove(value))
 }
 
 /// Find `key`, inserting it (copied) with a NULL value if it is absent, in
@@ -573,17 +534,7 @@ pub unsafe extern "C" fn ht_entry(
     slot: *mut *mut *mut c_void,
     inserted: *mut c_int,
 ) -> ht_status {
-    // SAFETY: the contract of this function, which is `keyed`'s and `entry`'s.
-    unsafe {
-        keyed(
-            t,
-            key,
-            key_len,
-            None,
-            #[inline(always)]
-            move |handle, hash, key| entry(handle, hash, key, slot, inserted),
-        )
-    }
+    keyed!(t, key, key_len, None, entry(slot, inserted))
 }
 
 /// ht_entry with the key's hash given by the caller.
@@ -599,17 +550,7 @@ pub unsafe extern "C" fn ht_entry_hashed(
     slot: *mut *mut *mut c_void,
     inserted: *mut c_int,
 ) -> ht_status {
-    // SAFETY: the contract of this function, which is `keyed`'s and `entry`'s.
-    unsafe {
-        keyed(
-            t,
-            key,
-            key_len,
-            Some(hash),
-            #[inline(always)]
-            move |handle, hash, key| entry(handle, hash, key, slot, inserted),
-        )
-    }
+    keyed!(t, key, key_len, Some(hash), entry(slot, inserted))
 }
 
 /// ht_get that also hands back the table's own copy of the key: HT_OK with
@@ -629,17 +570,7 @@ pub unsafe extern "C" fn ht_get_key(
     stored_key: *mut *const c_void,
     value: *mut *mut c_void,
 ) -> ht_status {
-    // SAFETY: the contract of this function, which is `keyed`'s and `get_key`'s.
-    unsafe {
-        keyed(
-            t,
-            key,
-            key_len,
-            None,
-            #[inline(always)]
-            move |handle, hash, key| get_key(handle, hash, key, stored_key, value),
-        )
-    }
+    keyed!(t, key, key_len, None, get_key(stored_key, value))
 }
 
 /// `*out` = the hash this table gives `key` (its named hash or its hash_fn),
