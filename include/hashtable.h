@@ -19,6 +19,14 @@
  * choose the keys, set hash_name = "siphash13" (SipHash-1-3 under 128 random
  * bits per table). hash_fn takes your own function instead.
  *
+ * Speed: the quickest calls are on a "swiss" table with the default hash (or
+ * the _hashed functions) and keys of up to 16 bytes: they run inline, and a
+ * lookup calls nothing. A hash_fn, another strategy or named hash, or a
+ * longer key costs one more call per operation. Blocks of 4 MiB and more (the
+ * storage of a table of about 100,000 keys and up) are aligned to 2 MiB and
+ * offered to Linux as transparent huge pages (madvise), which spares a big
+ * table's lookups most of their TLB misses.
+ *
  * Errors: every function that can fail returns an ht_status; on a negative
  * status, ht_last_error() describes it. No call aborts the process on a bad
  * argument: NULL pointers are HT_ERR_NULL, out-of-range parameters

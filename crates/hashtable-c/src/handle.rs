@@ -17,7 +17,7 @@ use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use hashtable_core::{CanonicalKey, NamedHash, Table, TableError};
+use hashtable_core::{AnyStrategy, CanonicalKey, NamedHash, Table, TableError};
 
 use crate::config::{ht_config, ht_config_default, parse, KeyHasher};
 use crate::errors::{ht_status, run, Failure, Outcome};
@@ -42,6 +42,18 @@ impl Value {
         // the pointer `slot()` gave ht_entry, and they follow the header's
         // rule: no read of this table runs on another thread at the same time.
         unsafe { *self.0.get() }
+    }
+
+    /// Store `value` in place and hand back the one it replaces.
+    ///
+    /// # Safety
+    /// The caller has the table to itself (a writing function: the header's
+    /// rule), so no other reference reads the cell meanwhile.
+    #[inline(always)]
+    pub(crate) unsafe fn replace(&self, value: *mut c_void) -> *mut c_void {
+        // SAFETY: the cell is only read and written under the table's
+        // reader/writer rule, and the caller is its one writer now.
+        unsafe { std::ptr::replace(self.0.get(), value) }
     }
 
     /// Where the pointer is stored, for ht_entry.
@@ -140,6 +152,39 @@ impl ht_table {
             .unwrap_or(false)
     }
 
+    /// A table without a hash_fn whose strategy is swiss: the one whose keyed
+    /// calls take the inline path (`operations::keyed`). A table never
+    /// changes strategy, and its hasher is fixed at ht_new.
+    /// `table_hash`: the call hashes with the table's hash, which must then
+    /// be the default foldhash (`default_hash`).
+    #[inline(always)]
+    pub(crate) fn is_plain_swiss(&self, table_hash: bool) -> bool {
+        let plain = if table_hash {
+            matches!(self.hasher, KeyHasher::Named(NamedHash::Foldhash { .. }))
+        } else {
+            !matches!(self.hasher, KeyHasher::Callback { .. })
+        };
+        // SAFETY: reading the strategy's tag forms only a shared reference,
+        // and no writer runs at the same time (the header's rule).
+        plain && matches!(unsafe { self.table() }.strategy(), AnyStrategy::Swiss(_))
+    }
+
+    /// The hash of `key` for a table whose hash is the default foldhash
+    /// (`is_plain_swiss(true)`); any other table goes to `hash`.
+    #[inline(always)]
+    pub(crate) fn default_hash(&self, key: &[u8]) -> u64 {
+        match &self.hasher {
+            KeyHasher::Named(NamedHash::Foldhash { seed }) => foldhash_bytes(*seed, key),
+            _ => self.hash_out_of_line(key),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn hash_out_of_line(&self, key: &[u8]) -> u64 {
+        self.hash(key)
+    }
+
     pub(crate) fn is_freed(&self) -> bool {
         self.freed.load(Ordering::Acquire)
     }
@@ -202,46 +247,6 @@ impl ht_table {
 #[inline(always)]
 pub(crate) fn run_on(t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> ht_status {
     run(|| body(enter(t)?))
-}
-
-/// Whether `t` is a table with a hash_fn (false for NULL).
-///
-/// # Safety
-/// `t` is NULL or came from ht_new and was not freed.
-#[inline(always)]
-pub(crate) unsafe fn has_hash_fn(t: *const ht_table) -> bool {
-    // SAFETY: the caller's contract.
-    unsafe { t.as_ref() }.is_some_and(|handle| matches!(handle.hasher, KeyHasher::Callback { .. }))
-}
-
-/// How much an operation's entry checks: `Plain` for a table without a
-/// hash_fn, whose thread can never be running its hash_fn and which can have
-/// no deferred `ht_free` (NULL is still refused), `Full` otherwise. The hot
-/// functions decide once (`has_hash_fn`) and run a copy of their body for
-/// each, so that the common path carries no call to the re-entry check.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Guard {
-    Plain,
-    Full,
-}
-
-impl Guard {
-    /// `run_hashing_on` (`Full`), or `run` with the NULL check only (`Plain`).
-    #[inline(always)]
-    pub(crate) fn run_on(self, t: *const ht_table, body: impl FnOnce(&ht_table) -> Outcome) -> ht_status {
-        match self {
-            Guard::Full => run_hashing_on(t, body),
-            Guard::Plain => run(|| {
-                // SAFETY: a non-NULL `t` came from ht_new and has not been
-                // freed (the header's contract for every table argument).
-                let Some(handle) = (unsafe { t.as_ref() }) else {
-                    return Err(Failure::null("table"));
-                };
-                debug_assert!(!matches!(handle.hasher, KeyHasher::Callback { .. }));
-                body(handle)
-            }),
-        }
-    }
 }
 
 /// `run_on` for bodies that may run the table's hash_fn (`ht_set`, `ht_get`,

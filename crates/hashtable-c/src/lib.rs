@@ -15,6 +15,11 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
 
+// The allocator: large blocks on transparent huge pages (see alloc.rs).
+mod alloc;
+#[global_allocator]
+static ALLOCATOR: alloc::Allocator = alloc::Allocator;
+
 // cbindgen lists the functions module by module: setup first,
 mod config;
 mod errors;

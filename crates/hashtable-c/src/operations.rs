@@ -3,23 +3,34 @@
 //! caller's hash_fn may run), then finds the key by its bytes in one pass of
 //! the strategy's own loop, then acts on the core table.
 //!
-//! The path of one `ht_get_hashed`: the exported function checks `t` (a table
-//! with a hash_fn goes to a cold copy of the body that also checks the
-//! thread's re-entry mark: `split_on_hash_fn!`) and the key pointer, then
-//! `settle` makes one `match` on the strategy and runs its monomorphized
-//! `find_settled` loop, comparing each candidate whose stored hash is equal
-//! with `Key::matches` (inline bytes, no pointer chase, for keys of up to 16
-//! bytes). A write finds the key the same way, and for a new key stores it at
-//! the vacancy that pass ended at (`Table::insert_vacant`): one walk, unless
-//! the table grows or the strategy cannot name the vacancy (swiss).
+//! The path of one `ht_get_hashed`: `keyed` checks in a few compares that
+//! this is the common call (a table without a hash_fn, of the swiss strategy,
+//! a non-NULL key of at most 16 bytes) and runs it inline; every other call
+//! goes to `general`, out of line, which also checks the thread's re-entry
+//! mark and carries out a deferred `ht_free`. `settle` then runs swiss's
+//! `find_settled` loop, inlined, comparing each candidate whose stored hash
+//! is equal with `Key::matches_short` (inline bytes, no pointer chase); the
+//! other strategies and longer keys take a loop of their own out of line.
+//! A hit calls nothing. A write finds the key the same way, and for a new key
+//! stores it at the vacancy that pass ended at (`Table::insert_vacant`): one
+//! walk, unless the table grows.
+//!
+//! Instructions per operation (`python3 scripts/callgrind_c.py --ops --n
+//! 100000`: swiss at max_load 0.875, random 8-byte keys, the default hash,
+//! the calling loop included; the core's share in brackets): get hit 115
+//! (`ht_get_hashed` on 1k keys: 88, of which the core's probe with
+//! `stored_hash` about 43), miss 100, insert 312 (`Table::insert_vacant` 88,
+//! growth 61), update 124, upsert 122, delete 182 (`Table::remove_slot` 81,
+//! out of line: the inliner does not take it).
 
 use std::convert::Infallible;
 use std::ffi::{c_int, c_void};
 
 use hashtable_core::{stored_hash, AnyStrategy, CollisionStrategy, Entry, Settled, SlotId, Vacancy, Verdict};
 
-use crate::errors::{ht_status, Failure, Outcome};
-use crate::handle::{has_hash_fn, ht_table, run_hashing_on, run_on, CoreTable, Guard, Key, Value};
+use crate::errors::{ht_status, run, Failure, Outcome};
+use crate::handle::{ht_table, run_hashing_on, run_on, CoreTable, Key, Value};
+use crate::keys::INLINE;
 
 /// The caller's key as a slice. NULL is accepted with a zero length.
 ///
@@ -65,25 +76,71 @@ fn same_bytes(key: &[u8]) -> impl FnMut(&Key) -> Result<Verdict, Infallible> + '
 }
 
 /// The slot and entry of the stored key equal to `key`, among those stored
-/// with `hash`, or the vacancy where an insert of it would go: one `match` on
-/// the strategy, then its own `find_settled` loop, inlined here (through
-/// `AnyStrategy`'s own `find_settled` the loop stayed behind one more call).
+/// with `hash`, or the vacancy where an insert of it would go. Swiss, the
+/// strategy a C caller picks for speed, runs its `find_settled` loop inlined
+/// here; the other five go through one call (`settle_elsewhere`), which keeps
+/// their loops out of the hot functions: with all six inlined, every entry
+/// point saved six registers and spilled its arguments on the way in.
+/// (Swiss's `find_settled` must keep this one call site: with a second, the
+/// inliner finds it too costly and calls it everywhere.)
 /// This is `Table::find_settled` without its visit counter (which the C
 /// library never reports), so it needs only `&CoreTable`: readers share it,
 /// and a writer hands the vacancy to `Table::insert_vacant`.
 #[inline(always)]
 fn settle<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Result<(SlotId, &'a Entry<Key, Value>), Vacancy> {
+    let AnyStrategy::Swiss(swiss) = table.strategy() else {
+        return settle_elsewhere(table, hash, key);
+    };
+    if key.len() > INLINE {
+        return settle_long(swiss, hash, key);
+    }
+    let mut visited = 0;
+    let settle = move |stored: &Key| {
+        Ok::<_, Infallible>(if stored.matches_short(key) {
+            Verdict::Equal
+        } else {
+            Verdict::Unequal
+        })
+    };
+    settled(swiss.find_settled(stored_hash(hash), &mut visited, settle))
+}
+
+/// `settle` on swiss for a key longer than 16 bytes: a loop of its own
+/// (another `settle` closure, so another instantiation of `find_settled`),
+/// which keeps the longer compare's registers out of the short keys' path.
+#[inline(never)]
+fn settle_long<'a, S: CollisionStrategy<Key, Value>>(
+    strategy: &'a S,
+    hash: u64,
+    key: &[u8],
+) -> Result<(SlotId, &'a Entry<Key, Value>), Vacancy> {
+    let mut visited = 0;
+    settled(strategy.find_settled(stored_hash(hash), &mut visited, same_bytes(key)))
+}
+
+/// `settle` on the strategies other than swiss.
+#[inline(never)]
+fn settle_elsewhere<'a>(
+    table: &'a CoreTable,
+    hash: u64,
+    key: &[u8],
+) -> Result<(SlotId, &'a Entry<Key, Value>), Vacancy> {
     let hash = stored_hash(hash);
     let mut visited = 0;
     let settle = same_bytes(key);
-    let found = match table.strategy() {
-        AnyStrategy::Swiss(s) => s.find_settled(hash, &mut visited, settle),
+    settled(match table.strategy() {
+        // `settle` took this one.
+        AnyStrategy::Swiss(_) => return Err(Vacancy::UNKNOWN),
         AnyStrategy::Chaining(s) => s.find_settled(hash, &mut visited, settle),
         AnyStrategy::RobinHood(s) => s.find_settled(hash, &mut visited, settle),
         AnyStrategy::Linear(s) => s.find_settled(hash, &mut visited, settle),
         AnyStrategy::Quadratic(s) => s.find_settled(hash, &mut visited, settle),
         AnyStrategy::Compact(s) => s.find_settled(hash, &mut visited, settle),
-    };
+    })
+}
+
+#[inline(always)]
+fn settled(found: Result<Settled<'_, Key, Value>, Infallible>) -> Result<(SlotId, &Entry<Key, Value>), Vacancy> {
     match found {
         Ok(Settled::Found(slot, entry)) => Ok((slot, entry)),
         Ok(Settled::Absent(vacancy)) => Err(vacancy),
@@ -97,12 +154,6 @@ fn settle<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Result<(SlotId, &'
 #[inline(always)]
 fn find<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Option<(SlotId, &'a Entry<Key, Value>)> {
     settle(table, hash, key).ok()
-}
-
-/// Where `key` is, or where it would go: one pass for a writer.
-#[inline(always)]
-fn find_or_vacancy(table: &CoreTable, hash: u64, key: &[u8]) -> Result<SlotId, Vacancy> {
-    settle(table, hash, key).map(|(slot, _)| slot)
 }
 
 /// Store a key known to be absent at the vacancy its lookup ended at. The
@@ -138,66 +189,111 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T) {
     }
 }
 
-/// Run `op` on the table `t` with the key and the hash the table gives it
-/// (its hash_fn runs here, before `op` touches the core table).
+/// Run `op` on the table `t` with the key's bytes and its hash: the caller's
+/// (`hash`, for the `_hashed` functions) or the table's (`None`).
+///
+/// The common call runs inline and, for a read, calls nothing: a table
+/// without a hash_fn, of the swiss strategy, a key of at most 16 bytes, and
+/// for the table's own hash, the default foldhash, inlined (`plain_short`
+/// decides it in a few compares). There is no thread's re-entry mark to read
+/// (no foreign code runs), no deferred `ht_free` to look for, and no call in
+/// the lookup (`settle`), so a read saves no register on the way in and the
+/// guard's landing pad has nothing to cover. Every other call (NULL
+/// arguments, a hash_fn, another strategy or hash, a longer key) goes to
+/// `general`, out of line, with every check. `op` is inlined into both, so
+/// callers mark it `#[inline(always)]`: a closure used twice was called, not
+/// inlined, and the call cost what the fast path saved.
 ///
 /// # Safety
-/// `key` is NULL or points to `key_len` readable bytes.
+/// `t` is NULL or came from ht_new; `key` is NULL or points to `key_len`
+/// readable bytes; `op`'s own contract holds for its captures.
 #[inline(always)]
-unsafe fn with_table_hash(
-    guard: Guard,
+unsafe fn keyed(
     t: *const ht_table,
     key: *const c_void,
     key_len: usize,
-    op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
-) -> ht_status {
-    guard.run_on(t, move |handle| {
-        // SAFETY: this function's contract.
-        let key = unsafe { key_bytes(key, key_len) }?;
-        op(handle, handle.hash(key), key)
-    })
-}
-
-/// Run `op` on the table `t` with the key and the caller's hash.
-///
-/// # Safety
-/// As for `with_table_hash`.
-#[inline(always)]
-unsafe fn with_caller_hash(
-    guard: Guard,
-    t: *const ht_table,
-    hash: u64,
-    key: *const c_void,
-    key_len: usize,
+    hash: Option<u64>,
     op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
 ) -> ht_status {
     // SAFETY: this function's contract.
-    guard.run_on(t, move |handle| op(handle, hash, unsafe { key_bytes(key, key_len) }?))
+    if let Some((handle, key)) = unsafe { plain_short(t, key, key_len, hash.is_none()) } {
+        return run(move || {
+            let hash = hash.unwrap_or_else(|| handle.default_hash(key));
+            op(handle, hash, key)
+        });
+    }
+    // SAFETY: as above.
+    unsafe { general(t, key, key_len, hash, op) }
 }
 
-/// An exported function's body, twice: inline with `Guard::Plain` for a
-/// table without a hash_fn, and out of line, `#[cold]`, with `Guard::Full`
-/// for a table with one. The arguments are listed again so that the cold copy
-/// takes them in registers: handing it a closure instead put them on the
-/// stack on the common path too (callgrind, ht_get_hashed: 127 -> 120).
-macro_rules! split_on_hash_fn {
-    ($t:ident, ($($arg:ident: $ty:ty),* $(,)?), |$guard:ident| $body:expr) => {{
-        #[cold]
-        #[inline(never)]
-        unsafe fn guarded($($arg: $ty),*) -> ht_status {
-            let $guard = Guard::Full;
-            // SAFETY: the exported function's contract, whose arguments these are.
-            unsafe { $body }
+/// `keyed` for every call but the common one: NULL and re-entry refused, the
+/// hash_fn (if any) run, and a `ht_free` it deferred carried out afterwards.
+///
+/// # Safety
+/// As for `keyed`.
+#[cold]
+#[inline(never)]
+unsafe fn general(
+    t: *const ht_table,
+    key: *const c_void,
+    key_len: usize,
+    hash: Option<u64>,
+    op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
+) -> ht_status {
+    run_hashing_on(t, move |handle| {
+        // SAFETY: `keyed`'s contract.
+        let key = unsafe { key_bytes(key, key_len) }?;
+        let hash = match hash {
+            Some(hash) => hash,
+            None => handle.hash(key),
+        };
+        op(handle, hash, key)
+    })
+}
+
+/// An exported function's body: `keyed` with the operation `$op`, which
+/// takes the handle, the hash and the key, then the exported function's own
+/// outputs. The closure is `#[inline(always)]`: `keyed` calls it twice (see
+/// there).
+macro_rules! keyed {
+    ($t:ident, $key:ident, $key_len:ident, $hash:expr, $op:ident($($arg:ident),*)) => {
+        // SAFETY: the exported function's contract, which is `keyed`'s and
+        // the operation's.
+        unsafe {
+            keyed(
+                $t,
+                $key,
+                $key_len,
+                $hash,
+                #[inline(always)]
+                move |handle, hash, key| $op(handle, hash, key, $($arg),*),
+            )
         }
-        // SAFETY: `t` is NULL or came from ht_new (the exported function's contract).
-        if unsafe { has_hash_fn($t) } {
-            // SAFETY: as above.
-            return unsafe { guarded($($arg),*) };
-        }
-        let $guard = Guard::Plain;
-        // SAFETY: as above.
-        unsafe { $body }
-    }};
+    };
+}
+
+/// The handle and key of the common call (see `keyed`), or None.
+/// `table_hash`: the call hashes with the table's hash, which must then be
+/// the default foldhash.
+///
+/// # Safety
+/// As for `keyed`.
+#[inline(always)]
+unsafe fn plain_short<'a>(
+    t: *const ht_table,
+    key: *const c_void,
+    key_len: usize,
+    table_hash: bool,
+) -> Option<(&'a ht_table, &'a [u8])> {
+    // SAFETY: a non-NULL `t` came from ht_new and has not been freed (the
+    // header's contract for every table argument).
+    let handle = unsafe { t.as_ref() }?;
+    if key.is_null() || key_len > INLINE || !handle.is_plain_swiss(table_hash) {
+        return None;
+    }
+    // SAFETY: `key` is not NULL and points to `key_len <= 16` readable bytes
+    // (contract).
+    Some((handle, unsafe { std::slice::from_raw_parts(key.cast::<u8>(), key_len) }))
 }
 
 /// # Safety
@@ -205,11 +301,16 @@ macro_rules! split_on_hash_fn {
 #[inline(always)]
 unsafe fn set(handle: &ht_table, hash: u64, key: &[u8], value: *mut c_void, old_value: *mut *mut c_void) -> Outcome {
     // SAFETY: exclusive access (contract); the hash_fn has already returned.
-    let table = unsafe { handle.table_mut() };
-    let old = match find_or_vacancy(table, hash, key) {
-        Ok(slot) => table.replace_value(slot, Value::new(value)).into_inner(),
+    // The shared borrow ends before `table_mut` below.
+    let old = match settle(unsafe { handle.table() }, hash, key) {
+        // In place, through the entry the lookup found: `Table::replace_value`
+        // found the slot again through the strategy (callgrind, ht_set of an
+        // existing key: 142.5 -> 122.6 instructions, ht_entry 134.5 -> 123.6).
+        // SAFETY: the caller has exclusive access to the table (contract).
+        Ok((_, entry)) => unsafe { entry.value.replace(value) },
         Err(vacancy) => {
-            insert_vacant(table, hash, key, value, vacancy)?;
+            // SAFETY: as above; no reference from `table()` is live now.
+            insert_vacant(unsafe { handle.table_mut() }, hash, key, value, vacancy)?;
             std::ptr::null_mut()
         }
     };
@@ -262,14 +363,21 @@ unsafe fn entry(
         return Err(Failure::null("slot"));
     }
     // SAFETY: exclusive access (contract); the hash_fn has already returned.
-    let table = unsafe { handle.table_mut() };
-    let (at, new) = match find_or_vacancy(table, hash, key) {
-        Ok(at) => (at, 0),
-        Err(vacancy) => (insert_vacant(table, hash, key, std::ptr::null_mut(), vacancy)?, 1),
+    // The shared borrow ends before `table_mut` below.
+    let (found, new) = match settle(unsafe { handle.table() }, hash, key) {
+        // The entry the lookup found: `Table::entry(slot)` would find it
+        // again through the strategy.
+        Ok((_, entry)) => (entry.value.slot(), 0),
+        Err(vacancy) => {
+            // SAFETY: as above; no reference from `table()` is live now.
+            let table = unsafe { handle.table_mut() };
+            let at = insert_vacant(table, hash, key, std::ptr::null_mut(), vacancy)?;
+            (table.entry(at).value.slot(), 1)
+        }
     };
     // SAFETY: `slot` is writable and not NULL; `inserted` is NULL or writable (contract).
     unsafe {
-        slot.write(table.entry(at).value.slot());
+        slot.write(found);
         write_out(inserted, new);
     }
     Ok(ht_status::HT_OK)
@@ -319,13 +427,7 @@ pub unsafe extern "C" fn ht_set(
     value: *mut c_void,
     old_value: *mut *mut c_void,
 ) -> ht_status {
-    split_on_hash_fn!(
-        t,
-        (t: *mut ht_table, key: *const c_void, key_len: usize, value: *mut c_void, old_value: *mut *mut c_void),
-        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
-            set(handle, hash, key, value, old_value)
-        })
-    )
+    keyed!(t, key, key_len, None, set(value, old_value))
 }
 
 /// HT_OK and `*value` (if value is not NULL) set to the key's value, or
@@ -341,13 +443,7 @@ pub unsafe extern "C" fn ht_get(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    split_on_hash_fn!(
-        t,
-        (t: *const ht_table, key: *const c_void, key_len: usize, value: *mut *mut c_void),
-        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
-            get(handle, hash, key, value)
-        })
-    )
+    keyed!(t, key, key_len, None, get(value))
 }
 
 /// Remove the key: HT_OK and `*value` (if value is not NULL) set to its value,
@@ -362,13 +458,7 @@ pub unsafe extern "C" fn ht_remove(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    split_on_hash_fn!(
-        t,
-        (t: *mut ht_table, key: *const c_void, key_len: usize, value: *mut *mut c_void),
-        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
-            remove(handle, hash, key, value)
-        })
-    )
+    keyed!(t, key, key_len, None, remove(value))
 }
 
 /// ht_set with the key's hash given by the caller (the original's rule); the
@@ -386,20 +476,7 @@ pub unsafe extern "C" fn ht_set_hashed(
     value: *mut c_void,
     old_value: *mut *mut c_void,
 ) -> ht_status {
-    split_on_hash_fn!(
-        t,
-        (
-            t: *mut ht_table,
-            hash: u64,
-            key: *const c_void,
-            key_len: usize,
-            value: *mut c_void,
-            old_value: *mut *mut c_void,
-        ),
-        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
-            set(handle, hash, key, value, old_value)
-        })
-    )
+    keyed!(t, key, key_len, Some(hash), set(value, old_value))
 }
 
 /// ht_get with the key's hash given by the caller.
@@ -414,13 +491,7 @@ pub unsafe extern "C" fn ht_get_hashed(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    split_on_hash_fn!(
-        t,
-        (t: *const ht_table, hash: u64, key: *const c_void, key_len: usize, value: *mut *mut c_void),
-        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
-            get(handle, hash, key, value)
-        })
-    )
+    keyed!(t, key, key_len, Some(hash), get(value))
 }
 
 /// ht_remove with the key's hash given by the caller.
@@ -435,13 +506,7 @@ pub unsafe extern "C" fn ht_remove_hashed(
     key_len: usize,
     value: *mut *mut c_void,
 ) -> ht_status {
-    split_on_hash_fn!(
-        t,
-        (t: *mut ht_table, hash: u64, key: *const c_void, key_len: usize, value: *mut *mut c_void),
-        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
-            remove(handle, hash, key, value)
-        })
-    )
+    keyed!(t, key, key_len, Some(hash), remove(value))
 }
 
 /// Find `key`, inserting it (copied) with a NULL value if it is absent, in
@@ -471,13 +536,7 @@ pub unsafe extern "C" fn ht_entry(
     slot: *mut *mut *mut c_void,
     inserted: *mut c_int,
 ) -> ht_status {
-    split_on_hash_fn!(
-        t,
-        (t: *mut ht_table, key: *const c_void, key_len: usize, slot: *mut *mut *mut c_void, inserted: *mut c_int),
-        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
-            entry(handle, hash, key, slot, inserted)
-        })
-    )
+    keyed!(t, key, key_len, None, entry(slot, inserted))
 }
 
 /// ht_entry with the key's hash given by the caller.
@@ -493,20 +552,7 @@ pub unsafe extern "C" fn ht_entry_hashed(
     slot: *mut *mut *mut c_void,
     inserted: *mut c_int,
 ) -> ht_status {
-    split_on_hash_fn!(
-        t,
-        (
-            t: *mut ht_table,
-            hash: u64,
-            key: *const c_void,
-            key_len: usize,
-            slot: *mut *mut *mut c_void,
-            inserted: *mut c_int,
-        ),
-        |guard| with_caller_hash(guard, t, hash, key, key_len, move |handle, hash, key| {
-            entry(handle, hash, key, slot, inserted)
-        })
-    )
+    keyed!(t, key, key_len, Some(hash), entry(slot, inserted))
 }
 
 /// ht_get that also hands back the table's own copy of the key: HT_OK with
@@ -526,19 +572,7 @@ pub unsafe extern "C" fn ht_get_key(
     stored_key: *mut *const c_void,
     value: *mut *mut c_void,
 ) -> ht_status {
-    split_on_hash_fn!(
-        t,
-        (
-            t: *const ht_table,
-            key: *const c_void,
-            key_len: usize,
-            stored_key: *mut *const c_void,
-            value: *mut *mut c_void,
-        ),
-        |guard| with_table_hash(guard, t, key, key_len, move |handle, hash, key| {
-            get_key(handle, hash, key, stored_key, value)
-        })
-    )
+    keyed!(t, key, key_len, None, get_key(stored_key, value))
 }
 
 /// `*out` = the hash this table gives `key` (its named hash or its hash_fn),
