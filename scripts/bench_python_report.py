@@ -1,4 +1,4 @@
-"""The Markdown section of `make bench-python`: issue 9's goals, then every measured ratio.
+"""The Markdown section of `make bench-python`: the goals (issues 9 and 19), then every measured ratio.
 
 Rendering only; `scripts/bench_python.py` measures, into the data of
 `scripts/bench_python_results.py`. Standard library only.
@@ -98,11 +98,52 @@ def best_strategy(results: Results, candidates: list[Contender]) -> tuple[Conten
     return contender, -minus_met
 
 
+# Issue 19's columns: one strategy, with its documented parameters, at or below dict in all six.
+AT_OR_BELOW_DICT = (
+    ("`t[k]`", "str-small", "get"),
+    ("`k in t`", "str-small", "in"),
+    ("`t[k] = v`", "str-small", "set"),
+    ("build", "int-large", "update"),
+    ("lookups", "int-large", "get"),
+    ("memory", "int-large", "memory"),
+)
+
+
+def six_columns(results: Results, table: str) -> list[tuple[str, float | None]]:
+    """The ratio to dict of each of issue 19's six columns for `table`."""
+    memory = next((row.ratio for row in results.memory if row.table == table), None)
+    return [
+        (heading, memory if operation == "memory" else results.ratio(scenario, table, operation))
+        for heading, scenario, operation in AT_OR_BELOW_DICT
+    ]
+
+
+def render_at_or_below_dict(results: Results, candidates: list[Contender]) -> list[str]:
+    """Which strategies, with their documented parameters, are at or below dict in all six columns;
+    else the closest (fewest columns above dict, then the lowest worst ratio) and its misses."""
+    scored = []
+    for contender in candidates:
+        columns = six_columns(results, contender.label)
+        measured = [(heading, value) for heading, value in columns if value is not None and not math.isnan(value)]
+        above = [(heading, value) for heading, value in measured if value > 1.0]
+        worst = max((value for _, value in measured), default=math.inf)
+        scored.append((len(above) + len(columns) - len(measured), worst, contender.label, above))
+    out = ["", "At or below dict in all six of `t[k]`, `k in t`, `t[k] = v`, build, lookups and memory (issue 19):"]
+    meeting = [label for missed, _, label, _ in scored if missed == 0]
+    if meeting:
+        out.append(", ".join(f"`{label}`" for label in meeting) + ".")
+    elif scored:
+        missed, _, label, above = min(scored)
+        listed = ", ".join(f"{heading} {value:.2f}" for heading, value in above)
+        out.append(f"none; the closest is `{label}`, above dict in {missed}: {listed}.")
+    return out
+
+
 def render_goals(results: Results, default_label: str, candidates: list[Contender], has_info: bool) -> list[str]:
     best, met = best_strategy(results, candidates)
     best_label = best.label if best else None
     out = [
-        "### Goals of issue 9",
+        "### Goals",
         "",
         "Ratios to dict in this run (lower is better); the `hash_func` line is ns per `t[k]` above the floor.",
         f"Default config: `{default_label}`. Best strategy: the one strategy, with its recommended",
@@ -124,7 +165,7 @@ def render_goals(results: Results, default_label: str, candidates: list[Contende
             f"| {verdict(default_value, goal.default_limit)} | ≤ {number(goal.best_limit, goal.unit)} "
             f"| {number(best_value, goal.unit)} | {verdict(best_value, goal.best_limit)} |"
         )
-    return [*out, ""]
+    return [*out, *render_at_or_below_dict(results, candidates), ""]
 
 
 def render_summary(results: Results, tables: list[str]) -> list[str]:

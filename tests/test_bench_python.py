@@ -1,7 +1,8 @@
 """`scripts/bench_python.py` on tiny sizes: every strategy gets well-formed rows.
 
 Nothing here asserts a speed: timings are only checked to be positive finite
-numbers, and the Markdown to hold one goal line per goal of issue 9.
+numbers, and the Markdown to hold one goal line per goal of issue 9 and issue 19's
+line on which strategy is at or below dict in all six of its columns.
 """
 
 from __future__ import annotations
@@ -161,3 +162,25 @@ def test_section_replaces_only_its_block(bench: ModuleType, tmp_path: Path) -> N
     bench_report.write_keeping_python_section(target, "# Core, measured again\n")
     assert target.read_text().startswith("# Core, measured again\n")
     assert markdown_block.extract(target.read_text()) == markdown_block.extract(text)
+
+
+def test_at_or_below_dict_names_the_strategies_that_are_and_else_the_closest() -> None:
+    import bench_python_report
+    from bench_python_results import Contender, MemoryRow, Results, Row, Settings
+
+    def results_for(ratios: dict[str, list[float]]) -> Results:
+        rows, memory = [], []
+        for table, values in ratios.items():
+            *timed, memory_ratio = values
+            for (_, scenario, operation), ratio in zip(bench_python_report.AT_OR_BELOW_DICT, timed, strict=False):
+                rows.append(Row(scenario, table, operation, ns=ratio, ratio=ratio))
+            memory.append(MemoryRow(table, 1.0, 1.0, memory_ratio))
+        return Results(Settings(), [], rows, memory, [])
+
+    contenders = [Contender(label, dict) for label in ("fast", "slow")]
+    meeting = results_for({"fast": [0.99, 0.9, 1.0, 0.8, 0.7, 0.7], "slow": [1.2, 0.9, 1.0, 0.8, 0.7, 1.1]})
+    lines = bench_python_report.render_at_or_below_dict(meeting, contenders)
+    assert lines[-1] == "`fast`."
+    missing = results_for({"fast": [1.01, 0.9, 1.0, 0.8, 0.7, 0.7], "slow": [1.2, 0.9, 1.0, 0.8, 0.7, 1.1]})
+    lines = bench_python_report.render_at_or_below_dict(missing, contenders)
+    assert lines[-1] == "none; the closest is `fast`, above dict in 1: `t[k]` 1.01."
