@@ -23,8 +23,9 @@
 //! hash (the transform called once with the table released, then the lookup
 //! form compared with the one each stored pair keeps).
 //!
-//! Everything else (`eq=` a callable, a key with its own
-//! `__eq__`, a subclass's `__missing__`, deletion, a busy table) goes to the same
+//! `del t[k]` takes the same straight line when the builtin hash and an exact
+//! scalar key allow it. Everything else (`eq=` a callable, a key with its own
+//! `__eq__`, a subclass's `__missing__`, a busy table) goes to the same
 //! functions the `#[pymethods]` call (`mapping::subscript`, `contains`,
 //! `set`, `delete`), inside `Python::attach`, so there is one implementation
 //! of the semantics and this file only skips PyO3's per-call overhead. (The
@@ -485,7 +486,7 @@ pub(crate) unsafe extern "C" fn contains(slf: *mut ffi::PyObject, key: *mut ffi:
     }
 }
 
-/// `t[k] = v` (and `del t[k]`, which goes to PyO3's slot).
+/// `t[k] = v`, and `del t[k]` (`value` NULL).
 pub(crate) unsafe extern "C" fn assign(
     slf: *mut ffi::PyObject,
     key: *mut ffi::PyObject,
@@ -499,6 +500,23 @@ pub(crate) unsafe extern "C" fn assign(
         let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
         // SAFETY: as above.
         let table = unsafe { table.cast_unchecked::<HashTable>() };
+        if let Some(located) = locate_scalar(py, &table, &key_ref) {
+            return match located {
+                Ok((mut this, Place::Found(slot), _)) => {
+                    let entry = this.table.remove_slot(slot);
+                    // As `Bound`s, released after the borrow ends (each an
+                    // immediate `Py_DECREF`, whose `__del__` may use the table).
+                    finish(this, (entry.key.into_bound(py), entry.value.into_bound(py)));
+                    0
+                }
+                Ok((this, Place::Vacant(_), _)) => {
+                    drop(this);
+                    raise_missing_key(&key_ref);
+                    -1
+                }
+                Err(ErrorSet) => -1,
+            };
+        }
         return general(|| mapping::delete(&table, &key_ref).map(|()| 0), -1);
     }
     // SAFETY: as above.
