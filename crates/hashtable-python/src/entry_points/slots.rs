@@ -45,9 +45,8 @@ use pyo3::prelude::*;
 use pyo3::Borrowed;
 
 use crate::commit::{finish, store, Place};
-use crate::cpython::scalar_canonical;
 use crate::errors::{memory_error, raise_missing_key};
-use crate::hashing::{call_hash_func, identity_hash, HashFunc};
+use crate::hashing::{call_hash_func, identity_hash, named_scalar_hash, HashFunc};
 use crate::lookup::{
     find_from, find_with, probe_scalar, scalar_family, scalar_hash, settle_without_python, CustomEquality, ScalarFamily,
 };
@@ -99,11 +98,10 @@ fn find_fast<'a, 'py>(
         Route::NamedHash => {
             // An exact scalar's canonical form is read in place, and the
             // named hash is Rust: no Python code, so no borrow released.
-            let family = scalar_family(key)?;
-            let HashFunc::Named(named) = this.hash_func else {
+            let HashFunc::Named(named) = &this.hash_func else {
                 return None;
             };
-            let hash = named.hash(scalar_canonical(key)?);
+            let (family, hash) = named_scalar_hash(named, key)?;
             this.hash_calls += 1;
             (this, family, hash)
         }
