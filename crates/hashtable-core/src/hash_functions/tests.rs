@@ -335,3 +335,16 @@ fn foldhash_and_xxh3_of_text_stay_pinned() {
     }
     assert_eq!(text("xxh3", "a_typical_identifier"), 0xb1aa_09be_b6af_a57c);
 }
+
+#[test]
+fn seed_finds_one_non_ascii_char_anywhere() {
+    // A two-byte char at each position of ASCII text of each length to 40:
+    // a word the ASCII test skipped would count its bytes as two chars.
+    for len in 0..40 {
+        for at in 0..=len {
+            let text = format!("{}é{}", "a".repeat(at), "b".repeat(len - at));
+            assert_eq!(char_count(text.as_bytes()), len + 1, "{text:?}");
+            assert_eq!(NamedHash::Seed.hash(CanonicalKey::Text(&text)), len as u64 + 1);
+        }
+    }
+}
