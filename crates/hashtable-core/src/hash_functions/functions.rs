@@ -128,6 +128,22 @@ pub(super) fn fnv1a(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// The bytes after `data`'s last whole 8-byte word, as a little-endian
+/// word, zero-padded. From 8 bytes on, one load of the last 8 bytes,
+/// shifted past the ones already hashed, instead of a read per tail length.
+#[inline(always)]
+pub(super) fn tail_word(data: &[u8]) -> u64 {
+    let len = data.len();
+    if len < 8 {
+        return short_word(data);
+    }
+    let tail = len % 8;
+    if tail == 0 {
+        return 0;
+    }
+    le_u64(data, len - 8) >> (64 - 8 * tail)
+}
+
 /// SipHash-1-3 of `data` under the key `(k0, k1)`, in one pass: the value of
 /// `siphasher`'s `SipHasher13::new_with_keys(k0, k1)` after one `write(data)`,
 /// without its buffering of a tail between writes.
@@ -159,7 +175,7 @@ pub(super) fn siphash13(k0: u64, k1: u64, data: &[u8]) -> u64 {
         round(&mut v);
         v[0] ^= m;
     }
-    let last = (data.len() as u64) << 56 | short_word(words.remainder());
+    let last = (data.len() as u64) << 56 | tail_word(data);
     v[3] ^= last;
     round(&mut v);
     v[0] ^= last;

@@ -1,6 +1,6 @@
 //! The named hashes pinned: values that must never change, and their properties.
 
-use super::functions::{char_count, le_word, short_word, siphash13, utf8_char_count};
+use super::functions::{char_count, le_word, short_word, siphash13, tail_word, utf8_char_count};
 use super::*;
 use crate::index::BucketIndex;
 
@@ -165,6 +165,11 @@ fn short_words_read_every_tail_length() {
     let bytes = [1u8, 2, 3, 4, 5, 6, 7];
     for len in 0..8 {
         assert_eq!(short_word(&bytes[..len]), le_word(&bytes[..len]), "length {len}");
+    }
+    let data: Vec<u8> = (1..=40).collect();
+    for len in 0..=data.len() {
+        let whole = len - len % 8;
+        assert_eq!(tail_word(&data[..len]), le_word(&data[whole..len]), "length {len}");
     }
 }
 
