@@ -28,7 +28,7 @@ import hashtable
 KEYS = [f"key-number-{i:06d}" for i in range(1000)]
 
 
-def make(name: str, strategy: str) -> Any:
+def make(name: Any, strategy: Any) -> Any:
     if name == "dict":
         return dict.fromkeys(KEYS, 1)
     table = hashtable.HashTable(hash_func=None if name == "python" else name, strategy=strategy)

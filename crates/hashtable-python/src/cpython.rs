@@ -130,6 +130,19 @@ impl DictShape {
 /// 2^63 as a float: floats in [-2^63, 2^63) convert to i64 exactly when integral.
 pub(crate) const TWO_POW_63: f64 = (1u64 << 63) as f64;
 
+/// An int's value, if it fits in an `i64`: None for a bigger one, with no
+/// exception made and dropped (as `extract::<i64>` would make one).
+#[inline(always)]
+pub(crate) fn int_value(int: &Bound<'_, PyAny>) -> Option<i64> {
+    debug_assert!(int.is_instance_of::<PyInt>());
+    let mut overflow = 0;
+    // SAFETY: `int` is a live int (or subclass: its value is read, no
+    // `__index__` called) and the GIL is held; an int beyond 64 bits sets
+    // `overflow` instead of an exception.
+    let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(int.as_ptr(), &mut overflow) };
+    (overflow == 0).then_some(value)
+}
+
 /// The UTF-8 of an exact str, read in place: a compact ASCII str's data is
 /// its UTF-8, right after its header; any other compact str keeps the UTF-8
 /// CPython made for it (or NULL) in `utf8`/`utf8_length`. None if there is
@@ -185,11 +198,7 @@ pub(crate) fn scalar_canonical<'k>(key: &'k Bound<'_, PyAny>) -> Option<Canonica
 pub(crate) fn number_or_bytes_canonical<'k>(key: &'k Bound<'_, PyAny>) -> Option<CanonicalKey<'k>> {
     let object = key.as_ptr();
     if key.is_exact_instance_of::<PyInt>() || key.is_exact_instance_of::<PyBool>() {
-        let mut overflow = 0;
-        // SAFETY: `key` is a live int and the GIL is held; an int beyond 64
-        // bits sets `overflow` instead of an exception.
-        let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(object, &mut overflow) };
-        return (overflow == 0).then_some(CanonicalKey::Int(value));
+        return int_value(key).map(CanonicalKey::Int);
     }
     if key.is_exact_instance_of::<PyFloat>() {
         // SAFETY: `key` is a live exact float.

@@ -14,7 +14,7 @@ use pyo3::types::{PyBytes, PyFloat, PyInt, PyString};
 use pyo3::gc::PyVisit;
 use pyo3::PyTraverseError;
 
-use crate::cpython::{number_or_bytes_canonical, scalar_canonical, str_utf8_in_place, TWO_POW_63};
+use crate::cpython::{int_value, number_or_bytes_canonical, scalar_canonical, str_utf8_in_place, TWO_POW_63};
 use crate::errors::{callable_name, type_name};
 use crate::gc::PyGcTraverse;
 use crate::lookup::ScalarFamily;
@@ -223,7 +223,7 @@ pub(crate) fn with_canonical<T>(key: &Bound<'_, PyAny>, hash: impl FnOnce(Canoni
             return Ok(hash(CanonicalKey::Text(text)));
         }
     } else if key.is_instance_of::<PyInt>() {
-        if let Ok(value) = key.extract::<i64>() {
+        if let Some(value) = int_value(key) {
             return Ok(hash(CanonicalKey::Int(value)));
         }
     } else if let Ok(float) = key.cast::<PyFloat>() {
