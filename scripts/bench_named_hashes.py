@@ -18,6 +18,7 @@ busy machine, where the times do not.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import timeit
@@ -31,7 +32,7 @@ KEYS = [f"key-number-{i:06d}" for i in range(1000)]
 def make(name: Any, strategy: Any) -> Any:
     if name == "dict":
         return dict.fromkeys(KEYS, 1)
-    table = hashtable.HashTable(hash_func=None if name == "python" else name, strategy=strategy)
+    table: Any = hashtable.HashTable(hash_func=None if name == "python" else name, strategy=strategy)
     table.update(dict.fromkeys(KEYS, 1))
     return table
 
@@ -86,7 +87,7 @@ def main() -> None:
     best = dict.fromkeys(tables, float("inf"))
     for _ in range(args.rounds):
         for name, table in tables.items():
-            seconds = timeit.timeit(lambda table=table: lookups(table, KEYS), number=20)
+            seconds = timeit.timeit(functools.partial(lookups, table, KEYS), number=20)
             best[name] = min(best[name], seconds / 20 / len(KEYS) * 1e9)
     for name, ns in best.items():
         print(f"{name:10s} {ns:7.1f} ns  {ns / best['dict']:6.2f}x dict")

@@ -51,7 +51,7 @@ def fresh_text(text: str) -> str:
     ],
 )
 def test_equal_keys_hash_equal_on_every_route(name: Any, stored: Any, looked_up: Any) -> None:
-    table = hashtable.HashTable(hash_func=name)
+    table: hashtable.HashTable[Any, Any] = hashtable.HashTable(hash_func=name)
     for _ in range(3):
         if isinstance(stored, str):
             stored, looked_up = fresh_text(stored), fresh_text(looked_up)
@@ -67,7 +67,7 @@ def test_equal_keys_hash_equal_on_every_route(name: Any, stored: Any, looked_up:
 @pytest.mark.parametrize("name", NAMES)
 def test_non_ascii_text_before_and_after_its_utf8_is_cached(name: Any) -> None:
     keys = [fresh_text(f"clé-{i}-ü") for i in range(200)]
-    table = hashtable.HashTable(hash_func=name)
+    table: hashtable.HashTable[Any, Any] = hashtable.HashTable(hash_func=name)
     for i, key in enumerate(keys):
         table[key] = i
     # New objects: the first lookups encode them; the later ones read the
