@@ -198,11 +198,33 @@ pub(super) fn knuth_word(key: CanonicalKey<'_>) -> u64 {
     }
 }
 
+/// Powers of 31, wrapping: `POWERS_31[i] = 31^i`.
+const POWERS_31: [u64; 9] = {
+    let mut powers = [1u64; 9];
+    let mut i = 1;
+    while i < 9 {
+        powers[i] = powers[i - 1].wrapping_mul(31);
+        i += 1;
+    }
+    powers
+};
+
 /// `h = 31 * h + byte` over `bytes`, from 0, wrapping (Java's `hashCode`).
+/// Eight bytes at a time: `h * 31^8 + b0 * 31^7 + ... + b7`, the same sum
+/// in wrapping arithmetic, whose eight products are independent, where the
+/// byte-by-byte recurrence is one chain of dependent multiplies.
 #[inline(always)]
-fn polynomial_31(bytes: &[u8]) -> u64 {
+pub(super) fn polynomial_31(bytes: &[u8]) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
     let mut h = 0u64;
-    for &byte in bytes {
+    for chunk in &mut chunks {
+        let mut sum = 0u64;
+        for (i, &byte) in chunk.iter().enumerate() {
+            sum = sum.wrapping_add(u64::from(byte).wrapping_mul(POWERS_31[7 - i]));
+        }
+        h = h.wrapping_mul(POWERS_31[8]).wrapping_add(sum);
+    }
+    for &byte in chunks.remainder() {
         h = h.wrapping_mul(31).wrapping_add(u64::from(byte));
     }
     h

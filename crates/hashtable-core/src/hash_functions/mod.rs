@@ -57,6 +57,14 @@
 //!   `hashbrown` uses by default. Its seed varies the hash per table but it
 //!   makes no cryptographic promise.
 //!
+//! `xxh3` and `foldhash` of inputs up to 128 bytes are written out here
+//! (`short_inputs.rs`), with the crates' values at every length (tests check
+//! each length to 300): a str key is short, and the crates keep short inputs
+//! out of line (foldhash sends anything over 16 bytes to a cold function).
+//! Each function's arms are written out per key kind, not passed as
+//! closures, so that a caller that knows the kind (the Python binding, with a
+//! str) gets that kind's code inline and nothing else.
+//!
 //! Keys for `siphash13` and seeds for `foldhash` come from a [`KeySource`]:
 //! either fixed by the caller (tests, reproducible lab runs) or random. Random
 //! keys come from [`random_key`], which uses only the standard library: each

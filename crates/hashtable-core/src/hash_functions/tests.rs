@@ -1,6 +1,6 @@
 //! The named hashes pinned: values that must never change, and their properties.
 
-use super::functions::{char_count, le_word, short_word, siphash13, tail_word, utf8_char_count};
+use super::functions::{char_count, le_word, polynomial_31, short_word, siphash13, tail_word, utf8_char_count};
 use super::*;
 use crate::index::BucketIndex;
 
@@ -352,4 +352,17 @@ fn seed_finds_one_non_ascii_char_anywhere() {
             assert_eq!(NamedHash::Seed.hash(CanonicalKey::Text(&text)), len as u64 + 1);
         }
     }
+}
+
+#[test]
+fn knuths_polynomial_is_the_byte_by_byte_recurrence_at_every_length() {
+    let data = varied_bytes();
+    for len in 0..=data.len() {
+        let serial = data[..len]
+            .iter()
+            .fold(0u64, |h, &b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+        assert_eq!(polynomial_31(&data[..len]), serial, "length {len}");
+    }
+    // Pinned from before the eight-byte form.
+    assert_eq!(text("knuth", "a_typical_identifier"), 0xd6d9_7408_ec15_e636);
 }
