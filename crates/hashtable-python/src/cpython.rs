@@ -134,6 +134,53 @@ impl DictShape {
 /// 2^63 as a float: floats in [-2^63, 2^63) convert to i64 exactly when integral.
 pub(crate) const TWO_POW_63: f64 = (1u64 << 63) as f64;
 
+/// An int's value, if it fits in an `i64`: None for a bigger one, with no
+/// exception made and dropped (as `extract::<i64>` would make one).
+#[inline(always)]
+pub(crate) fn int_value(int: &Bound<'_, PyAny>) -> Option<i64> {
+    debug_assert!(int.is_instance_of::<PyInt>());
+    let mut overflow = 0;
+    // SAFETY: `int` is a live int (or subclass: its value is read, no
+    // `__index__` called) and the GIL is held; an int beyond 64 bits sets
+    // `overflow` instead of an exception.
+    let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(int.as_ptr(), &mut overflow) };
+    (overflow == 0).then_some(value)
+}
+
+/// The UTF-8 of an exact str, read in place: a compact ASCII str's data is
+/// its UTF-8, right after its header; any other compact str keeps the UTF-8
+/// CPython made for it (or NULL) in `utf8`/`utf8_length`. None if there is
+/// none yet (or the str is a legacy, non-compact one): `with_canonical`
+/// asks CPython to make and cache it.
+///
+/// # Safety
+/// `key` is an exact str (`is_exact_instance_of::<PyString>()`).
+#[inline(always)]
+pub(crate) unsafe fn str_utf8_in_place<'k>(key: &'k Bound<'_, PyAny>) -> Option<&'k str> {
+    let object = key.as_ptr();
+    // SAFETY: `key` is a live str (the caller's promise) and the GIL is held.
+    // The bytes live as long as `key`, which the returned borrow is tied to,
+    // and str data never changes. CPython only ever stores valid UTF-8 there.
+    unsafe {
+        let (data, len) = if ffi::PyUnicode_IS_COMPACT_ASCII(object) != 0 {
+            (
+                ffi::PyUnicode_DATA(object).cast::<u8>(),
+                ffi::PyUnicode_GET_LENGTH(object),
+            )
+        } else if ffi::PyUnicode_IS_COMPACT(object) != 0 {
+            let compact = object.cast::<ffi::PyCompactUnicodeObject>();
+            ((*compact).utf8.cast::<u8>(), (*compact).utf8_length)
+        } else {
+            return None;
+        };
+        if data.is_null() {
+            return None;
+        }
+        let bytes = std::slice::from_raw_parts(data, len as usize);
+        Some(std::str::from_utf8_unchecked(bytes))
+    }
+}
+
 /// The canonical form of an exact builtin scalar, read in place: no Python
 /// object made, no error possible, nothing that could run Python code (the
 /// fast slots call this under the table's borrow). A str's UTF-8 is its
@@ -142,38 +189,20 @@ pub(crate) const TWO_POW_63: f64 = (1u64 << 63) as f64;
 /// a str whose UTF-8 is not cached yet): `hashing::with_canonical` takes those.
 #[inline(always)]
 pub(crate) fn scalar_canonical<'k>(key: &'k Bound<'_, PyAny>) -> Option<CanonicalKey<'k>> {
-    let object = key.as_ptr();
     if key.is_exact_instance_of::<PyString>() {
-        // SAFETY: `key` is a live exact str and the GIL is held. A compact
-        // ASCII str's data is its UTF-8, right after its header; any other
-        // compact str keeps the UTF-8 CPython made for it (or NULL) in
-        // `utf8`/`utf8_length`. Both live as long as `key`, which the
-        // returned borrow is tied to, and str data never changes.
-        unsafe {
-            let (data, len) = if ffi::PyUnicode_IS_COMPACT_ASCII(object) != 0 {
-                (
-                    ffi::PyUnicode_DATA(object).cast::<u8>(),
-                    ffi::PyUnicode_GET_LENGTH(object),
-                )
-            } else if ffi::PyUnicode_IS_COMPACT(object) != 0 {
-                let compact = object.cast::<ffi::PyCompactUnicodeObject>();
-                ((*compact).utf8.cast::<u8>(), (*compact).utf8_length)
-            } else {
-                return None;
-            };
-            if data.is_null() {
-                return None;
-            }
-            let bytes = std::slice::from_raw_parts(data, len as usize);
-            return Some(CanonicalKey::Text(std::str::from_utf8_unchecked(bytes)));
-        }
+        // SAFETY: checked just above.
+        return unsafe { str_utf8_in_place(key) }.map(CanonicalKey::Text);
     }
+    number_or_bytes_canonical(key)
+}
+
+/// `scalar_canonical` of anything but a str: exact ints, bools, floats and
+/// bytes.
+#[inline(always)]
+pub(crate) fn number_or_bytes_canonical<'k>(key: &'k Bound<'_, PyAny>) -> Option<CanonicalKey<'k>> {
+    let object = key.as_ptr();
     if key.is_exact_instance_of::<PyInt>() || key.is_exact_instance_of::<PyBool>() {
-        let mut overflow = 0;
-        // SAFETY: `key` is a live int and the GIL is held; an int beyond 64
-        // bits sets `overflow` instead of an exception.
-        let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(object, &mut overflow) };
-        return (overflow == 0).then_some(CanonicalKey::Int(value));
+        return int_value(key).map(CanonicalKey::Int);
     }
     if key.is_exact_instance_of::<PyFloat>() {
         // SAFETY: `key` is a live exact float.

@@ -14,9 +14,10 @@ use pyo3::types::{PyBytes, PyFloat, PyInt, PyString};
 use pyo3::gc::PyVisit;
 use pyo3::PyTraverseError;
 
-use crate::cpython::{scalar_canonical, TWO_POW_63};
+use crate::cpython::{int_value, number_or_bytes_canonical, scalar_canonical, str_utf8_in_place, TWO_POW_63};
 use crate::errors::{callable_name, type_name};
 use crate::gc::PyGcTraverse;
+use crate::lookup::ScalarFamily;
 
 /// What `hashtable.HASH_FUNCTIONS` lists: Python's own hash, then the native ones.
 pub(crate) fn names() -> Vec<&'static str> {
@@ -187,6 +188,28 @@ fn hash_named(named: NamedHash, key: &Bound<'_, PyAny>) -> PyResult<u64> {
     with_canonical(key, |canonical| named.hash(canonical))
 }
 
+/// A named native hash of an exact builtin scalar, with its family, read in
+/// place under the table's borrow: what the fast slots' named route runs.
+/// One test of the key's type serves both the family and the encoding, and
+/// a str (the common key) reaches the function with its kind known, so the
+/// function's text path is inlined here with no second dispatch on the
+/// key. None for any other key, or a str whose UTF-8 is not cached yet:
+/// the general path takes those, through `with_canonical`.
+#[inline(always)]
+pub(crate) fn named_scalar_hash(named: &NamedHash, key: &Bound<'_, PyAny>) -> Option<(ScalarFamily, u64)> {
+    if key.is_exact_instance_of::<PyString>() {
+        // SAFETY: an exact str, checked just above.
+        let text = unsafe { str_utf8_in_place(key) }?;
+        return Some((ScalarFamily::Text, named.hash(CanonicalKey::Text(text))));
+    }
+    let canonical = number_or_bytes_canonical(key)?;
+    let family = match canonical {
+        CanonicalKey::Bytes(_) => ScalarFamily::Bytes,
+        _ => ScalarFamily::Number,
+    };
+    Some((family, named.hash(canonical)))
+}
+
 /// Reduce `key` to the encoding the named functions hash, so that keys equal
 /// under `==` always arrive identical: ints (and bools, and floats with an
 /// integral value) as `Int`, other floats as `Float`, str as UTF-8, bytes as
@@ -200,7 +223,7 @@ pub(crate) fn with_canonical<T>(key: &Bound<'_, PyAny>, hash: impl FnOnce(Canoni
             return Ok(hash(CanonicalKey::Text(text)));
         }
     } else if key.is_instance_of::<PyInt>() {
-        if let Ok(value) = key.extract::<i64>() {
+        if let Some(value) = int_value(key) {
             return Ok(hash(CanonicalKey::Int(value)));
         }
     } else if let Ok(float) = key.cast::<PyFloat>() {

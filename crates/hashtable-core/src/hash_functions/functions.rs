@@ -37,10 +37,11 @@ fn count_high_bits(bits: u64) -> usize {
 /// The chars of valid UTF-8 `text`, as `str::chars().count()` counts them.
 /// ASCII text, the common case, is one OR of its words (the last read
 /// overlapping the one before) and a test: its length is its char count.
+/// Up to 32 bytes, the words are two or four fixed loads with no loop.
 #[inline(always)]
 pub(super) fn char_count(text: &[u8]) -> usize {
     let len = text.len();
-    let high = if len >= 8 {
+    let high = if len > 32 {
         let mut any = le_u64(text, len - 8);
         let mut at = 0;
         while at + 8 < len {
@@ -48,6 +49,10 @@ pub(super) fn char_count(text: &[u8]) -> usize {
             at += 8;
         }
         any
+    } else if len > 16 {
+        le_u64(text, 0) | le_u64(text, 8) | le_u64(text, len - 16) | le_u64(text, len - 8)
+    } else if len >= 8 {
+        le_u64(text, 0) | le_u64(text, len - 8)
     } else {
         short_word(text)
     };
@@ -88,20 +93,22 @@ fn le_u64(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(word)
 }
 
+/// The little-endian 4 bytes at `bytes[at..at + 4]`, widened. (Helpers
+/// here are functions, not closures: a closure is not always inlined, and
+/// a call costs more than the load.)
+#[inline(always)]
+fn le_u32(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 4];
+    word.copy_from_slice(&bytes[at..at + 4]);
+    u64::from(u32::from_le_bytes(word))
+}
+
 /// Fewer than 8 bytes as a little-endian word, zero-padded, in at most three
 /// loads (overlapping where they meet) instead of a copy of unknown length.
 #[inline(always)]
 pub(super) fn short_word(bytes: &[u8]) -> u64 {
     let len = bytes.len();
     debug_assert!(len < 8);
-    let u32_at = |at: usize| {
-        u64::from(u32::from_le_bytes([
-            bytes[at],
-            bytes[at + 1],
-            bytes[at + 2],
-            bytes[at + 3],
-        ]))
-    };
     match len {
         0 => 0,
         1..=3 => {
@@ -110,7 +117,7 @@ pub(super) fn short_word(bytes: &[u8]) -> u64 {
                 | u64::from(bytes[len / 2]) << (8 * (len / 2))
                 | u64::from(bytes[len - 1]) << (8 * (len - 1))
         }
-        _ => u32_at(0) | u32_at(len - 4) << (8 * (len - 4)),
+        _ => le_u32(bytes, 0) | le_u32(bytes, len - 4) << (8 * (len - 4)),
     }
 }
 
@@ -119,6 +126,22 @@ pub(super) fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hasher = fnv::FnvHasher::default();
     hasher.write(bytes);
     hasher.finish()
+}
+
+/// The bytes after `data`'s last whole 8-byte word, as a little-endian
+/// word, zero-padded. From 8 bytes on, one load of the last 8 bytes,
+/// shifted past the ones already hashed, instead of a read per tail length.
+#[inline(always)]
+pub(super) fn tail_word(data: &[u8]) -> u64 {
+    let len = data.len();
+    if len < 8 {
+        return short_word(data);
+    }
+    let tail = len % 8;
+    if tail == 0 {
+        return 0;
+    }
+    le_u64(data, len - 8) >> (64 - 8 * tail)
 }
 
 /// SipHash-1-3 of `data` under the key `(k0, k1)`, in one pass: the value of
@@ -152,7 +175,7 @@ pub(super) fn siphash13(k0: u64, k1: u64, data: &[u8]) -> u64 {
         round(&mut v);
         v[0] ^= m;
     }
-    let last = (data.len() as u64) << 56 | short_word(words.remainder());
+    let last = (data.len() as u64) << 56 | tail_word(data);
     v[3] ^= last;
     round(&mut v);
     v[0] ^= last;
@@ -166,31 +189,109 @@ pub(super) fn siphash13(k0: u64, k1: u64, data: &[u8]) -> u64 {
 /// The word Knuth's multiplier is applied to.
 #[inline(always)]
 pub(super) fn knuth_word(key: CanonicalKey<'_>) -> u64 {
-    let fold = |bytes: &[u8]| {
-        bytes
-            .iter()
-            .fold(0u64, |h, &b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
-    };
     match key {
         CanonicalKey::Int(value) => value as u64,
         CanonicalKey::Float(value) => value.to_bits(),
         CanonicalKey::PreHashed(value) => value,
-        CanonicalKey::Text(text) => fold(text.as_bytes()),
-        CanonicalKey::Bytes(bytes) => fold(bytes),
+        CanonicalKey::Text(text) => polynomial_31(text.as_bytes()),
+        CanonicalKey::Bytes(bytes) => polynomial_31(bytes),
     }
 }
 
-/// Run a byte-oriented hash over the key's encoding (see the module table):
-/// a number's 8 bytes are a word on the stack, never an allocation.
-#[inline(always)]
-pub(super) fn with_bytes(key: CanonicalKey<'_>, hash: impl FnOnce(&[u8]) -> u64) -> u64 {
-    match key {
-        CanonicalKey::Int(value) => hash(&value.to_le_bytes()),
-        CanonicalKey::Float(value) => hash(&value.to_bits().to_le_bytes()),
-        CanonicalKey::PreHashed(value) => hash(&value.to_le_bytes()),
-        CanonicalKey::Text(text) => hash(text.as_bytes()),
-        CanonicalKey::Bytes(bytes) => hash(bytes),
+/// Powers of 31, wrapping: `POWERS_31[i] = 31^i`.
+const POWERS_31: [u64; 9] = {
+    let mut powers = [1u64; 9];
+    let mut i = 1;
+    while i < 9 {
+        powers[i] = powers[i - 1].wrapping_mul(31);
+        i += 1;
     }
+    powers
+};
+
+/// `h = 31 * h + byte` over `bytes`, from 0, wrapping (Java's `hashCode`).
+/// Eight bytes at a time: `h * 31^8 + b0 * 31^7 + ... + b7`, the same sum
+/// in wrapping arithmetic, whose eight products are independent, where the
+/// byte-by-byte recurrence is one chain of dependent multiplies.
+#[inline(always)]
+pub(super) fn polynomial_31(bytes: &[u8]) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = 0u64;
+    for chunk in &mut chunks {
+        let mut sum = 0u64;
+        for (i, &byte) in chunk.iter().enumerate() {
+            sum = sum.wrapping_add(u64::from(byte).wrapping_mul(POWERS_31[7 - i]));
+        }
+        h = h.wrapping_mul(POWERS_31[8]).wrapping_add(sum);
+    }
+    for &byte in chunks.remainder() {
+        h = h.wrapping_mul(31).wrapping_add(u64::from(byte));
+    }
+    h
+}
+
+/// The word a number or a pre-hashed key is encoded as (see the module
+/// table): an int's two's complement, a float's bits, a hash itself.
+#[inline(always)]
+fn number_word(key: CanonicalKey<'_>) -> u64 {
+    match key {
+        CanonicalKey::Int(value) => value as u64,
+        CanonicalKey::Float(value) => value.to_bits(),
+        CanonicalKey::PreHashed(value) => value,
+        // Never reached: `with_bytes!` passes only the three above.
+        CanonicalKey::Text(_) | CanonicalKey::Bytes(_) => 0,
+    }
+}
+
+/// Run a byte-oriented hash, `$body` over `$bytes`, on the key's encoding
+/// (see the module table): a number's 8 bytes are a word on the stack,
+/// never an allocation. A macro, not a function taking a closure: the body
+/// is written out in each arm, so a hash of a key whose kind the caller
+/// knows (a str, from the Python binding) is the function's code for that
+/// kind inline, and the numbers' copy sees a length of 8 and folds.
+macro_rules! with_bytes {
+    ($key:expr, |$bytes:ident| $body:expr) => {
+        match $key {
+            CanonicalKey::Text(text) => {
+                let $bytes: &[u8] = text.as_bytes();
+                $body
+            }
+            CanonicalKey::Bytes(bytes) => {
+                let $bytes: &[u8] = bytes;
+                $body
+            }
+            number => {
+                let $bytes: &[u8] = &number_word(number).to_le_bytes();
+                $body
+            }
+        }
+    };
+}
+
+#[inline(always)]
+pub(super) fn fnv1a_key(key: CanonicalKey<'_>) -> u64 {
+    with_bytes!(key, |bytes| fnv1a(bytes))
+}
+
+#[inline(always)]
+pub(super) fn murmur3_key(key: CanonicalKey<'_>) -> u64 {
+    with_bytes!(key, |bytes| murmur3_x64_128(bytes, 0).0)
+}
+
+#[inline(always)]
+pub(super) fn siphash13_key(key: CanonicalKey<'_>, [k0, k1]: [u64; 2]) -> u64 {
+    with_bytes!(key, |bytes| siphash13(k0, k1, bytes))
+}
+
+#[inline(always)]
+pub(super) fn xxh3_key(key: CanonicalKey<'_>) -> u64 {
+    with_bytes!(key, |bytes| super::short_inputs::xxh3(bytes))
+}
+
+/// Knuth's multiplicative hash of the key's word.
+#[inline(always)]
+pub(super) fn knuth(key: CanonicalKey<'_>) -> u64 {
+    knuth_word(key).wrapping_mul(KNUTH_MULTIPLIER)
 }
 
 const MURMUR_C1: u64 = 0x87c3_7b91_1142_53d5;
@@ -264,19 +365,15 @@ pub fn murmur3_x64_128(data: &[u8], seed: u64) -> (u64, u64) {
     (h1, h2)
 }
 
-/// foldhash's fast hasher under a table's seed: an int-like key as one word,
-/// text and bytes as bytes.
+/// foldhash's fast hasher under a table's seed: an int-like key as one word
+/// (its native `write_u64` path), text and bytes as bytes.
 #[inline(always)]
 pub(super) fn foldhash(key: CanonicalKey<'_>, seed: u64) -> u64 {
-    let mut hasher = foldhash::fast::FixedState::with_seed(seed).build_hasher();
     match key {
-        CanonicalKey::Int(value) => hasher.write_u64(value as u64),
-        CanonicalKey::Float(value) => hasher.write_u64(value.to_bits()),
-        CanonicalKey::PreHashed(value) => hasher.write_u64(value),
-        CanonicalKey::Text(text) => hasher.write(text.as_bytes()),
-        CanonicalKey::Bytes(bytes) => hasher.write(bytes),
+        CanonicalKey::Text(text) => super::short_inputs::foldhash_bytes(text.as_bytes(), seed),
+        CanonicalKey::Bytes(bytes) => super::short_inputs::foldhash_bytes(bytes, seed),
+        number => foldhash::fast::FixedState::with_seed(seed).hash_one(number_word(number)),
     }
-    hasher.finish()
 }
 
 /// rapidhash (V3, the `rapidhash` crate) of the key's bytes under a table's
@@ -284,5 +381,5 @@ pub(super) fn foldhash(key: CanonicalKey<'_>, seed: u64) -> u64 {
 #[inline(always)]
 pub(super) fn rapidhash(key: CanonicalKey<'_>, seed: u64) -> u64 {
     let secrets = rapidhash::v3::RapidSecrets::seed_cpp(seed);
-    with_bytes(key, |bytes| rapidhash::v3::rapidhash_v3_seeded(bytes, &secrets))
+    with_bytes!(key, |bytes| rapidhash::v3::rapidhash_v3_seeded(bytes, &secrets))
 }

@@ -57,6 +57,14 @@
 //!   `hashbrown` uses by default. Its seed varies the hash per table but it
 //!   makes no cryptographic promise.
 //!
+//! `xxh3` and `foldhash` of inputs up to 128 bytes are written out here
+//! (`short_inputs.rs`), with the crates' values at every length (tests check
+//! each length to 300): a str key is short, and the crates keep short inputs
+//! out of line (foldhash sends anything over 16 bytes to a cold function).
+//! Each function's arms are written out per key kind, not passed as
+//! closures, so that a caller that knows the kind (the Python binding, with a
+//! str) gets that kind's code inline and nothing else.
+//!
 //! Keys for `siphash13` and seeds for `foldhash` come from a [`KeySource`]:
 //! either fixed by the caller (tests, reproducible lab runs) or random. Random
 //! keys come from [`random_key`], which uses only the standard library: each
@@ -72,10 +80,11 @@ use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 
 mod functions;
+mod short_inputs;
 #[cfg(test)]
 mod tests;
 
-use functions::{foldhash, knuth_word, rapidhash, seed, siphash13, with_bytes};
+use functions::{fnv1a_key, foldhash, knuth, murmur3_key, rapidhash, seed, siphash13_key, xxh3_key};
 pub use functions::{murmur3_x64_128, KNUTH_MULTIPLIER};
 
 /// A Python key reduced to the form the native hash functions read.
@@ -210,16 +219,16 @@ macro_rules! hashes {
 hashes! {
     "seed" => Seed => seed,
         "the original C table's default: int itself, float floor, str length";
-    "knuth" => Knuth => |key| knuth_word(key).wrapping_mul(KNUTH_MULTIPLIER),
+    "knuth" => Knuth => knuth,
         "Knuth's multiplicative hash, x * 2654435761, over a 31-polynomial of str and bytes";
-    "fnv1a" => Fnv1a => |key| with_bytes(key, functions::fnv1a),
+    "fnv1a" => Fnv1a => fnv1a_key,
         "64-bit FNV-1a over the key's bytes";
-    "murmur3" => Murmur3 => |key| with_bytes(key, |bytes| murmur3_x64_128(bytes, 0).0),
+    "murmur3" => Murmur3 => murmur3_key,
         "MurmurHash3 x64, the first 64 bits";
     "siphash13" => SipHash13 { key: [u64; 2] = |key: [u64; 2]| key } =>
-        |key, [k0, k1]: [u64; 2]| with_bytes(key, |bytes| siphash13(k0, k1, bytes)),
+        siphash13_key,
         "SipHash-1-3 under a random key per table (CPython's str hash): for keys an attacker chooses";
-    "xxh3" => Xxh3 => |key| with_bytes(key, xxhash_rust::xxh3::xxh3_64),
+    "xxh3" => Xxh3 => xxh3_key,
         "XXH3 64-bit";
     "foldhash" => Foldhash { seed: u64 = |key: [u64; 2]| key[0] } => foldhash,
         "foldhash, hashbrown's default, seeded per table";

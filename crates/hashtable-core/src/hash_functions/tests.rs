@@ -1,6 +1,6 @@
 //! The named hashes pinned: values that must never change, and their properties.
 
-use super::functions::{char_count, le_word, short_word, utf8_char_count};
+use super::functions::{char_count, le_word, polynomial_31, short_word, siphash13, tail_word, utf8_char_count};
 use super::*;
 use crate::index::BucketIndex;
 
@@ -166,6 +166,11 @@ fn short_words_read_every_tail_length() {
     for len in 0..8 {
         assert_eq!(short_word(&bytes[..len]), le_word(&bytes[..len]), "length {len}");
     }
+    let data: Vec<u8> = (1..=40).collect();
+    for len in 0..=data.len() {
+        let whole = len - len % 8;
+        assert_eq!(tail_word(&data[..len]), le_word(&data[whole..len]), "length {len}");
+    }
 }
 
 #[test]
@@ -286,4 +291,78 @@ fn keyed_functions_keep_their_key_out_of_debug_output() {
 #[test]
 fn random_keys_differ() {
     assert_ne!(random_key(), random_key());
+}
+
+/// Bytes of every value and position, so that a misplaced or missed load
+/// changes the hash: a prefix of each length up to 300 is one test input.
+fn varied_bytes() -> Vec<u8> {
+    (0..300u32).map(|i| (i.wrapping_mul(167) ^ i >> 3) as u8).collect()
+}
+
+#[test]
+fn the_inlined_xxh3_is_the_crates_at_every_length() {
+    let data = varied_bytes();
+    let xxh3 = named("xxh3");
+    for len in 0..=data.len() {
+        let expected = xxhash_rust::xxh3::xxh3_64(&data[..len]);
+        assert_eq!(xxh3.hash(CanonicalKey::Bytes(&data[..len])), expected, "length {len}");
+    }
+}
+
+#[test]
+fn the_inlined_foldhash_is_the_crates_at_every_length() {
+    use std::hash::{BuildHasher, Hasher};
+    let data = varied_bytes();
+    for seed in [0, 99, u64::MAX, 0x0706_0504_0302_0100] {
+        let folded = NamedHash::Foldhash { seed };
+        for len in 0..=data.len() {
+            let mut hasher = foldhash::fast::FixedState::with_seed(seed).build_hasher();
+            hasher.write(&data[..len]);
+            let expected = hasher.finish();
+            assert_eq!(folded.hash(CanonicalKey::Bytes(&data[..len])), expected, "length {len}");
+        }
+    }
+}
+
+#[test]
+fn foldhash_and_xxh3_of_text_stay_pinned() {
+    // Values from before the short-input paths were written out: a change
+    // to them is a change to every stored hash.
+    let folded = NamedHash::Foldhash { seed: 99 };
+    let pinned = [
+        ("", 0x1739_5a86_1d43_0f7c_u64),
+        ("a", 0x3482_c822_58d5_8a93),
+        ("hashtable", 0x8d2e_ceaa_6e6e_879d),
+        ("a_typical_identifier", 0x3c84_db07_ee67_eaea),
+    ];
+    for (text, expected) in pinned {
+        assert_eq!(folded.hash(CanonicalKey::Text(text)), expected, "{text:?}");
+    }
+    assert_eq!(text("xxh3", "a_typical_identifier"), 0xb1aa_09be_b6af_a57c);
+}
+
+#[test]
+fn seed_finds_one_non_ascii_char_anywhere() {
+    // A two-byte char at each position of ASCII text of each length to 40:
+    // a word the ASCII test skipped would count its bytes as two chars.
+    for len in 0..40 {
+        for at in 0..=len {
+            let text = format!("{}é{}", "a".repeat(at), "b".repeat(len - at));
+            assert_eq!(char_count(text.as_bytes()), len + 1, "{text:?}");
+            assert_eq!(NamedHash::Seed.hash(CanonicalKey::Text(&text)), len as u64 + 1);
+        }
+    }
+}
+
+#[test]
+fn knuths_polynomial_is_the_byte_by_byte_recurrence_at_every_length() {
+    let data = varied_bytes();
+    for len in 0..=data.len() {
+        let serial = data[..len]
+            .iter()
+            .fold(0u64, |h, &b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+        assert_eq!(polynomial_31(&data[..len]), serial, "length {len}");
+    }
+    // Pinned from before the eight-byte form.
+    assert_eq!(text("knuth", "a_typical_identifier"), 0xd6d9_7408_ec15_e636);
 }

@@ -46,9 +46,8 @@ use pyo3::prelude::*;
 use pyo3::Borrowed;
 
 use crate::commit::{finish, store, Place};
-use crate::cpython::scalar_canonical;
 use crate::errors::{memory_error, raise_missing_key, ErrorSet};
-use crate::hashing::{call_hash_func, identity_hash, HashFunc};
+use crate::hashing::{call_hash_func, identity_hash, named_scalar_hash, HashFunc};
 use crate::lookup::{
     find_from, find_with, probe_scalar, scalar_family, scalar_hash, settle_without_python, CustomEquality, ScalarFamily,
 };
@@ -68,28 +67,22 @@ enum Found<'py> {
     AbsentTransformed(Bound<'py, PyAny>),
 }
 
-/// Hash and find `key` on the table's fast route: a builtin scalar (whose
-/// `==` is C) with the builtin hash under one borrow, or with a Python
-/// `hash_func` called once with the table released; any key of an identity
-/// table. A candidate that needs Python's `==` is settled by the shared
-/// `lookup::find_from`, with the same hash. None sends the caller to the
-/// general path before anything ran (`hash_calls` is as it was).
+/// Hash and find `key` on the table's other fast routes (the builtin and
+/// the named hashes on an exact scalar take [`hash_scalar`]'s straight line
+/// first): a builtin scalar (whose `==` is C) with a Python `hash_func`
+/// called once with the table released; any key of an identity table; any
+/// key of a `key=` table with the builtin hash. A candidate that needs
+/// Python's `==` is settled by the shared `lookup::find_from`, with the same
+/// hash. None sends the caller to the general path before anything ran
+/// (`hash_calls` is as it was).
 #[inline(always)]
 fn find_fast<'a, 'py>(
     py: Python<'py>,
     slf: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
 ) -> Option<PyResult<(TableMut<'a>, u64, Found<'py>)>> {
-    let mut this = borrow_mut(slf).ok()?;
-    // One call of `finish_lookup` for both scalar routes, so that inlining
-    // it does not put two copies of the probe into every slot function.
+    let this = borrow_mut(slf).ok()?;
     let (this, family, hash) = match this.route {
-        Route::BuiltinHash => {
-            let family = scalar_family(key)?;
-            let hash = scalar_hash(key).ok()?;
-            this.hash_calls += 1;
-            (this, family, hash)
-        }
         Route::PythonHash => {
             let family = scalar_family(key)?;
             match hash_with_python(py, slf, this, key) {
@@ -97,20 +90,10 @@ fn find_fast<'a, 'py>(
                 None => return Some(Err(PyErr::fetch(py))),
             }
         }
-        Route::NamedHash => {
-            // An exact scalar's canonical form is read in place, and the
-            // named hash is Rust: no Python code, so no borrow released.
-            let family = scalar_family(key)?;
-            let HashFunc::Named(named) = this.hash_func else {
-                return None;
-            };
-            let hash = named.hash(scalar_canonical(key)?);
-            this.hash_calls += 1;
-            (this, family, hash)
-        }
         Route::Identity => return Some(Ok(find_identical(this, key))),
         Route::Transform => return Some(find_transformed(py, slf, this, key)),
-        Route::Custom => return None,
+        // Scalars took `hash_scalar`; other keys go the general way.
+        Route::BuiltinHash | Route::NamedHash | Route::Custom => return None,
     };
     Some(finish_lookup(slf, this, key, &family, hash))
 }
@@ -250,7 +233,10 @@ fn finish_lookup<'a, 'py>(
 
 /// The first half of every fast scalar operation: the table borrowed, and
 /// the key's family and hash, when the table hashes with the builtin hash
-/// and the key is an exact builtin scalar (the commonest case, kept in a
+/// or a named native hash and the key is an exact builtin scalar (no
+/// Python code runs: a str's cached hash, a scalar type's own `tp_hash`, or
+/// the named hash of the key's canonical form read in place). The commonest
+/// case, kept in a
 /// straight line apart from [`find_fast`], whose answer, an enum of every
 /// route's outcomes, went through three jump tables before `t[k]` had its
 /// value: 14 instructions of about 296, callgrind). None, with nothing
@@ -263,21 +249,28 @@ fn hash_scalar<'a>(
     key: &Bound<'_, PyAny>,
 ) -> Option<Result<(TableMut<'a>, ScalarFamily, u64), ErrorSet>> {
     let mut this = borrow_mut(table).ok()?;
-    if !matches!(this.route, Route::BuiltinHash) {
-        return None;
-    }
-    let family = scalar_family(key)?;
-    match scalar_hash(key) {
-        Ok(hash) => {
-            this.hash_calls += 1;
-            Some(Ok((this, family, hash)))
+    let (family, hash) = match this.route {
+        Route::BuiltinHash => {
+            let family = scalar_family(key)?;
+            match scalar_hash(key) {
+                Ok(hash) => (family, hash),
+                Err(err) => {
+                    drop(this);
+                    err.restore(py);
+                    return Some(Err(ErrorSet));
+                }
+            }
         }
-        Err(err) => {
-            drop(this);
-            err.restore(py);
-            Some(Err(ErrorSet))
+        Route::NamedHash => {
+            let HashFunc::Named(named) = &this.hash_func else {
+                return None;
+            };
+            named_scalar_hash(named, key)?
         }
-    }
+        _ => return None,
+    };
+    this.hash_calls += 1;
+    Some(Ok((this, family, hash)))
 }
 
 /// `t[k]` through [`hash_scalar`]: a new reference to the value, or NULL
