@@ -135,21 +135,26 @@ fn stops_at<K, V, O: Observer>(
 /// byte tells whether the probe stops inside it (`j - byte` never decreases
 /// along a run, so it stops at some slot of the window exactly if it stops
 /// at the last), and the loop starts at the window. Near the end of the
-/// array the loop goes on from the last whole window.
+/// array the loop goes on from the last whole window. With `true`, the slot
+/// at the answer holds an equal hash.
 #[inline(always)]
 fn window_prefix<const W: usize, K, V, O: Observer>(
     slots: &OpenSlots<RobinHoodProbing, K, V, O>,
     hash: u64,
     home: usize,
     run: &[u8],
-) -> usize {
+) -> (usize, bool) {
     let mut at = 0;
     while let Some(bytes) = run.get(at..at + W) {
         let equal = (0..W).fold(0u32, |equal, j| {
             equal | u32::from(slots.hash_below(home + at + j) == hash) << j
         });
         let passed = if equal != 0 {
-            equal.trailing_zeros() as usize
+            let passed = equal.trailing_zeros() as usize;
+            for slot in home + at..home + at + passed {
+                slots.observer().visit(slot, Saw::HashMismatch);
+            }
+            return (at + passed, true);
         } else if usize::from(bytes[W - 1]) < at + W {
             // A miss: it stops at the first byte of the window at most
             // its distance, after passing the slots before it.
@@ -165,7 +170,7 @@ fn window_prefix<const W: usize, K, V, O: Observer>(
             break;
         }
     }
-    at
+    (at, false)
 }
 
 /// Of the `W` (at most 8) bytes of a window `at` slots from home, how many
@@ -329,13 +334,24 @@ impl ProbeRule for RobinHoodProbing {
         // [`window_prefix`]. Below, most keys sit at home, and the loop
         // below finds them at its first slot.
         let (items, count) = (slots.items(), slots.count());
-        let mut at = if items * 4 <= count {
+        let (mut at, candidate) = if items * 4 <= count {
             window_prefix::<2, K, V, O>(slots, hash, home, run)
         } else if items * 4 <= count * 3 {
             window_prefix::<4, K, V, O>(slots, hash, home, run)
         } else {
             window_prefix::<8, K, V, O>(slots, hash, home, run)
         };
+        if candidate {
+            // The window's equal hash, settled at once.
+            let slot = home + at;
+            if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
+                slots.observer().visit(slot, Saw::KeyEqual);
+                *visited += at as u64 + 1;
+                return end;
+            }
+            slots.observer().visit(slot, Saw::KeyDiffers);
+            at += 1;
+        }
         let found = loop {
             let slot = home + at;
             let Some(&byte) = run.get(at) else {
