@@ -190,7 +190,11 @@ def test_the_finding_holds_robin_hood_to_the_designs_order() -> None:
     options = parse_options(["--max-load", "0.25", "0.5", "0.9", "--strategy", "linear", "robin_hood"])
     agree = _designs_rows(
         {
-            "linear": [(0.25, [6.0, 6.1], [8.0, 8.1]), (0.5, [8.0, 8.1], [13.0, 13.1]), (0.9, [13.0, 13.1], [35.0, 36])],
+            "linear": [
+                (0.25, [6.0, 6.1], [8.0, 8.1]),
+                (0.5, [8.0, 8.1], [13.0, 13.1]),
+                (0.9, [13.0, 13.1], [35.0, 36]),
+            ],
             "robin_hood": [
                 (0.25, [6.1, 6.2], [7.0, 7.1]),  # a tie within the noise is no slower
                 (0.5, [7.0, 7.1], [8.0, 8.1]),

@@ -98,7 +98,7 @@ def robin_hood_finding(rows: list[Row], options: Options) -> str:
         )
     at = slower[0][0] if slower else high
     if (("robin_hood", at) in hit_probes) and (("linear", at) in hit_probes):
-        text += ", although the designs give both" if slower else ", as the designs have it"
+        text += ", although the designs give both" if slower else ", as the designs have it: both take"
         text += (
             f" the same mean probes per hit ({hit_probes[('robin_hood', at)]:.2f} and "
             f"{hit_probes[('linear', at)]:.2f} at {at:g})"
