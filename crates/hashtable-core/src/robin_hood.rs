@@ -193,6 +193,27 @@ fn passing_in_window(bytes: &[u8], at: usize) -> usize {
     (!passing & window).trailing_zeros() as usize / 8
 }
 
+/// The first slot from `from` on (not round the end) whose byte is at most
+/// `most` (below 128): 0 finds an empty slot, 1 also an item at home. Eight
+/// bytes at a time: `(word - most_plus_one) & !word` has the high bit of
+/// each byte below `most + 1`, exact at the lowest such byte (a borrow
+/// only runs upward from it), and of no byte of 128 or more.
+#[inline]
+fn first_at_most(bytes: &[u8], from: usize, most: u8) -> Option<usize> {
+    let below = ONES * (u64::from(most) + 1);
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+        let word = u64::from_le_bytes(*chunk);
+        let found = word.wrapping_sub(below) & !word & HIGH_BITS;
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..)?;
+    rest.iter().position(|&byte| byte <= most).map(|offset| at + offset)
+}
+
 /// Each byte's high bit.
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 /// One in each byte.
@@ -261,10 +282,9 @@ impl RobinHoodProbing {
     ) {
         if slots.distances()[slot] != 0 {
             let bytes = slots.distances();
-            let hole = match bytes[slot + 1..].iter().position(|&byte| byte == 0) {
-                Some(offset) => slot + 1 + offset,
-                None => bytes.iter().position(|&byte| byte == 0).expect("an empty slot"),
-            };
+            let hole = first_at_most(bytes, slot + 1, 0)
+                .or_else(|| first_at_most(bytes, 0, 0))
+                .expect("an empty slot");
             slots.open_gap(slot, hole);
             // The bytes move with their items, one further from home each
             // (a saturated byte stays saturated).
@@ -436,10 +456,9 @@ impl ProbeRule for RobinHoodProbing {
         let bytes = slots.distances_mut();
         bytes[slot] = 0;
         // The run to move back: up to an empty slot or an item at home.
-        let after = bytes[slot + 1..].iter().position(|&byte| byte <= 1);
-        let (last, wraps) = match after {
-            Some(offset) => (slot + offset, false),
-            None => match bytes.iter().position(|&byte| byte <= 1).expect("an empty slot") {
+        let (last, wraps) = match first_at_most(bytes, slot + 1, 1) {
+            Some(stop) => (stop - 1, false),
+            None => match first_at_most(bytes, 0, 1).expect("an empty slot") {
                 0 => (bytes.len() - 1, false),
                 first => (first - 1, true),
             },
