@@ -27,7 +27,7 @@ from hashtable.lab.experiments.hash_quality import (
     worst_cell,
 )
 from hashtable.lab.experiments.initial_size import size_finding
-from hashtable.lab.experiments.max_load import max_load_finding
+from hashtable.lab.experiments.max_load import max_load_finding, robin_hood_finding
 from hashtable.lab.noise import NO_DIFFERENCE, Cell, differs, standout, versus
 from hashtable.lab.rows import COLUMNS
 from hashtable.lab.runner import Counter, LabRun
@@ -170,6 +170,53 @@ def test_findings_report_a_synthetic_tie_as_no_measurable_difference() -> None:
     assert "measurably slower with linear (10 ns -> 25 ns, 2.5x its time at max_load 0.25)" in text
     assert "swiss (" not in text
     assert "no measurable change with swiss" in size_finding(rows, options)
+
+
+def _designs_rows(times: dict[str, list[tuple[float, list[float], list[float]]]]) -> list[dict[str, Any]]:
+    """Synthetic plot (b) rows: per strategy, (max_load, hit runs, miss runs)."""
+    rows = []
+    for strategy, points in times.items():
+        for max_load, hit, miss in points:
+            row = _synthetic_row(strategy, max_load, hit)
+            miss_cell = Cell.of(miss)
+            row.update(experiment="max_load", probe_hit=1.5, probe_miss=2.5 if strategy == "linear" else 1.8)
+            row.update(native_lookup_miss_ns=miss_cell.best, native_lookup_miss_median_ns=miss_cell.median)
+            row.update(native_lookup_miss_spread=miss_cell.spread)
+            rows.append(row)
+    return rows
+
+
+def test_the_finding_holds_robin_hood_to_the_designs_order() -> None:
+    options = parse_options(["--max-load", "0.25", "0.5", "0.9", "--strategy", "linear", "robin_hood"])
+    agree = _designs_rows(
+        {
+            "linear": [
+                (0.25, [6.0, 6.1], [8.0, 8.1]),
+                (0.5, [8.0, 8.1], [13.0, 13.1]),
+                (0.9, [13.0, 13.1], [35.0, 36]),
+            ],
+            "robin_hood": [
+                (0.25, [6.1, 6.2], [7.0, 7.1]),  # a tie within the noise is no slower
+                (0.5, [7.0, 7.1], [8.0, 8.1]),
+                (0.9, [11.0, 11.1], [12.0, 12.1]),
+            ],
+        }
+    )
+    text = robin_hood_finding(agree, options)
+    assert text.startswith("Robin Hood's successful lookups were no slower than linear probing's at any max_load")
+    assert "(0.25, 0.5 and 0.9; 11 ns against 13 ns at 0.9)" in text
+    assert "its failed lookups were faster from max_load 0.5 up (12 ns against 35 ns at 0.9; 1.80 against 2.50" in text
+    assert text in max_load_finding(agree, options)
+    disagree = _designs_rows(
+        {
+            "linear": [(0.25, [6.0, 6.1], [8.0, 8.1]), (0.5, [8.0, 8.1], [13.0, 13.1])],
+            "robin_hood": [(0.25, [7.0, 7.1], [7.0, 7.1]), (0.5, [8.0, 8.1], [13.0, 13.1])],
+        }
+    )
+    text = robin_hood_finding(disagree, options)
+    assert "were measurably slower than linear probing's at max_load 0.25 (7.0 ns against 6.0 ns at 0.25)" in text
+    assert "its failed lookups were not measurably faster at max_load 0.5" in text
+    assert robin_hood_finding(_designs_rows({"linear": [(0.5, [8.0, 8.1], [13.0, 13.1])]}), options) == ""
 
 
 # --- the terminal: 100 columns, a progress bar at any width -------------------------------

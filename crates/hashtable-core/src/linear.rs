@@ -122,29 +122,22 @@ pub(crate) fn scan_forward<P, K, V, O: Observer>(
     found
 }
 
-/// The one-pass lookup along `home, home + 1, ...` that linear probing and
-/// Robin Hood share ([`ProbeRule::find_settled`]). Per slot: one load of the
-/// hash word, a compare with `hash`, a compare with `EMPTY_HASH`, `richer`
-/// (which linear probing's `|_, _| false` compiles away), the step and a
-/// compare with the slot count. No step bound: some slot is always
-/// `EMPTY`. The rare probe that reaches the end goes on from slot 0 in
-/// [`settle_wrapped`], out of line. Visits are the slots read, added once.
-///
-/// `richer(stored, distance)` is Robin Hood's early stop, before the wrap:
-/// the item `distance` slots past the probe's home sits closer to its own
-/// home than the key would.
+/// Linear probing's one-pass lookup along `home, home + 1, ...`
+/// ([`ProbeRule::find_settled`]). Per slot: one load of the hash word, a
+/// compare with `hash`, a compare with `EMPTY_HASH`, the step and a compare
+/// with the slot count. No step bound: some slot is always `EMPTY`. The rare
+/// probe that reaches the end goes on from slot 0 in [`settle_wrapped`].
+/// Visits are the slots read, added once.
 #[inline(always)]
-pub(crate) fn settle_forward<'a, P, K, V, O: Observer, E>(
+fn settle_forward<'a, P, K, V, O: Observer, E>(
     slots: &'a OpenSlots<P, K, V, O>,
     hash: u64,
     visited: &mut u64,
     mut settle: impl FnMut(&K) -> Result<Verdict, E>,
-    richer: impl Fn(u64, usize) -> bool,
-    richer_wrapped: impl Fn(u64, usize, usize) -> bool,
 ) -> Result<Settled<'a, K, V>, E> {
     if hash == EMPTY_HASH {
-        // No item stores it (linear and Robin Hood leave no tombstones, so
-        // this is the only reserved word in their slots).
+        // No item stores it (linear probing leaves no tombstones, so this is
+        // the only reserved word in its slots).
         return Ok(Settled::Absent(Vacancy::UNKNOWN));
     }
     let count = slots.count();
@@ -158,18 +151,16 @@ pub(crate) fn settle_forward<'a, P, K, V, O: Observer, E>(
                 break end;
             }
             slots.observer().visit(slot, Saw::KeyDiffers);
-        } else if stored == EMPTY_HASH || richer(stored, slot - home) {
-            slots
-                .observer()
-                .visit(slot, if stored == EMPTY_HASH { Saw::Empty } else { Saw::Richer });
-            // Where an insert of the key goes: these rules leave no tombstones.
+        } else if stored == EMPTY_HASH {
+            slots.observer().visit(slot, Saw::Empty);
+            // Where an insert of the key goes: linear probing leaves no tombstones.
             break Ok(Settled::Absent(Vacancy(slot)));
         } else {
             slots.observer().visit(slot, Saw::HashMismatch);
         }
         slot += 1;
         if slot == count {
-            return settle_wrapped(slots, hash, visited, &mut settle, count - home, richer_wrapped);
+            return settle_wrapped(slots, hash, visited, &mut settle, count - home);
         }
     };
     *visited += (slot - home) as u64 + 1;
@@ -187,7 +178,6 @@ fn settle_wrapped<'a, P, K, V, O: Observer, E>(
     visited: &mut u64,
     settle: &mut impl FnMut(&K) -> Result<Verdict, E>,
     mut distance: usize,
-    richer: impl Fn(u64, usize, usize) -> bool,
 ) -> Result<Settled<'a, K, V>, E> {
     let mut slot = 0;
     let found = loop {
@@ -198,10 +188,8 @@ fn settle_wrapped<'a, P, K, V, O: Observer, E>(
                 break end;
             }
             slots.observer().visit(slot, Saw::KeyDiffers);
-        } else if stored == EMPTY_HASH || richer(stored, slot, distance) {
-            slots
-                .observer()
-                .visit(slot, if stored == EMPTY_HASH { Saw::Empty } else { Saw::Richer });
+        } else if stored == EMPTY_HASH {
+            slots.observer().visit(slot, Saw::Empty);
             break Ok(Settled::Absent(Vacancy(slot)));
         } else {
             slots.observer().visit(slot, Saw::HashMismatch);
@@ -236,7 +224,7 @@ impl ProbeRule for LinearProbing {
         visited: &mut u64,
         settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Settled<'a, K, V>, E> {
-        settle_forward(slots, hash, visited, settle, |_, _| false, |_, _, _| false)
+        settle_forward(slots, hash, visited, settle)
     }
 
     fn insert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) -> usize {

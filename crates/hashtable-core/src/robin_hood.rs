@@ -3,44 +3,54 @@
 //! ```text
 //!   slots: [ EMPTY | A:1 | B:1 | C:2 | EMPTY | D:5 | EMPTY | EMPTY ]   Entry{hash, key, value}
 //!              0      1     2     3      4      5      6       7      (X:h = item X, home slot h)
-//!   displacement:     0     1     1             0                     recomputed, never stored
+//!   bytes: [   0   |  1  |  2  |  2  |   0   |  1  |   0   |   0   ]   displacement + 1; 0 empty
 //! ```
 //!
-//! One array of entries and nothing beside it (`open_slots`): an empty slot is
-//! marked in its hash word. No displacement is stored: the probe carries its
-//! own distance from home (the step), and for an item with another hash it
-//! computes that item's distance once, from its stored hash (two multiplies
-//! with the default index), to decide whether to stop. That costs less than
-//! the cache miss a separate byte array would add. An item whose stored hash
-//! equals the probed one shares its home, so it is a candidate without any
-//! distance check.
+//! The shared array of entries (`open_slots`), and beside it one byte per
+//! slot ([`ProbeRule::DISTANCES`]): 0 for an empty slot, else the item's
+//! displacement plus one, saturating at 255 (a displacement of 254 or more,
+//! which only a degenerate hash makes; the exact value then comes from the
+//! stored hash). The probe carries its own distance from home; an item's is
+//! its byte, so no probe computes a home slot for an item it passes, and an
+//! insert or delete finds the run it moves, and the runs' new distances, in
+//! the bytes alone (64 slots to a cache line). Costs one byte per slot.
 //!
 //! * **Probe sequence**: the home slot `b = index(hash, m)`, then `b+1, b+2, ...`
 //!   modulo `m`. At step `i` (slot `b+i`) a stored item with displacement `d`
 //!   is a candidate only if `d == i`, since only then does it share the home
-//!   slot; its full hash is compared before the caller's key check. The probe
-//!   stops at an empty slot *or* at the first item with `d < i`: the invariant
-//!   below says the key would have evicted that item, so it cannot lie further.
-//! * **Insertion** ("steal from the rich"): walk the probe sequence, carrying
-//!   the distance, to the first slot that is empty or holds an item with
-//!   `d < i` (richer: closer to home than the newcomer). A miss of the same key
-//!   stops at exactly that slot, so `Table::insert` finds it with its lookup.
-//!   The newcomer takes it, and the run from there to the next empty slot
-//!   moves one slot right, each moved displacement + 1: the textbook loop that
-//!   swaps the carried entry forward slot by slot, done as a rotation of the
-//!   run found first (slot by slot up to 8 slots, where a `memmove` call
-//!   costs more; one `memmove` beyond, two across the wrap).
-//!   Invariant: along a cluster, `d[s+1] <= d[s] + 1`, i.e. items are in order
-//!   of home slot, and a key's equal-home items are contiguous.
-//! * **Lookup**: linear probing's loop (`linear::settle_forward`), which
-//!   before the wrap tests "richer" as one unsigned compare of the item's
-//!   home less `home + 1` with the probe's distance; nothing is counted per
-//!   slot. A rebuild re-places every item with this insertion.
+//!   slot; an equal stored hash implies it, and the caller's key check
+//!   follows. The probe stops at an empty slot *or* at the first item with
+//!   `d < i` (byte `<= i`): the invariant below says the key would have
+//!   evicted that item, so it cannot lie further.
+//! * **Insertion** ("steal from the rich"): walk the bytes, carrying the
+//!   distance, to the first slot that is empty or holds an item with `d < i`
+//!   (richer: closer to home than the newcomer). A miss of the same key stops
+//!   at exactly that slot, so `Table::insert` finds it with its lookup. The
+//!   newcomer takes it, and the run from there to the next empty byte moves
+//!   one slot right, each moved displacement + 1: the textbook loop that swaps
+//!   the carried entry forward slot by slot, done as a rotation of the run
+//!   found first (slot by slot up to 8 slots, where a `memmove` call costs
+//!   more; one `memmove` beyond, two across the wrap), the bytes moved and
+//!   incremented beside it. Invariant: along a cluster, `d[s+1] <= d[s] + 1`,
+//!   i.e. items are in order of home slot, and a key's equal-home items are
+//!   contiguous.
+//! * **Lookup** (`find_settled`): by that invariant, an equal hash at step `j`
+//!   means no slot before it stops the probe, and whether a stop lies among
+//!   the first `j` slots shows in the byte at step `j - 1` alone (`i - byte`
+//!   never decreases along a run). So the lookup compares a window of stored
+//!   hashes at once, without a branch per slot (2 slots up to a load of 0.25,
+//!   4 up to 0.75, 8 above): Robin Hood's displacements vary little, so the
+//!   key is almost always in the first window, and the one branch that
+//!   decides is almost always predicted. From the first equal hash, or from a
+//!   window where the probe stops, it goes on slot by slot (hash, then byte).
+//!   Nothing is computed or counted per slot.
 //! * **Deletion** by backward shift: empty the slot, then pull each following
 //!   item one slot back (displacement − 1) until an empty slot or an item at
-//!   home: the run is found first, then rotated back as an insert's is. No tombstones, so probes never lengthen under churn and the table
-//!   never needs a cleaning rebuild; the layout (up to the order of items
-//!   sharing a home) depends only on which keys are present, not on history.
+//!   home (byte 0 or 1): the run is found in the bytes, then rotated back as
+//!   an insert's is. No tombstones, so probes never lengthen under churn and
+//!   the table never needs a cleaning rebuild; the layout (up to the order of
+//!   items sharing a home) depends only on which keys are present, not on
+//!   history. A rebuild re-places every item with the insertion's walk.
 //! * **Expected probes** at load α = n/m with a uniform hash: the same means as
 //!   plain linear probing (Knuth): a hit visits ½(1 + 1/(1−α)) slots, a miss at
 //!   most ½(1 + 1/(1−α)²), less here, because a miss stops at the first richer
@@ -50,29 +60,256 @@
 //! * **Trade-offs**: short, predictable lookups and early-terminating misses at
 //!   high load, and deletes without tombstones; but an insert or delete may move
 //!   a whole run of entries, every cluster is as long as under linear probing
-//!   (a bad hash still makes long runs), and a probe computes a home slot for
-//!   every item it passes.
+//!   (a bad hash still makes long runs), and the bytes cost one more byte per
+//!   slot and a second array to keep in step.
 //! * **Recommended**: `max_load` 0.9 with growth 1.5. Short, even probes at high
 //!   load are what the design buys, so the table can run full and grow in small
-//!   steps: 24-byte slots at a load between 0.6 and 0.9 take fewer bytes per
+//!   steps: 25 bytes a slot at a load between 0.6 and 0.9 take fewer bytes per
 //!   entry than dict's index and entries (`make bench-python`, memory).
 
-use crate::entry::{Entry, EMPTY_HASH};
-use crate::index::{multiply_home, BucketIndex};
-use crate::linear::{scan_forward, settle_forward};
+use crate::entry::{Entry, SlotId, EMPTY_HASH};
+use crate::index::BucketIndex;
+use crate::linear::scan_forward;
 use crate::open_slots::{OpenSlots, ProbeRule, Walk};
-use crate::strategy::{ExpectedProbes, Settled, StrategyKind, Verdict};
-use crate::trace::Observer;
+use crate::strategy::{settle_candidate, ExpectedProbes, Settled, StrategyKind, Vacancy, Verdict};
+use crate::trace::{Observer, Saw};
 
 /// Robin Hood hashing over the shared open-addressing slots.
 /// `O` is the storage's [`Observer`]: [`crate::trace::Quiet`] unless traced.
 pub type RobinHood<K, V, O = crate::trace::Quiet> = OpenSlots<RobinHoodProbing, K, V, O>;
 
-/// Linear probing that stops at the first richer item; backward-shift deletion.
+/// The distance byte of a displacement `d` too long for a byte (`d >= 254`):
+/// the exact distance is then computed from the item's stored hash.
+const SATURATED: u8 = u8::MAX;
+
+/// A slot's distance byte for an item `displacement` slots from home.
+#[inline(always)]
+fn distance_byte(displacement: usize) -> u8 {
+    (displacement + 1).min(SATURATED as usize) as u8
+}
+
+/// The displacement of the item in a full `slot`, from its stored hash.
+#[inline]
+fn exact_displacement<K, V, O: Observer>(slots: &OpenSlots<RobinHoodProbing, K, V, O>, slot: usize) -> usize {
+    slots.distance(slots.home(slots.hash_below(slot)), slot)
+}
+
+/// Whether the item in `slot`, whose byte is saturated, is richer than a
+/// probe `distance` slots from its home: out of line, so that the loops that
+/// call it keep nothing of the index in registers for it.
+#[cold]
+#[inline(never)]
+fn saturated_richer<K, V, O: Observer>(
+    slots: &OpenSlots<RobinHoodProbing, K, V, O>,
+    slot: usize,
+    distance: usize,
+) -> bool {
+    exact_displacement(slots, slot) < distance
+}
+
+/// Whether a probe `distance` slots from its home stops at `slot`, whose
+/// distance byte is `byte`: the slot is empty, or its item is richer (closer
+/// to its own home). Nothing is computed unless the byte is saturated.
+#[inline(always)]
+fn stops_at<K, V, O: Observer>(
+    slots: &OpenSlots<RobinHoodProbing, K, V, O>,
+    slot: usize,
+    byte: u8,
+    distance: usize,
+) -> bool {
+    if byte != SATURATED {
+        // `byte - 1 < distance`, and an empty slot's 0 stops every probe.
+        (byte as usize) <= distance
+    } else {
+        saturated_richer(slots, slot, distance)
+    }
+}
+
+/// Where [`RobinHoodProbing::find_settled`]'s loop starts: the probe's
+/// first `W` slots compared at once, then the next `W`, and so on, their
+/// hashes compared without a branch each (Robin Hood's displacements vary
+/// little, so most keys lie within the first few slots from home, 4 up to
+/// a load of 0.75 and 8 above). An equal hash is an item with the key's home,
+/// so every slot before it is one the probe passes, none empty or richer:
+/// the loop starts at the first equal hash. With none, the window's last
+/// byte tells whether the probe stops inside it (`j - byte` never decreases
+/// along a run, so it stops at some slot of the window exactly if it stops
+/// at the last), and the loop starts at the window. Near the end of the
+/// array the loop goes on from the last whole window. With `true`, the slot
+/// at the answer holds an equal hash.
+#[inline(always)]
+fn window_prefix<const W: usize, K, V, O: Observer>(
+    slots: &OpenSlots<RobinHoodProbing, K, V, O>,
+    hash: u64,
+    home: usize,
+    run: &[u8],
+) -> (usize, bool) {
+    let mut at = 0;
+    while let Some(bytes) = run.get(at..at + W) {
+        let equal = (0..W).fold(0u32, |equal, j| {
+            equal | u32::from(slots.hash_below(home + at + j) == hash) << j
+        });
+        let passed = if equal != 0 {
+            let passed = equal.trailing_zeros() as usize;
+            for slot in home + at..home + at + passed {
+                slots.observer().visit(slot, Saw::HashMismatch);
+            }
+            return (at + passed, true);
+        } else if usize::from(bytes[W - 1]) < at + W {
+            // A miss: it stops at the first byte of the window at most
+            // its distance, after passing the slots before it.
+            passing_in_window(bytes, at)
+        } else {
+            W
+        };
+        for slot in home + at..home + at + passed {
+            slots.observer().visit(slot, Saw::HashMismatch);
+        }
+        at += passed;
+        if passed < W {
+            break;
+        }
+    }
+    (at, false)
+}
+
+/// Of the `W` (at most 8) bytes of a window `at` slots from home, how many
+/// at its start the probe passes: the byte at `j` is above `at + j` (not an
+/// empty slot, not a richer item). Eight bytes at a time with no branch per
+/// slot: per byte, `byte >= at + j + 1` is the high bit of
+/// `(byte | 0x80) - (at + j + 1)` (no borrow between bytes, since
+/// `at + j + 1 < 128`), or the byte's own high bit. Far from home, where
+/// `at + j + 1` would reach 128, it answers 0, and the caller's loop finds
+/// the stop slot by slot.
+#[inline(always)]
+fn passing_in_window(bytes: &[u8], at: usize) -> usize {
+    if at >= WORD_SKIP_LIMIT {
+        return 0;
+    }
+    let word = bytes.iter().rev().fold(0u64, |word, &byte| word << 8 | u64::from(byte));
+    let window = HIGH_BITS >> (64 - 8 * bytes.len());
+    let at_least = (0x0706_0504_0302_0100 + ONES * (at as u64 + 1)) & ((window >> 7) * 0xFF);
+    let passing = ((word | window).wrapping_sub(at_least) | word) & window;
+    (!passing & window).trailing_zeros() as usize / 8
+}
+
+/// The first slot from `from` on (not round the end) whose byte is at most
+/// `most` (below 128): 0 finds an empty slot, 1 also an item at home. Eight
+/// bytes at a time: `(word - most_plus_one) & !word` has the high bit of
+/// each byte below `most + 1`, exact at the lowest such byte (a borrow
+/// only runs upward from it), and of no byte of 128 or more.
+#[inline]
+fn first_at_most(bytes: &[u8], from: usize, most: u8) -> Option<usize> {
+    let below = ONES * (u64::from(most) + 1);
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+        let word = u64::from_le_bytes(*chunk);
+        let found = word.wrapping_sub(below) & !word & HIGH_BITS;
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..)?;
+    rest.iter().position(|&byte| byte <= most).map(|offset| at + offset)
+}
+
+/// Each byte's high bit.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+/// One in each byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// Where [`passing_in_window`] leaves the window to the slot-by-slot loop:
+/// its bytes `at + j + 1` stay below 128.
+const WORD_SKIP_LIMIT: usize = 112;
+
+/// Linear probing that stops at the first richer item; backward-shift
+/// deletion; a distance byte per slot.
 pub struct RobinHoodProbing;
+
+impl RobinHoodProbing {
+    /// [`ProbeRule::find_settled`] from `slot`, `distance` slots from home,
+    /// once the probe has passed the end of the array: on from slot 0, with
+    /// the step and wrap of the textbook loop (few probes get here). Inlined
+    /// all the same, as linear probing's is: as a call, its result came back
+    /// through memory, and the common path paid for that too.
+    #[inline(always)]
+    fn settle_slow<'a, K, V, O: Observer, E>(
+        slots: &'a OpenSlots<Self, K, V, O>,
+        hash: u64,
+        visited: &mut u64,
+        settle: &mut impl FnMut(&K) -> Result<Verdict, E>,
+        mut slot: usize,
+        mut distance: usize,
+    ) -> Result<Settled<'a, K, V>, E> {
+        let count = slots.count();
+        if slot == count {
+            slot = 0;
+        }
+        let found = loop {
+            let stored = slots.hash_below(slot);
+            let byte = slots.distances()[slot];
+            if stored == hash {
+                if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), settle) {
+                    slots.observer().visit(slot, Saw::KeyEqual);
+                    break end;
+                }
+                slots.observer().visit(slot, Saw::KeyDiffers);
+            } else if stops_at(slots, slot, byte, distance) {
+                slots
+                    .observer()
+                    .visit(slot, if stored == EMPTY_HASH { Saw::Empty } else { Saw::Richer });
+                break Ok(Settled::Absent(Vacancy(slot)));
+            } else {
+                slots.observer().visit(slot, Saw::HashMismatch);
+            }
+            slot = slots.next(slot);
+            distance += 1;
+        };
+        *visited += distance as u64 + 1;
+        found
+    }
+
+    /// The newcomer takes `slot` (empty, or its richer item's), `distance`
+    /// slots from its home, and the run from there to the next empty slot
+    /// moves one slot forward, each moved item one step further from home:
+    /// the textbook loop that swaps the carried entry forward slot by slot,
+    /// done as one move of the run, its distance bytes moved beside it.
+    fn place_at<K, V, O: Observer>(
+        slots: &mut OpenSlots<Self, K, V, O>,
+        slot: usize,
+        entry: Entry<K, V>,
+        distance: usize,
+    ) {
+        if slots.distances()[slot] != 0 {
+            let bytes = slots.distances();
+            let hole = first_at_most(bytes, slot + 1, 0)
+                .or_else(|| first_at_most(bytes, 0, 0))
+                .expect("an empty slot");
+            slots.open_gap(slot, hole);
+            // The bytes move with their items, one further from home each
+            // (a saturated byte stays saturated).
+            let bytes = slots.distances_mut();
+            let last = bytes.len() - 1;
+            let further = |moved: &mut [u8]| moved.iter_mut().for_each(|byte| *byte = byte.saturating_add(1));
+            if slot < hole {
+                bytes.copy_within(slot..hole, slot + 1);
+                further(&mut bytes[slot + 1..=hole]);
+            } else {
+                bytes.copy_within(0..hole, 1);
+                bytes[0] = bytes[last];
+                bytes.copy_within(slot..last, slot + 1);
+                further(&mut bytes[..=hole]);
+                further(&mut bytes[slot + 1..]);
+            }
+        }
+        slots.put(slot, entry);
+        slots.distances_mut()[slot] = distance_byte(distance);
+    }
+}
 
 impl ProbeRule for RobinHoodProbing {
     const KIND: StrategyKind = StrategyKind::RobinHood;
+    const DISTANCES: bool = true;
 
     /// Any slot count the bucket index allows (a power of two for `Mask`).
     fn usable_size(requested: usize, index: BucketIndex) -> usize {
@@ -81,73 +318,100 @@ impl ProbeRule for RobinHoodProbing {
 
     /// Linear probing's scan, ended early by the first richer item (closer to
     /// its home than the probe is to its own): the key would have taken its
-    /// slot, so it is absent. The probe's own distance is the step it carries;
-    /// the item's is computed from its stored hash (two multiplies with the
-    /// default index). An item whose stored hash equals the probed one shares
-    /// its home, so it is a candidate with no distance check.
+    /// slot, so it is absent. The probe's own distance is the step it
+    /// carries; the item's is its distance byte. An item whose stored hash
+    /// equals the probed one shares its home, so it is a candidate with no
+    /// distance check.
     #[inline(always)]
     fn scan<K, V, O: Observer>(slots: &OpenSlots<Self, K, V, O>, hash: u64, at: &mut Walk) -> Option<usize> {
-        let richer = |stored: u64, slot: usize, step: usize| slots.distance(slots.home(stored), slot) < step;
+        let richer = |_: u64, slot: usize, step: usize| stops_at(slots, slot, slots.distances()[slot], step);
         scan_forward(slots, hash, at, richer)
     }
 
-    /// Linear probing's loop, stopped by the first richer item. The probe
-    /// carries its own distance; a passed item's comes from its stored hash
-    /// (a wrapping multiply and a multiply-high, the index's match hoisted
-    /// out of the loop), and only for an item with another hash.
+    /// From where [`window_prefix`] says, slot by slot: an equal hash is a
+    /// candidate for `settle`; otherwise a byte of at most the probe's
+    /// distance (an empty slot, or a richer item) ends the probe, which
+    /// passes any other. A saturated byte is decided from the item's hash
+    /// (out of line). Nothing is computed and nothing is counted per slot;
+    /// past the end of the array, [`RobinHoodProbing::settle_slow`] goes on.
     #[inline(always)]
     fn find_settled<'a, K, V, O: Observer, E>(
         slots: &'a OpenSlots<Self, K, V, O>,
         hash: u64,
         visited: &mut u64,
-        settle: impl FnMut(&K) -> Result<Verdict, E>,
+        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Settled<'a, K, V>, E> {
-        let count = slots.count();
-        let home = slots.home(hash);
-        // Richer: the item's home lies after the probe's and at or before
-        // its slot. Before the wrap that slot is `home + distance`, so this
-        // is one unsigned compare: `item_home - (home + 1) < distance`.
-        let richer = move |item_home: usize, distance: usize| item_home.wrapping_sub(home + 1) < distance;
-        let richer_wrapped =
-            move |item_home: usize, slot: usize, distance: usize| slots.distance(item_home, slot) < distance;
-        match slots.multiplier() {
-            Some(multiplier) => settle_forward(
-                slots,
-                hash,
-                visited,
-                settle,
-                |stored, distance| richer(multiply_home(stored, multiplier, count), distance),
-                |stored, slot, distance| richer_wrapped(multiply_home(stored, multiplier, count), slot, distance),
-            ),
-            None => settle_forward(
-                slots,
-                hash,
-                visited,
-                settle,
-                |stored, distance| richer(slots.home(stored), distance),
-                |stored, slot, distance| richer_wrapped(slots.home(stored), slot, distance),
-            ),
+        if hash == EMPTY_HASH {
+            // No item stores it (Robin Hood leaves no tombstones).
+            return Ok(Settled::Absent(Vacancy::UNKNOWN));
         }
+        let home = slots.home(hash);
+        // The bytes from home to the end of the array.
+        let run = &slots.distances()[home..];
+        // The probe is `at` slots from home: a byte of `at` or less (an
+        // empty slot, or an item at most `at - 1` from its home) ends it.
+        // Above a quarter load, a window of slots at a time: see
+        // [`window_prefix`]. Below, most keys sit at home, and the loop
+        // below finds them at its first slot.
+        let (items, count) = (slots.items(), slots.count());
+        let (mut at, candidate) = if items * 4 <= count {
+            window_prefix::<2, K, V, O>(slots, hash, home, run)
+        } else if items * 4 <= count * 3 {
+            window_prefix::<4, K, V, O>(slots, hash, home, run)
+        } else {
+            window_prefix::<8, K, V, O>(slots, hash, home, run)
+        };
+        if candidate {
+            // The window's equal hash, settled at once.
+            let slot = home + at;
+            if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
+                slots.observer().visit(slot, Saw::KeyEqual);
+                *visited += at as u64 + 1;
+                return end;
+            }
+            slots.observer().visit(slot, Saw::KeyDiffers);
+            at += 1;
+        }
+        let found = loop {
+            let slot = home + at;
+            let Some(&byte) = run.get(at) else {
+                return Self::settle_slow(slots, hash, visited, &mut settle, slot, at);
+            };
+            if slots.hash_below(slot) == hash {
+                if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
+                    slots.observer().visit(slot, Saw::KeyEqual);
+                    break end;
+                }
+                slots.observer().visit(slot, Saw::KeyDiffers);
+            } else if usize::from(byte) <= at && (byte != SATURATED || saturated_richer(slots, slot, at)) {
+                slots
+                    .observer()
+                    .visit(slot, if byte == 0 { Saw::Empty } else { Saw::Richer });
+                // Where an insert of the key goes.
+                break Ok(Settled::Absent(Vacancy(slot)));
+            } else {
+                slots.observer().visit(slot, Saw::HashMismatch);
+            }
+            at += 1;
+        };
+        *visited += at as u64 + 1;
+        found
     }
 
-    /// Walk to the first slot that is empty or holds a richer item, the
-    /// probe distance carried as the step, then [`RobinHoodProbing::place`].
+    /// Walk the distance bytes to the first slot that is empty or holds a
+    /// richer item, the probe distance carried, then place the entry there.
     fn insert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) -> usize {
         let count = slots.count();
         let mut slot = slots.home(entry.hash);
         let mut distance = 0;
-        loop {
-            let stored = slots.hash_below(slot);
-            if stored == EMPTY_HASH || slots.distance(slots.home(stored), slot) < distance {
-                break;
-            }
+        while !stops_at(slots, slot, slots.distances()[slot], distance) {
             slot += 1;
             if slot == count {
                 slot = 0;
             }
             distance += 1;
         }
-        Self::place(slots, slot, entry);
+        Self::place_at(slots, slot, entry, distance);
         slot
     }
 
@@ -159,12 +423,13 @@ impl ProbeRule for RobinHoodProbing {
         let mut slot = slots.home(entry.hash);
         let mut distance = 0;
         loop {
-            let stored = slots.hash_below(slot);
-            if stored == EMPTY_HASH {
+            let byte = slots.distances()[slot];
+            if byte == 0 {
                 slots.put_fresh(slot, entry);
+                slots.distances_mut()[slot] = distance_byte(distance);
                 return;
             }
-            if slots.distance(slots.home(stored), slot) < distance {
+            if stops_at(slots, slot, byte, distance) {
                 break;
             }
             slot += 1;
@@ -173,51 +438,69 @@ impl ProbeRule for RobinHoodProbing {
             }
             distance += 1;
         }
-        Self::place(slots, slot, entry);
+        Self::place_at(slots, slot, entry, distance);
     }
 
-    /// The newcomer takes `slot` (empty, or its richer item's), and the run
-    /// from there to the next empty slot moves one slot forward, each moved
-    /// item one step further from home: the textbook loop that swaps the
-    /// carried entry forward slot by slot, done as one move of the run.
+    /// A miss's vacancy: the entry's distance from its home, then
+    /// [`RobinHoodProbing::place_at`].
     fn place<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize, entry: Entry<K, V>) {
-        if slots.hash_at(slot) != EMPTY_HASH {
-            let count = slots.count();
-            let mut hole = slot;
-            loop {
-                hole += 1;
-                if hole == count {
-                    hole = 0;
-                }
-                if slots.hash_below(hole) == EMPTY_HASH {
-                    break;
-                }
-            }
-            slots.open_gap(slot, hole);
-        }
-        slots.put(slot, entry);
+        let distance = slots.distance(slots.home(entry.hash), slot);
+        Self::place_at(slots, slot, entry, distance);
     }
 
     /// Backward shift: the items after `slot`, up to an empty slot or an
-    /// item already at home, each move one slot back (one move of the run).
+    /// item already at home (distance byte 0 or 1), each move one slot back
+    /// (one move of the run), their bytes one less.
     fn remove<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize) -> Entry<K, V> {
         let entry = slots.take(slot, EMPTY_HASH);
-        let count = slots.count();
-        let mut last = slot;
-        loop {
-            let from = if last + 1 == count { 0 } else { last + 1 };
-            let stored = slots.hash_below(from);
-            if stored == EMPTY_HASH || slots.home(stored) == from {
-                break;
-            }
-            last = from;
+        let bytes = slots.distances_mut();
+        bytes[slot] = 0;
+        // The run to move back: up to an empty slot or an item at home.
+        let (last, wraps) = match first_at_most(bytes, slot + 1, 1) {
+            Some(stop) => (stop - 1, false),
+            None => match first_at_most(bytes, 0, 1).expect("an empty slot") {
+                0 => (bytes.len() - 1, false),
+                first => (first - 1, true),
+            },
+        };
+        if last == slot {
+            return entry;
         }
-        if last != slot {
-            slots.close_gap(slot, last);
+        slots.close_gap(slot, last);
+        // The bytes move with their items, one nearer home each.
+        let bytes = slots.distances_mut();
+        let count = bytes.len();
+        let nearer = |moved: &mut [u8]| {
+            let saturated = moved.iter().fold(0, |most, &byte| most.max(byte)) == SATURATED;
+            moved.iter_mut().for_each(|byte| *byte -= 1);
+            saturated
+        };
+        let saturated = if wraps {
+            let first = bytes[0];
+            bytes.copy_within(slot + 1..count, slot);
+            bytes[count - 1] = first;
+            bytes.copy_within(1..=last, 0);
+            let tail = nearer(&mut bytes[slot..]);
+            nearer(&mut bytes[..last]) | tail
+        } else {
+            bytes.copy_within(slot + 1..=last, slot);
+            nearer(&mut bytes[slot..last])
+        };
+        bytes[last] = 0;
+        if saturated {
+            // An item 254 or more slots from home: only its hash tells how far.
+            let mut at = slot;
+            while at != last {
+                if slots.distances()[at] == SATURATED - 1 {
+                    slots.distances_mut()[at] = distance_byte(exact_displacement(slots, at));
+                }
+                at = slots.next(at);
+            }
         }
         entry
     }
 
+    /// From the stored hash, not the byte: exact at any distance.
     fn displacement<K, V, O: Observer>(slots: &OpenSlots<Self, K, V, O>, slot: usize) -> usize {
         slots.distance(slots.home(slots.hash_at(slot)), slot)
     }
@@ -241,8 +524,14 @@ mod tests {
         table.check_invariants();
         for slot in 0..table.count() {
             if table.hash_at(slot) == EMPTY_HASH {
+                assert_eq!(table.distances()[slot], 0, "slot {slot}: an empty slot's byte");
                 continue;
             }
+            assert_eq!(
+                table.distances()[slot],
+                distance_byte(RobinHoodProbing::displacement(table, slot)),
+                "slot {slot}: its distance byte"
+            );
             let real = RobinHoodProbing::displacement(table, slot);
             if real > 0 {
                 let before = (slot + table.count() - 1) % table.count();
@@ -376,6 +665,65 @@ mod tests {
                     rh_misses < lin_misses,
                     "{index:?} at {load}: Robin Hood's misses visit {rh_misses}, linear's {lin_misses}"
                 );
+            }
+        }
+    }
+
+    /// The one-pass lookup and the insert at its vacancy (`Table`'s path)
+    /// against the resumable scan, the slot-by-slot textbook probe: the
+    /// same slot for every key present, the same visits, and a miss's
+    /// vacancy where `insert` would put the key, in small tables (so probes
+    /// wrap) filled up to one empty slot, under few distinct hashes (long
+    /// equal-home groups) and many, and under every index.
+    #[test]
+    fn the_windowed_lookup_agrees_with_the_textbook_probe() {
+        use crate::test_support::splitmix;
+        for index in BucketIndex::ALL {
+            for (slots, hashes) in [(16, 5), (16, 1 << 40), (64, 17), (64, 1 << 40), (1024, 3)] {
+                let mut state = slots as u64 ^ hashes;
+                let mut table = RobinHood::<u64, u64>::new(slots, index);
+                let mut present: Vec<(u64, u64)> = Vec::new();
+                for round in 0..3000u64 {
+                    let roll = splitmix(&mut state);
+                    let full = table.count() - 1;
+                    let hash = splitmix(&mut state) % hashes;
+                    if present.len() < full && (!roll.is_multiple_of(3) || present.is_empty()) {
+                        let mut visits = 0;
+                        let settled = table.find_settled(hash, &mut visits, |_: &u64| Ok::<_, ()>(Verdict::Unequal));
+                        let Ok(Settled::Absent(vacancy)) = settled else {
+                            panic!("a new key was found")
+                        };
+                        let mut cursor = ProbeCursor::new();
+                        while table.probe_next(hash, &mut cursor).is_some() {}
+                        assert_eq!(visits, cursor.visited(), "{index:?}: a miss's visits");
+                        let slot = table.insert_at(vacancy, Entry::new(hash, round, round));
+                        present.push((hash, round));
+                        assert_eq!(find(&table, hash, round), Some(slot));
+                    } else {
+                        let (hash, key) = present.swap_remove((roll as usize >> 8) % present.len());
+                        table.remove(find(&table, hash, key).expect("present"));
+                    }
+                    if round % 7 == 0 || table.count() <= 64 {
+                        check_home_order(&table);
+                    }
+                    for &(hash, key) in present.iter().rev().take(8) {
+                        let mut visits = 0;
+                        let settled = table.find_settled(hash, &mut visits, |&k: &u64| {
+                            Ok::<_, ()>(if k == key { Verdict::Equal } else { Verdict::Unequal })
+                        });
+                        let Ok(Settled::Found(slot, _)) = settled else {
+                            panic!("{index:?}: lost key {key}")
+                        };
+                        assert_eq!(Some(slot), find(&table, hash, key));
+                        let mut cursor = ProbeCursor::new();
+                        while let Some(at) = table.probe_next(hash, &mut cursor) {
+                            if table.entry(at).key == key {
+                                break;
+                            }
+                        }
+                        assert_eq!(visits, cursor.visited(), "{index:?}: a hit's visits");
+                    }
+                }
             }
         }
     }

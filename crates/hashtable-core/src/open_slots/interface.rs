@@ -109,7 +109,8 @@ where
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         let count = P::usable_size(buckets.max(self.len + 1), self.index);
         let fresh = alloc::filled_with(count, || vacant(EMPTY_HASH))?.into_boxed_slice();
-        self.refill(fresh, P::reinsert);
+        let distances = zeroed_distances::<P>(count)?;
+        self.refill(fresh, distances, P::reinsert);
         Ok(())
     }
 
@@ -134,6 +135,7 @@ where
             end: self.end,
             index: self.index,
             multiplier: self.multiplier,
+            distances: alloc::copied(&self.distances)?,
             rule: PhantomData,
             observer: O::default(),
         })
@@ -194,9 +196,10 @@ where
         P::expected_probes(load_factor)
     }
 
-    /// One `Entry` per slot, allocated up front, and nothing else.
+    /// One `Entry` per slot, allocated up front, and the rule's byte per
+    /// slot if it keeps one ([`ProbeRule::DISTANCES`]).
     fn heap_bytes(&self) -> usize {
-        self.count() * mem::size_of::<Entry<K, V>>()
+        self.count() * mem::size_of::<Entry<K, V>>() + self.distances.len()
     }
 }
 

@@ -59,6 +59,11 @@ pub(crate) const DONE: usize = usize::MAX;
 /// insert goes, and its deletion rule. The storage does the rest.
 pub trait ProbeRule: Sized {
     const KIND: StrategyKind;
+    /// Whether the storage keeps a byte per slot beside the entries for the
+    /// rule ([`OpenSlots::distances`]: Robin Hood's distances from home).
+    /// The storage allocates it, copies it, and gives a rebuild a zeroed one;
+    /// the rule alone writes it. `false` (linear, quadratic): it stays empty.
+    const DISTANCES: bool = false;
     /// The slot count used for a requested size.
     fn usable_size(requested: usize, index: BucketIndex) -> usize;
     /// From `at`, the next slot along `hash`'s probe sequence whose stored
@@ -157,6 +162,9 @@ pub struct OpenSlots<P, K, V, O = Quiet> {
     /// [`BucketIndex::multiplier`] at the current slot count: the home slot
     /// without a match on `index` (`None` for `mod`, which divides).
     multiplier: Option<u64>,
+    /// One byte per slot for a rule with [`ProbeRule::DISTANCES`], empty
+    /// (and never allocated) for the others.
+    distances: Box<[u8]>,
     rule: PhantomData<fn() -> P>,
     /// Where the storage reports what it does: [`Quiet`] (nothing) unless traced.
     observer: O,
@@ -177,6 +185,7 @@ impl<P: ProbeRule, K, V, O: Observer> OpenSlots<P, K, V, O> {
             end: 0,
             index,
             multiplier: index.multiplier(count),
+            distances: zeroed_distances::<P>(count)?,
             rule: PhantomData,
             observer: O::default(),
         })
@@ -197,6 +206,12 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     #[inline(always)]
     pub fn observer(&self) -> &O {
         &self.observer
+    }
+
+    /// Items stored.
+    #[inline(always)]
+    pub(crate) fn items(&self) -> usize {
+        self.len
     }
 
     /// Slots holding a tombstone.
@@ -233,10 +248,22 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     }
 
     /// The index's multiplier at this slot count (`None` for `mod`), for a
-    /// loop that computes homes itself.
+    /// loop that computes homes itself (no rule does today).
+    #[allow(dead_code)]
     #[inline(always)]
     pub(crate) fn multiplier(&self) -> Option<u64> {
         self.multiplier
+    }
+
+    /// The rule's byte per slot ([`ProbeRule::DISTANCES`]; empty otherwise).
+    #[inline(always)]
+    pub(crate) fn distances(&self) -> &[u8] {
+        &self.distances
+    }
+
+    #[inline(always)]
+    pub(crate) fn distances_mut(&mut self) -> &mut [u8] {
+        &mut self.distances
     }
 
     /// The entry in a slot a scan just handed out.
@@ -421,8 +448,14 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     }
 
     /// Swap in `fresh` storage and move every entry of the old into it with `place`.
-    fn refill(&mut self, fresh: Box<[MaybeUninit<Entry<K, V>>]>, mut place: impl FnMut(&mut Self, Entry<K, V>)) {
+    fn refill(
+        &mut self,
+        fresh: Box<[MaybeUninit<Entry<K, V>>]>,
+        distances: Box<[u8]>,
+        mut place: impl FnMut(&mut Self, Entry<K, V>),
+    ) {
         let old = mem::replace(&mut self.slots, fresh);
+        self.distances = distances;
         self.observer.resize(old.len(), self.slots.len());
         self.multiplier = self.index.multiplier(self.slots.len());
         let old_end = mem::replace(&mut self.end, 0);
@@ -447,6 +480,16 @@ impl<P, K, V> Traced for OpenSlots<P, K, V, Recorder> {
     fn take_events(&self) -> Vec<Event> {
         self.observer.take()
     }
+}
+
+/// A zeroed byte per slot for a rule with [`ProbeRule::DISTANCES`]; no
+/// allocation for the others.
+fn zeroed_distances<P: ProbeRule>(count: usize) -> Result<Box<[u8]>, AllocError> {
+    Ok(if P::DISTANCES {
+        alloc::filled(0u8, count)?.into_boxed_slice()
+    } else {
+        Box::default()
+    })
 }
 
 /// Runs shorter than this move slot by slot: a `memmove` call costs more.

@@ -12,10 +12,10 @@ from typing import Any
 
 from ..experiment import Experiment
 from ..measure import Config
-from ..noise import cell
+from ..noise import Cell, cell, differs
 from ..plan import Options, Plan
 from ..rows import Series, in_experiment, sort_series
-from ..sentences import NO_DATA, describe_changes, plain, timed_column, view_words
+from ..sentences import NO_DATA, describe_changes, fmt_ns, names_list, plain, timed_column, view_words
 
 Row = dict[str, Any]
 SWEEP = "max_load"
@@ -55,6 +55,77 @@ def max_load_series(rows: list[Row], column: str) -> Series:
     return sort_series(series)
 
 
+def _loads(points: list[tuple[float, Cell, Cell]]) -> str:
+    return names_list([f"{load:g}" for load, _, _ in points])
+
+
+def _probes(rows: list[Row], column: str) -> dict[tuple[str, float], float]:
+    """(strategy, max_load) -> mean probes per lookup, where the native census ran."""
+    return {
+        (row["strategy"], row["max_load"]): float(row[column])
+        for row in plain(in_experiment(rows, SWEEP))
+        if row.get(column) is not None
+    }
+
+
+def robin_hood_finding(rows: list[Row], options: Options) -> str:
+    """Robin Hood against linear probing, which the designs order exactly: the same
+    keys make the same mean probes per successful lookup in both, and a failed lookup
+    stops at the first richer item in Robin Hood but runs to the next empty slot in
+    linear probing. Whether the times agree, with the noise rule deciding what differs:
+    '' unless both strategies were measured at some max_load."""
+    pairs: dict[str, list[tuple[float, Cell, Cell]]] = {}
+    for operation in ("lookup_hit", "lookup_miss"):
+        series = max_load_series(rows, timed_column(options, operation))
+        robin_hood, linear = dict(series.get("robin_hood", [])), dict(series.get("linear", []))
+        pairs[operation] = [(load, robin_hood[load], linear[load]) for load in sorted(set(robin_hood) & set(linear))]
+    hits, misses = pairs["lookup_hit"], pairs["lookup_miss"]
+    if not hits:
+        return ""
+    hit_probes, miss_probes = _probes(rows, "probe_hit"), _probes(rows, "probe_miss")
+    slower = [(load, rh, lin) for load, rh, lin in hits if rh.best > lin.best and differs(rh, lin)]
+    high, rh, lin = hits[-1]
+    if not slower:
+        text = (
+            f"Robin Hood's successful lookups were no slower than linear probing's at any max_load "
+            f"({_loads(hits)}; {fmt_ns(rh.best)} against {fmt_ns(lin.best)} at {high:g})"
+        )
+    else:
+        load, rh, lin = slower[0]
+        text = (
+            f"Robin Hood's successful lookups were measurably slower than linear probing's at max_load "
+            f"{_loads(slower)} ({fmt_ns(rh.best)} against {fmt_ns(lin.best)} at {load:g})"
+        )
+    at = slower[0][0] if slower else high
+    if (("robin_hood", at) in hit_probes) and (("linear", at) in hit_probes):
+        text += ", although the designs give both" if slower else ", as the designs have it: both take"
+        text += (
+            f" the same mean probes per hit ({hit_probes[('robin_hood', at)]:.2f} and "
+            f"{hit_probes[('linear', at)]:.2f} at {at:g})"
+        )
+    from_half = [(load, rh, lin) for load, rh, lin in misses if load >= 0.5]
+    if from_half:
+        faster = [(load, rh, lin) for load, rh, lin in from_half if rh.best < lin.best and differs(rh, lin)]
+        high, rh, lin = from_half[-1]
+        counts = ""
+        if (("robin_hood", high) in miss_probes) and (("linear", high) in miss_probes):
+            counts = f"; {miss_probes[('robin_hood', high)]:.2f} against {miss_probes[('linear', high)]:.2f} probes"
+        if len(faster) == len(from_half):
+            text += (
+                f"; its failed lookups were faster from max_load {from_half[0][0]:g} up "
+                f"({fmt_ns(rh.best)} against {fmt_ns(lin.best)} at {high:g}{counts}), as they should be: "
+                "a miss stops at the first richer item, not at the next empty slot"
+            )
+        else:
+            behind = [point for point in from_half if point not in faster]
+            text += (
+                f"; its failed lookups were not measurably faster at max_load {_loads(behind)}, "
+                f"though a miss stops at the first richer item ({fmt_ns(rh.best)} against "
+                f"{fmt_ns(lin.best)} at {high:g}{counts})"
+            )
+    return text + "."
+
+
 def max_load_finding(rows: list[Row], options: Options) -> str:
     parts = []
     for operation, what in (("lookup_hit", "successful"), ("lookup_miss", "failed")):
@@ -74,7 +145,9 @@ def max_load_finding(rows: list[Row], options: Options) -> str:
         f"Raising max_load from {low:g} to {high:g} (each table filled to exactly that load, "
         f"hash {options.reference_hash}, timed as {view_words(options)}): "
     )
-    return head + "; ".join(f"{what} lookups became {text}" for what, _, _, text in parts) + "."
+    text = head + "; ".join(f"{what} lookups became {text}" for what, _, _, text in parts) + "."
+    designs = robin_hood_finding(rows, options)
+    return f"{text} {designs}" if designs else text
 
 
 def lookup_vs_max_load(rows: list[Row], options: Options, path: Path) -> None:
