@@ -36,7 +36,8 @@ use crate::entry::{Entry, SlotId};
 use crate::index::{multiply_home, BucketIndex};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
+    two_way, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy,
+    Verdict,
 };
 use crate::trace::{Event, Observer, Quiet, Recorder, Saw, Traced};
 
@@ -134,6 +135,71 @@ impl<K, V, O: Observer> Chaining<K, V, O> {
         &mut self.nodes[at as usize].next
     }
 
+    /// `find_settled`'s loop: the outcome, and the node before the last one
+    /// visited (NIL if that was the head): a found node's predecessor.
+    #[inline(always)]
+    fn settle_chain<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> (Result<Settled<'_, K, V>, E>, u32) {
+        let mut at = self.head(hash);
+        // The last node passed: a new node is linked after it, and a found
+        // node is unlinked from it.
+        let mut before = NIL;
+        let mut visits = 0;
+        let found = loop {
+            if at == NIL {
+                // An insert appends at the chain's tail, the node before.
+                let vacancy = if before == NIL {
+                    HEAD | self.home(hash)
+                } else {
+                    before as usize
+                };
+                break Ok(Settled::Absent(Vacancy(vacancy)));
+            }
+            let node = &self.nodes[at as usize];
+            visits += 1;
+            if node.entry.hash == hash {
+                // Spelled out, not `settle_candidate`: through it this loop
+                // cost `t[k] = v` 7 instructions and each bulk-loaded pair 11 (callgrind).
+                let verdict = settle(&node.entry.key);
+                let saw = if matches!(verdict, Ok(Verdict::Equal)) {
+                    Saw::KeyEqual
+                } else {
+                    Saw::KeyDiffers
+                };
+                self.observer.node(at as usize, visits as usize - 1, saw);
+                match verdict {
+                    Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(at as usize), &node.entry)),
+                    Ok(Verdict::Unequal) => {}
+                    Ok(Verdict::Undecided) => break Ok(Settled::Undecided),
+                    Err(err) => break Err(err),
+                }
+            } else {
+                self.observer.node(at as usize, visits as usize - 1, Saw::HashMismatch);
+            }
+            before = at;
+            at = node.next;
+        };
+        *visited += visits;
+        (found, before)
+    }
+
+    /// Take out node `target`, already unlinked from its chain: the arena's
+    /// last node moves into its place (`swap_remove`), and the one link
+    /// that named the last node is repointed.
+    #[inline]
+    fn unlinked(&mut self, target: usize) -> Entry<K, V> {
+        self.observer.unlink(target);
+        let last = (self.nodes.len() - 1) as u32;
+        if target as u32 != last {
+            *self.link_to(last) = target as u32;
+        }
+        self.nodes.swap_remove(target).entry
+    }
+
     /// Link every node into `heads`, appending to `tails` (one per bucket, all
     /// NIL) so chain order follows arena order.
     fn relink_all(&mut self, mut tails: Vec<u32>) {
@@ -197,48 +263,35 @@ where
         &self,
         hash: u64,
         visited: &mut u64,
-        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Settled<'_, K, V>, E> {
-        let mut at = self.head(hash);
-        // The last node passed: a new node is linked after it.
-        let mut tail = NIL;
-        let mut visits = 0;
-        let found = loop {
-            if at == NIL {
-                // An insert appends at the chain's tail, the node before.
-                let vacancy = if tail == NIL {
-                    HEAD | self.home(hash)
-                } else {
-                    tail as usize
-                };
-                break Ok(Settled::Absent(Vacancy(vacancy)));
-            }
-            tail = at;
-            let node = &self.nodes[at as usize];
-            visits += 1;
-            if node.entry.hash == hash {
-                // Spelled out, not `settle_candidate`: through it this loop
-                // cost `t[k] = v` 7 instructions and each bulk-loaded pair 11 (callgrind).
-                let verdict = settle(&node.entry.key);
-                let saw = if matches!(verdict, Ok(Verdict::Equal)) {
-                    Saw::KeyEqual
-                } else {
-                    Saw::KeyDiffers
-                };
-                self.observer.node(at as usize, visits as usize - 1, saw);
-                match verdict {
-                    Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(at as usize), &node.entry)),
-                    Ok(Verdict::Unequal) => {}
-                    Ok(Verdict::Undecided) => break Ok(Settled::Undecided),
-                    Err(err) => break Err(err),
-                }
-            } else {
-                self.observer.node(at as usize, visits as usize - 1, Saw::HashMismatch);
-            }
-            at = node.next;
+        self.settle_chain(hash, visited, settle).0
+    }
+
+    /// The lookup's walk, which knows the node before the one it finds:
+    /// that node's `next` (or the head) is the link to cut, with no second
+    /// walk (as `remove` of a bare node must).
+    #[inline(always)]
+    fn remove_entry<E>(
+        &mut self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Option<Entry<K, V>>, E> {
+        let (found, before) = self.settle_chain(hash, visited, two_way(eq));
+        let target = match found? {
+            Settled::Found(slot, _) => slot.0,
+            Settled::Absent(_) | Settled::Undecided => return Ok(None),
         };
-        *visited += visits;
-        found
+        let after = self.nodes[target].next;
+        match before {
+            NIL => {
+                let bucket = self.home(hash);
+                self.heads[bucket] = after;
+            }
+            before => self.nodes[before as usize].next = after,
+        }
+        Ok(Some(self.unlinked(target)))
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
@@ -301,16 +354,9 @@ where
     }
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
-        let target = slot.0 as u32;
-        self.observer.unlink(slot.0);
         let after = self.nodes[slot.0].next;
-        *self.link_to(target) = after;
-        let last = (self.nodes.len() - 1) as u32;
-        if target != last {
-            // The last node is about to move into the hole: repoint its link.
-            *self.link_to(last) = target;
-        }
-        self.nodes.swap_remove(slot.0).entry
+        *self.link_to(slot.0 as u32) = after;
+        self.unlinked(slot.0)
     }
 
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {

@@ -80,8 +80,8 @@ use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    settle_candidate, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure,
-    Vacancy, Verdict,
+    settle_candidate, two_way, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind,
+    Structure, Vacancy, Verdict,
 };
 use crate::trace::{Event, Observer, Quiet, Recorder, Saw, Traced};
 
@@ -231,6 +231,21 @@ impl<K, V, O: Observer> Compact<K, V, O> {
         position
     }
 
+    /// Take out the entry at `position`, whose index slot is `index_slot`:
+    /// the slot becomes `DUMMY` and the entry a hole.
+    #[inline]
+    fn take_indexed(&mut self, position: usize, index_slot: usize) -> Entry<K, V> {
+        self.observer.removed(index_slot, true);
+        self.indices.set(index_slot, DUMMY);
+        self.dummies += 1;
+        self.len -= 1;
+        let entry = self.entries[position].take().expect("located entries are live");
+        while let Some(None) = self.entries.last() {
+            self.entries.pop();
+        }
+        entry
+    }
+
     /// Index every entry afresh into `slots` slots, compacting out the holes.
     /// The new indices are allocated before anything moves.
     fn reindex(&mut self, slots: usize) -> Result<(), AllocError> {
@@ -311,7 +326,8 @@ fn probe_in<W: IndexWord, K, V>(
 /// stored hash; no step bound, since an `EMPTY` index slot is always kept
 /// and the walk reaches every slot. A miss ends at the `EMPTY` slot where
 /// an insert of its key writes its position. The visits are the steps
-/// taken, added once.
+/// taken, added once. The index slot read last comes back too: a found
+/// entry's, which a removal marks `DUMMY` without walking again.
 #[inline(always)]
 fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
     indices: &[W],
@@ -321,7 +337,7 @@ fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
     visited: &mut u64,
     mut settle: impl FnMut(&K) -> Result<Verdict, E>,
     observer: &O,
-) -> Result<Settled<'a, K, V>, E> {
+) -> (Result<Settled<'a, K, V>, E>, usize) {
     let mut walk = start;
     let mut step = 0usize;
     let found = loop {
@@ -357,7 +373,7 @@ fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
         step += 1;
     };
     *visited += step as u64 + 1;
-    found
+    (found, walk.slot)
 }
 
 impl<K, V, O> CollisionStrategy<K, V> for Compact<K, V, O>
@@ -403,7 +419,27 @@ where
     ) -> Result<Settled<'_, K, V>, E> {
         let start = self.walk(hash);
         let observer = &self.observer;
-        with_indices!(&self.indices, slice => settle_in(slice, &self.entries, hash, start, visited, settle, observer))
+        with_indices!(&self.indices, slice => settle_in(slice, &self.entries, hash, start, visited, settle, observer)).0
+    }
+
+    /// The lookup's own walk, which ends at the entry's index slot: no
+    /// second walk to find it again (as `remove` of a bare position must).
+    #[inline(always)]
+    fn remove_entry<E>(
+        &mut self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Option<Entry<K, V>>, E> {
+        let start = self.walk(hash);
+        let observer = &self.observer;
+        let settle = two_way(eq);
+        let (found, index_slot) = with_indices!(&self.indices, slice => settle_in(slice, &self.entries, hash, start, visited, settle, observer));
+        let position = match found? {
+            Settled::Found(slot, _) => slot.0,
+            Settled::Absent(_) | Settled::Undecided => return Ok(None),
+        };
+        Ok(Some(self.take_indexed(position, index_slot)))
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
@@ -451,15 +487,7 @@ where
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         let (index_slot, _) = self.locate(slot.0);
-        self.observer.removed(index_slot, true);
-        self.indices.set(index_slot, DUMMY);
-        self.dummies += 1;
-        self.len -= 1;
-        let entry = self.entries[slot.0].take().expect("located entries are live");
-        while let Some(None) = self.entries.last() {
-            self.entries.pop();
-        }
-        entry
+        self.take_indexed(slot.0, index_slot)
     }
 
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
