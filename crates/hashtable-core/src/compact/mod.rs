@@ -147,6 +147,26 @@ impl Walk {
     }
 }
 
+/// `(multiplier, shift)` such that, for a power-of-two `slots`,
+/// `index.bucket(hash, slots)` is `(hash * multiplier) >> shift` masked to
+/// `slots - 1` (as in swiss): `mod` and `mask` keep the low bits, and
+/// Fibonacci's multiply-high by a power of two is a shift of the product.
+/// For a rebuild's loop: no `match` on `index` per entry. (Kept in the
+/// struct for lookups too, the three fields cost every strategy's hits 2
+/// to 7 instructions in `lookup_loop`, by the layout they changed.)
+fn home_split(index: BucketIndex, slots: usize) -> (u64, u32) {
+    debug_assert!(slots.is_power_of_two());
+    match index {
+        BucketIndex::Mod | BucketIndex::Mask => (1, 0),
+        // One slot: the mask is 0 whatever the shift, which must stay below 64.
+        BucketIndex::Fibonacci => (GOLDEN_RATIO_64, (u64::BITS - slots.trailing_zeros()).min(u64::BITS - 1)),
+    }
+}
+
+/// [`BucketIndex::Fibonacci`]'s multiplier (a test checks that
+/// [`home_split`] agrees with [`BucketIndex::bucket`]).
+const GOLDEN_RATIO_64: u64 = 0x9E37_79B9_7F4A_7C15;
+
 pub struct Compact<K, V, O = Quiet> {
     indices: Indices,
     /// In insertion order; `None` is a deleted entry's hole. Never ends in a hole.
@@ -250,18 +270,40 @@ impl<K, V, O: Observer> Compact<K, V, O> {
     /// The new indices are allocated before anything moves.
     fn reindex(&mut self, slots: usize) -> Result<(), AllocError> {
         let old = self.slots();
-        self.indices = Indices::new(Self::usable_size(slots.max(self.len + 1), self.index))?;
-        self.observer.resize(old, self.slots());
+        let slots = Self::usable_size(slots.max(self.len + 1), self.index);
+        let mut indices = Indices::new(slots)?;
+        self.observer.resize(old, slots);
         self.entries.retain(Option::is_some);
         self.dummies = 0;
-        for position in 0..self.entries.len() {
-            let hash = self.live(position).hash;
-            let slot = self.find_empty_slot(hash);
-            self.observer.place(slot, false);
-            self.indices.set(slot, position as isize);
-        }
+        let (entries, observer) = (&self.entries, &self.observer);
+        let (multiplier, shift) = home_split(self.index, slots);
+        let home = move |hash: u64| (hash.wrapping_mul(multiplier) >> shift) as usize & (slots - 1);
+        with_indices!(&mut indices, slice => place_all(slice, entries, home, observer));
+        self.indices = indices;
         self.observer.resize_end();
         Ok(())
+    }
+}
+
+/// A rebuild's placing loop at a fixed index width: each entry's position
+/// written at the first `EMPTY` slot of its walk, in fresh indices with
+/// more slots than entries and no `DUMMY` (so the walk, which reaches every
+/// slot, ends). One `match` on the width for all the entries, no step bound.
+fn place_all<W: IndexWord, K, V, O: Observer>(
+    indices: &mut [W],
+    entries: &[Option<Entry<K, V>>],
+    home: impl Fn(u64) -> usize,
+    observer: &O,
+) {
+    let mask = indices.len() - 1;
+    for (position, entry) in entries.iter().enumerate() {
+        let Some(entry) = entry else { continue };
+        let mut walk = Walk::new(home(entry.hash), entry.hash, mask);
+        while indices[walk.slot].get() != EMPTY {
+            walk.advance();
+        }
+        observer.place(walk.slot, false);
+        indices[walk.slot] = W::make(position as isize);
     }
 }
 

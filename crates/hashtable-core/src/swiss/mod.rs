@@ -282,11 +282,18 @@ where
 
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         let old = self.buckets();
-        let detached = self.reset(buckets.max(self.len + 1))?;
+        let len = self.len;
+        let detached = self.reset(buckets.max(len + 1))?;
         self.observer.resize(old, self.buckets());
-        detached.for_each(|entry| {
-            self.place_fresh(entry);
-        });
+        if self.buckets() < GROUP {
+            detached.for_each(|entry| self.place_fresh(entry));
+        } else {
+            // No check or count per entry: `len` is known, and `top` is one
+            // backward scan (a panic in between could only leak entries).
+            detached.for_each(|entry| self.place_rebuilt(entry));
+            self.len = len;
+            self.top = self.last_full_below(self.buckets()).map_or(0, |slot| slot + 1);
+        }
         self.observer.resize_end();
         Ok(())
     }
