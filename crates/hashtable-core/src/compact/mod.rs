@@ -255,8 +255,14 @@ impl<K, V, O: Observer> Compact<K, V, O> {
     /// the slot becomes `DUMMY` and the entry a hole.
     #[inline]
     fn take_indexed(&mut self, position: usize, index_slot: usize) -> Entry<K, V> {
-        self.observer.removed(index_slot, true);
         self.indices.set(index_slot, DUMMY);
+        self.take_marked(position, index_slot)
+    }
+
+    /// [`Compact::take_indexed`] once `index_slot` holds `DUMMY` already.
+    #[inline]
+    fn take_marked(&mut self, position: usize, index_slot: usize) -> Entry<K, V> {
+        self.observer.removed(index_slot, true);
         self.dummies += 1;
         self.len -= 1;
         let entry = self.entries[position].take().expect("located entries are live");
@@ -466,6 +472,7 @@ where
 
     /// The lookup's own walk, which ends at the entry's index slot: no
     /// second walk to find it again (as `remove` of a bare position must).
+    /// The walk and the `DUMMY` written in one `match` on the index width.
     #[inline(always)]
     fn remove_entry<E>(
         &mut self,
@@ -473,15 +480,21 @@ where
         visited: &mut u64,
         eq: impl FnMut(&K) -> Result<bool, E>,
     ) -> Result<Option<Entry<K, V>>, E> {
-        let start = self.walk(hash);
-        let observer = &self.observer;
+        let (index, entries, observer) = (self.index, &self.entries, &self.observer);
         let settle = two_way(eq);
-        let (found, index_slot) = with_indices!(&self.indices, slice => settle_in(slice, &self.entries, hash, start, visited, settle, observer));
-        let position = match found? {
-            Settled::Found(slot, _) => slot.0,
-            Settled::Absent(_) | Settled::Undecided => return Ok(None),
-        };
-        Ok(Some(self.take_indexed(position, index_slot)))
+        let found = with_indices!(&mut self.indices, slice => {
+            let start = Walk::new(index.bucket(hash, slice.len()), hash, slice.len() - 1);
+            let (found, index_slot) = settle_in(slice, entries, hash, start, visited, settle, observer);
+            match found {
+                Ok(Settled::Found(slot, _)) => {
+                    slice[index_slot] = IndexWord::make(DUMMY);
+                    Ok(Some((slot.0, index_slot)))
+                }
+                Ok(Settled::Absent(_) | Settled::Undecided) => Ok(None),
+                Err(err) => Err(err),
+            }
+        })?;
+        Ok(found.map(|(position, index_slot)| self.take_marked(position, index_slot)))
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
