@@ -19,8 +19,10 @@
 //!   miss that precedes it names the tail node (or the empty bucket), so an
 //!   insert walks the chain once.
 //! * **Deletion** unlinks the node, then moves the arena's last node into the
-//!   hole (`swap_remove`) and repoints the one link that named it. No
-//!   tombstones: chains never need cleaning.
+//!   hole (`swap_remove`) and repoints the one link that named it. A removal
+//!   by key finds the link to cut in its lookup (the node it passed last);
+//!   only the moved node's link takes a walk of its chain. No tombstones:
+//!   chains never need cleaning.
 //! * **Expected probes** with load factor α = n/m and a uniform hash: a
 //!   successful search visits 1 + α/2 nodes, an unsuccessful one α nodes.
 //!   α may exceed 1: chains simply get longer on average.

@@ -48,8 +48,8 @@
 //!   CPython does not): so every `DUMMY` pairs with at most one hole, the
 //!   entries never outnumber `len + tombstones`, which the Table keeps below
 //!   max_load × slots, and every position fits the index width.
-//! * **Deletion** writes `DUMMY` into the index slot, since a later probe may have
-//!   to walk past it, and leaves a hole (`None`) in the entries so no other
+//! * **Deletion** writes `DUMMY` into the index slot (a removal by key, into
+//!   the slot its lookup ended at), since a later probe may have to walk past it, and leaves a hole (`None`) in the entries so no other
 //!   position changes. `tombstones()` counts the `DUMMY` slots. Removing the
 //!   last entry (as `popitem` does) also trims trailing holes, like CPython's
 //!   `dk_nentries` decrement. A rebuild compacts the entries, keeping their
