@@ -106,7 +106,8 @@ use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
+    two_way, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy,
+    Verdict,
 };
 use crate::trace::{Event, Observer, Quiet, Recorder, Traced};
 
@@ -278,6 +279,22 @@ where
     #[inline]
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         self.take(slot)
+    }
+
+    /// The slot the lookup found is taken without checking it again.
+    #[inline(always)]
+    fn remove_entry<E>(
+        &mut self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Option<Entry<K, V>>, E> {
+        let Settled::Found(slot, _) = self.find_straight(hash, visited, two_way(eq))? else {
+            return Ok(None);
+        };
+        // SAFETY: the lookup just found an entry in `slot` (a full slot below
+        // the slot count), and nothing has changed since.
+        Ok(Some(unsafe { self.take_full(slot.0) }))
     }
 
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {

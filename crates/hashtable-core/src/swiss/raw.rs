@@ -73,7 +73,17 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
     #[inline]
     pub(super) fn take(&mut self, slot: SlotId) -> Entry<K, V> {
         self.assert_full(slot);
-        let slot = slot.0;
+        // SAFETY: `assert_full` checked that the slot is full.
+        unsafe { self.take_full(slot.0) }
+    }
+
+    /// [`Swiss::take`] of a slot known to be full.
+    ///
+    /// # Safety
+    /// `slot <= mask` and `ctrl[slot]` must be a tag (the slot is full).
+    #[inline]
+    pub(super) unsafe fn take_full(&mut self, slot: usize) -> Entry<K, V> {
+        debug_assert!(self.holds_item(SlotId(slot)));
         let byte = self.vacated_byte(slot);
         if byte == DELETED {
             self.deleted += 1;
@@ -81,9 +91,9 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         self.observer.removed(slot, byte == DELETED);
         self.set_ctrl(slot, byte);
         self.len -= 1;
-        // SAFETY: the slot was full (checked above, so `slot < slots.len()`)
-        // and its control byte now says it is not, so the entry is read out
-        // exactly once.
+        // SAFETY: the slot was full (the caller's promise, so `slot <
+        // slots.len()`) and its control byte now says it is not, so the
+        // entry is read out exactly once.
         let entry = unsafe { self.slots.get_unchecked(slot).assume_init_read() };
         if slot + 1 == self.top {
             self.top = self.last_full_below(slot).map_or(0, |s| s + 1);
