@@ -68,6 +68,54 @@ fn table_lookups(map: &mut Table<u64, u64>, probes: &[u64], passes: usize) -> u6
     found
 }
 
+fn hashbrown_fill(stored: &[u64]) -> hashbrown::HashMap<u64, u64, foldhash::fast::FixedState> {
+    let mut map = hashbrown::HashMap::with_hasher(STATE);
+    for &key in stored {
+        map.insert(key, key);
+    }
+    map
+}
+
+/// The counted insert (and delete) loop for hashbrown: `passes` builds of a
+/// table of `stored`, each then emptied key by key of `probes` if `delete`.
+/// Out of line for the same reason as [`hashbrown_lookups`].
+#[inline(never)]
+fn hashbrown_changes(stored: &[u64], probes: &[u64], delete: bool, passes: usize) {
+    for _ in 0..passes {
+        let mut map = hashbrown_fill(stored);
+        if delete {
+            for key in probes {
+                black_box(map.remove(key));
+            }
+        }
+        black_box(map);
+    }
+}
+
+#[inline(always)]
+fn table_fill(config: TableConfig, stored: &[u64]) -> Table<u64, u64> {
+    let mut map: Table<u64, u64> = Table::new(config).expect("a valid configuration");
+    for &key in stored {
+        map.insert(hash(key), key, key, same(key)).expect("fits in memory");
+    }
+    map
+}
+
+/// [`hashbrown_changes`] for a [`Table`].
+#[inline(never)]
+fn table_changes(config: TableConfig, stored: &[u64], probes: &[u64], delete: bool, passes: usize) {
+    for _ in 0..passes {
+        let mut map = table_fill(config, stored);
+        if delete {
+            for &key in probes {
+                let Ok(removed) = map.remove(hash(key), same(key));
+                black_box(removed);
+            }
+        }
+        black_box(map);
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [table, op, n, passes] = args.as_slice() else {
@@ -92,26 +140,11 @@ fn main() -> ExitCode {
     probes.sort_unstable_by_key(|key| key.rotate_left(17));
     let changing = op == "insert" || op == "delete";
     let found = if table == "hashbrown" {
-        let fill = || {
-            let mut map = hashbrown::HashMap::with_hasher(STATE);
-            for &key in &stored {
-                map.insert(key, key);
-            }
-            map
-        };
         if changing {
-            for _ in 0..passes {
-                let mut map = fill();
-                if op == "delete" {
-                    for key in &probes {
-                        black_box(map.remove(key));
-                    }
-                }
-                black_box(map);
-            }
+            hashbrown_changes(&stored, &probes, op == "delete", passes);
             return ExitCode::SUCCESS;
         }
-        hashbrown_lookups(&fill(), &probes, passes)
+        hashbrown_lookups(&hashbrown_fill(&stored), &probes, passes)
     } else {
         let Some(kind) = StrategyKind::from_name(table) else {
             eprintln!("unknown table {table}");
@@ -124,27 +157,11 @@ fn main() -> ExitCode {
             growth: info.recommended_growth,
             ..TableConfig::default()
         };
-        let fill = || {
-            let mut map: Table<u64, u64> = Table::new(config).expect("a valid configuration");
-            for &key in &stored {
-                map.insert(hash(key), key, key, same(key)).expect("fits in memory");
-            }
-            map
-        };
         if changing {
-            for _ in 0..passes {
-                let mut map = fill();
-                if op == "delete" {
-                    for &key in &probes {
-                        let Ok(removed) = map.remove(hash(key), same(key));
-                        black_box(removed);
-                    }
-                }
-                black_box(map);
-            }
+            table_changes(config, &stored, &probes, op == "delete", passes);
             return ExitCode::SUCCESS;
         }
-        table_lookups(&mut fill(), &probes, passes)
+        table_lookups(&mut table_fill(config, &stored), &probes, passes)
     };
     black_box(found);
     ExitCode::SUCCESS

@@ -19,8 +19,10 @@
 //!   miss that precedes it names the tail node (or the empty bucket), so an
 //!   insert walks the chain once.
 //! * **Deletion** unlinks the node, then moves the arena's last node into the
-//!   hole (`swap_remove`) and repoints the one link that named it. No
-//!   tombstones: chains never need cleaning.
+//!   hole (`swap_remove`) and repoints the one link that named it. A removal
+//!   by key finds the link to cut in its lookup (the node it passed last);
+//!   only the moved node's link takes a walk of its chain. No tombstones:
+//!   chains never need cleaning.
 //! * **Expected probes** with load factor α = n/m and a uniform hash: a
 //!   successful search visits 1 + α/2 nodes, an unsuccessful one α nodes.
 //!   α may exceed 1: chains simply get longer on average.
@@ -36,7 +38,8 @@ use crate::entry::{Entry, SlotId};
 use crate::index::{multiply_home, BucketIndex};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
+    two_way, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy,
+    Verdict,
 };
 use crate::trace::{Event, Observer, Quiet, Recorder, Saw, Traced};
 
@@ -103,7 +106,12 @@ impl<K, V, O: Observer> Chaining<K, V, O> {
     /// The first node of `hash`'s chain, or NIL.
     #[inline]
     fn head(&self, hash: u64) -> u32 {
-        let home = self.home(hash);
+        self.head_at(self.home(hash))
+    }
+
+    /// The first node of the chain in bucket `home` (a `home` of some hash), or NIL.
+    #[inline]
+    fn head_at(&self, home: usize) -> u32 {
         debug_assert!(home < self.heads.len());
         // SAFETY: `home` is a bucket of this table: every index maps a hash
         // below the bucket count it is given, `heads.len()`.
@@ -132,6 +140,75 @@ impl<K, V, O: Observer> Chaining<K, V, O> {
             debug_assert!(at != NIL, "node {target} is not in its home chain");
         }
         &mut self.nodes[at as usize].next
+    }
+
+    /// `find_settled`'s loop: the outcome, the node before the last one
+    /// visited (NIL if that was the head): a found node's predecessor, and
+    /// the home bucket, computed once.
+    #[inline(always)]
+    fn settle_chain<E>(
+        &self,
+        hash: u64,
+        visited: &mut u64,
+        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+    ) -> (Result<Settled<'_, K, V>, E>, u32, usize) {
+        let home = self.home(hash);
+        let mut at = self.head_at(home);
+        // The last node passed: a new node is linked after it, and a found
+        // node is unlinked from it.
+        let mut before = NIL;
+        let mut visits = 0;
+        let found = loop {
+            if at == NIL {
+                // An insert appends at the chain's tail, the node before.
+                // The home is computed again: kept in a register through
+                // the loop, it cost each insert 9 instructions (callgrind).
+                let vacancy = if before == NIL {
+                    HEAD | self.home(hash)
+                } else {
+                    before as usize
+                };
+                break Ok(Settled::Absent(Vacancy(vacancy)));
+            }
+            let node = &self.nodes[at as usize];
+            visits += 1;
+            if node.entry.hash == hash {
+                // Spelled out, not `settle_candidate`: through it this loop
+                // cost `t[k] = v` 7 instructions and each bulk-loaded pair 11 (callgrind).
+                let verdict = settle(&node.entry.key);
+                let saw = if matches!(verdict, Ok(Verdict::Equal)) {
+                    Saw::KeyEqual
+                } else {
+                    Saw::KeyDiffers
+                };
+                self.observer.node(at as usize, visits as usize - 1, saw);
+                match verdict {
+                    Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(at as usize), &node.entry)),
+                    Ok(Verdict::Unequal) => {}
+                    Ok(Verdict::Undecided) => break Ok(Settled::Undecided),
+                    Err(err) => break Err(err),
+                }
+            } else {
+                self.observer.node(at as usize, visits as usize - 1, Saw::HashMismatch);
+            }
+            before = at;
+            at = node.next;
+        };
+        *visited += visits;
+        (found, before, home)
+    }
+
+    /// Take out node `target`, already unlinked from its chain: the arena's
+    /// last node moves into its place (`swap_remove`), and the one link
+    /// that named the last node is repointed.
+    #[inline]
+    fn unlinked(&mut self, target: usize) -> Entry<K, V> {
+        self.observer.unlink(target);
+        let last = (self.nodes.len() - 1) as u32;
+        if target as u32 != last {
+            *self.link_to(last) = target as u32;
+        }
+        self.nodes.swap_remove(target).entry
     }
 
     /// Link every node into `heads`, appending to `tails` (one per bucket, all
@@ -197,48 +274,32 @@ where
         &self,
         hash: u64,
         visited: &mut u64,
-        mut settle: impl FnMut(&K) -> Result<Verdict, E>,
+        settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Settled<'_, K, V>, E> {
-        let mut at = self.head(hash);
-        // The last node passed: a new node is linked after it.
-        let mut tail = NIL;
-        let mut visits = 0;
-        let found = loop {
-            if at == NIL {
-                // An insert appends at the chain's tail, the node before.
-                let vacancy = if tail == NIL {
-                    HEAD | self.home(hash)
-                } else {
-                    tail as usize
-                };
-                break Ok(Settled::Absent(Vacancy(vacancy)));
-            }
-            tail = at;
-            let node = &self.nodes[at as usize];
-            visits += 1;
-            if node.entry.hash == hash {
-                // Spelled out, not `settle_candidate`: through it this loop
-                // cost `t[k] = v` 7 instructions and each bulk-loaded pair 11 (callgrind).
-                let verdict = settle(&node.entry.key);
-                let saw = if matches!(verdict, Ok(Verdict::Equal)) {
-                    Saw::KeyEqual
-                } else {
-                    Saw::KeyDiffers
-                };
-                self.observer.node(at as usize, visits as usize - 1, saw);
-                match verdict {
-                    Ok(Verdict::Equal) => break Ok(Settled::Found(SlotId(at as usize), &node.entry)),
-                    Ok(Verdict::Unequal) => {}
-                    Ok(Verdict::Undecided) => break Ok(Settled::Undecided),
-                    Err(err) => break Err(err),
-                }
-            } else {
-                self.observer.node(at as usize, visits as usize - 1, Saw::HashMismatch);
-            }
-            at = node.next;
+        self.settle_chain(hash, visited, settle).0
+    }
+
+    /// The lookup's walk, which knows the node before the one it finds:
+    /// that node's `next` (or the head) is the link to cut, with no second
+    /// walk (as `remove` of a bare node must).
+    #[inline(always)]
+    fn remove_entry<E>(
+        &mut self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Option<Entry<K, V>>, E> {
+        let (found, before, home) = self.settle_chain(hash, visited, two_way(eq));
+        let target = match found? {
+            Settled::Found(slot, _) => slot.0,
+            Settled::Absent(_) | Settled::Undecided => return Ok(None),
         };
-        *visited += visits;
-        found
+        let after = self.nodes[target].next;
+        match before {
+            NIL => self.heads[home] = after,
+            before => self.nodes[before as usize].next = after,
+        }
+        Ok(Some(self.unlinked(target)))
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
@@ -301,16 +362,9 @@ where
     }
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
-        let target = slot.0 as u32;
-        self.observer.unlink(slot.0);
         let after = self.nodes[slot.0].next;
-        *self.link_to(target) = after;
-        let last = (self.nodes.len() - 1) as u32;
-        if target != last {
-            // The last node is about to move into the hole: repoint its link.
-            *self.link_to(last) = target;
-        }
-        self.nodes.swap_remove(slot.0).entry
+        *self.link_to(slot.0 as u32) = after;
+        self.unlinked(slot.0)
     }
 
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {

@@ -48,8 +48,8 @@
 //!   CPython does not): so every `DUMMY` pairs with at most one hole, the
 //!   entries never outnumber `len + tombstones`, which the Table keeps below
 //!   max_load × slots, and every position fits the index width.
-//! * **Deletion** writes `DUMMY` into the index slot, since a later probe may have
-//!   to walk past it, and leaves a hole (`None`) in the entries so no other
+//! * **Deletion** writes `DUMMY` into the index slot (a removal by key, into
+//!   the slot its lookup ended at), since a later probe may have to walk past it, and leaves a hole (`None`) in the entries so no other
 //!   position changes. `tombstones()` counts the `DUMMY` slots. Removing the
 //!   last entry (as `popitem` does) also trims trailing holes, like CPython's
 //!   `dk_nentries` decrement. A rebuild compacts the entries, keeping their
@@ -80,8 +80,8 @@ use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    settle_candidate, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure,
-    Vacancy, Verdict,
+    settle_candidate, two_way, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind,
+    Structure, Vacancy, Verdict,
 };
 use crate::trace::{Event, Observer, Quiet, Recorder, Saw, Traced};
 
@@ -146,6 +146,26 @@ impl Walk {
         false
     }
 }
+
+/// `(multiplier, shift)` such that, for a power-of-two `slots`,
+/// `index.bucket(hash, slots)` is `(hash * multiplier) >> shift` masked to
+/// `slots - 1` (as in swiss): `mod` and `mask` keep the low bits, and
+/// Fibonacci's multiply-high by a power of two is a shift of the product.
+/// For a rebuild's loop: no `match` on `index` per entry. (Kept in the
+/// struct for lookups too, the three fields cost every strategy's hits 2
+/// to 7 instructions in `lookup_loop`, by the layout they changed.)
+fn home_split(index: BucketIndex, slots: usize) -> (u64, u32) {
+    debug_assert!(slots.is_power_of_two());
+    match index {
+        BucketIndex::Mod | BucketIndex::Mask => (1, 0),
+        // One slot: the mask is 0 whatever the shift, which must stay below 64.
+        BucketIndex::Fibonacci => (GOLDEN_RATIO_64, (u64::BITS - slots.trailing_zeros()).min(u64::BITS - 1)),
+    }
+}
+
+/// [`BucketIndex::Fibonacci`]'s multiplier (a test checks that
+/// [`home_split`] agrees with [`BucketIndex::bucket`]).
+const GOLDEN_RATIO_64: u64 = 0x9E37_79B9_7F4A_7C15;
 
 pub struct Compact<K, V, O = Quiet> {
     indices: Indices,
@@ -231,22 +251,65 @@ impl<K, V, O: Observer> Compact<K, V, O> {
         position
     }
 
+    /// Take out the entry at `position`, whose index slot is `index_slot`:
+    /// the slot becomes `DUMMY` and the entry a hole.
+    #[inline]
+    fn take_indexed(&mut self, position: usize, index_slot: usize) -> Entry<K, V> {
+        self.indices.set(index_slot, DUMMY);
+        self.take_marked(position, index_slot)
+    }
+
+    /// [`Compact::take_indexed`] once `index_slot` holds `DUMMY` already.
+    #[inline]
+    fn take_marked(&mut self, position: usize, index_slot: usize) -> Entry<K, V> {
+        self.observer.removed(index_slot, true);
+        self.dummies += 1;
+        self.len -= 1;
+        let entry = self.entries[position].take().expect("located entries are live");
+        while let Some(None) = self.entries.last() {
+            self.entries.pop();
+        }
+        entry
+    }
+
     /// Index every entry afresh into `slots` slots, compacting out the holes.
     /// The new indices are allocated before anything moves.
     fn reindex(&mut self, slots: usize) -> Result<(), AllocError> {
         let old = self.slots();
-        self.indices = Indices::new(Self::usable_size(slots.max(self.len + 1), self.index))?;
-        self.observer.resize(old, self.slots());
+        let slots = Self::usable_size(slots.max(self.len + 1), self.index);
+        let mut indices = Indices::new(slots)?;
+        self.observer.resize(old, slots);
         self.entries.retain(Option::is_some);
         self.dummies = 0;
-        for position in 0..self.entries.len() {
-            let hash = self.live(position).hash;
-            let slot = self.find_empty_slot(hash);
-            self.observer.place(slot, false);
-            self.indices.set(slot, position as isize);
-        }
+        let (entries, observer) = (&self.entries, &self.observer);
+        let (multiplier, shift) = home_split(self.index, slots);
+        let home = move |hash: u64| (hash.wrapping_mul(multiplier) >> shift) as usize & (slots - 1);
+        with_indices!(&mut indices, slice => place_all(slice, entries, home, observer));
+        self.indices = indices;
         self.observer.resize_end();
         Ok(())
+    }
+}
+
+/// A rebuild's placing loop at a fixed index width: each entry's position
+/// written at the first `EMPTY` slot of its walk, in fresh indices with
+/// more slots than entries and no `DUMMY` (so the walk, which reaches every
+/// slot, ends). One `match` on the width for all the entries, no step bound.
+fn place_all<W: IndexWord, K, V, O: Observer>(
+    indices: &mut [W],
+    entries: &[Option<Entry<K, V>>],
+    home: impl Fn(u64) -> usize,
+    observer: &O,
+) {
+    let mask = indices.len() - 1;
+    for (position, entry) in entries.iter().enumerate() {
+        let Some(entry) = entry else { continue };
+        let mut walk = Walk::new(home(entry.hash), entry.hash, mask);
+        while indices[walk.slot].get() != EMPTY {
+            walk.advance();
+        }
+        observer.place(walk.slot, false);
+        indices[walk.slot] = W::make(position as isize);
     }
 }
 
@@ -311,7 +374,8 @@ fn probe_in<W: IndexWord, K, V>(
 /// stored hash; no step bound, since an `EMPTY` index slot is always kept
 /// and the walk reaches every slot. A miss ends at the `EMPTY` slot where
 /// an insert of its key writes its position. The visits are the steps
-/// taken, added once.
+/// taken, added once. The index slot read last comes back too: a found
+/// entry's, which a removal marks `DUMMY` without walking again.
 #[inline(always)]
 fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
     indices: &[W],
@@ -321,7 +385,7 @@ fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
     visited: &mut u64,
     mut settle: impl FnMut(&K) -> Result<Verdict, E>,
     observer: &O,
-) -> Result<Settled<'a, K, V>, E> {
+) -> (Result<Settled<'a, K, V>, E>, usize) {
     let mut walk = start;
     let mut step = 0usize;
     let found = loop {
@@ -357,7 +421,7 @@ fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
         step += 1;
     };
     *visited += step as u64 + 1;
-    found
+    (found, walk.slot)
 }
 
 impl<K, V, O> CollisionStrategy<K, V> for Compact<K, V, O>
@@ -403,7 +467,34 @@ where
     ) -> Result<Settled<'_, K, V>, E> {
         let start = self.walk(hash);
         let observer = &self.observer;
-        with_indices!(&self.indices, slice => settle_in(slice, &self.entries, hash, start, visited, settle, observer))
+        with_indices!(&self.indices, slice => settle_in(slice, &self.entries, hash, start, visited, settle, observer)).0
+    }
+
+    /// The lookup's own walk, which ends at the entry's index slot: no
+    /// second walk to find it again (as `remove` of a bare position must).
+    /// The walk and the `DUMMY` written in one `match` on the index width.
+    #[inline(always)]
+    fn remove_entry<E>(
+        &mut self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Option<Entry<K, V>>, E> {
+        let (index, entries, observer) = (self.index, &self.entries, &self.observer);
+        let settle = two_way(eq);
+        let found = with_indices!(&mut self.indices, slice => {
+            let start = Walk::new(index.bucket(hash, slice.len()), hash, slice.len() - 1);
+            let (found, index_slot) = settle_in(slice, entries, hash, start, visited, settle, observer);
+            match found {
+                Ok(Settled::Found(slot, _)) => {
+                    slice[index_slot] = IndexWord::make(DUMMY);
+                    Ok(Some((slot.0, index_slot)))
+                }
+                Ok(Settled::Absent(_) | Settled::Undecided) => Ok(None),
+                Err(err) => Err(err),
+            }
+        })?;
+        Ok(found.map(|(position, index_slot)| self.take_marked(position, index_slot)))
     }
 
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
@@ -451,15 +542,7 @@ where
 
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         let (index_slot, _) = self.locate(slot.0);
-        self.observer.removed(index_slot, true);
-        self.indices.set(index_slot, DUMMY);
-        self.dummies += 1;
-        self.len -= 1;
-        let entry = self.entries[slot.0].take().expect("located entries are live");
-        while let Some(None) = self.entries.last() {
-            self.entries.pop();
-        }
-        entry
+        self.take_indexed(slot.0, index_slot)
     }
 
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {

@@ -379,3 +379,19 @@ fn a_stale_cursor_from_a_bigger_table_just_ends() {
     let small = Compact::<u64, u64>::new(16, BucketIndex::Mask);
     assert_eq!(small.probe_next(200, &mut cursor), None);
 }
+
+#[test]
+fn the_rebuild_home_agrees_with_the_bucket_index_at_every_size() {
+    let mut hashes: Vec<u64> = (0..2000).map(mix).collect();
+    hashes.extend([0, 1, u64::MAX, 1 << 63, GOLDEN_RATIO_64, 12345 << 40]);
+    for index in BucketIndex::ALL {
+        for bits in 0..20 {
+            let slots = 1usize << bits;
+            let (multiplier, shift) = home_split(index, slots);
+            for &hash in &hashes {
+                let home = (hash.wrapping_mul(multiplier) >> shift) as usize & (slots - 1);
+                assert_eq!(home, index.bucket(hash, slots), "{index:?} {slots} {hash:#x}");
+            }
+        }
+    }
+}

@@ -103,13 +103,35 @@ where
         dispatch!(self, s => s.reserve_one())
     }
     #[inline(always)]
-    fn insert_within(
+    fn insert_within(&mut self, vacancy: Vacancy, entry: Entry<K, V>, limit: usize) -> Result<SlotId, Entry<K, V>> {
+        dispatch!(self, s => s.insert_within(vacancy, entry, limit))
+    }
+    // Always, as `find_entry`: the whole insert-or-update inside one arm.
+    #[inline(always)]
+    fn upsert<E>(
         &mut self,
-        vacancy: Vacancy,
-        entry: Entry<K, V>,
-        load_limit: (usize, usize),
-    ) -> Result<SlotId, Entry<K, V>> {
-        dispatch!(self, s => s.insert_within(vacancy, entry, load_limit))
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+        pair: (K, V),
+        limit: usize,
+    ) -> Result<Upserted<K, V>, E>
+    where
+        Self: Sized,
+    {
+        dispatch!(self, s => s.upsert(hash, visited, eq, pair, limit))
+    }
+    #[inline(always)]
+    fn remove_entry<E>(
+        &mut self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Option<Entry<K, V>>, E>
+    where
+        Self: Sized,
+    {
+        dispatch!(self, s => s.remove_entry(hash, visited, eq))
     }
     #[inline]
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {

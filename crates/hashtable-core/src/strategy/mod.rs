@@ -181,6 +181,19 @@ pub(crate) fn found_entry<K, V>(settled: Settled<'_, K, V>) -> FoundEntry<'_, K,
     }
 }
 
+/// What [`CollisionStrategy::upsert`] did.
+#[derive(Debug)]
+pub enum Upserted<K, V> {
+    /// The key was stored: its value was replaced. The key given and the
+    /// value replaced come back, for the caller to drop.
+    Replaced(K, V),
+    /// The key was absent and is stored now.
+    Inserted,
+    /// The key is absent, and the table must grow, clean or reserve first:
+    /// nothing changed. The entry and where the miss said it goes.
+    Declined(Entry<K, V>, Vacancy),
+}
+
 /// Storage and probing for one collision-resolution scheme: everything an
 /// operation on the table calls. What only the lab asks is [`Introspect`].
 ///
@@ -301,24 +314,61 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     fn reserve_one(&mut self) -> Result<(), AllocError> {
         Ok(())
     }
-    /// The common insert of an absent key in one call: if the strategy
-    /// still has `size` buckets, one more item keeps `len + tombstones`
-    /// within `limit`, and [`CollisionStrategy::reserve_one`] succeeds,
-    /// store `entry` at `vacancy` ([`CollisionStrategy::insert_at`]).
+    /// The common insert of an absent key in one call: if one more item
+    /// keeps `len + tombstones` within `limit` (the table's `max_load`
+    /// limit for the current size) and [`CollisionStrategy::reserve_one`]
+    /// succeeds, store `entry` at `vacancy` ([`CollisionStrategy::insert_at`]).
     /// Otherwise change nothing and hand `entry` back, for the caller to
     /// grow (or clean, or report the error) first. One `match` on an
     /// [`AnyStrategy`] where the checks one by one took five.
     #[inline]
-    fn insert_within(
-        &mut self,
-        vacancy: Vacancy,
-        entry: Entry<K, V>,
-        (size, limit): (usize, usize),
-    ) -> Result<SlotId, Entry<K, V>> {
-        if self.bucket_count() != size || self.len() + self.tombstones() >= limit || self.reserve_one().is_err() {
+    fn insert_within(&mut self, vacancy: Vacancy, entry: Entry<K, V>, limit: usize) -> Result<SlotId, Entry<K, V>> {
+        if self.len() + self.tombstones() >= limit || self.reserve_one().is_err() {
             return Err(entry);
         }
         Ok(self.insert_at(vacancy, entry))
+    }
+    /// Insert or update in one walk and, on an [`AnyStrategy`], one `match`:
+    /// [`CollisionStrategy::find_or_vacancy`], then the value replaced, or
+    /// the entry stored as [`CollisionStrategy::insert_within`] stores it.
+    /// For [`crate::Table::insert`].
+    #[inline(always)]
+    fn upsert<E>(
+        &mut self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+        (key, value): (K, V),
+        limit: usize,
+    ) -> Result<Upserted<K, V>, E>
+    where
+        Self: Sized,
+    {
+        Ok(match self.find_or_vacancy(hash, visited, eq)? {
+            Ok(slot) => Upserted::Replaced(key, std::mem::replace(&mut self.entry_mut(slot).value, value)),
+            Err(vacancy) => match self.insert_within(vacancy, Entry::new(hash, key, value), limit) {
+                Ok(_) => Upserted::Inserted,
+                Err(entry) => Upserted::Declined(entry, vacancy),
+            },
+        })
+    }
+    /// Find the entry `eq` accepts among those stored with `hash` and take
+    /// it out, adding the visits to `visited` as `find_entry` does: for
+    /// [`crate::Table::remove`]. A strategy whose `remove` has to find its
+    /// slot's neighbourhood again (a predecessor, an index slot) overrides
+    /// this to keep what the lookup walked past.
+    #[inline(always)]
+    fn remove_entry<E>(
+        &mut self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Option<Entry<K, V>>, E>
+    where
+        Self: Sized,
+    {
+        let found = self.find_entry(hash, visited, eq)?.map(|(slot, _)| slot);
+        Ok(found.map(|slot| self.remove(slot)))
     }
     fn remove(&mut self, slot: SlotId) -> Entry<K, V>;
     /// Re-place every entry into `buckets` buckets, using the stored hashes.

@@ -106,7 +106,8 @@ use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy, Verdict,
+    two_way, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy,
+    Verdict,
 };
 use crate::trace::{Event, Observer, Quiet, Recorder, Traced};
 
@@ -280,13 +281,36 @@ where
         self.take(slot)
     }
 
+    /// The slot the lookup found is taken without checking it again.
+    #[inline(always)]
+    fn remove_entry<E>(
+        &mut self,
+        hash: u64,
+        visited: &mut u64,
+        eq: impl FnMut(&K) -> Result<bool, E>,
+    ) -> Result<Option<Entry<K, V>>, E> {
+        let Settled::Found(slot, _) = self.find_straight(hash, visited, two_way(eq))? else {
+            return Ok(None);
+        };
+        // SAFETY: the lookup just found an entry in `slot` (a full slot below
+        // the slot count), and nothing has changed since.
+        Ok(Some(unsafe { self.take_full(slot.0) }))
+    }
+
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         let old = self.buckets();
-        let detached = self.reset(buckets.max(self.len + 1))?;
+        let len = self.len;
+        let detached = self.reset(buckets.max(len + 1))?;
         self.observer.resize(old, self.buckets());
-        detached.for_each(|entry| {
-            self.place_fresh(entry);
-        });
+        if self.buckets() < GROUP {
+            detached.for_each(|entry| self.place_fresh(entry));
+        } else {
+            // No check or count per entry: `len` is known, and `top` is one
+            // backward scan (a panic in between could only leak entries).
+            detached.for_each(|entry| self.place_rebuilt(entry));
+            self.len = len;
+            self.top = self.last_full_below(self.buckets()).map_or(0, |slot| slot + 1);
+        }
         self.observer.resize_end();
         Ok(())
     }

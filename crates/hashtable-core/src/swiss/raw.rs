@@ -73,7 +73,17 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
     #[inline]
     pub(super) fn take(&mut self, slot: SlotId) -> Entry<K, V> {
         self.assert_full(slot);
-        let slot = slot.0;
+        // SAFETY: `assert_full` checked that the slot is full.
+        unsafe { self.take_full(slot.0) }
+    }
+
+    /// [`Swiss::take`] of a slot known to be full.
+    ///
+    /// # Safety
+    /// `slot <= mask` and `ctrl[slot]` must be a tag (the slot is full).
+    #[inline]
+    pub(super) unsafe fn take_full(&mut self, slot: usize) -> Entry<K, V> {
+        debug_assert!(self.holds_item(SlotId(slot)));
         let byte = self.vacated_byte(slot);
         if byte == DELETED {
             self.deleted += 1;
@@ -81,9 +91,9 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         self.observer.removed(slot, byte == DELETED);
         self.set_ctrl(slot, byte);
         self.len -= 1;
-        // SAFETY: the slot was full (checked above, so `slot < slots.len()`)
-        // and its control byte now says it is not, so the entry is read out
-        // exactly once.
+        // SAFETY: the slot was full (the caller's promise, so `slot <
+        // slots.len()`) and its control byte now says it is not, so the
+        // entry is read out exactly once.
         let entry = unsafe { self.slots.get_unchecked(slot).assume_init_read() };
         if slot + 1 == self.top {
             self.top = self.last_full_below(slot).map_or(0, |s| s + 1);
@@ -161,6 +171,36 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         self.top = self.top.max(slot + 1);
     }
 
+    /// [`Swiss::place_fresh`] for a rebuild into at least GROUP slots, the
+    /// loop hashbrown's resize runs: a window's first `EMPTY` is a slot of
+    /// the table (past the slots, the mirror shows the head's own bytes),
+    /// and `len` and `top` are the rebuild's to set once at the end.
+    #[inline(always)]
+    pub(super) fn place_rebuilt(&mut self, entry: Entry<K, V>) {
+        debug_assert!(self.deleted == 0 && self.buckets() >= GROUP);
+        let mut position = self.home(entry.hash);
+        let mut stride = 0;
+        let bit = loop {
+            if let Some(bit) = self.window(position).match_empty_or_deleted().lowest() {
+                break bit;
+            }
+            stride += GROUP;
+            position = (position + stride) & self.mask;
+        };
+        let slot = (position + bit) & self.mask;
+        self.observer.place(slot, false);
+        let tag = tag(entry.hash);
+        let mirror = (slot.wrapping_sub(GROUP) & self.mask) + GROUP;
+        // SAFETY: `slot <= mask` and `mirror <= mask + GROUP`, both below
+        // `ctrl.len() == buckets + GROUP` and `slot` below `slots.len()`;
+        // the slot was EMPTY, so writing the entry overwrites nothing.
+        unsafe {
+            *self.ctrl.get_unchecked_mut(slot) = tag;
+            *self.ctrl.get_unchecked_mut(mirror) = tag;
+            self.slots.get_unchecked_mut(slot).write(entry);
+        }
+    }
+
     /// Swap in fresh storage of `buckets` slots and hand back the old.
     pub(super) fn reset(&mut self, buckets: usize) -> Result<Detached<K, V>, AllocError> {
         let buckets = Self::usable_size(buckets, self.index);
@@ -231,6 +271,26 @@ impl<K, V> Detached<K, V> {
     pub(super) fn for_each(self, mut f: impl FnMut(Entry<K, V>)) {
         // A group of control bytes at a time, as hashbrown's iterator reads
         // them: one match per GROUP slots, one bit per full slot.
+        if self.slots.len() >= GROUP {
+            // The slot count is a power of two, so a multiple of GROUP: each
+            // window below `top` lies within the slots, and its slots from
+            // `top` on are not full. No check per slot.
+            let mut start = 0;
+            while start < self.top {
+                let mut full = Group::load(&self.ctrl, start).match_full().0;
+                while full != 0 {
+                    let slot = start + full.trailing_zeros() as usize;
+                    full &= full - 1;
+                    // SAFETY: the slot is full (its control byte, read just
+                    // now, is a tag) and below `start + GROUP <= slots.len()`,
+                    // so initialised; `self` is consumed here, so each entry
+                    // is read exactly once.
+                    f(unsafe { self.slots.get_unchecked(slot).assume_init_read() });
+                }
+                start += GROUP;
+            }
+            return;
+        }
         let mut start = 0;
         while start < self.top {
             let mut full = Group::load(&self.ctrl, start).match_full().0;

@@ -16,7 +16,9 @@ use crate::alloc::AllocError;
 use crate::config::{ConfigError, TableConfig};
 use crate::entry::{stored_hash, Entry, SlotId};
 use crate::probe::{IterCursor, ProbeCursor};
-use crate::strategy::{AnyStrategy, BucketView, CollisionStrategy, Introspect, Lookup, Settled, Vacancy, Verdict};
+use crate::strategy::{
+    AnyStrategy, BucketView, CollisionStrategy, Introspect, Lookup, Settled, Upserted, Vacancy, Verdict,
+};
 
 /// No table grows past this many buckets: beyond it, sizes stop being
 /// addressable long before memory runs out, and a loop doubling towards an
@@ -94,10 +96,14 @@ where
     counters: Counters,
     /// The last resize not yet taken by the caller.
     pending_resize: Option<Resize>,
-    /// `(size, floor(max_load * size))` for the last size an insert saw:
-    /// the most items plus tombstones that size holds, with no float math
-    /// on an insert that does not grow.
-    load_limit: (usize, usize),
+    /// `floor(max_load * size)` at the current size: the most items plus
+    /// tombstones it holds, so that an insert that does not grow does no
+    /// float math. Set with the size, by [`Table::size_changed`].
+    load_limit: usize,
+    /// `ceil(min_load * size)` at the current size: a removal that leaves
+    /// fewer items shrinks (0 when `min_load` is 0: never). Set with
+    /// `load_limit`, so a removal does no float math either.
+    shrink_below: usize,
     marker: PhantomData<fn() -> (K, V)>,
 }
 
@@ -135,15 +141,32 @@ where
     }
 
     fn from_parts(config: TableConfig, strategy: S) -> Self {
-        Table {
+        let mut table = Table {
             config,
             strategy,
             generation: 0,
             counters: Counters::default(),
             pending_resize: None,
-            load_limit: (0, 0),
+            load_limit: 0,
+            shrink_below: 0,
             marker: PhantomData,
-        }
+        };
+        table.size_changed();
+        table
+    }
+
+    /// The limits cached for the current size; called wherever the size
+    /// may have changed (every rebuild and `take_all` goes through `Table`).
+    fn size_changed(&mut self) {
+        let size = self.size() as f64;
+        // `n > max_load * size` for an integer n is `n > floor(max_load * size)`,
+        // and `n < min_load * size` is `n < ceil(min_load * size)`.
+        self.load_limit = (self.config.max_load * size).floor() as usize;
+        self.shrink_below = if self.config.min_load > 0.0 {
+            (self.config.min_load * size).ceil() as usize
+        } else {
+            0
+        };
     }
 
     pub fn config(&self) -> &TableConfig {
@@ -324,9 +347,8 @@ where
         }
     }
 
-    /// [`Table::insert_absent`] when the strategy declined: its size is not
-    /// the one the cached limit is for, the load would pass `max_load`, or
-    /// it could not reserve room.
+    /// [`Table::insert_absent`] when the strategy declined: the load would
+    /// pass `max_load`, or it could not reserve room.
     #[cold]
     #[inline(never)]
     fn insert_reshaping(&mut self, entry: Entry<K, V>, vacancy: Vacancy) -> Result<SlotId, AllocError> {
@@ -343,11 +365,14 @@ where
     }
 
     /// Insert or update, with a yes-or-no equality: one walk, whose miss says
-    /// where the key goes. On update the table keeps its stored key and
-    /// returns the key it was given together with the value it replaced, so
-    /// the caller can release both after its own borrow ends. For Rust
-    /// callers (the benchmarks, `lookup_loop`, the fuzz target, tests).
-    #[inline]
+    /// where the key goes, and one `match` on an [`AnyStrategy`]
+    /// ([`CollisionStrategy::upsert`]). On update the table keeps its stored
+    /// key and returns the key it was given together with the value it
+    /// replaced, so the caller can release both after its own borrow ends.
+    /// For Rust callers (the benchmarks, `lookup_loop`, the fuzz target,
+    /// tests). Always inlined, as [`Table::get`] is: out of line, the call
+    /// and its saved registers cost 19 instructions an insert (callgrind).
+    #[inline(always)]
     pub fn insert<E>(
         &mut self,
         hash: u64,
@@ -355,19 +380,24 @@ where
         value: V,
         eq: impl FnMut(&K) -> Result<bool, E>,
     ) -> Result<Option<(K, V)>, InsertError<E>> {
-        // One walk: a miss also says where the key goes (`Vacancy`).
-        let hash = stored_hash(hash);
-        let found = self
+        let upserted = self
             .strategy
-            .find_or_vacancy(hash, &mut self.counters.comparisons, eq)
+            .upsert(
+                stored_hash(hash),
+                &mut self.counters.comparisons,
+                eq,
+                (key, value),
+                self.load_limit,
+            )
             .map_err(InsertError::Eq)?;
-        match found {
-            Ok(slot) => {
-                let old = self.replace_value(slot, value);
-                Ok(Some((key, old)))
+        match upserted {
+            Upserted::Replaced(key, old) => Ok(Some((key, old))),
+            Upserted::Inserted => {
+                self.generation += 1;
+                Ok(None)
             }
-            Err(vacancy) => {
-                self.insert_absent(Entry::new(hash, key, value), vacancy)
+            Upserted::Declined(entry, vacancy) => {
+                self.insert_reshaping(entry, vacancy)
                     .map_err(InsertError::OutOfMemory)?;
                 Ok(None)
             }
@@ -383,9 +413,21 @@ where
         entry
     }
 
-    #[inline]
+    /// Find and remove in one walk and one `match` on an [`AnyStrategy`]
+    /// ([`CollisionStrategy::remove_entry`]), for Rust callers (the
+    /// benchmarks, `lookup_loop`, the Python lab's native timing, tests).
+    #[inline(always)]
     pub fn remove<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<Entry<K, V>>, E> {
-        Ok(self.find(hash, eq)?.map(|slot| self.remove_slot(slot)))
+        // Handed back as the strategy made it, not unwrapped and wrapped
+        // again: that moved the entry through the stack twice more.
+        let removed = self
+            .strategy
+            .remove_entry(stored_hash(hash), &mut self.counters.comparisons, eq);
+        if let Ok(Some(_)) = removed {
+            self.generation += 1;
+            self.shrink_if_sparse();
+        }
+        removed
     }
 
     /// Remove the last entry in iteration order.
@@ -402,6 +444,7 @@ where
         let buckets = self.config.initial_buckets();
         let before = self.size();
         let old = self.strategy.take_all(buckets)?;
+        self.size_changed();
         self.generation += 1;
         if buckets != before {
             self.counters.resizes += 1;
@@ -434,6 +477,7 @@ where
             return Ok(false);
         }
         self.strategy.rebuild(target)?;
+        self.size_changed();
         self.generation += 1;
         Ok(true)
     }
@@ -448,6 +492,7 @@ where
         }
         let target = self.grown_size(size, wanted)?;
         self.strategy.rebuild(target)?;
+        self.size_changed();
         self.counters.resizes += 1;
         self.generation += 1;
         self.note_resize(size);
@@ -505,12 +550,7 @@ where
     fn make_room_for_one(&mut self) -> Result<bool, AllocError> {
         let size = self.size();
         let wanted = self.len() + 1;
-        if self.load_limit.0 != size {
-            // `n > max_load * size` for an integer n is `n > floor(max_load * size)`.
-            self.load_limit = (size, (self.config.max_load * size as f64).floor() as usize);
-        }
-        let limit = self.load_limit.1;
-        if wanted + self.strategy.tombstones() <= limit {
+        if wanted + self.strategy.tombstones() <= self.load_limit {
             return Ok(false);
         }
         let too_loaded = |items: usize, buckets: usize| items as f64 > self.config.max_load * buckets as f64;
@@ -526,22 +566,18 @@ where
             self.counters.rebuilds += 1;
             self.generation += 1;
         }
-        // The limit at the new size, so the next insert takes the fast path.
-        let size = self.size();
-        self.load_limit = (size, (self.config.max_load * size as f64).floor() as usize);
+        self.size_changed();
         Ok(true)
     }
 
-    #[inline]
+    /// Shrink if the items fell below `min_load`: an integer compare
+    /// against the cached [`Table::shrink_below`], which is 0 (never) for
+    /// the default `min_load` of 0.
+    #[inline(always)]
     fn shrink_if_sparse(&mut self) {
-        if self.config.min_load <= 0.0 {
-            return;
+        if self.shrink_below != 0 && self.len() < self.shrink_below {
+            self.shrink(self.size());
         }
-        let size = self.size();
-        if (self.len() as f64) >= self.config.min_load * size as f64 {
-            return;
-        }
-        self.shrink(size);
     }
 
     #[cold]
@@ -559,6 +595,7 @@ where
         let fits = (self.len() + 1) as f64 <= self.config.max_load * target as f64;
         // A shrink is an optimisation: without memory for it, stay as large.
         if target < size && fits && self.strategy.rebuild(target).is_ok() {
+            self.size_changed();
             self.counters.resizes += 1;
             self.note_resize(size);
         }
