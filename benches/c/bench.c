@@ -496,6 +496,20 @@ static void run_uthash(void) {
     free(items);
 }
 
+/* Whether TABLE was named on the command line; with no names, every table
+ * runs (as scripts/bench_c.py runs them). Naming one is for profiling it alone. */
+static int selected(const char *table, int named_count, char **named) {
+    if (named_count <= 0) {
+        return 1;
+    }
+    for (int i = 0; i < named_count; i++) {
+        if (strcmp(named[i], table) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: %s WORDS_FILE [REPEAT] [TABLE...]\n", argv[0]);
@@ -518,6 +532,9 @@ int main(int argc, char **argv) {
     uint64_t table_sums[4][CELLS] = {{0}};
     for (int round = 0; round < repeat; round++) {
         for (size_t k = 0; k < 4; k++) {
+            if (!selected(tables[k].name, argc - 3, argv + 3)) {
+                continue;
+            }
             memcpy(best, table_best[k], sizeof best);
             tables[k].run();
             memcpy(table_best[k], best, sizeof best);
@@ -525,6 +542,9 @@ int main(int argc, char **argv) {
         }
     }
     for (size_t k = 0; k < 4; k++) {
+        if (!selected(tables[k].name, argc - 3, argv + 3)) {
+            continue;
+        }
         for (int c = 0; c < CELLS; c++) {
             size_t ops = c == 0 ? word_count : c < 4 ? distinct_count : RANDOM_KEYS;
             printf("%s %s %.0f %zu %llu\n", tables[k].name, CELL_NAMES[c], table_best[k][c], ops,

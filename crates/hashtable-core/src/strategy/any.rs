@@ -137,6 +137,16 @@ where
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         dispatch!(self, s => s.remove(slot))
     }
+    /// Swiss's inline; the others through [`AnyStrategy::remove`]'s call,
+    /// which keeps their code out of the caller (the C library's ht_remove).
+    #[inline(always)]
+    unsafe fn remove_found(&mut self, slot: SlotId) -> Entry<K, V> {
+        match self {
+            // SAFETY: the contract, passed on.
+            AnyStrategy::Swiss(swiss) => unsafe { swiss.remove_found(slot) },
+            other => other.remove_elsewhere(slot),
+        }
+    }
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         dispatch!(self, s => s.rebuild(buckets))
     }
@@ -178,5 +188,18 @@ where
     }
     fn heap_bytes(&self) -> usize {
         dispatch!(self, s => s.heap_bytes())
+    }
+}
+
+impl<K, V> AnyStrategy<K, V>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
+    /// [`CollisionStrategy::remove`] out of line, for `remove_found`'s
+    /// strategies other than swiss.
+    #[inline(never)]
+    fn remove_elsewhere(&mut self, slot: SlotId) -> Entry<K, V> {
+        self.remove(slot)
     }
 }

@@ -371,6 +371,19 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
         Ok(found.map(|slot| self.remove(slot)))
     }
     fn remove(&mut self, slot: SlotId) -> Entry<K, V>;
+    /// [`CollisionStrategy::remove`] of the slot a lookup of this strategy
+    /// has just found, with nothing changed since: a strategy whose
+    /// `remove` checks the slot again (swiss) can skip the check. For
+    /// [`crate::Table::remove_found`].
+    ///
+    /// # Safety
+    /// `slot` came from a lookup of this strategy (`find_settled`,
+    /// `find_entry`, ...) that found an entry, and the strategy has not
+    /// changed since.
+    #[inline]
+    unsafe fn remove_found(&mut self, slot: SlotId) -> Entry<K, V> {
+        self.remove(slot)
+    }
     /// Re-place every entry into `buckets` buckets, using the stored hashes.
     /// The new storage is allocated first: on an error nothing has changed.
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError>;

@@ -281,6 +281,13 @@ where
         self.take(slot)
     }
 
+    #[inline(always)]
+    unsafe fn remove_found(&mut self, slot: SlotId) -> Entry<K, V> {
+        // SAFETY: a lookup just found an entry in `slot` (a full slot below
+        // the slot count), and nothing has changed since (the contract).
+        unsafe { self.take_full(slot.0) }
+    }
+
     /// The slot the lookup found is taken without checking it again.
     #[inline(always)]
     fn remove_entry<E>(

@@ -81,7 +81,10 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
     ///
     /// # Safety
     /// `slot <= mask` and `ctrl[slot]` must be a tag (the slot is full).
-    #[inline]
+    /// Always inlined: out of line, its call, saved registers and the entry
+    /// handed back through memory cost a delete 12 instructions (callgrind,
+    /// the C library's ht_remove).
+    #[inline(always)]
     pub(super) unsafe fn take_full(&mut self, slot: usize) -> Entry<K, V> {
         debug_assert!(self.holds_item(SlotId(slot)));
         let byte = self.vacated_byte(slot);
