@@ -1,5 +1,5 @@
 /* ht_entry (the upsert), ht_get_key, ht_iter_remove, and keys around the
- * 16-byte inline limit, over every strategy. */
+ * 15-byte inline limit, over every strategy. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -117,7 +117,7 @@ static void test_get_key(const char *strategy) {
     ht_free(table);
 }
 
-/* Keys of 0, 1, 15, 16 and 17 bytes (inline up to 16, heap beyond), with
+/* Keys of 0, 1, 15, 16 and 17 bytes (inline up to 15, heap beyond), with
  * NULs inside, and neighbours that differ only in their first or last byte,
  * or by one byte of length. */
 static void test_key_lengths(const char *strategy) {

@@ -5,11 +5,11 @@
 //!
 //! The path of one `ht_get_hashed`: `keyed` checks in a few compares that
 //! this is the common call (a table without a hash_fn, of the swiss strategy,
-//! a non-NULL key of at most 16 bytes) and runs it inline; every other call
+//! a non-NULL key of at most 15 bytes) and runs it inline; every other call
 //! goes to `general`, out of line, which also checks the thread's re-entry
 //! mark and carries out a deferred `ht_free`. `settle` then runs swiss's
 //! `find_settled` loop, inlined, comparing each candidate whose stored hash
-//! is equal with `Key::matches_short` (inline bytes, no pointer chase); the
+//! is equal with `Key::matches_packed` (two words, no pointer chase); the
 //! other strategies and longer keys take a loop of their own out of line.
 //! A hit calls nothing. A write finds the key the same way, and for a new key
 //! stores it at the vacancy that pass ended at (`Table::insert_vacant`): one
@@ -31,7 +31,7 @@ use hashtable_core::{stored_hash, AnyStrategy, CollisionStrategy, Entry, Settled
 
 use crate::errors::{ht_status, run, Failure, Outcome};
 use crate::handle::{ht_table, run_hashing_on, run_on, CoreTable, Key, Value};
-use crate::keys::INLINE;
+use crate::keys::{Packed, INLINE};
 
 /// The caller's key as a slice. NULL is accepted with a zero length.
 ///
@@ -96,8 +96,9 @@ fn settle<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Result<(SlotId, &'
         return settle_long(swiss, hash, key);
     }
     let mut visited = 0;
+    let packed = Packed::new(key);
     let settle = move |stored: &Key| {
-        Ok::<_, Infallible>(if stored.matches_short(key) {
+        Ok::<_, Infallible>(if stored.matches_packed(packed) {
             Verdict::Equal
         } else {
             Verdict::Unequal
@@ -106,7 +107,7 @@ fn settle<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Result<(SlotId, &'
     settled(swiss.find_settled(stored_hash(hash), &mut visited, settle))
 }
 
-/// `settle` on swiss for a key longer than 16 bytes: a loop of its own
+/// `settle` on swiss for a key longer than 15 bytes: a loop of its own
 /// (another `settle` closure, so another instantiation of `find_settled`),
 /// which keeps the longer compare's registers out of the short keys' path.
 #[inline(never)]
@@ -194,7 +195,7 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T) {
 /// (`hash`, for the `_hashed` functions) or the table's (`None`).
 ///
 /// The common call runs inline and, for a read, calls nothing: a table
-/// without a hash_fn, of the swiss strategy, a key of at most 16 bytes, and
+/// without a hash_fn, of the swiss strategy, a key of at most 15 bytes, and
 /// for the table's own hash, the default foldhash, inlined (`plain_short`
 /// decides it in a few compares). There is no thread's re-entry mark to read
 /// (no foreign code runs), no deferred `ht_free` to look for, and no call in
