@@ -12,8 +12,8 @@
 //! is equal with `Key::matches_packed` (two words, no pointer chase); the
 //! other strategies and longer keys take a loop of their own out of line.
 //! A hit calls nothing. A write finds the key the same way, and for a new key
-//! stores it at the vacancy that pass ended at (`Table::insert_vacant`): one
-//! walk, unless the table grows.
+//! stores it at the vacancy that pass ended at (`Table::insert_vacant_inline`,
+//! swiss's store inline): one walk, unless the table grows.
 //!
 //! Instructions per operation (`python3 scripts/callgrind_c.py --ops --n
 //! 100000`: swiss at max_load 0.875, random 8-byte keys, the default hash,
@@ -86,7 +86,7 @@ fn same_bytes(key: &[u8]) -> impl FnMut(&Key) -> Result<Verdict, Infallible> + '
 /// inliner finds it too costly and calls it everywhere.)
 /// This is `Table::find_settled` without its visit counter (which the C
 /// library never reports), so it needs only `&CoreTable`: readers share it,
-/// and a writer hands the vacancy to `Table::insert_vacant`.
+/// and a writer hands the vacancy to `Table::insert_vacant_inline`.
 #[inline(always)]
 fn settle<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Result<(SlotId, &'a Entry<Key, Value>), Vacancy> {
     let AnyStrategy::Swiss(swiss) = table.strategy() else {
@@ -171,7 +171,7 @@ fn insert_vacant(
 ) -> Result<SlotId, Failure> {
     let key = Key::new(key)?;
     table
-        .insert_vacant(hash, key, Value::new(value), vacancy)
+        .insert_vacant_inline(hash, key, Value::new(value), vacancy)
         .map_err(growth_failed)
 }
 

@@ -202,4 +202,16 @@ where
     fn remove_elsewhere(&mut self, slot: SlotId) -> Entry<K, V> {
         self.remove(slot)
     }
+
+    /// [`CollisionStrategy::insert_within`] out of line, for
+    /// [`crate::Table::insert_vacant_inline`]'s strategies other than swiss.
+    #[inline(never)]
+    pub(crate) fn insert_within_elsewhere(
+        &mut self,
+        vacancy: Vacancy,
+        entry: Entry<K, V>,
+        limit: usize,
+    ) -> Result<SlotId, Entry<K, V>> {
+        self.insert_within(vacancy, entry, limit)
+    }
 }

@@ -200,6 +200,34 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         self.mask + 1
     }
 
+    /// [`CollisionStrategy::insert_within`] in a few instructions, for
+    /// `Table::insert_vacant_inline` (the C library's insert of a new key):
+    /// the load check (swiss's `reserve_one` never fails), then the entry
+    /// stored at `vacancy` if it is a free slot, with no bounds check on the
+    /// way, or where a walk finds (an unknown or stale vacancy).
+    #[inline(always)]
+    pub(crate) fn insert_vacant_within(
+        &mut self,
+        vacancy: Vacancy,
+        entry: Entry<K, V>,
+        limit: usize,
+    ) -> Result<SlotId, Entry<K, V>>
+    where
+        K: Send + Sync,
+        V: Send + Sync,
+    {
+        if self.len + self.deleted >= limit {
+            return Err(entry);
+        }
+        let Some(byte) = self.free_byte(vacancy.0) else {
+            return Ok(self.insert_new(entry));
+        };
+        // SAFETY: `free_byte` checked that the slot is below the slot count
+        // and that `byte`, its control byte, is not a tag.
+        unsafe { self.place_free(vacancy.0, byte, entry) };
+        Ok(SlotId(vacancy.0))
+    }
+
     /// `index.bucket(hash, buckets)`, without the match on `index`.
     #[inline]
     fn home(&self, hash: u64) -> usize {

@@ -138,6 +138,43 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         self.top = self.top.max(slot + 1);
     }
 
+    /// The control byte of `slot` if it is a slot of the table that holds
+    /// no item (`EMPTY` or `DELETED`).
+    #[inline(always)]
+    pub(super) fn free_byte(&self, slot: usize) -> Option<u8> {
+        // SAFETY: `slot <= mask < ctrl.len()`, checked first.
+        let byte = (slot <= self.mask).then(|| unsafe { *self.ctrl.get_unchecked(slot) })?;
+        (!is_full(byte)).then_some(byte)
+    }
+
+    /// [`Swiss::place_at`] with the checks done: no bounds check on the
+    /// way (the C library's insert of a new key runs this inline;
+    /// `callgrind_c.py --ops`, an insert: 238.4 instructions with the bounds
+    /// checks of `free_byte` and the three writes, 229.9 without).
+    ///
+    /// # Safety
+    /// `slot <= mask`, and `byte` is its control byte, `EMPTY` or `DELETED`.
+    #[inline(always)]
+    pub(super) unsafe fn place_free(&mut self, slot: usize, byte: u8, entry: Entry<K, V>) {
+        debug_assert!(slot <= self.mask && self.ctrl[slot] == byte && !is_full(byte));
+        if byte == DELETED {
+            self.deleted -= 1;
+        }
+        self.observer.place(slot, byte == DELETED);
+        let tag = tag(entry.hash);
+        let mirror = (slot.wrapping_sub(GROUP) & self.mask) + GROUP;
+        // SAFETY: `slot <= mask` (the contract) and `mirror <= mask + GROUP`,
+        // both below `ctrl.len() == buckets + GROUP`, and `slot` below
+        // `slots.len()`; the slot holds no item, so the write overwrites none.
+        unsafe {
+            *self.ctrl.get_unchecked_mut(slot) = tag;
+            *self.ctrl.get_unchecked_mut(mirror) = tag;
+            self.slots.get_unchecked_mut(slot).write(entry);
+        }
+        self.len += 1;
+        self.top = self.top.max(slot + 1);
+    }
+
     /// [`Swiss::place`] during a rebuild, into fresh storage with more
     /// slots than entries and no `DELETED` byte: the first `EMPTY` along
     /// the probe, with no bounds checks.

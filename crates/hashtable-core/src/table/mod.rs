@@ -413,24 +413,6 @@ where
         entry
     }
 
-    /// [`Table::remove_slot`] of the slot a lookup of this table has just
-    /// found: swiss takes it inline, without checking the slot again. For
-    /// the C library's ht_remove, which finds the slot with its own
-    /// `find_settled` loop (`callgrind_c.py --ops`, a delete: 181 -> 136 instructions).
-    ///
-    /// # Safety
-    /// `slot` came from a lookup of this table that found an entry
-    /// ([`Table::find_settled`], or `find_settled` on [`Table::strategy`]),
-    /// and the table has not changed since.
-    #[inline(always)]
-    pub unsafe fn remove_found(&mut self, slot: SlotId) -> Entry<K, V> {
-        self.generation += 1;
-        // SAFETY: the contract, passed on.
-        let entry = unsafe { self.strategy.remove_found(slot) };
-        self.shrink_if_sparse();
-        entry
-    }
-
     /// Find and remove in one walk and one `match` on an [`AnyStrategy`]
     /// ([`CollisionStrategy::remove_entry`]), for Rust callers (the
     /// benchmarks, `lookup_loop`, the Python lab's native timing, tests).
@@ -635,4 +617,5 @@ where
     }
 }
 
+mod at_found;
 mod iterated_removal;
