@@ -252,6 +252,52 @@ static void test_hashed_functions(void) {
     ht_free(table);
 }
 
+/* The _hashed functions under the two hashes the slots reserve (UINT64_MAX
+ * and 1 << 63, which the table stores as their neighbours) and under those
+ * neighbours, with short keys (swiss's inline path) and long ones: each key is
+ * found, replaced, upserted and removed under its own hash, in every strategy. */
+static void test_reserved_hashes(void) {
+    static const uint64_t HASHES[] = {UINT64_MAX, UINT64_MAX - 1, 1ull << 63, (1ull << 63) ^ 1, 0, 1};
+    for (size_t s = 0; s < COUNT(STRATEGIES); s++) {
+        for (int long_keys = 0; long_keys < 2; long_keys++) {
+            ht_table *table = new_table(STRATEGIES[s], "foldhash");
+            char keys[COUNT(HASHES)][32];
+            size_t lens[COUNT(HASHES)];
+            for (size_t i = 0; i < COUNT(HASHES); i++) {
+                lens[i] = (size_t)snprintf(keys[i], sizeof keys[i], long_keys ? "reserved-hash-key-%zu" : "r%zu", i);
+                void *old = (void *)1;
+                CHECK_STATUS(ht_set_hashed(table, HASHES[i], keys[i], lens[i], (void *)(i + 1), &old), HT_OK);
+                CHECK(old == NULL);
+            }
+            CHECK(ht_len(table) == COUNT(HASHES));
+            for (size_t i = 0; i < COUNT(HASHES); i++) {
+                void *value = NULL;
+                CHECK_STATUS(ht_get_hashed(table, HASHES[i], keys[i], lens[i], &value), HT_OK);
+                CHECK(value == (void *)(i + 1));
+                CHECK_STATUS(ht_get_hashed(table, HASHES[i], "absent", 6, &value), HT_NOT_FOUND);
+                CHECK(value == NULL);
+                void *old = NULL;
+                CHECK_STATUS(ht_set_hashed(table, HASHES[i], keys[i], lens[i], (void *)(i + 11), &old), HT_OK);
+                CHECK(old == (void *)(i + 1));
+                void **slot = NULL;
+                int inserted = -1;
+                CHECK_STATUS(ht_entry_hashed(table, HASHES[i], keys[i], lens[i], &slot, &inserted), HT_OK);
+                CHECK(inserted == 0 && slot != NULL && *slot == (void *)(i + 11));
+            }
+            CHECK(ht_len(table) == COUNT(HASHES));
+            for (size_t i = 0; i < COUNT(HASHES); i++) {
+                void *value = NULL;
+                CHECK_STATUS(ht_remove_hashed(table, HASHES[i], keys[i], lens[i], &value), HT_OK);
+                CHECK(value == (void *)(i + 11));
+                CHECK_STATUS(ht_get_hashed(table, HASHES[i], keys[i], lens[i], &value), HT_NOT_FOUND);
+                CHECK_STATUS(ht_remove_hashed(table, HASHES[i], keys[i], lens[i], &value), HT_NOT_FOUND);
+            }
+            CHECK(ht_len(table) == 0);
+            ht_free(table);
+        }
+    }
+}
+
 /* A hash callback: the decimal number in the key; counts its calls. */
 struct counting_hash {
     int calls;
@@ -360,6 +406,7 @@ int main(void) {
     test_byte_keys();
     test_named_hash_values();
     test_hashed_functions();
+    test_reserved_hashes();
     test_hash_callback_and_picture();
     test_shrink();
     return check_summary("test_api");

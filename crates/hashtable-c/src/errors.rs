@@ -95,6 +95,18 @@ pub(crate) fn run(body: impl FnOnce() -> Outcome) -> ht_status {
     }
 }
 
+/// `run` for the common call's fast path (`fast::run_keyed`), whose body
+/// ends with a status, or with what the general path starts from (`Err`),
+/// which the caller then calls outside the guard: the last thing the entry
+/// point does, so a jump, not a call (see `fast::general`).
+#[inline(always)]
+pub(crate) fn run_fast<T>(body: impl FnOnce() -> Result<ht_status, T>) -> Result<ht_status, T> {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(done) => done,
+        Err(payload) => Ok(panicked(payload)),
+    }
+}
+
 /// The status and message of a caught panic.
 #[cold]
 #[inline(never)]

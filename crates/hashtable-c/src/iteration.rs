@@ -12,7 +12,7 @@ use hashtable_core::{BucketView, IterCursor, SlotId, StrategyKind};
 
 use crate::errors::{ht_status, run, Failure};
 use crate::handle::{ht_table, run_on, share, CoreTable};
-use crate::operations::write_out;
+use crate::lookup::write_out;
 
 /// An iteration over one table. Create with ht_iter_new, release with ht_iter_free.
 pub struct ht_iter {

@@ -154,6 +154,14 @@ impl Key {
         }
     }
 
+    /// Let go of a key known to be short, which owns no heap bytes, without
+    /// the check its drop makes.
+    #[inline(always)]
+    pub(crate) fn forget_short(self) {
+        debug_assert!(!self.is_long());
+        std::mem::forget(self);
+    }
+
     /// Whether this key is the short key `packed`: two word compares.
     #[inline(always)]
     pub(crate) fn matches_packed(&self, packed: Packed) -> bool {

@@ -25,7 +25,10 @@ mod config;
 mod errors;
 mod handle;
 mod keys;
-// then the operations on keys,
+// then the operations on keys (their common call inline in `fast`, the
+// general path's lookup in `lookup`),
+mod fast;
+mod lookup;
 mod operations;
 // then iteration and the table's shape.
 mod iteration;

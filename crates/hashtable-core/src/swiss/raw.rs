@@ -25,6 +25,26 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
         unsafe { Group::load_unchecked(&self.ctrl, position) }
     }
 
+    /// Ask for the cache line of `slot`'s entry while the control bytes
+    /// load: a lookup of a table bigger than the caches then waits for one
+    /// memory access, not for the control bytes and then the entry (bench.c,
+    /// 1M random keys, the C library's ht_get hit: 48.5 -> 41.9 ns, ht_remove
+    /// 66.8 -> 56.9, a new key's ht_set 62.6 -> 57.8, a miss unchanged). Most
+    /// hits are in the home slot or the next one, on the same line. A hint:
+    /// no effect on what the program computes.
+    #[inline(always)]
+    pub(super) fn prefetch_entry(&self, slot: usize) {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        // SAFETY: a prefetch reads nothing the program sees and never
+        // faults, whatever the address; SSE2 is enabled (cfg).
+        unsafe {
+            use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().wrapping_add(slot).cast());
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+        let _ = slot;
+    }
+
     /// The stored entry of a full slot.
     ///
     /// # Safety
@@ -277,6 +297,10 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
 
     /// hashbrown's rule: `EMPTY` unless the slot sits in a run of at least
     /// GROUP non-`EMPTY` slots, which some probe window may have seen full.
+    /// Always inlined, as `take_full` is (out of line, the C library's
+    /// ht_remove paid the call and the registers it saved: `callgrind_c.py
+    /// --ops`, a delete, 147.4 -> 136.3 instructions).
+    #[inline(always)]
     pub(super) fn vacated_byte(&self, slot: usize) -> u8 {
         let before = slot.wrapping_sub(GROUP) & self.mask;
         let empty_before = self.window(before).match_empty();
