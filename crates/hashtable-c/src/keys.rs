@@ -42,9 +42,36 @@ impl Packed {
     #[inline(always)]
     pub(crate) fn new(key: &[u8]) -> Packed {
         debug_assert!(key.len() <= INLINE);
+        if key.len() == 8 {
+            // The most common short key (an integer, a pointer) first: one
+            // load, no tail (callgrind, ht_get_hashed hit on 1k keys: 64.0 -> 58.9).
+            return Packed([u64::from_le_bytes(word::<8>(key, 0)), 8 << 56]);
+        }
         let [low, high] = pack(key);
         // Byte 15 of a key of at most 15 bytes is padding, so zero.
         Packed([low, high | (key.len() as u64) << 56])
+    }
+
+    /// The two words, for a call that passes them in registers.
+    #[inline(always)]
+    pub(crate) fn words(self) -> [u64; 2] {
+        self.0
+    }
+
+    /// A key packed by [`Packed::new`], from its [`Packed::words`].
+    #[inline(always)]
+    pub(crate) fn from_words(words: [u64; 2]) -> Packed {
+        debug_assert!((words[1] >> 56) as usize <= INLINE);
+        Packed(words)
+    }
+
+    /// The key's bytes, in the first `len` bytes of the array.
+    pub(crate) fn unpack(self) -> ([u8; 16], usize) {
+        let [low, high] = self.0;
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&low.to_le_bytes());
+        bytes[8..].copy_from_slice(&high.to_le_bytes());
+        (bytes, (high >> 56) as usize)
     }
 }
 
@@ -290,6 +317,18 @@ mod tests {
             }
             assert!(!key.matches(&source[..len.saturating_sub(1)]) || len == 0);
             assert!(!key.matches(&source[..len + 1]));
+        }
+    }
+
+    #[test]
+    fn a_packed_key_unpacks_to_its_bytes_and_matches_its_copy() {
+        let source: Vec<u8> = (0..16u8).map(|b| b.wrapping_mul(91).wrapping_add(3)).collect();
+        for len in 0..=INLINE {
+            let packed = Packed::new(&source[..len]);
+            let (bytes, unpacked_len) = Packed::from_words(packed.words()).unpack();
+            assert_eq!(&bytes[..unpacked_len], &source[..len], "len {len}");
+            assert!(Key::short(packed).matches_packed(packed));
+            assert!(Key::new(&source[..len]).unwrap().matches_packed(packed), "len {len}");
         }
     }
 
