@@ -313,7 +313,7 @@ where
     unsafe fn remove_found(&mut self, slot: SlotId) -> Entry<K, V> {
         // SAFETY: a lookup just found an entry in `slot` (a full slot below
         // the slot count), and nothing has changed since (the contract).
-        unsafe { self.take_full(slot.0) }
+        unsafe { self.take_found(slot.0) }
     }
 
     /// The slot the lookup found is taken without checking it again.

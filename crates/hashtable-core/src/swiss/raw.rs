@@ -106,8 +106,36 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
     /// the C library's ht_remove).
     #[inline(always)]
     pub(super) unsafe fn take_full(&mut self, slot: usize) -> Entry<K, V> {
-        debug_assert!(self.holds_item(SlotId(slot)));
         let byte = self.vacated_byte(slot);
+        // SAFETY: the contract, passed on; `byte` is the slot's vacated byte.
+        unsafe { self.take_full_as(slot, byte) }
+    }
+
+    /// [`Swiss::take_full`] with [`Swiss::vacated_byte`] inlined too, for
+    /// the C library's ht_remove (`remove_found`): out of line, that call
+    /// and the registers it saved cost a delete 11 instructions
+    /// (`callgrind_c.py --ops`: 147.4 -> 136.3). The Python binding's
+    /// removals keep `take_full`: with the rule inlined into every caller, a
+    /// chaining table's `update()` of new keys cost 10 instructions more a
+    /// key (`callgrind_lookup.py --op build`), through the inliner's choices
+    /// elsewhere.
+    ///
+    /// # Safety
+    /// As for `take_full`.
+    #[inline(always)]
+    pub(super) unsafe fn take_found(&mut self, slot: usize) -> Entry<K, V> {
+        let byte = self.vacated_byte_inline(slot);
+        // SAFETY: the contract, passed on; `byte` is the slot's vacated byte.
+        unsafe { self.take_full_as(slot, byte) }
+    }
+
+    /// `take_full` with the slot's vacated byte already decided.
+    ///
+    /// # Safety
+    /// As for `take_full`, and `byte` is [`Swiss::vacated_byte`] of `slot`.
+    #[inline(always)]
+    unsafe fn take_full_as(&mut self, slot: usize, byte: u8) -> Entry<K, V> {
+        debug_assert!(self.holds_item(SlotId(slot)));
         if byte == DELETED {
             self.deleted += 1;
         }
@@ -297,15 +325,26 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
 
     /// hashbrown's rule: `EMPTY` unless the slot sits in a run of at least
     /// GROUP non-`EMPTY` slots, which some probe window may have seen full.
-    /// Always inlined, as `take_full` is (out of line, the C library's
-    /// ht_remove paid the call and the registers it saved: `callgrind_c.py
-    /// --ops`, a delete, 147.4 -> 136.3 instructions).
-    #[inline(always)]
     pub(super) fn vacated_byte(&self, slot: usize) -> u8 {
         let before = slot.wrapping_sub(GROUP) & self.mask;
         let empty_before = self.window(before).match_empty();
         let empty_after = self.window(slot).match_empty();
         if empty_before.leading_clear(GROUP) + empty_after.trailing_clear(GROUP) >= GROUP {
+            DELETED
+        } else {
+            EMPTY
+        }
+    }
+
+    /// [`Swiss::vacated_byte`], always inlined (see [`Swiss::take_found`]);
+    /// a test holds the two equal. Kept apart so that the other callers'
+    /// inlining stays the compiler's choice: in the Python binding it keeps
+    /// the rule out of line, in the core's benchmarks inline.
+    #[inline(always)]
+    pub(super) fn vacated_byte_inline(&self, slot: usize) -> u8 {
+        let run = self.window(slot.wrapping_sub(GROUP)).match_empty().leading_clear(GROUP)
+            + self.window(slot).match_empty().trailing_clear(GROUP);
+        if run >= GROUP {
             DELETED
         } else {
             EMPTY

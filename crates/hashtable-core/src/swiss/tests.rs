@@ -108,6 +108,8 @@ fn the_trailing_mirror_always_equals_the_head() {
     }
 }
 
+/// Both removals (`remove`, and `remove_found` with the rule inlined) and
+/// both forms of the rule agree with a plain scan.
 #[test]
 fn deletes_follow_the_empty_versus_deleted_rule() {
     let mut table = Swiss::<u64, u64>::new(256, BucketIndex::Mask);
@@ -126,7 +128,13 @@ fn deletes_follow_the_empty_versus_deleted_rule() {
             let (hash, key) = live.swap_remove((r >> 8) as usize % live.len());
             let slot = find(&table, hash, key).unwrap();
             let want = scalar_vacated_byte(&table.ctrl, table.buckets(), slot.0);
-            table.remove(slot);
+            assert_eq!(table.vacated_byte_inline(slot.0), want, "step {step}");
+            if r & 4 == 0 {
+                table.remove(slot);
+            } else {
+                // SAFETY: `find` just found an entry in `slot`.
+                unsafe { table.remove_found(slot) };
+            }
             assert_eq!(table.ctrl[slot.0], want, "step {step}");
             if want == EMPTY {
                 empties += 1;
