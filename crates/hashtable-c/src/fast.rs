@@ -23,7 +23,7 @@ use hashtable_core::{stored_hash, AnyStrategy, Vacancy, Verdict};
 use crate::errors::{ht_status, run_fast, Outcome};
 use crate::handle::{ht_table, run_hashing_on, CoreTable, Key};
 use crate::keys::{Packed, INLINE};
-use crate::lookup::{insert_vacant, key_bytes, settled, write_out, Found};
+use crate::lookup::{insert_vacant, key_bytes, settled, write_key_and_value, write_out, Found};
 
 /// Run an exported keyed function: `fast` inline for the common call, which
 /// answers None to send it the general way; `op` in `general` for every
@@ -330,18 +330,6 @@ pub(crate) unsafe fn get_key(
 ) -> Option<ht_status> {
     // SAFETY: only readers run now (the header's rule).
     let found = find_home(unsafe { handle.table() }, hash, packed)?;
-    let (status, found_key, found_value) = match found {
-        Some((_, entry)) => (
-            ht_status::HT_OK,
-            entry.key.as_bytes().as_ptr().cast(),
-            entry.value.get(),
-        ),
-        None => (ht_status::HT_NOT_FOUND, std::ptr::null(), std::ptr::null_mut()),
-    };
     // SAFETY: each output is NULL or writable (contract).
-    unsafe {
-        write_out(stored_key, found_key);
-        write_out(value, found_value);
-    }
-    Some(status)
+    Some(unsafe { write_key_and_value(found, stored_key, value) })
 }

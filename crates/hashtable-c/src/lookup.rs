@@ -130,6 +130,32 @@ fn growth_failed(err: hashtable_core::AllocError) -> Failure {
     Failure::new(ht_status::HT_ERR_NOMEM, err.to_string())
 }
 
+/// ht_get_key's outputs and status, from what its lookup found.
+///
+/// # Safety
+/// `stored_key` and `value` are each NULL or writable.
+#[inline(always)]
+pub(crate) unsafe fn write_key_and_value(
+    found: Option<Found<'_>>,
+    stored_key: *mut *const c_void,
+    value: *mut *mut c_void,
+) -> ht_status {
+    let (status, found_key, found_value) = match found {
+        Some((_, entry)) => (
+            ht_status::HT_OK,
+            entry.key.as_bytes().as_ptr().cast(),
+            entry.value.get(),
+        ),
+        None => (ht_status::HT_NOT_FOUND, std::ptr::null(), std::ptr::null_mut()),
+    };
+    // SAFETY: each output is NULL or writable (contract).
+    unsafe {
+        write_out(stored_key, found_key);
+        write_out(value, found_value);
+    }
+    status
+}
+
 /// # Safety
 /// `out` is NULL or writable.
 #[inline(always)]

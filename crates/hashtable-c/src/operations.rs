@@ -20,7 +20,7 @@ use std::ffi::{c_int, c_void};
 use crate::errors::{ht_status, Failure, Outcome};
 use crate::fast::keyed;
 use crate::handle::{ht_table, run_hashing_on, run_on, Key};
-use crate::lookup::{find, insert_vacant, key_bytes, settle, write_out};
+use crate::lookup::{find, insert_vacant, key_bytes, settle, write_key_and_value, write_out};
 
 /// # Safety
 /// As for ht_set_hashed, and the caller has exclusive access to the table.
@@ -122,20 +122,8 @@ unsafe fn get_key(
 ) -> Outcome {
     // SAFETY: only readers run now (the header's rule); the hash_fn has returned.
     let table = unsafe { handle.table() };
-    let (status, found_key, found_value) = match find(table, hash, key) {
-        Some((_, entry)) => (
-            ht_status::HT_OK,
-            entry.key.as_bytes().as_ptr().cast(),
-            entry.value.get(),
-        ),
-        None => (ht_status::HT_NOT_FOUND, std::ptr::null(), std::ptr::null_mut()),
-    };
     // SAFETY: each output is NULL or writable (contract).
-    unsafe {
-        write_out(stored_key, found_key);
-        write_out(value, found_value);
-    }
-    Ok(status)
+    Ok(unsafe { write_key_and_value(find(table, hash, key), stored_key, value) })
 }
 
 /// Insert `key` (copied) with `value`, or replace the value of an equal key.

@@ -244,19 +244,9 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
             stride += GROUP;
             position = (position + stride) & self.mask;
         };
-        self.observer.place(slot, false);
-        let tag = tag(entry.hash);
-        let mirror = (slot.wrapping_sub(GROUP) & self.mask) + GROUP;
-        // SAFETY: `slot <= mask` and `mirror <= mask + GROUP`, both below
-        // `ctrl.len() == buckets + GROUP` and `slot` below `slots.len()`;
-        // the slot was EMPTY, so writing the entry overwrites nothing.
-        unsafe {
-            *self.ctrl.get_unchecked_mut(slot) = tag;
-            *self.ctrl.get_unchecked_mut(mirror) = tag;
-            self.slots.get_unchecked_mut(slot).write(entry);
-        }
-        self.len += 1;
-        self.top = self.top.max(slot + 1);
+        // SAFETY: `slot <= mask`, and in fresh storage with no DELETED byte
+        // the free slot the walk found is EMPTY.
+        unsafe { self.place_free(slot, EMPTY, entry) }
     }
 
     /// [`Swiss::place_fresh`] for a rebuild into at least GROUP slots, the
