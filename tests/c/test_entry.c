@@ -1,5 +1,5 @@
 /* ht_entry (the upsert), ht_get_key, ht_iter_remove, and keys around the
- * 15-byte inline limit, over every strategy. */
+ * 16-byte inline limit, over every strategy. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -117,7 +117,7 @@ static void test_get_key(const char *strategy) {
     ht_free(table);
 }
 
-/* Keys of 0, 1, 15, 16 and 17 bytes (inline up to 15, heap beyond), with
+/* Keys of 0, 1, 15, 16 and 17 bytes (inline up to 16, heap beyond), with
  * NULs inside, and neighbours that differ only in their first or last byte,
  * or by one byte of length. */
 static void test_key_lengths(const char *strategy) {
@@ -158,6 +158,10 @@ static void test_key_lengths(const char *strategy) {
         const void *stored = NULL;
         CHECK_STATUS(ht_get_key(table, base, len, &stored, NULL), HT_OK);
         CHECK(stored != NULL && (len == 0 || memcmp(stored, base, len) == 0));
+        void **slot = NULL;
+        int inserted = -1;
+        CHECK_STATUS(ht_entry(table, base, len, &slot, &inserted), HT_OK);
+        CHECK(inserted == 0 && slot != NULL && *slot == (void *)(intptr_t)(100 + i));
         if (len > 0) {
             unsigned char variant[128];
             memcpy(variant, base, len);
@@ -166,6 +170,14 @@ static void test_key_lengths(const char *strategy) {
             CHECK(value == (void *)(intptr_t)(300 + i));
             variant[len - 1] ^= 0x01; /* another last byte: absent */
             CHECK_STATUS(ht_get(table, variant, len, &value), HT_NOT_FOUND);
+            /* ht_entry adds it, and a write through its slot is what ht_get reads. */
+            CHECK_STATUS(ht_entry(table, variant, len, &slot, &inserted), HT_OK);
+            CHECK(inserted == 1 && slot != NULL && *slot == NULL);
+            *slot = (void *)(intptr_t)(400 + i);
+            CHECK_STATUS(ht_get(table, variant, len, &value), HT_OK);
+            CHECK(value == (void *)(intptr_t)(400 + i));
+            CHECK_STATUS(ht_remove(table, variant, len, &value), HT_OK);
+            CHECK(value == (void *)(intptr_t)(400 + i));
         }
     }
     /* Every key comes back from the iterator with its bytes and length. */

@@ -72,6 +72,97 @@ static void use_and_free(const char *strategy) {
     ht_set(ctx.table, "yy", 2, NULL, NULL); /* frees it */
 }
 
+/* The same hashes, so the same buckets and storage, whatever a key's length:
+ * only its first byte counts. */
+static uint64_t first_byte_hash(const void *key, size_t key_len, void *ctx) {
+    (void)ctx;
+    uint64_t first = key_len == 0 ? 0 : *(const unsigned char *)key;
+    return (first + 1) * UINT64_C(0x9e3779b97f4a7c15);
+}
+
+enum { KEYS = 64 };
+
+struct held {
+    size_t set;     /* bytes malloc holds for the keys once they are set */
+    size_t removed; /* and once they are removed again */
+};
+
+/* KEYS keys of `len` bytes (one for len 0), each set, read with ht_get,
+ * ht_entry and ht_get_key, then removed, in a table sized so it never grows. */
+static struct held bytes_held_by_keys(const char *strategy, ht_hash_fn hash_fn, size_t len) {
+    struct held held = {0, 0};
+    ht_config config = ht_config_default();
+    config.strategy = strategy;
+    config.size = 1024;
+    config.hash_fn = hash_fn;
+    ht_table *table = NULL;
+    CHECK_STATUS(ht_new(&config, &table), HT_OK);
+    if (table == NULL) {
+        return held;
+    }
+    unsigned char key[32];
+    memset(key, 'k', sizeof key);
+    size_t count = len == 0 ? 1 : KEYS;
+    size_t before = bytes_in_use();
+    for (size_t i = 0; i < count; i++) {
+        key[0] = (unsigned char)i;
+        CHECK_STATUS(ht_set(table, key, len, (void *)(i + 1), NULL), HT_OK);
+    }
+    held.set = bytes_in_use() - before;
+    for (size_t i = 0; i < count; i++) {
+        key[0] = (unsigned char)i;
+        void *value = NULL;
+        CHECK_STATUS(ht_get(table, key, len, &value), HT_OK);
+        void **slot = NULL;
+        int inserted = -1;
+        CHECK_STATUS(ht_entry(table, key, len, &slot, &inserted), HT_OK);
+        const void *stored = NULL;
+        CHECK_STATUS(ht_get_key(table, key, len, &stored, NULL), HT_OK);
+        CHECK(value == (void *)(i + 1) && inserted == 0 && slot != NULL && *slot == value);
+        CHECK(stored != NULL && (len == 0 || memcmp(stored, key, len) == 0));
+    }
+    CHECK(bytes_in_use() - before == held.set); /* lookups allocate nothing */
+    for (size_t i = 0; i < count; i++) {
+        key[0] = (unsigned char)i;
+        CHECK_STATUS(ht_remove(table, key, len, NULL), HT_OK);
+    }
+    held.removed = bytes_in_use() - before;
+    ht_free(table);
+    return held;
+}
+
+/* Keys of up to 16 bytes live inside their entries: setting one allocates
+ * nothing that a 1-byte key does not; a 17-byte key takes a heap copy, which
+ * its removal frees. */
+static void test_short_keys_are_inline(void) {
+    for (size_t s = 0; s < COUNT(STRATEGIES); s++) {
+        struct held one = bytes_held_by_keys(STRATEGIES[s], first_byte_hash, 1);
+        static const size_t INLINE_LENGTHS[] = {8, 15, 16};
+        for (size_t l = 0; l < COUNT(INLINE_LENGTHS); l++) {
+            struct held inline_key = bytes_held_by_keys(STRATEGIES[s], first_byte_hash, INLINE_LENGTHS[l]);
+            if (inline_key.set != one.set || inline_key.removed != one.removed) {
+                fprintf(stderr, "%s, %zu-byte keys: %zu bytes held, %zu after removal (1-byte keys: %zu, %zu)\n",
+                        STRATEGIES[s], INLINE_LENGTHS[l], inline_key.set, inline_key.removed, one.set, one.removed);
+            }
+            CHECK(inline_key.set == one.set && inline_key.removed == one.removed);
+        }
+        struct held heap = bytes_held_by_keys(STRATEGIES[s], first_byte_hash, 17);
+        CHECK(heap.set >= one.set + KEYS * 17 && heap.removed == one.removed);
+    }
+    /* The common call's own path (swiss, the default hash): nothing at all. */
+    static const size_t LENGTHS[] = {0, 1, 8, 15, 16};
+    for (size_t l = 0; l < COUNT(LENGTHS); l++) {
+        struct held held = bytes_held_by_keys("swiss", NULL, LENGTHS[l]);
+        if (held.set != 0 || held.removed != 0) {
+            fprintf(stderr, "swiss, %zu-byte keys: %zu bytes held, %zu after removal\n", LENGTHS[l], held.set,
+                    held.removed);
+        }
+        CHECK(held.set == 0 && held.removed == 0);
+    }
+    struct held heap = bytes_held_by_keys("swiss", NULL, 17);
+    CHECK(heap.set >= KEYS * 17 && heap.removed == 0);
+}
+
 int main(int argc, char **argv) {
     (void)argc;
     const char *tunables = getenv("GLIBC_TUNABLES");
@@ -98,6 +189,7 @@ int main(int argc, char **argv) {
         }
         CHECK(after == before);
     }
+    test_short_keys_are_inline();
     return check_summary("test_memory");
 }
 #else

@@ -1,5 +1,5 @@
 //! The common call, inline: a table without a hash_fn, of the swiss
-//! strategy, a non-NULL key of at most 15 bytes, and for the table's own
+//! strategy, a non-NULL key of at most 16 bytes, and for the table's own
 //! hash, the default foldhash (inlined). `run_keyed` decides that in a few
 //! compares (`plain_short`), packs the key once (`Packed`), and runs the
 //! operation's fast form here: swiss's home window alone
@@ -53,9 +53,9 @@ pub(crate) unsafe fn run_keyed(
         return match done {
             Ok(status) => status,
             Err((hash, packed)) => {
-                let [low, high] = packed.words();
+                let [low, high, len] = packed.words();
                 // SAFETY: `t` came from ht_new (it is `handle`).
-                unsafe { general_short(t, hash, low, high, op) }
+                unsafe { general_short(t, hash, low, high, len, op) }
             }
         };
     }
@@ -108,9 +108,10 @@ unsafe extern "C" fn general_short(
     hash: u64,
     low: u64,
     high: u64,
+    len: u64,
     op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
 ) -> ht_status {
-    let (bytes, len) = Packed::from_words([low, high]).unpack();
+    let (bytes, len) = Packed::from_words([low, high, len]).unpack();
     run_hashing_on(t, move |handle| op(handle, hash, &bytes[..len]))
 }
 
@@ -156,7 +157,7 @@ unsafe fn plain_short<'a>(
     if key.is_null() || key_len > INLINE || !handle.is_plain_swiss(table_hash) {
         return None;
     }
-    // SAFETY: `key` is not NULL and points to `key_len <= 15` readable bytes
+    // SAFETY: `key` is not NULL and points to `key_len <= 16` readable bytes
     // (contract).
     Some((handle, unsafe { std::slice::from_raw_parts(key.cast::<u8>(), key_len) }))
 }

@@ -1,41 +1,33 @@
-//! The table's copy of a key: up to 15 bytes inline, longer keys on the heap.
+//! The table's copy of a key: up to 16 bytes inline, longer keys on the heap.
 //!
 //! ```text
-//!   Key (16 bytes)   word 0                 word 1
-//!   len <= 15        | bytes 0..8          | bytes 8..15, zero-padded | len  |
-//!   len > 15         | pointer to a copy   | len (56 bits)            | 0xFF |
-//!                                                                     byte 15
+//!   Key (24 bytes)   word 0                 word 1                      word 2
+//!   len <= 16        | bytes 0..8          | bytes 8..16, zero-padded | len |
+//!   len > 16         | pointer to a copy   | 0                        | len |
 //! ```
 //!
 //! A short key (most words, every 8-byte integer key) costs no allocation, and
 //! comparing it reads the entry the probe has already brought into cache: no
-//! pointer chase. An entry (`hash`, `Key`, value) is 32 bytes, two to a cache
-//! line and none across two; with a 24-byte key (16 inline) it was 40, half
-//! of them straddled two lines, and a table of 1M keys (2M slots) took 80 MB
-//! of slots instead of 64 (bench.c, 1M random 8-byte keys: insert 95 -> 80 ns,
-//! hit 56 -> 51, delete 73 -> 67).
+//! pointer chase. Sixteen bytes and a length do not fit in 16 bytes, so the
+//! length has a word of its own and an entry (`hash`, `Key`, value) is 40
+//! bytes. The length alone tells the two forms apart: a long key is longer
+//! than any short one.
 //!
-//! A lookup packs the caller's short key once ([`Packed`]: its bytes and its
-//! length in the top byte, as a stored short key holds them), and each
-//! candidate is then two word compares: no branch on the length, and a long
-//! key (0xFF in byte 15) never equals a short one. A long key compares its
-//! length, then its bytes 16 a step, with no call to `memcmp`.
+//! A lookup packs the caller's short key once ([`Packed`]: its bytes as a
+//! stored short key holds them, and its length), and each candidate is then
+//! three word compares: no branch on the length, and a long key (a length
+//! above 16) never equals a short one. A long key compares its length, then
+//! its bytes 16 a step, with no call to `memcmp`.
 
 use crate::errors::{ht_status, Failure};
 
 /// Keys of at most this many bytes are stored inline.
-pub(crate) const INLINE: usize = 15;
-
-/// Byte 15 of a long key (above any short key's length).
-const LONG: u64 = 0xFF << 56;
-
-/// The bits of word 1 holding a long key's length.
-const LONG_LEN: u64 = (1 << 56) - 1;
+pub(crate) const INLINE: usize = 16;
 
 /// A key of at most [`INLINE`] bytes as a stored [`Key`] holds it: its bytes,
-/// zero-padded, in two little-endian words, and its length in the top byte.
+/// zero-padded, in two little-endian words, and its length.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Packed([u64; 2]);
+pub(crate) struct Packed([u64; 3]);
 
 impl Packed {
     /// `key` packed; the caller has checked that it is at most [`INLINE`] bytes.
@@ -45,33 +37,32 @@ impl Packed {
         if key.len() == 8 {
             // The most common short key (an integer, a pointer) first: one
             // load, no tail (callgrind, ht_get_hashed hit on 1k keys: 64.0 -> 58.9).
-            return Packed([u64::from_le_bytes(word::<8>(key, 0)), 8 << 56]);
+            return Packed([u64::from_le_bytes(word::<8>(key, 0)), 0, 8]);
         }
         let [low, high] = pack(key);
-        // Byte 15 of a key of at most 15 bytes is padding, so zero.
-        Packed([low, high | (key.len() as u64) << 56])
+        Packed([low, high, key.len() as u64])
     }
 
-    /// The two words, for a call that passes them in registers.
+    /// The three words, for a call that passes them in registers.
     #[inline(always)]
-    pub(crate) fn words(self) -> [u64; 2] {
+    pub(crate) fn words(self) -> [u64; 3] {
         self.0
     }
 
     /// A key packed by [`Packed::new`], from its [`Packed::words`].
     #[inline(always)]
-    pub(crate) fn from_words(words: [u64; 2]) -> Packed {
-        debug_assert!((words[1] >> 56) as usize <= INLINE);
+    pub(crate) fn from_words(words: [u64; 3]) -> Packed {
+        debug_assert!(words[2] as usize <= INLINE);
         Packed(words)
     }
 
     /// The key's bytes, in the first `len` bytes of the array.
-    pub(crate) fn unpack(self) -> ([u8; 16], usize) {
-        let [low, high] = self.0;
-        let mut bytes = [0u8; 16];
+    pub(crate) fn unpack(self) -> ([u8; INLINE], usize) {
+        let [low, high, len] = self.0;
+        let mut bytes = [0u8; INLINE];
         bytes[..8].copy_from_slice(&low.to_le_bytes());
         bytes[8..].copy_from_slice(&high.to_le_bytes());
-        (bytes, (high >> 56) as usize)
+        (bytes, len as usize)
     }
 }
 
@@ -80,21 +71,25 @@ impl Packed {
 struct Long {
     /// The first byte of a `Box<[u8]>` of the key's length.
     heap: *mut u8,
-    /// Word 1: the length, and [`LONG`] in the top byte (little-endian bytes).
-    len: [u8; 8],
+    /// Zero, so that word 1 of a long key is as defined as a short key's.
+    unused: u64,
 }
 
 #[derive(Clone, Copy)]
 #[repr(C, align(8))]
 union Repr {
-    /// A short key: [`Packed`]'s words as little-endian bytes. For a long key,
-    /// word 1 read from here is its [`Long::len`].
-    bytes: [u8; 16],
+    /// A short key: [`Packed`]'s first two words as little-endian bytes.
+    bytes: [u8; INLINE],
     long: Long,
 }
 
 /// A key's bytes, owned by the table.
-pub(crate) struct Key(Repr);
+#[repr(C)]
+pub(crate) struct Key {
+    repr: Repr,
+    /// The key's length; above [`INLINE`], `repr` is [`Long`].
+    len: usize,
+}
 
 // SAFETY: a Key owns its heap bytes alone (no other pointer to them exists)
 // and never changes them after it is made, so moving it to or sharing it with
@@ -117,67 +112,54 @@ impl Key {
     /// A short key from its packed form.
     #[inline(always)]
     pub(crate) fn short(packed: Packed) -> Key {
-        let [low, high] = packed.0;
-        let mut bytes = [0u8; 16];
+        let [low, high, len] = packed.0;
+        let mut bytes = [0u8; INLINE];
         bytes[..8].copy_from_slice(&low.to_le_bytes());
         bytes[8..].copy_from_slice(&high.to_le_bytes());
-        Key(Repr { bytes })
+        Key {
+            repr: Repr { bytes },
+            len: len as usize,
+        }
     }
 
     #[inline(never)]
     fn new_on_heap(key: &[u8]) -> Result<Key, Failure> {
-        let len = key.len() as u64;
-        if len > LONG_LEN {
-            // Past any address space there is: no caller has such a buffer.
-            return Err(Failure::new(
-                ht_status::HT_ERR_NOMEM,
-                format!("a {len}-byte key cannot be stored (at most 2^56 - 1 bytes)"),
-            ));
-        }
         let mut copy = reserve(key.len())?;
         copy.extend_from_slice(key);
         let heap = Box::into_raw(copy.into_boxed_slice()).cast::<u8>();
-        Ok(Key(Repr {
-            long: Long {
-                heap,
-                len: (len | LONG).to_le_bytes(),
+        Ok(Key {
+            repr: Repr {
+                long: Long { heap, unused: 0 },
             },
-        }))
+            len: key.len(),
+        })
     }
 
-    /// Word `i` of the key (see the module comment).
+    /// Word `i` of the key's first 16 bytes (see the module comment).
     #[inline(always)]
     fn word(&self, i: usize) -> u64 {
         // SAFETY: both forms initialise all 16 bytes (a pointer is 8 bytes on
         // the 64-bit targets this library builds for, checked below), and any
         // bytes are a valid `[u8; 16]`.
-        let bytes = unsafe { &self.0.bytes };
+        let bytes = unsafe { &self.repr.bytes };
         u64::from_le_bytes(word::<8>(bytes, 8 * i))
     }
 
     #[inline(always)]
     fn is_long(&self) -> bool {
-        self.word(1) >= LONG
-    }
-
-    /// The key's length in bytes.
-    #[inline(always)]
-    pub(crate) fn len(&self) -> usize {
-        let high = self.word(1);
-        (if high >= LONG { high & LONG_LEN } else { high >> 56 }) as usize
+        self.len > INLINE
     }
 
     /// The key's bytes.
     #[inline(always)]
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        let len = self.len();
         if self.is_long() {
             // SAFETY: a long key was made with `heap` pointing to its `len`
             // bytes, which it owns until it is dropped.
-            unsafe { std::slice::from_raw_parts(self.0.long.heap, len) }
+            unsafe { std::slice::from_raw_parts(self.repr.long.heap, self.len) }
         } else {
-            // SAFETY: a short key's bytes are its first `len <= 15` bytes.
-            unsafe { &self.0.bytes[..len] }
+            // SAFETY: a short key's bytes are its first `len <= 16` bytes.
+            unsafe { &self.repr.bytes[..self.len] }
         }
     }
 
@@ -189,10 +171,11 @@ impl Key {
         std::mem::forget(self);
     }
 
-    /// Whether this key is the short key `packed`: two word compares.
+    /// Whether this key is the short key `packed`: three word compares.
     #[inline(always)]
     pub(crate) fn matches_packed(&self, packed: Packed) -> bool {
-        self.word(0) == packed.0[0] && self.word(1) == packed.0[1]
+        let [low, high, len] = packed.0;
+        self.word(0) == low && self.word(1) == high && self.len as u64 == len
     }
 
     /// Whether this key's bytes are `key`'s.
@@ -201,19 +184,17 @@ impl Key {
         if key.len() <= INLINE {
             return self.matches_packed(Packed::new(key));
         }
-        // A long key's word 1 is its length under LONG; a short key's top
-        // byte is at most 15, so it never passes.
-        if self.word(1) != key.len() as u64 | LONG {
+        if self.len != key.len() {
             return false;
         }
-        // SAFETY: word 1 says this is a long key of `key.len()` bytes, whose
-        // `heap` points to them.
-        long_eq(unsafe { std::slice::from_raw_parts(self.0.long.heap, key.len()) }, key)
+        // SAFETY: the length says this is a long key of `key.len()` bytes,
+        // whose `heap` points to them.
+        long_eq(unsafe { std::slice::from_raw_parts(self.repr.long.heap, key.len()) }, key)
     }
 }
 
 // A pointer fills word 0 of a long key exactly.
-const _: () = assert!(std::mem::size_of::<*mut u8>() == 8 && std::mem::size_of::<Key>() == 16);
+const _: () = assert!(std::mem::size_of::<*mut u8>() == 8 && std::mem::size_of::<Key>() == 24);
 
 /// Equality of two byte strings of the same length, at least 16 bytes: 16
 /// bytes a step, then the last 16 (overlapping what was compared). A loop
@@ -281,7 +262,7 @@ impl Drop for Key {
         if self.is_long() {
             // SAFETY: a long key owns the `Box<[u8]>` of `len` bytes that
             // `new_on_heap` turned into `heap`; this is its one release.
-            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.0.long.heap, self.len())) });
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.repr.long.heap, self.len)) });
         }
     }
 }
@@ -338,15 +319,28 @@ mod tests {
         let keys: [&[u8]; 6] = [b"", b"\0", b"\0\0", b"a", b"a\0", &[0; 16]];
         for (i, a) in keys.iter().enumerate() {
             let key = Key::new(a).unwrap();
-            assert_eq!(key.len(), a.len());
+            assert_eq!(key.as_bytes().len(), a.len());
             for (j, b) in keys.iter().enumerate() {
                 assert_eq!(key.matches(b), i == j, "{a:?} against {b:?}");
             }
         }
         // The longest short key and the shortest long one, same first bytes.
-        let long = [7u8; 16];
+        let long = [7u8; INLINE + 1];
         let short = Key::new(&long[..INLINE]).unwrap();
         assert!(!short.matches(&long) && !Key::new(&long).unwrap().matches(&long[..INLINE]));
+    }
+
+    #[test]
+    fn keys_of_up_to_16_bytes_live_inside_the_key_and_longer_ones_elsewhere() {
+        let source = [0x5au8; 17];
+        for len in [0, 1, 15, 16, 17] {
+            let key = Key::new(&source[..len]).unwrap();
+            let start = std::ptr::from_ref(&key).cast::<u8>();
+            let inside = start..start.wrapping_add(std::mem::size_of::<Key>());
+            let bytes = key.as_bytes().as_ptr();
+            assert_eq!(inside.contains(&bytes), len <= 16, "len {len}");
+            assert_eq!(key.as_bytes(), &source[..len]);
+        }
     }
 
     #[test]
