@@ -1,5 +1,5 @@
 //! The common call, inline: a table without a hash_fn, of the swiss
-//! strategy, a non-NULL key of at most 16 bytes, and for the table's own
+//! strategy, a non-NULL key of at most 15 bytes, and for the table's own
 //! hash, the default foldhash (inlined). `run_keyed` decides that in a few
 //! compares (`plain_short`), packs the key once (`Packed`), and runs the
 //! operation's fast form here: swiss's home window alone
@@ -22,7 +22,7 @@ use hashtable_core::{stored_hash, AnyStrategy, Vacancy, Verdict};
 
 use crate::errors::{ht_status, run_fast, Outcome};
 use crate::handle::{ht_table, run_hashing_on, CoreTable, Key};
-use crate::keys::{Packed, INLINE};
+use crate::keys::{Packed, PACKED};
 use crate::lookup::{insert_vacant, key_bytes, settled, write_key_and_value, write_out, Found};
 
 /// Run an exported keyed function: `fast` inline for the common call, which
@@ -53,9 +53,9 @@ pub(crate) unsafe fn run_keyed(
         return match done {
             Ok(status) => status,
             Err((hash, packed)) => {
-                let [low, high, len] = packed.words();
+                let [low, high] = packed.words();
                 // SAFETY: `t` came from ht_new (it is `handle`).
-                unsafe { general_short(t, hash, low, high, len, op) }
+                unsafe { general_short(t, hash, low, high, op) }
             }
         };
     }
@@ -108,10 +108,9 @@ unsafe extern "C" fn general_short(
     hash: u64,
     low: u64,
     high: u64,
-    len: u64,
     op: impl FnOnce(&ht_table, u64, &[u8]) -> Outcome,
 ) -> ht_status {
-    let (bytes, len) = Packed::from_words([low, high, len]).unpack();
+    let (bytes, len) = Packed::from_words([low, high]).unpack();
     run_hashing_on(t, move |handle| op(handle, hash, &bytes[..len]))
 }
 
@@ -154,10 +153,10 @@ unsafe fn plain_short<'a>(
     // SAFETY: a non-NULL `t` came from ht_new and has not been freed (the
     // header's contract for every table argument).
     let handle = unsafe { t.as_ref() }?;
-    if key.is_null() || key_len > INLINE || !handle.is_plain_swiss(table_hash) {
+    if key.is_null() || key_len > PACKED || !handle.is_plain_swiss(table_hash) {
         return None;
     }
-    // SAFETY: `key` is not NULL and points to `key_len <= 16` readable bytes
+    // SAFETY: `key` is not NULL and points to `key_len <= 15` readable bytes
     // (contract).
     Some((handle, unsafe { std::slice::from_raw_parts(key.cast::<u8>(), key_len) }))
 }

@@ -1,95 +1,120 @@
 //! The table's copy of a key: up to 16 bytes inline, longer keys on the heap.
 //!
 //! ```text
-//!   Key (24 bytes)   word 0                 word 1                      word 2
-//!   len <= 16        | bytes 0..8          | bytes 8..16, zero-padded | len |
-//!   len > 16         | pointer to a copy   | 0                        | len |
+//!   Key (24 bytes)  word 0              word 1               word 2
+//!   len <= 15       | 0                | bytes 0..8        | bytes 8..15, zero-padded | len  |
+//!   len == 16       | 0 ...  | byte 0  | bytes 1..9        | bytes 9..16              | 16   |
+//!   len > 16        | 0                | pointer to a copy | len (56 bits)            | 0xFF |
+//!                                                                                    byte 23
 //! ```
 //!
 //! A short key (most words, every 8-byte integer key) costs no allocation, and
 //! comparing it reads the entry the probe has already brought into cache: no
-//! pointer chase. Sixteen bytes and a length do not fit in 16 bytes, so the
-//! length has a word of its own and an entry (`hash`, `Key`, value) is 40
-//! bytes. The length alone tells the two forms apart: a long key is longer
-//! than any short one.
+//! pointer chase. Byte 23 tells the three forms apart, and a key's bytes are
+//! contiguous in every form (`ht_get_key` and the iterator hand out a pointer
+//! to them): a 16-byte key starts one byte early, in word 0's top byte.
 //!
-//! A lookup packs the caller's short key once ([`Packed`]: its bytes as a
-//! stored short key holds them, and its length), and each candidate is then
-//! three word compares: no branch on the length, and a long key (a length
-//! above 16) never equals a short one. A long key compares its length, then
-//! its bytes 16 a step, with no call to `memcmp`.
+//! A key of at most 15 bytes, the fast path's (`fast.rs`), is decided by
+//! words 1 and 2 alone: a lookup packs the caller's key once ([`Packed`]: its
+//! bytes and its length in the top byte, as those two words hold them), and
+//! each candidate is then two word compares, with no branch on the length;
+//! byte 23 keeps a 16-byte or a long key from equalling it. So the home
+//! window's loop holds two words of key, not three: with a 16-byte packed form
+//! (bytes in words 0 and 1, the length in word 2) the loop held a third and
+//! saved two more registers, and ht_get_hashed took 64 instructions instead of
+//! 59 (`callgrind_c.py --strategy swiss --n 1000`). A 16-byte key compares
+//! all three words, a long key its length, then its bytes 16 a step, with no
+//! call to `memcmp`. An entry (`hash`, `Key`, value) is 40 bytes.
 
 use crate::errors::{ht_status, Failure};
 
 /// Keys of at most this many bytes are stored inline.
 pub(crate) const INLINE: usize = 16;
 
-/// A key of at most [`INLINE`] bytes as a stored [`Key`] holds it: its bytes,
-/// zero-padded, in two little-endian words, and its length.
+/// Keys of at most this many bytes have a [`Packed`] form: their bytes and
+/// length fit words 1 and 2.
+pub(crate) const PACKED: usize = INLINE - 1;
+
+/// Byte 23 of a long key (above any short key's length).
+const LONG: u64 = 0xFF << 56;
+
+/// The bits of word 2 holding a long key's length.
+const LONG_LEN: u64 = (1 << 56) - 1;
+
+/// Where a key of at most [`PACKED`] bytes starts in a [`Key`]: word 1.
+const PACKED_AT: usize = 8;
+
+/// Where a 16-byte key starts in a [`Key`]: word 0's top byte.
+const FULL_AT: usize = PACKED_AT - 1;
+
+/// A key of at most [`PACKED`] bytes as words 1 and 2 of a stored [`Key`]
+/// hold it: its bytes, zero-padded, in two little-endian words, and its
+/// length in the top byte.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Packed([u64; 3]);
+pub(crate) struct Packed([u64; 2]);
 
 impl Packed {
-    /// `key` packed; the caller has checked that it is at most [`INLINE`] bytes.
+    /// `key` packed; the caller has checked that it is at most [`PACKED`] bytes.
     #[inline(always)]
     pub(crate) fn new(key: &[u8]) -> Packed {
-        debug_assert!(key.len() <= INLINE);
+        debug_assert!(key.len() <= PACKED);
         if key.len() == 8 {
             // The most common short key (an integer, a pointer) first: one
             // load, no tail (callgrind, ht_get_hashed hit on 1k keys: 64.0 -> 58.9).
-            return Packed([u64::from_le_bytes(word::<8>(key, 0)), 0, 8]);
+            return Packed([u64::from_le_bytes(word::<8>(key, 0)), 8 << 56]);
         }
         let [low, high] = pack(key);
-        Packed([low, high, key.len() as u64])
+        // Byte 15 of a key of at most 15 bytes is padding, so zero.
+        Packed([low, high | (key.len() as u64) << 56])
     }
 
-    /// The three words, for a call that passes them in registers.
+    /// The two words, for a call that passes them in registers.
     #[inline(always)]
-    pub(crate) fn words(self) -> [u64; 3] {
+    pub(crate) fn words(self) -> [u64; 2] {
         self.0
     }
 
     /// A key packed by [`Packed::new`], from its [`Packed::words`].
     #[inline(always)]
-    pub(crate) fn from_words(words: [u64; 3]) -> Packed {
-        debug_assert!(words[2] as usize <= INLINE);
+    pub(crate) fn from_words(words: [u64; 2]) -> Packed {
+        debug_assert!((words[1] >> 56) as usize <= PACKED);
         Packed(words)
     }
 
     /// The key's bytes, in the first `len` bytes of the array.
-    pub(crate) fn unpack(self) -> ([u8; INLINE], usize) {
-        let [low, high, len] = self.0;
-        let mut bytes = [0u8; INLINE];
+    pub(crate) fn unpack(self) -> ([u8; 16], usize) {
+        let [low, high] = self.0;
+        let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&low.to_le_bytes());
         bytes[8..].copy_from_slice(&high.to_le_bytes());
-        (bytes, len as usize)
+        (bytes, (high >> 56) as usize)
     }
 }
 
 #[derive(Clone, Copy)]
 #[repr(C)]
 struct Long {
+    /// Zero, so that every word of a long key is initialised.
+    unused: u64,
     /// The first byte of a `Box<[u8]>` of the key's length.
     heap: *mut u8,
-    /// Zero, so that word 1 of a long key is as defined as a short key's.
-    unused: u64,
+    /// Word 2: the length, and [`LONG`] in the top byte (little-endian bytes).
+    len: [u8; 8],
 }
 
 #[derive(Clone, Copy)]
 #[repr(C, align(8))]
 union Repr {
-    /// A short key: [`Packed`]'s first two words as little-endian bytes.
-    bytes: [u8; INLINE],
+    /// A short key's bytes (words, little-endian). For a long key, word 2
+    /// read from here is its [`Long::len`].
+    bytes: [u8; 24],
+    /// The same as words, each little-endian.
+    words: [u64; 3],
     long: Long,
 }
 
 /// A key's bytes, owned by the table.
-#[repr(C)]
-pub(crate) struct Key {
-    repr: Repr,
-    /// The key's length; above [`INLINE`], `repr` is [`Long`].
-    len: usize,
-}
+pub(crate) struct Key(Repr);
 
 // SAFETY: a Key owns its heap bytes alone (no other pointer to them exists)
 // and never changes them after it is made, so moving it to or sharing it with
@@ -103,8 +128,11 @@ impl Key {
     /// HT_ERR_NOMEM instead of an abort.
     #[inline]
     pub(crate) fn new(key: &[u8]) -> Result<Key, Failure> {
-        if key.len() <= INLINE {
+        if key.len() <= PACKED {
             return Ok(Key::short(Packed::new(key)));
+        }
+        if key.len() == INLINE {
+            return Ok(Key::full(key));
         }
         Key::new_on_heap(key)
     }
@@ -112,54 +140,78 @@ impl Key {
     /// A short key from its packed form.
     #[inline(always)]
     pub(crate) fn short(packed: Packed) -> Key {
-        let [low, high, len] = packed.0;
-        let mut bytes = [0u8; INLINE];
-        bytes[..8].copy_from_slice(&low.to_le_bytes());
-        bytes[8..].copy_from_slice(&high.to_le_bytes());
-        Key {
-            repr: Repr { bytes },
-            len: len as usize,
-        }
+        let [low, high] = packed.0;
+        Key(Repr {
+            words: [0, low.to_le(), high.to_le()],
+        })
+    }
+
+    /// A key of exactly [`INLINE`] bytes.
+    fn full(key: &[u8]) -> Key {
+        Key(Repr { bytes: full_words(key) })
     }
 
     #[inline(never)]
     fn new_on_heap(key: &[u8]) -> Result<Key, Failure> {
+        let len = key.len() as u64;
+        if len > LONG_LEN {
+            // Past any address space there is: no caller has such a buffer.
+            return Err(Failure::new(
+                ht_status::HT_ERR_NOMEM,
+                format!("a {len}-byte key cannot be stored (at most 2^56 - 1 bytes)"),
+            ));
+        }
         let mut copy = reserve(key.len())?;
         copy.extend_from_slice(key);
         let heap = Box::into_raw(copy.into_boxed_slice()).cast::<u8>();
-        Ok(Key {
-            repr: Repr {
-                long: Long { heap, unused: 0 },
+        Ok(Key(Repr {
+            long: Long {
+                unused: 0,
+                heap,
+                len: (len | LONG).to_le_bytes(),
             },
-            len: key.len(),
-        })
+        }))
     }
 
-    /// Word `i` of the key's first 16 bytes (see the module comment).
+    /// All three words' bytes.
+    #[inline(always)]
+    fn bytes(&self) -> &[u8; 24] {
+        // SAFETY: every form initialises all 24 bytes (a pointer is 8 bytes
+        // on the 64-bit targets this library builds for, checked below), and
+        // any bytes are a valid `[u8; 24]`.
+        unsafe { &self.0.bytes }
+    }
+
+    /// Word `i` of the key (see the module comment).
     #[inline(always)]
     fn word(&self, i: usize) -> u64 {
-        // SAFETY: both forms initialise all 16 bytes (a pointer is 8 bytes on
-        // the 64-bit targets this library builds for, checked below), and any
-        // bytes are a valid `[u8; 16]`.
-        let bytes = unsafe { &self.repr.bytes };
-        u64::from_le_bytes(word::<8>(bytes, 8 * i))
+        // SAFETY: as for `bytes`: any initialised bytes are valid words.
+        u64::from_le(unsafe { self.0.words[i] })
+    }
+
+    /// Byte 23: the length of a short key, 0xFF for a long one.
+    #[inline(always)]
+    fn tag(&self) -> usize {
+        (self.word(2) >> 56) as usize
     }
 
     #[inline(always)]
     fn is_long(&self) -> bool {
-        self.len > INLINE
+        self.tag() > INLINE
     }
 
     /// The key's bytes.
     #[inline(always)]
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        if self.is_long() {
-            // SAFETY: a long key was made with `heap` pointing to its `len`
-            // bytes, which it owns until it is dropped.
-            unsafe { std::slice::from_raw_parts(self.repr.long.heap, self.len) }
+        let len = self.tag();
+        if len <= PACKED {
+            &self.bytes()[PACKED_AT..PACKED_AT + len]
+        } else if len == INLINE {
+            &self.bytes()[FULL_AT..FULL_AT + INLINE]
         } else {
-            // SAFETY: a short key's bytes are its first `len <= 16` bytes.
-            unsafe { &self.repr.bytes[..self.len] }
+            // SAFETY: a long key was made with `heap` pointing to its
+            // length's bytes, which it owns until it is dropped.
+            unsafe { std::slice::from_raw_parts(self.0.long.heap, (self.word(2) & LONG_LEN) as usize) }
         }
     }
 
@@ -171,30 +223,45 @@ impl Key {
         std::mem::forget(self);
     }
 
-    /// Whether this key is the short key `packed`: three word compares.
+    /// Whether this key is the short key `packed`: two word compares.
     #[inline(always)]
     pub(crate) fn matches_packed(&self, packed: Packed) -> bool {
-        let [low, high, len] = packed.0;
-        self.word(0) == low && self.word(1) == high && self.len as u64 == len
+        self.word(1) == packed.0[0] && self.word(2) == packed.0[1]
     }
 
     /// Whether this key's bytes are `key`'s.
     #[inline(always)]
     pub(crate) fn matches(&self, key: &[u8]) -> bool {
-        if key.len() <= INLINE {
+        if key.len() <= PACKED {
             return self.matches_packed(Packed::new(key));
         }
-        if self.len != key.len() {
+        if key.len() == INLINE {
+            let full = full_words(key);
+            return (0..3).all(|i| self.word(i) == u64::from_le_bytes(word::<8>(&full, 8 * i)));
+        }
+        // A long key's word 2 is its length under LONG; a short key's top
+        // byte is at most 16, so it never passes.
+        if self.word(2) != key.len() as u64 | LONG {
             return false;
         }
-        // SAFETY: the length says this is a long key of `key.len()` bytes,
-        // whose `heap` points to them.
-        long_eq(unsafe { std::slice::from_raw_parts(self.repr.long.heap, key.len()) }, key)
+        // SAFETY: word 2 says this is a long key of `key.len()` bytes, whose
+        // `heap` points to them.
+        long_eq(unsafe { std::slice::from_raw_parts(self.0.long.heap, key.len()) }, key)
     }
 }
 
-// A pointer fills word 0 of a long key exactly.
+// A pointer fills word 1 of a long key exactly.
 const _: () = assert!(std::mem::size_of::<*mut u8>() == 8 && std::mem::size_of::<Key>() == 24);
+
+/// A 16-byte key's three words as bytes: its bytes from [`FULL_AT`], its
+/// length in byte 23, zeros before.
+#[inline(always)]
+fn full_words(key: &[u8]) -> [u8; 24] {
+    let mut bytes = [0u8; 24];
+    bytes[FULL_AT..FULL_AT + INLINE].copy_from_slice(key);
+    bytes[23] = INLINE as u8;
+    bytes
+}
 
 /// Equality of two byte strings of the same length, at least 16 bytes: 16
 /// bytes a step, then the last 16 (overlapping what was compared). A loop
@@ -260,9 +327,10 @@ fn word<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
 impl Drop for Key {
     fn drop(&mut self) {
         if self.is_long() {
+            let len = (self.word(2) & LONG_LEN) as usize;
             // SAFETY: a long key owns the `Box<[u8]>` of `len` bytes that
             // `new_on_heap` turned into `heap`; this is its one release.
-            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.repr.long.heap, self.len)) });
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.0.long.heap, len)) });
         }
     }
 }
@@ -304,7 +372,7 @@ mod tests {
     #[test]
     fn a_packed_key_unpacks_to_its_bytes_and_matches_its_copy() {
         let source: Vec<u8> = (0..16u8).map(|b| b.wrapping_mul(91).wrapping_add(3)).collect();
-        for len in 0..=INLINE {
+        for len in 0..=PACKED {
             let packed = Packed::new(&source[..len]);
             let (bytes, unpacked_len) = Packed::from_words(packed.words()).unpack();
             assert_eq!(&bytes[..unpacked_len], &source[..len], "len {len}");
@@ -324,10 +392,34 @@ mod tests {
                 assert_eq!(key.matches(b), i == j, "{a:?} against {b:?}");
             }
         }
-        // The longest short key and the shortest long one, same first bytes.
-        let long = [7u8; INLINE + 1];
-        let short = Key::new(&long[..INLINE]).unwrap();
-        assert!(!short.matches(&long) && !Key::new(&long).unwrap().matches(&long[..INLINE]));
+    }
+
+    #[test]
+    fn keys_around_the_forms_boundaries_differ_whatever_their_last_byte() {
+        // A 15-byte key (packed), a 16-byte one (three words) and a 17-byte
+        // one (heap) with the same first bytes, and a last byte equal to a
+        // length or a tag: the byte that tells the forms apart must decide.
+        for last in [0u8, 7, 15, 16, 17, 0xFF] {
+            let mut bytes = [7u8; INLINE + 1];
+            bytes[PACKED - 1] = last;
+            bytes[PACKED] = last;
+            bytes[INLINE] = last;
+            let keys = [&bytes[..PACKED], &bytes[..INLINE], &bytes[..INLINE + 1]];
+            for (i, a) in keys.iter().enumerate() {
+                let key = Key::new(a).unwrap();
+                assert_eq!(key.as_bytes(), *a);
+                for (j, b) in keys.iter().enumerate() {
+                    assert_eq!(
+                        key.matches(b),
+                        i == j,
+                        "last byte {last}: {} against {}",
+                        a.len(),
+                        b.len()
+                    );
+                }
+                assert_eq!(key.matches_packed(Packed::new(&bytes[..PACKED])), i == 0);
+            }
+        }
     }
 
     #[test]

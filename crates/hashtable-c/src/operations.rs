@@ -1,7 +1,7 @@
 //! Set, get and remove (with the table's hash or the caller's), the upsert
 //! `ht_entry`, `ht_get_key`, and the table-wide calls. Each keyed call runs
 //! its fast form inline when it is the common call (`fast.rs`: swiss, no
-//! hash_fn, a key of at most 16 bytes, decided in swiss's home window), and
+//! hash_fn, a key of at most 15 bytes, decided in swiss's home window), and
 //! otherwise its general form below, out of line: it hashes (the caller's
 //! hash_fn may run), finds the key by its bytes in one pass of the strategy's
 //! own loop (`lookup.rs`), then acts on the core table. A write of a new key
@@ -10,10 +10,11 @@
 //!
 //! Instructions per operation (`python3 scripts/callgrind_c.py --ops --n
 //! 100000`: swiss at max_load 0.875, random 8-byte keys, the default hash,
-//! the calling loop included): get hit 88 (`ht_get_hashed` on 1k keys: 59),
-//! miss 99, insert 217 (of which `ht_set` itself 126, the growth's moves 38,
-//! ht_free's release of the keys 20, and the general path for new keys whose
-//! home window was full 14), update 110, upsert 113, delete 117.
+//! the calling loop included): get hit 87 (`ht_get_hashed` on 1k keys: 58),
+//! miss 97, insert 220 (of which `ht_set` itself 124, the growth's moves of
+//! 40-byte entries 42, ht_free's release of the keys 20, and the general path
+//! for new keys whose home window was full 14), update 109, upsert 112,
+//! delete 116.
 
 use std::ffi::{c_int, c_void};
 
