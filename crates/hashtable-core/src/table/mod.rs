@@ -512,7 +512,13 @@ where
         self.strategy.rebuild(target)?;
         self.size_changed();
         self.counters.resizes += 1;
-        self.generation += 1;
+        // An empty table holds no position an iterator or a suspended lookup
+        // could resume from, so growing it changes nothing they must see: a
+        // bulk load whose first key fails to hash leaves the table as it
+        // was, and an iterator over it runs on, as over a dict.
+        if !self.is_empty() {
+            self.generation += 1;
+        }
         self.note_resize(size);
         Ok(())
     }
