@@ -21,17 +21,7 @@ from pathlib import Path
 
 import callgrind_count
 
-ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["int", "str20", "bytes256"]
-
-
-def build() -> Path:
-    subprocess.run(
-        ["cargo", "build", "--release", "-q", "-p", "hashtable-core", "--example", "hash_loop"],
-        cwd=ROOT,
-        check=True,
-    )
-    return ROOT / "target" / "release" / "examples" / "hash_loop"
 
 
 def per_call(program: Path, kind: str, name: str) -> float:
@@ -51,7 +41,7 @@ def best_ns(program: Path, kind: str, names: list[str], rounds: int) -> dict[str
 
 
 def main() -> None:
-    program = build()
+    program = callgrind_count.build_example("hash_loop")
     names = subprocess.run([str(program), "names"], capture_output=True, text=True, check=True).stdout.split()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kind", nargs="+", default=KINDS, choices=KINDS)
