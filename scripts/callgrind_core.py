@@ -20,22 +20,11 @@ cycles and one instruction, so read these beside `make bench`, not instead of it
 from __future__ import annotations
 
 import argparse
-import subprocess
 from pathlib import Path
 
 import callgrind_count
 
-ROOT = Path(__file__).resolve().parent.parent
 TABLES = ["hashbrown", "swiss", "linear", "robin_hood", "quadratic", "chaining", "compact"]
-
-
-def build() -> Path:
-    subprocess.run(
-        ["cargo", "build", "--release", "-q", "-p", "hashtable-core", "--example", "lookup_loop"],
-        cwd=ROOT,
-        check=True,
-    )
-    return ROOT / "target" / "release" / "examples" / "lookup_loop"
 
 
 def instructions(program: Path, table: str, op: str, n: int, passes: int) -> int:
@@ -49,7 +38,7 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=20)
     parser.add_argument("--table", nargs="+", default=TABLES, choices=TABLES)
     args = parser.parse_args()
-    program = build()
+    program = callgrind_count.build_example("lookup_loop")
     for op in args.op:
         baseline = None
         for table in args.table:

@@ -8,6 +8,18 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_example(name: str) -> Path:
+    """`crates/hashtable-core/examples/NAME.rs` built for release; the program's path."""
+    subprocess.run(
+        ["cargo", "build", "--release", "-q", "-p", "hashtable-core", "--example", name],
+        cwd=ROOT,
+        check=True,
+    )
+    return ROOT / "target" / "release" / "examples" / name
+
 
 def instructions(command: list[str], env: dict[str, str] | None = None) -> int:
     """Instructions `command` executes, as callgrind's "Collected" line reports them."""

@@ -100,6 +100,32 @@ def test_an_iterator_never_continues_over_swapped_storage(strategy: str) -> None
     Reuse.existing = None
 
 
+def _refuses_x(key: object) -> int:
+    if key == "x":
+        raise ValueError("no hash for x")
+    return hash(key)
+
+
+@pytest.mark.parametrize("source", ["dict", "pairs"])
+def test_a_bulk_load_that_fails_at_its_first_key_leaves_iterators_running(strategy: str, source: str) -> None:
+    # As dict: an update that raises before it stores anything changes
+    # nothing, so an iterator over the (empty) table ends normally. The table
+    # grows ahead of the load into an empty table; that growth alone is no
+    # change an iterator must see.
+    table = HashTable(strategy=strategy, hash_func=_refuses_x)
+    iterator = iter(table)
+    items = {"x": 0, **{i: i for i in range(40)}}
+    with pytest.raises(ValueError, match="no hash for x"):
+        table.update(items if source == "dict" else list(items.items()))
+    assert len(table) == 0
+    assert list(iterator) == []
+    # A load that stores keys is a change, as ever.
+    iterator = iter(table)
+    table.update({1: 1})
+    with pytest.raises(RuntimeError, match="changed during iteration"):
+        next(iterator)
+
+
 def test_copying_a_table_into_itself_changes_nothing(strategy: str) -> None:
     # As dict: copy.copy(d) of a subclass whose __new__ returns d itself sets
     # d's items on d, which leaves it as it was.

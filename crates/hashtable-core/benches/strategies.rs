@@ -35,13 +35,11 @@ use std::convert::Infallible;
 use std::hint::black_box;
 use std::time::Duration;
 
-use common::{hash, random_keys, SEED, STATE};
+use common::{hash, hash_keys, named_hash, random_keys, STATE};
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use foldhash::fast::FixedState;
-use hashtable_core::{
-    CanonicalKey, CollisionStrategy, KeySource, NamedHash, StrategyKind, Table, TableConfig, HASH_FUNCTION_NAMES,
-};
+use hashtable_core::{CollisionStrategy, StrategyKind, Table, TableConfig, HASH_FUNCTION_NAMES};
 
 const SIZES: [usize; 3] = [1_000, 100_000, 1_000_000];
 
@@ -283,20 +281,14 @@ fn strategies(c: &mut Criterion) {
 /// The cost of one named native hash, per key kind (`hash/<kind>` groups).
 fn hash_functions(c: &mut Criterion) {
     let quick = quick();
-    let text = "a_typical_identifier";
     let long: Vec<u8> = (0..=255).collect();
-    let keys: [(&str, CanonicalKey<'_>); 3] = [
-        ("int", CanonicalKey::Int(0x0123_4567_89ab_cdef)),
-        ("str20", CanonicalKey::Text(text)),
-        ("bytes256", CanonicalKey::Bytes(&long)),
-    ];
-    for (kind, key) in keys {
+    for (kind, key) in hash_keys(&long) {
         let mut group = c.benchmark_group(format!("hash/{kind}"));
         group.sample_size(if quick { 10 } else { 30 });
         group.warm_up_time(Duration::from_millis(100));
         group.measurement_time(Duration::from_millis(if quick { 200 } else { 1000 }));
         for name in HASH_FUNCTION_NAMES {
-            let function = NamedHash::from_name(name, KeySource::Fixed([SEED, !SEED])).expect("listed name");
+            let function = named_hash(name);
             group.bench_function(*name, |b| b.iter(|| black_box(function).hash(black_box(key))));
         }
         group.finish();

@@ -34,16 +34,14 @@
 //!   incremented beside it. Invariant: along a cluster, `d[s+1] <= d[s] + 1`,
 //!   i.e. items are in order of home slot, and a key's equal-home items are
 //!   contiguous.
-//! * **Lookup** (`find_settled`): by that invariant, an equal hash at step `j`
-//!   means no slot before it stops the probe, and whether a stop lies among
-//!   the first `j` slots shows in the byte at step `j - 1` alone (`i - byte`
-//!   never decreases along a run). So the lookup compares a window of stored
-//!   hashes at once, without a branch per slot (2 slots up to a load of 0.25,
-//!   4 up to 0.75, 8 above): Robin Hood's displacements vary little, so the
-//!   key is almost always in the first window, and the one branch that
-//!   decides is almost always predicted. From the first equal hash, or from a
-//!   window where the probe stops, it goes on slot by slot (hash, then byte).
-//!   Nothing is computed or counted per slot.
+//! * **Lookup** (`find_settled`): the probe's first eight distance bytes,
+//!   read as one word, say at once where the probe stops (the first byte
+//!   `<= i`) and which slots before it hold an item with the key's home (a
+//!   byte of exactly `i + 1`): only those have their stored hash compared,
+//!   and an equal hash goes to the caller's key check. Robin Hood's
+//!   displacements vary little, so almost every probe ends inside that
+//!   window, with no branch per slot; a longer one goes on slot by slot
+//!   (hash, then byte). Nothing is computed or counted per slot.
 //! * **Deletion** by backward shift: empty the slot, then pull each following
 //!   item one slot back (displacement − 1) until an empty slot or an item at
 //!   home (byte 0 or 1): the run is found in the bytes, then rotated back as
@@ -125,72 +123,37 @@ fn stops_at<K, V, O: Observer>(
     }
 }
 
-/// Where [`RobinHoodProbing::find_settled`]'s loop starts: the probe's
-/// first `W` slots compared at once, then the next `W`, and so on, their
-/// hashes compared without a branch each (Robin Hood's displacements vary
-/// little, so most keys lie within the first few slots from home, 4 up to
-/// a load of 0.75 and 8 above). An equal hash is an item with the key's home,
-/// so every slot before it is one the probe passes, none empty or richer:
-/// the loop starts at the first equal hash. With none, the window's last
-/// byte tells whether the probe stops inside it (`j - byte` never decreases
-/// along a run, so it stops at some slot of the window exactly if it stops
-/// at the last), and the loop starts at the window. Near the end of the
-/// array the loop goes on from the last whole window. With `true`, the slot
-/// at the answer holds an equal hash.
+/// The distance byte at each of a probe's first eight slots of an item that
+/// shares the probe's home: `j + 1` at step `j`, byte `j` the lowest.
+const SHARES_HOME: u64 = 0x0807_0605_0403_0201;
+
+/// Of a probe's first eight slots, with their distance bytes as one word
+/// (`bytes[j]` at step `j`, the lowest byte): those that may hold the key,
+/// as the high bit of each one's byte. The key can only be an item with its
+/// home, whose byte is `j + 1`: the zero bytes of `word ^ SHARES_HOME`,
+/// found as `(x - ONES) & !x` with no branch per slot. That test also marks
+/// a byte of 1 just above a zero byte (the borrow runs on), and items past
+/// the probe's stop are not masked off: the caller's comparison of stored
+/// hashes turns both away, since an equal stored hash means the key's home
+/// and no item with the key's home lies past the stop. It never misses a
+/// candidate.
 #[inline(always)]
-fn window_prefix<const W: usize, K, V, O: Observer>(
-    slots: &OpenSlots<RobinHoodProbing, K, V, O>,
-    hash: u64,
-    home: usize,
-    run: &[u8],
-) -> (usize, bool) {
-    let mut at = 0;
-    while let Some(bytes) = run.get(at..at + W) {
-        let equal = (0..W).fold(0u32, |equal, j| {
-            equal | u32::from(slots.hash_below(home + at + j) == hash) << j
-        });
-        let passed = if equal != 0 {
-            let passed = equal.trailing_zeros() as usize;
-            for slot in home + at..home + at + passed {
-                slots.observer().visit(slot, Saw::HashMismatch);
-            }
-            return (at + passed, true);
-        } else if usize::from(bytes[W - 1]) < at + W {
-            // A miss: it stops at the first byte of the window at most
-            // its distance, after passing the slots before it.
-            passing_in_window(bytes, at)
-        } else {
-            W
-        };
-        for slot in home + at..home + at + passed {
-            slots.observer().visit(slot, Saw::HashMismatch);
-        }
-        at += passed;
-        if passed < W {
-            break;
-        }
-    }
-    (at, false)
+fn home_candidates(word: u64) -> u64 {
+    let differs = word ^ SHARES_HOME;
+    differs.wrapping_sub(ONES) & !differs & HIGH_BITS
 }
 
-/// Of the `W` (at most 8) bytes of a window `at` slots from home, how many
-/// at its start the probe passes: the byte at `j` is above `at + j` (not an
-/// empty slot, not a richer item). Eight bytes at a time with no branch per
-/// slot: per byte, `byte >= at + j + 1` is the high bit of
-/// `(byte | 0x80) - (at + j + 1)` (no borrow between bytes, since
-/// `at + j + 1 < 128`), or the byte's own high bit. Far from home, where
-/// `at + j + 1` would reach 128, it answers 0, and the caller's loop finds
-/// the stop slot by slot.
+/// Of a probe's first eight slots (as for [`home_candidates`]), the first
+/// where the probe stops, if any: a byte of at most `j` (an empty slot, or
+/// an item nearer its home than the probe). `byte >= j + 1` is the high bit
+/// of `(byte | 0x80) - (j + 1)` (no borrow crosses a byte), or of the byte
+/// itself: a saturated byte, an item 254 or more slots from home, never
+/// stops a probe this near its home.
 #[inline(always)]
-fn passing_in_window(bytes: &[u8], at: usize) -> usize {
-    if at >= WORD_SKIP_LIMIT {
-        return 0;
-    }
-    let word = bytes.iter().rev().fold(0u64, |word, &byte| word << 8 | u64::from(byte));
-    let window = HIGH_BITS >> (64 - 8 * bytes.len());
-    let at_least = (0x0706_0504_0302_0100 + ONES * (at as u64 + 1)) & ((window >> 7) * 0xFF);
-    let passing = ((word | window).wrapping_sub(at_least) | word) & window;
-    (!passing & window).trailing_zeros() as usize / 8
+fn first_stop(word: u64) -> Option<usize> {
+    let passing = ((word | HIGH_BITS).wrapping_sub(SHARES_HOME) | word) & HIGH_BITS;
+    let stops = !passing & HIGH_BITS;
+    (stops != 0).then(|| stops.trailing_zeros() as usize / 8)
 }
 
 /// The first slot from `from` on (not round the end) whose byte is at most
@@ -218,9 +181,6 @@ fn first_at_most(bytes: &[u8], from: usize, most: u8) -> Option<usize> {
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 /// One in each byte.
 const ONES: u64 = 0x0101_0101_0101_0101;
-/// Where [`passing_in_window`] leaves the window to the slot-by-slot loop:
-/// its bytes `at + j + 1` stay below 128.
-const WORD_SKIP_LIMIT: usize = 112;
 
 /// Linear probing that stops at the first richer item; backward-shift
 /// deletion; a distance byte per slot.
@@ -267,6 +227,35 @@ impl RobinHoodProbing {
         };
         *visited += distance as u64 + 1;
         found
+    }
+
+    /// What a traced probe saw in the home window, which [`home_window`]
+    /// decides without visiting slot by slot: each of the first `step` slots
+    /// passed (an equal stored hash with another key, or another hash), then
+    /// `last` at slot `home + step` unless the probe went past the window.
+    /// Nothing for an untraced table.
+    #[inline(always)]
+    fn trace_window<K, V, O: Observer>(
+        slots: &OpenSlots<Self, K, V, O>,
+        hash: u64,
+        home: usize,
+        step: usize,
+        last: Saw,
+    ) {
+        if !O::ON {
+            return;
+        }
+        for slot in home..home + step {
+            let saw = if slots.hash_below(slot) == hash {
+                Saw::KeyDiffers
+            } else {
+                Saw::HashMismatch
+            };
+            slots.observer().visit(slot, saw);
+        }
+        if step < 8 {
+            slots.observer().visit(home + step, last);
+        }
     }
 
     /// The newcomer takes `slot` (empty, or its richer item's), `distance`
@@ -328,12 +317,16 @@ impl ProbeRule for RobinHoodProbing {
         scan_forward(slots, hash, at, richer)
     }
 
-    /// From where [`window_prefix`] says, slot by slot: an equal hash is a
-    /// candidate for `settle`; otherwise a byte of at most the probe's
-    /// distance (an empty slot, or a richer item) ends the probe, which
-    /// passes any other. A saturated byte is decided from the item's hash
-    /// (out of line). Nothing is computed and nothing is counted per slot;
-    /// past the end of the array, [`RobinHoodProbing::settle_slow`] goes on.
+    /// The first eight slots from home decided at once ([`home_candidates`],
+    /// then [`first_stop`] if none holds the key):
+    /// Robin Hood's displacements vary little, so the probe almost always
+    /// ends there, at a candidate whose stored hash and key are equal or at
+    /// its stop, after a few instructions and one predictable branch. Only
+    /// candidates (items that share the key's home) have their stored hash
+    /// read. Beyond the window, or where the window would pass the end of
+    /// the array, slot by slot: an equal hash is a candidate for `settle`;
+    /// otherwise a byte of at most the probe's distance (an empty slot, or a
+    /// richer item) ends the probe. Nothing is computed or counted per slot.
     #[inline(always)]
     fn find_settled<'a, K, V, O: Observer, E>(
         slots: &'a OpenSlots<Self, K, V, O>,
@@ -348,29 +341,31 @@ impl ProbeRule for RobinHoodProbing {
         let home = slots.home(hash);
         // The bytes from home to the end of the array.
         let run = &slots.distances()[home..];
-        // The probe is `at` slots from home: a byte of `at` or less (an
-        // empty slot, or an item at most `at - 1` from its home) ends it.
-        // Above a quarter load, a window of slots at a time: see
-        // [`window_prefix`]. Below, most keys sit at home, and the loop
-        // below finds them at its first slot.
-        let (items, count) = (slots.items(), slots.count());
-        let (mut at, candidate) = if items * 4 <= count {
-            window_prefix::<2, K, V, O>(slots, hash, home, run)
-        } else if items * 4 <= count * 3 {
-            window_prefix::<4, K, V, O>(slots, hash, home, run)
-        } else {
-            window_prefix::<8, K, V, O>(slots, hash, home, run)
-        };
-        if candidate {
-            // The window's equal hash, settled at once.
-            let slot = home + at;
-            if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
-                slots.observer().visit(slot, Saw::KeyEqual);
-                *visited += at as u64 + 1;
-                return end;
+        let mut at = 0;
+        if let Some(window) = run.first_chunk::<8>() {
+            let word = u64::from_le_bytes(*window);
+            let mut candidates = home_candidates(word);
+            while candidates != 0 {
+                let step = candidates.trailing_zeros() as usize / 8;
+                let slot = home + step;
+                if slots.hash_below(slot) == hash {
+                    if let Some(end) = settle_candidate(SlotId(slot), slots.scanned(slot), &mut settle) {
+                        Self::trace_window(slots, hash, home, step, Saw::KeyEqual);
+                        *visited += step as u64 + 1;
+                        return end;
+                    }
+                }
+                candidates &= candidates - 1;
             }
-            slots.observer().visit(slot, Saw::KeyDiffers);
-            at += 1;
+            if let Some(step) = first_stop(word) {
+                let saw = if window[step] == 0 { Saw::Empty } else { Saw::Richer };
+                Self::trace_window(slots, hash, home, step, saw);
+                *visited += step as u64 + 1;
+                // Where an insert of the key goes.
+                return Ok(Settled::Absent(Vacancy(home + step)));
+            }
+            Self::trace_window(slots, hash, home, 8, Saw::HashMismatch);
+            at = 8;
         }
         let found = loop {
             let slot = home + at;

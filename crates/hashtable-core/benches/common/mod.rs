@@ -1,9 +1,14 @@
-//! What `benches/strategies.rs` and `examples/lookup_loop.rs` share, so that
-//! the criterion timings and the callgrind counts see the same keys and hash.
+//! What `benches/strategies.rs` and the examples `lookup_loop.rs` and
+//! `hash_loop.rs` share, so that the criterion timings and the callgrind
+//! counts see the same keys and hash.
+
+// Each program that includes this uses part of it.
+#![allow(dead_code)]
 
 use std::hash::BuildHasher;
 
 use foldhash::fast::FixedState;
+use hashtable_core::{CanonicalKey, KeySource, NamedHash};
 
 pub const SEED: u64 = 0x5eed_7ab1_e5ee_d5ee;
 /// foldhash with a fixed seed: our tables are given `STATE.hash_one(key)`,
@@ -26,4 +31,19 @@ pub fn random_keys(count: usize, mut state: u64) -> Vec<u64> {
             z ^ (z >> 31)
         })
         .collect()
+}
+
+/// The keys the `hash/<kind>` groups hash: an int, a 20-character str and
+/// the 256 bytes 0..=255 (which the caller owns).
+pub fn hash_keys(bytes: &[u8]) -> [(&'static str, CanonicalKey<'_>); 3] {
+    [
+        ("int", CanonicalKey::Int(0x0123_4567_89ab_cdef)),
+        ("str20", CanonicalKey::Text("a_typical_identifier")),
+        ("bytes256", CanonicalKey::Bytes(bytes)),
+    ]
+}
+
+/// The named hash `name` under the benchmarks' fixed key.
+pub fn named_hash(name: &str) -> NamedHash {
+    NamedHash::from_name(name, KeySource::Fixed([SEED, !SEED])).expect("a listed name")
 }

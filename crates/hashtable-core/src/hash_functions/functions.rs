@@ -3,6 +3,7 @@
 
 use std::hash::{BuildHasher, Hasher};
 
+use super::siphash::SipKey;
 use super::CanonicalKey;
 
 /// Knuth's multiplicative constant for 32-bit words: 2^32 / φ, rounded to a prime.
@@ -87,7 +88,7 @@ pub(super) fn utf8_char_count(text: &[u8]) -> usize {
 
 /// The little-endian word at `bytes[at..at + 8]`.
 #[inline(always)]
-fn le_u64(bytes: &[u8], at: usize) -> u64 {
+pub(super) fn le_u64(bytes: &[u8], at: usize) -> u64 {
     let mut word = [0u8; 8];
     word.copy_from_slice(&bytes[at..at + 8]);
     u64::from_le_bytes(word)
@@ -142,48 +143,6 @@ pub(super) fn tail_word(data: &[u8]) -> u64 {
         return 0;
     }
     le_u64(data, len - 8) >> (64 - 8 * tail)
-}
-
-/// SipHash-1-3 of `data` under the key `(k0, k1)`, in one pass: the value of
-/// `siphasher`'s `SipHasher13::new_with_keys(k0, k1)` after one `write(data)`,
-/// without its buffering of a tail between writes.
-#[inline(always)]
-pub(super) fn siphash13(k0: u64, k1: u64, data: &[u8]) -> u64 {
-    #[inline(always)]
-    fn round(v: &mut [u64; 4]) {
-        v[0] = v[0].wrapping_add(v[1]);
-        v[1] = v[1].rotate_left(13) ^ v[0];
-        v[0] = v[0].rotate_left(32);
-        v[2] = v[2].wrapping_add(v[3]);
-        v[3] = v[3].rotate_left(16) ^ v[2];
-        v[0] = v[0].wrapping_add(v[3]);
-        v[3] = v[3].rotate_left(21) ^ v[0];
-        v[2] = v[2].wrapping_add(v[1]);
-        v[1] = v[1].rotate_left(17) ^ v[2];
-        v[2] = v[2].rotate_left(32);
-    }
-    let mut v = [
-        k0 ^ 0x736f_6d65_7073_6575,
-        k1 ^ 0x646f_7261_6e64_6f6d,
-        k0 ^ 0x6c79_6765_6e65_7261,
-        k1 ^ 0x7465_6462_7974_6573,
-    ];
-    let mut words = data.chunks_exact(8);
-    for word in &mut words {
-        let m = u64::from_le_bytes(word.try_into().expect("chunks of 8"));
-        v[3] ^= m;
-        round(&mut v);
-        v[0] ^= m;
-    }
-    let last = (data.len() as u64) << 56 | tail_word(data);
-    v[3] ^= last;
-    round(&mut v);
-    v[0] ^= last;
-    v[2] ^= 0xff;
-    round(&mut v);
-    round(&mut v);
-    round(&mut v);
-    v[0] ^ v[1] ^ v[2] ^ v[3]
 }
 
 /// The word Knuth's multiplier is applied to.
@@ -279,8 +238,8 @@ pub(super) fn murmur3_key(key: CanonicalKey<'_>) -> u64 {
 }
 
 #[inline(always)]
-pub(super) fn siphash13_key(key: CanonicalKey<'_>, [k0, k1]: [u64; 2]) -> u64 {
-    with_bytes!(key, |bytes| siphash13(k0, k1, bytes))
+pub(super) fn siphash13_key(key: CanonicalKey<'_>, sip: SipKey) -> u64 {
+    with_bytes!(key, |bytes| super::siphash::siphash13(&sip, bytes))
 }
 
 #[inline(always)]

@@ -43,10 +43,10 @@
 //!   is `h1`, the first 8 bytes of the reference 16-byte digest read
 //!   little-endian, i.e. the first value of Python `mmh3.hash64(data)`. The
 //!   tests check it against outputs of the reference C++ code.
-//! * **`siphash13`**: SipHash-1-3, computed here in one pass (the value of the
-//!   `siphasher` crate's streaming hasher, which the tests check at every
-//!   length up to 255), keyed with 128
-//!   random bits per table, so an attacker who does not know the key cannot
+//! * **`siphash13`**: SipHash-1-3, computed here in one pass (`siphash.rs`;
+//!   the value of the `siphasher` crate's streaming hasher, which the tests
+//!   check at every length up to 255), keyed with 128 random bits per table
+//!   (a [`SipKey`], held as the start of the state it seeds), so an attacker who does not know the key cannot
 //!   pick keys that collide: the only function here that resists flooding.
 //!   This is the function CPython itself uses for `str` and `bytes`.
 //! * **`xxh3`**: XXH3 64-bit, seed 0 (the `xxhash-rust` crate). Very fast on
@@ -81,11 +81,13 @@ use std::hash::{BuildHasher, Hasher};
 
 mod functions;
 mod short_inputs;
+mod siphash;
 #[cfg(test)]
 mod tests;
 
 use functions::{fnv1a_key, foldhash, knuth, murmur3_key, rapidhash, seed, siphash13_key, xxh3_key};
 pub use functions::{murmur3_x64_128, KNUTH_MULTIPLIER};
+pub use siphash::SipKey;
 
 /// A Python key reduced to the form the native hash functions read.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -225,7 +227,7 @@ hashes! {
         "64-bit FNV-1a over the key's bytes";
     "murmur3" => Murmur3 => murmur3_key,
         "MurmurHash3 x64, the first 64 bits";
-    "siphash13" => SipHash13 { key: [u64; 2] = |key: [u64; 2]| key } =>
+    "siphash13" => SipHash13 { key: SipKey = SipKey::new } =>
         siphash13_key,
         "SipHash-1-3 under a random key per table (CPython's str hash): for keys an attacker chooses";
     "xxh3" => Xxh3 => xxh3_key,

@@ -1,6 +1,7 @@
 //! The named hashes pinned: values that must never change, and their properties.
 
-use super::functions::{char_count, le_word, polynomial_31, short_word, siphash13, tail_word, utf8_char_count};
+use super::functions::{char_count, le_word, polynomial_31, short_word, tail_word, utf8_char_count};
+use super::siphash::siphash13;
 use super::*;
 use crate::index::BucketIndex;
 
@@ -131,7 +132,11 @@ fn the_one_pass_siphash13_is_the_streaming_one() {
         for len in 0..=data.len() {
             let mut streaming = siphasher::sip::SipHasher13::new_with_keys(k0, k1);
             streaming.write(&data[..len]);
-            assert_eq!(siphash13(k0, k1, &data[..len]), streaming.finish(), "length {len}");
+            assert_eq!(
+                siphash13(&SipKey::new([k0, k1]), &data[..len]),
+                streaming.finish(),
+                "length {len}"
+            );
         }
     }
 }
@@ -282,7 +287,9 @@ fn every_non_seed_function_spreads_small_ints_over_fibonacci_buckets() {
 
 #[test]
 fn keyed_functions_keep_their_key_out_of_debug_output() {
-    let hash = NamedHash::SipHash13 { key: [0x1234_5678, 0] };
+    let hash = NamedHash::SipHash13 {
+        key: SipKey::new([0x1234_5678, 0]),
+    };
     let shown = format!("{hash:?}");
     assert_eq!(shown, "NamedHash(siphash13, keyed)");
     assert_eq!(format!("{:?}", NamedHash::Fnv1a), "NamedHash(fnv1a)");

@@ -208,12 +208,6 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
         &self.observer
     }
 
-    /// Items stored.
-    #[inline(always)]
-    pub(crate) fn items(&self) -> usize {
-        self.len
-    }
-
     /// Slots holding a tombstone.
     #[inline]
     pub(crate) fn tombstone_count(&self) -> usize {

@@ -105,11 +105,25 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
                 visits += 1;
                 let (slot, entry) = self.next_match(position, &mut matches);
                 if entry.hash == hash {
-                    if let Some(end) = settle_candidate(SlotId(slot), entry, &mut settle) {
-                        self.observer.visit(slot, Saw::KeyEqual);
-                        break 'windows end;
-                    }
-                    self.observer.visit(slot, Saw::KeyDiffers);
+                    // Spelled out, not `settle_candidate`, and a hit counted
+                    // and returned here rather than through the loop's one
+                    // tail: that tail made the caller's match on the outcome
+                    // a jump table (callgrind, the binding's `t[k]`).
+                    let end = match settle(&entry.key) {
+                        Ok(Verdict::Equal) => {
+                            self.observer.visit(slot, Saw::KeyEqual);
+                            *visited += visits;
+                            return Ok(Settled::Found(SlotId(slot), entry));
+                        }
+                        Ok(Verdict::Unequal) => {
+                            self.observer.visit(slot, Saw::KeyDiffers);
+                            continue;
+                        }
+                        Ok(Verdict::Undecided) => Ok(Settled::Undecided),
+                        Err(err) => Err(err),
+                    };
+                    self.observer.visit(slot, Saw::KeyEqual);
+                    break 'windows end;
                 } else {
                     self.observer.visit(slot, Saw::HashMismatch);
                 }
@@ -132,7 +146,8 @@ impl<K, V, O: Observer> Swiss<K, V, O> {
                     }
                     _ => Vacancy::UNKNOWN,
                 };
-                break Ok(Settled::Absent(vacancy));
+                *visited += visits;
+                return Ok(Settled::Absent(vacancy));
             }
             position = (position + stride) & self.mask;
         };

@@ -186,8 +186,9 @@ where
         self.strategy.bucket_count()
     }
 
-    /// Changes on every insert of a new key, removal, resize and clear.
-    /// Replacing a value in place does not change it.
+    /// Changes on every insert of a new key, removal, resize of a table
+    /// with items, and clear. Replacing a value in place does not change
+    /// it, nor does growing an empty table ahead of a bulk load.
     pub fn generation(&self) -> u64 {
         self.generation
     }
@@ -404,7 +405,10 @@ where
         }
     }
 
-    /// Remove the entry in `slot`, shrinking afterwards if `min_load` asks for it.
+    /// Remove the entry in `slot`, shrinking afterwards if `min_load` asks
+    /// for it. For the Python binding's removals (`del t[k]`, `pop`,
+    /// `popitem`), whose slot may come from a lookup that ran Python code,
+    /// and [`Table::pop_last`].
     #[inline]
     pub fn remove_slot(&mut self, slot: SlotId) -> Entry<K, V> {
         self.generation += 1;
@@ -494,7 +498,13 @@ where
         self.strategy.rebuild(target)?;
         self.size_changed();
         self.counters.resizes += 1;
-        self.generation += 1;
+        // An empty table holds no position an iterator or a suspended lookup
+        // could resume from, so growing it changes nothing they must see: a
+        // bulk load whose first key fails to hash leaves the table as it
+        // was, and an iterator over it runs on, as over a dict.
+        if !self.is_empty() {
+            self.generation += 1;
+        }
         self.note_resize(size);
         Ok(())
     }

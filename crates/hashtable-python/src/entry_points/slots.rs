@@ -285,38 +285,68 @@ fn subscript_scalar(
         return Some(ptr::null_mut());
     };
     // The value is read where the pass found it: no second dispatch on the
-    // strategy to fetch the entry again.
-    let value = match probe_scalar(&mut this, key, &family, hash) {
-        Ok(Settled::Found(_, entry)) => entry.value.as_ptr(),
-        Ok(Settled::Absent(_)) => {
+    // strategy to fetch the entry again. Only a hit is handled here: with
+    // the miss, the `__eq__` retry and the errors in this function, they
+    // went through a jump table on the outcome and their registers were
+    // spilled on every call (callgrind, an int key's `t[k]`).
+    let unsettled = match probe_scalar(&mut this, key, &family, hash) {
+        Ok(Settled::Found(_, entry)) => {
+            let value = entry.value.as_ptr();
+            // SAFETY: `value` is the found entry's value, live while `this`
+            // (the borrow) is held; the new reference is the caller's.
+            unsafe { ffi::Py_INCREF(value) };
             drop(this);
-            return Some(missing(table, key));
+            return Some(value);
         }
-        Ok(Settled::Undecided) => match Python::attach(|_| find_from(table, this, key, hash)) {
+        Ok(Settled::Absent(_)) => Ok(false),
+        Ok(Settled::Undecided) => Ok(true),
+        Err(err) => Err(err),
+    };
+    Some(subscript_unsettled(py, table, this, key, hash, unsettled))
+}
+
+/// [`subscript_scalar`] when its pass found no equal key: a miss
+/// (`Ok(false)`), a candidate whose `==` is Python code (`Ok(true)`: the
+/// lookup goes on through [`find_from`] with the table released), or an
+/// error. A new reference, or NULL with the error set.
+#[inline(never)]
+fn subscript_unsettled(
+    py: Python<'_>,
+    table: &Bound<'_, HashTable>,
+    this: TableMut<'_>,
+    key: &Bound<'_, PyAny>,
+    hash: u64,
+    unsettled: PyResult<bool>,
+) -> *mut ffi::PyObject {
+    match unsettled {
+        Ok(false) => {
+            drop(this);
+            missing(table, key)
+        }
+        Ok(true) => match Python::attach(|_| find_from(table, this, key, hash)) {
             Ok((held, Some(slot))) => {
-                this = held;
-                this.table.entry(slot).value.as_ptr()
+                let value = held.table.entry(slot).value.as_ptr();
+                // SAFETY: `value` is the found entry's value, live while
+                // `held` (the borrow) is; the new reference is the caller's.
+                unsafe { ffi::Py_INCREF(value) };
+                drop(held);
+                value
             }
             Ok((held, None)) => {
                 drop(held);
-                return Some(missing(table, key));
+                missing(table, key)
             }
             Err(err) => {
                 err.restore(py);
-                return Some(ptr::null_mut());
+                ptr::null_mut()
             }
         },
         Err(err) => {
             drop(this);
             err.restore(py);
-            return Some(ptr::null_mut());
+            ptr::null_mut()
         }
-    };
-    // SAFETY: `value` is the found entry's value, live while `this` (the
-    // borrow) is held; the new reference is the caller's.
-    unsafe { ffi::Py_INCREF(value) };
-    drop(this);
-    Some(value)
+    }
 }
 
 /// `k in t` and `t[k] = v` through [`hash_scalar`]: where the key is, or
@@ -372,13 +402,21 @@ pub(crate) unsafe extern "C" fn subscript(slf: *mut ffi::PyObject, key: *mut ffi
     // inherited this slot).
     let py = unsafe { Python::assume_attached() };
     // SAFETY: as above; borrowed references, no reference count changes.
-    let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
+    let (table, key_ref) = unsafe { (argument(py, slf), argument(py, key)) };
     // SAFETY: `slf` is a HashTable (see above).
     let table = unsafe { table.cast_unchecked::<HashTable>() };
     if let Some(value) = subscript_scalar(py, &table, &key_ref) {
         return value;
     }
-    let outcome = find_fast(py, &table, &key_ref);
+    subscript_routed(py, &table, &key_ref)
+}
+
+/// `t[k]` on every route but the fast scalar one ([`find_fast`], else the
+/// general path). Out of line, so that its registers are not saved on the
+/// way into every `t[k]`.
+#[inline(never)]
+fn subscript_routed(py: Python<'_>, table: &Bound<'_, HashTable>, key_ref: &Bound<'_, PyAny>) -> *mut ffi::PyObject {
+    let outcome = find_fast(py, table, key_ref);
     match outcome {
         Some(Ok((this, _, Found::Slot(_, value)))) => {
             // SAFETY: `value` is the found entry's value, live while `this`
@@ -392,14 +430,14 @@ pub(crate) unsafe extern "C" fn subscript(slf: *mut ffi::PyObject, key: *mut ffi
             if table.is_exact_instance_of::<HashTable>() =>
         {
             // An exact HashTable: no `__missing__` to consult.
-            raise_missing_key(&key_ref);
+            raise_missing_key(key_ref);
             ptr::null_mut()
         }
         Some(Ok((this, _, Found::Absent(_) | Found::AbsentTransformed(_)))) => {
             // A subclass: `type(t).__missing__`, if it has one, else KeyError.
             drop(this);
             general(
-                || mapping::missing(&table, &key_ref).map(Bound::into_ptr),
+                || mapping::missing(table, key_ref).map(Bound::into_ptr),
                 ptr::null_mut(),
             )
         }
@@ -408,7 +446,7 @@ pub(crate) unsafe extern "C" fn subscript(slf: *mut ffi::PyObject, key: *mut ffi
             ptr::null_mut()
         }
         None => general(
-            || mapping::subscript(&table, &key_ref).map(Bound::into_ptr),
+            || mapping::subscript(table, key_ref).map(Bound::into_ptr),
             ptr::null_mut(),
         ),
     }
@@ -437,6 +475,19 @@ fn store_pair<'a, 'py>(
     Ok((this, slot, pair))
 }
 
+/// A slot's argument as a borrowed reference, with no NULL check: CPython
+/// never passes NULL for the table or the key (`Borrowed::from_ptr` checked
+/// each, 4 instructions of an int key's `t[k]`, callgrind).
+///
+/// # Safety
+/// `ptr` is a live, non-NULL borrowed reference, valid while the slot runs.
+#[inline(always)]
+unsafe fn argument<'a, 'py>(py: Python<'py>, ptr: *mut ffi::PyObject) -> Borrowed<'a, 'py, PyAny> {
+    debug_assert!(!ptr.is_null());
+    // SAFETY: `ptr` is not NULL (the contract), so the `Option` is `Some`.
+    unsafe { Borrowed::from_ptr_or_opt(py, ptr).unwrap_unchecked() }
+}
+
 /// The general path, registered with PyO3 (so every `Py<T>` it drops is
 /// released at once): `Ok` as it is, or `failed` with the error set.
 fn general<T>(operation: impl FnOnce() -> PyResult<T>, failed: T) -> T {
@@ -455,7 +506,7 @@ pub(crate) unsafe extern "C" fn contains(slf: *mut ffi::PyObject, key: *mut ffi:
     // `slf` a HashTable.
     let py = unsafe { Python::assume_attached() };
     // SAFETY: as above.
-    let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
+    let (table, key_ref) = unsafe { (argument(py, slf), argument(py, key)) };
     // SAFETY: as above.
     let table = unsafe { table.cast_unchecked::<HashTable>() };
     if let Some(located) = locate_scalar(py, &table, &key_ref) {
@@ -490,7 +541,7 @@ pub(crate) unsafe extern "C" fn assign(
     let py = unsafe { Python::assume_attached() };
     if value.is_null() {
         // SAFETY: as above.
-        let (table, key_ref) = unsafe { (Borrowed::from_ptr(py, slf), Borrowed::from_ptr(py, key)) };
+        let (table, key_ref) = unsafe { (argument(py, slf), argument(py, key)) };
         // SAFETY: as above.
         let table = unsafe { table.cast_unchecked::<HashTable>() };
         if let Some(located) = locate_scalar(py, &table, &key_ref) {
@@ -513,13 +564,7 @@ pub(crate) unsafe extern "C" fn assign(
         return general(|| mapping::delete(&table, &key_ref).map(|()| 0), -1);
     }
     // SAFETY: as above.
-    let (table, key_ref, value_ref) = unsafe {
-        (
-            Borrowed::from_ptr(py, slf),
-            Borrowed::from_ptr(py, key),
-            Borrowed::from_ptr(py, value),
-        )
-    };
+    let (table, key_ref, value_ref) = unsafe { (argument(py, slf), argument(py, key), argument(py, value)) };
     // SAFETY: as above.
     let table = unsafe { table.cast_unchecked::<HashTable>() };
     if let Some(located) = locate_scalar(py, &table, &key_ref) {
