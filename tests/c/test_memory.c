@@ -135,6 +135,9 @@ static struct held bytes_held_by_keys(const char *strategy, ht_hash_fn hash_fn, 
  * nothing that a 1-byte key does not; a 17-byte key takes a heap copy, which
  * its removal frees. */
 static void test_short_keys_are_inline(void) {
+    if (getenv("HT_UNDER_VALGRIND") != NULL) {
+        return; /* valgrind's malloc leaves mallinfo2 at zero; make test runs this part */
+    }
     for (size_t s = 0; s < COUNT(STRATEGIES); s++) {
         struct held one = bytes_held_by_keys(STRATEGIES[s], first_byte_hash, 1);
         static const size_t INLINE_LENGTHS[] = {8, 15, 16};
