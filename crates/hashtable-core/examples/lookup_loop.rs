@@ -8,9 +8,12 @@
 //! lookup_loop TABLE OP N PASSES
 //!   TABLE   hashbrown; a strategy name (run-time dispatch through Table,
 //!           the `AnyStrategy` enum, as the Python binding and the C
-//!           library use it); or NAME-static (a `Table` of that strategy's
+//!           library use it); NAME-static (a `Table` of that strategy's
 //!           own type, as `make bench`'s -static rows: no dispatch, and
-//!           the loop's registers are that strategy's alone)
+//!           the loop's registers are that strategy's alone); or
+//!           NAME-counted (as NAME, counting each lookup's visits as the
+//!           Python binding's tables do for `stats()`). The others are
+//!           `Uncounted`, as hashbrown counts nothing.
 //!   OP      hit (the n stored keys, shuffled) or miss (n absent keys), on a
 //!           table built once; insert (each pass builds a table of the n keys
 //!           from the default size, resizes included, as `make bench` does,
@@ -33,7 +36,7 @@ use std::process::ExitCode;
 use common::{hash, random_keys, STATE};
 use hashtable_core::{
     chaining::Chaining, compact::Compact, linear::Linear, quadratic::Quadratic, robin_hood::RobinHood, swiss::Swiss,
-    CollisionStrategy, StrategyKind, Table, TableConfig,
+    CollisionStrategy, Counting, StrategyKind, Table, TableConfig,
 };
 
 fn same(key: u64) -> impl FnMut(&u64) -> Result<bool, Infallible> {
@@ -62,7 +65,11 @@ fn hashbrown_lookups(
 }
 
 #[inline(never)]
-fn table_lookups<S: CollisionStrategy<u64, u64>>(map: &mut Table<u64, u64, S>, probes: &[u64], passes: usize) -> u64 {
+fn table_lookups<S: CollisionStrategy<u64, u64>, C: Counting>(
+    map: &mut Table<u64, u64, S, C>,
+    probes: &[u64],
+    passes: usize,
+) -> u64 {
     let mut found = 0u64;
     for _ in 0..passes {
         for &key in probes {
@@ -100,7 +107,10 @@ fn hashbrown_changes(stored: &[u64], probes: &[u64], delete: bool, passes: usize
 }
 
 #[inline(always)]
-fn table_fill<S: CollisionStrategy<u64, u64>>(mut map: Table<u64, u64, S>, stored: &[u64]) -> Table<u64, u64, S> {
+fn table_fill<S: CollisionStrategy<u64, u64>, C: Counting>(
+    mut map: Table<u64, u64, S, C>,
+    stored: &[u64],
+) -> Table<u64, u64, S, C> {
     for &key in stored {
         map.insert(hash(key), key, key, same(key)).expect("fits in memory");
     }
@@ -109,8 +119,8 @@ fn table_fill<S: CollisionStrategy<u64, u64>>(mut map: Table<u64, u64, S>, store
 
 /// [`hashbrown_changes`] for a [`Table`].
 #[inline(never)]
-fn table_changes<S: CollisionStrategy<u64, u64>>(
-    make: impl Fn() -> Table<u64, u64, S>,
+fn table_changes<S: CollisionStrategy<u64, u64>, C: Counting>(
+    make: impl Fn() -> Table<u64, u64, S, C>,
     stored: &[u64],
     probes: &[u64],
     delete: bool,
@@ -138,7 +148,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     /// The run on tables that `make` builds: what was found, for `black_box`.
-    fn on<S: CollisionStrategy<u64, u64>>(&self, make: impl Fn() -> Table<u64, u64, S>) -> u64 {
+    fn on<S: CollisionStrategy<u64, u64>, C: Counting>(&self, make: impl Fn() -> Table<u64, u64, S, C>) -> u64 {
         if self.op == "insert" || self.op == "delete" {
             table_changes(make, self.stored, self.probes, self.op == "delete", self.passes);
             return 0;
@@ -177,9 +187,12 @@ fn main() -> ExitCode {
         }
         hashbrown_lookups(&hashbrown_fill(&stored), &probes, passes)
     } else {
-        let (name, fixed) = match table.strip_suffix("-static") {
-            Some(name) => (name, true),
-            None => (table.as_str(), false),
+        let (name, fixed, counted) = if let Some(name) = table.strip_suffix("-static") {
+            (name, true, false)
+        } else if let Some(name) = table.strip_suffix("-counted") {
+            (name, false, true)
+        } else {
+            (table.as_str(), false, false)
         };
         let Some(kind) = StrategyKind::from_name(name) else {
             eprintln!("unknown table {table}");
@@ -198,8 +211,10 @@ fn main() -> ExitCode {
             op,
             passes,
         };
-        if !fixed {
+        if counted {
             run.on(|| Table::new(config).expect("a valid configuration"))
+        } else if !fixed {
+            run.on(|| Table::new(config).expect("a valid configuration").uncounted())
         } else {
             // The concrete type, as `make bench`'s -static rows build it.
             macro_rules! fixed {
@@ -207,7 +222,7 @@ fn main() -> ExitCode {
                     match kind {
                         $(StrategyKind::$kind => run.on(|| {
                             let strategy = $type::<u64, u64>::new(config.initial_buckets(), config.index);
-                            Table::with_strategy(config, strategy).expect("a valid configuration")
+                            Table::with_strategy(config, strategy).expect("a valid configuration").uncounted()
                         }),)*
                     }
                 };
