@@ -12,6 +12,7 @@ insert times them); for `delete`, `--passes` builds that then remove every key, 
 
     python3 scripts/callgrind_core.py --op hit miss --n 1000
     python3 scripts/callgrind_core.py --op insert delete --n 1000 --passes 3
+    python3 scripts/callgrind_core.py --op hit --static --counted   # every row
 
 needs valgrind. Instructions are not time: a cache miss or a mispredicted branch costs many
 cycles and one instruction, so read these beside `make bench`, not instead of it.
@@ -24,7 +25,19 @@ from pathlib import Path
 
 import callgrind_count
 
-TABLES = ["hashbrown", "swiss", "linear", "robin_hood", "quadratic", "chaining", "compact"]
+STRATEGIES = ["swiss", "linear", "robin_hood", "quadratic", "chaining", "compact"]
+# NAME dispatches through `Table`'s `AnyStrategy` enum, as the Python binding and the C
+# library do; NAME-static is a `Table` of the strategy's own type, as `make bench`'s
+# -static rows: what the strategy's code costs with no other strategy's code beside it.
+# Both count nothing (`Uncounted`, as hashbrown and the C library); NAME-counted is NAME
+# with each lookup's visits counted, as the Python binding's tables count them for stats().
+TABLES = [
+    "hashbrown",
+    *STRATEGIES,
+    *(f"{name}-static" for name in STRATEGIES),
+    *(f"{name}-counted" for name in STRATEGIES),
+]
+DEFAULT_TABLES = ["hashbrown", *STRATEGIES]
 
 
 def instructions(program: Path, table: str, op: str, n: int, passes: int) -> int:
@@ -36,12 +49,19 @@ def main() -> None:
     parser.add_argument("--op", choices=["hit", "miss", "insert", "delete"], nargs="+", default=["hit"])
     parser.add_argument("--n", type=int, default=1000, help="keys in the table (default 1000)")
     parser.add_argument("--passes", type=int, default=20)
-    parser.add_argument("--table", nargs="+", default=TABLES, choices=TABLES)
+    parser.add_argument("--table", nargs="+", default=DEFAULT_TABLES, choices=TABLES)
+    parser.add_argument("--static", action="store_true", help="add each strategy's -static row")
+    parser.add_argument("--counted", action="store_true", help="add each strategy's -counted row")
     args = parser.parse_args()
+    tables = [
+        *args.table,
+        *(f"{name}-static" for name in STRATEGIES if args.static and name in args.table),
+        *(f"{name}-counted" for name in STRATEGIES if args.counted and name in args.table),
+    ]
     program = callgrind_count.build_example("lookup_loop")
     for op in args.op:
         baseline = None
-        for table in args.table:
+        for table in tables:
             counted = instructions(program, table, op, args.n, args.passes)
             if op == "delete":
                 without = instructions(program, table, "insert", args.n, args.passes)
@@ -52,7 +72,7 @@ def main() -> None:
                 baseline = per_op
             ratio = f"  ({per_op / baseline:.2f}x hashbrown)" if baseline else ""
             unit = "lookup" if op in ("hit", "miss") else op
-            print(f"{op:6} n={args.n:<8} {table:11} {per_op:7.1f} instructions per {unit}{ratio}")
+            print(f"{op:6} n={args.n:<8} {table:17} {per_op:7.1f} instructions per {unit}{ratio}")
 
 
 if __name__ == "__main__":

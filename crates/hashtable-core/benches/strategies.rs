@@ -2,9 +2,12 @@
 //!
 //! For each strategy in `StrategyKind::ALL` (run-time choice through
 //! `Table<u64, u64>`, whose `AnyStrategy` enum is what the Python extension
-//! uses, so new strategies are picked up with no change here),
-//! each strategy named in `static_strategies!` below (static dispatch), and a
-//! `hashbrown::HashMap<u64, u64>` baseline, at 1k, 100k and 1M keys:
+//! and the C library use, so new strategies are picked up with no change
+//! here), each strategy named in `static_strategies!` below (static
+//! dispatch), and a `hashbrown::HashMap<u64, u64>` baseline, at 1k, 100k and
+//! 1M keys. Our tables count no visits (`Table::uncounted`, as the C library
+//! and as hashbrown, which counts none); the Python binding's tables count
+//! them for `stats()` (`scripts/callgrind_core.py --counted` shows the cost):
 //!
 //! * `insert`: build a table of n keys from the default size (4) upwards,
 //!   resizes included;
@@ -39,7 +42,7 @@ use common::{hash, hash_keys, named_hash, random_keys, STATE};
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use foldhash::fast::FixedState;
-use hashtable_core::{CollisionStrategy, StrategyKind, Table, TableConfig, HASH_FUNCTION_NAMES};
+use hashtable_core::{CollisionStrategy, StrategyKind, Table, TableConfig, Uncounted, HASH_FUNCTION_NAMES};
 
 const SIZES: [usize; 3] = [1_000, 100_000, 1_000_000];
 
@@ -98,7 +101,10 @@ fn same(key: u64) -> impl FnMut(&u64) -> Result<bool, Infallible> {
     move |stored| Ok(*stored == key)
 }
 
-fn fill<S: CollisionStrategy<u64, u64>>(mut table: Table<u64, u64, S>, keys: &[u64]) -> Table<u64, u64, S> {
+fn fill<S: CollisionStrategy<u64, u64>>(
+    mut table: Table<u64, u64, S, Uncounted>,
+    keys: &[u64],
+) -> Table<u64, u64, S, Uncounted> {
     for &key in keys {
         table
             .insert(hash(key), key, key, same(key))
@@ -111,7 +117,7 @@ fn fill<S: CollisionStrategy<u64, u64>>(mut table: Table<u64, u64, S>, keys: &[u
 fn bench_table<S, F>(group: &mut BenchmarkGroup<'_, WallTime>, op: Op, name: &str, keys: &Keys, make: F)
 where
     S: CollisionStrategy<u64, u64>,
-    F: Fn() -> Table<u64, u64, S>,
+    F: Fn() -> Table<u64, u64, S, Uncounted>,
 {
     match op {
         Op::Insert => group.bench_function(name, |b| {
@@ -229,7 +235,9 @@ macro_rules! static_strategies {
             bench_table($group, $op, &name, $keys, || {
                 let config = config(kind);
                 let strategy = hashtable_core::$module::$type::<u64, u64>::new(config.initial_buckets(), config.index);
-                Table::with_strategy(config, strategy).expect("recommended config is valid")
+                Table::with_strategy(config, strategy)
+                    .expect("recommended config is valid")
+                    .uncounted()
             });
         )*
     };
@@ -262,7 +270,9 @@ fn strategies(c: &mut Criterion) {
             bench_baseline(&mut group, op, &keys);
             for &kind in StrategyKind::ALL {
                 bench_table(&mut group, op, kind.name(), &keys, || {
-                    Table::new(config(kind)).expect("recommended config is valid")
+                    Table::new(config(kind))
+                        .expect("recommended config is valid")
+                        .uncounted()
                 });
             }
             static_strategies!(&mut group, op, &keys;

@@ -6,7 +6,14 @@
 //!
 //! ```text
 //! lookup_loop TABLE OP N PASSES
-//!   TABLE   hashbrown, or a strategy name (run-time dispatch through Table)
+//!   TABLE   hashbrown; a strategy name (run-time dispatch through Table,
+//!           the `AnyStrategy` enum, as the Python binding and the C
+//!           library use it); NAME-static (a `Table` of that strategy's
+//!           own type, as `make bench`'s -static rows: no dispatch, and
+//!           the loop's registers are that strategy's alone); or
+//!           NAME-counted (as NAME, counting each lookup's visits as the
+//!           Python binding's tables do for `stats()`). The others are
+//!           `Uncounted`, as hashbrown counts nothing.
 //!   OP      hit (the n stored keys, shuffled) or miss (n absent keys), on a
 //!           table built once; insert (each pass builds a table of the n keys
 //!           from the default size, resizes included, as `make bench` does,
@@ -27,7 +34,10 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use common::{hash, random_keys, STATE};
-use hashtable_core::{StrategyKind, Table, TableConfig};
+use hashtable_core::{
+    chaining::Chaining, compact::Compact, linear::Linear, quadratic::Quadratic, robin_hood::RobinHood, swiss::Swiss,
+    CollisionStrategy, Counting, StrategyKind, Table, TableConfig,
+};
 
 fn same(key: u64) -> impl FnMut(&u64) -> Result<bool, Infallible> {
     move |stored| Ok(*stored == key)
@@ -55,7 +65,11 @@ fn hashbrown_lookups(
 }
 
 #[inline(never)]
-fn table_lookups(map: &mut Table<u64, u64>, probes: &[u64], passes: usize) -> u64 {
+fn table_lookups<S: CollisionStrategy<u64, u64>, C: Counting>(
+    map: &mut Table<u64, u64, S, C>,
+    probes: &[u64],
+    passes: usize,
+) -> u64 {
     let mut found = 0u64;
     for _ in 0..passes {
         for &key in probes {
@@ -93,8 +107,10 @@ fn hashbrown_changes(stored: &[u64], probes: &[u64], delete: bool, passes: usize
 }
 
 #[inline(always)]
-fn table_fill(config: TableConfig, stored: &[u64]) -> Table<u64, u64> {
-    let mut map: Table<u64, u64> = Table::new(config).expect("a valid configuration");
+fn table_fill<S: CollisionStrategy<u64, u64>, C: Counting>(
+    mut map: Table<u64, u64, S, C>,
+    stored: &[u64],
+) -> Table<u64, u64, S, C> {
     for &key in stored {
         map.insert(hash(key), key, key, same(key)).expect("fits in memory");
     }
@@ -103,9 +119,15 @@ fn table_fill(config: TableConfig, stored: &[u64]) -> Table<u64, u64> {
 
 /// [`hashbrown_changes`] for a [`Table`].
 #[inline(never)]
-fn table_changes(config: TableConfig, stored: &[u64], probes: &[u64], delete: bool, passes: usize) {
+fn table_changes<S: CollisionStrategy<u64, u64>, C: Counting>(
+    make: impl Fn() -> Table<u64, u64, S, C>,
+    stored: &[u64],
+    probes: &[u64],
+    delete: bool,
+    passes: usize,
+) {
     for _ in 0..passes {
-        let mut map = table_fill(config, stored);
+        let mut map = table_fill(make(), stored);
         if delete {
             for &key in probes {
                 let Ok(removed) = map.remove(hash(key), same(key));
@@ -113,6 +135,25 @@ fn table_changes(config: TableConfig, stored: &[u64], probes: &[u64], delete: bo
             }
         }
         black_box(map);
+    }
+}
+
+/// One table's counted run, whichever type its `Table` has.
+struct Run<'a> {
+    stored: &'a [u64],
+    probes: &'a [u64],
+    op: &'a str,
+    passes: usize,
+}
+
+impl Run<'_> {
+    /// The run on tables that `make` builds: what was found, for `black_box`.
+    fn on<S: CollisionStrategy<u64, u64>, C: Counting>(&self, make: impl Fn() -> Table<u64, u64, S, C>) -> u64 {
+        if self.op == "insert" || self.op == "delete" {
+            table_changes(make, self.stored, self.probes, self.op == "delete", self.passes);
+            return 0;
+        }
+        table_lookups(&mut table_fill(make(), self.stored), self.probes, self.passes)
     }
 }
 
@@ -146,7 +187,14 @@ fn main() -> ExitCode {
         }
         hashbrown_lookups(&hashbrown_fill(&stored), &probes, passes)
     } else {
-        let Some(kind) = StrategyKind::from_name(table) else {
+        let (name, fixed, counted) = if let Some(name) = table.strip_suffix("-static") {
+            (name, true, false)
+        } else if let Some(name) = table.strip_suffix("-counted") {
+            (name, false, true)
+        } else {
+            (table.as_str(), false, false)
+        };
+        let Some(kind) = StrategyKind::from_name(name) else {
             eprintln!("unknown table {table}");
             return ExitCode::FAILURE;
         };
@@ -157,11 +205,31 @@ fn main() -> ExitCode {
             growth: info.recommended_growth,
             ..TableConfig::default()
         };
-        if changing {
-            table_changes(config, &stored, &probes, op == "delete", passes);
-            return ExitCode::SUCCESS;
+        let run = Run {
+            stored: &stored,
+            probes: &probes,
+            op,
+            passes,
+        };
+        if counted {
+            run.on(|| Table::new(config).expect("a valid configuration"))
+        } else if !fixed {
+            run.on(|| Table::new(config).expect("a valid configuration").uncounted())
+        } else {
+            // The concrete type, as `make bench`'s -static rows build it.
+            macro_rules! fixed {
+                ($($kind:ident => $type:ident),*) => {
+                    match kind {
+                        $(StrategyKind::$kind => run.on(|| {
+                            let strategy = $type::<u64, u64>::new(config.initial_buckets(), config.index);
+                            Table::with_strategy(config, strategy).expect("a valid configuration").uncounted()
+                        }),)*
+                    }
+                };
+            }
+            fixed!(Chaining => Chaining, RobinHood => RobinHood, Linear => Linear,
+                Quadratic => Quadratic, Swiss => Swiss, Compact => Compact)
         }
-        table_lookups(&mut table_fill(config, &stored), &probes, passes)
     };
     black_box(found);
     ExitCode::SUCCESS

@@ -57,5 +57,5 @@ pub use strategy::{
     AnyStrategy, BucketView, CollisionStrategy, ExpectedProbes, FoundEntry, Introspect, Lookup, ProbeShape, Settled,
     StrategyKind, Structure, Vacancy, Verdict,
 };
-pub use table::{Counters, InsertError, Resize, Table, TableError, MAX_BUCKETS};
+pub use table::{Counted, Counters, Counting, InsertError, Resize, Table, TableError, Uncounted, MAX_BUCKETS};
 pub use trace::{Event, Observer, Quiet, Recorder, Saw, Traced};

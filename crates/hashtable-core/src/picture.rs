@@ -6,18 +6,25 @@
 //! `t.picture()`, C's `ht_picture`) draw with this.
 
 use crate::strategy::{BucketView, Introspect};
-use crate::table::Table;
+use crate::table::{Counting, Table};
 
 /// Bytes [`write_picture`] appends at most, so a caller can reserve them
 /// fallibly first: `[]`, a newline and at most 3 marks per line, every
 /// chained item's `*`, and the closing "... N more buckets not shown" line.
-pub fn picture_capacity<K, V, S: Introspect<K, V>>(table: &Table<K, V, S>, limit: Option<usize>) -> usize {
+pub fn picture_capacity<K, V, S: Introspect<K, V>, C: Counting>(
+    table: &Table<K, V, S, C>,
+    limit: Option<usize>,
+) -> usize {
     let shown = limit.map_or(table.size(), |limit| limit.min(table.size()));
     shown * 6 + table.len() + 64
 }
 
 /// Append the picture of the first `limit` buckets (all when `None`) to `out`.
-pub fn write_picture<K, V, S: Introspect<K, V>>(table: &Table<K, V, S>, limit: Option<usize>, out: &mut String) {
+pub fn write_picture<K, V, S: Introspect<K, V>, C: Counting>(
+    table: &Table<K, V, S, C>,
+    limit: Option<usize>,
+    out: &mut String,
+) {
     let size = table.size();
     let shown = limit.map_or(size, |limit| limit.min(size));
     for bucket in 0..shown {

@@ -34,7 +34,8 @@
 //!   incremented beside it. Invariant: along a cluster, `d[s+1] <= d[s] + 1`,
 //!   i.e. items are in order of home slot, and a key's equal-home items are
 //!   contiguous.
-//! * **Lookup** (`find_settled`): the probe's first eight distance bytes,
+//! * **Lookup** (`find_settled`): the home slot's stored hash first, where
+//!   most hits end below a high load; then the probe's first eight distance bytes,
 //!   read as one word, say at once where the probe stops (the first byte
 //!   `<= i`) and which slots before it hold an item with the key's home (a
 //!   byte of exactly `i + 1`): only those have their stored hash compared,
@@ -343,8 +344,19 @@ impl ProbeRule for RobinHoodProbing {
         let run = &slots.distances()[home..];
         let mut at = 0;
         if let Some(window) = run.first_chunk::<8>() {
+            // The home slot's stored hash first, as linear probing reads it:
+            // most hits end there below a high load, and its read starts
+            // beside the bytes' instead of after them.
+            if slots.hash_below(home) == hash {
+                if let Some(end) = settle_candidate(SlotId(home), slots.scanned(home), &mut settle) {
+                    Self::trace_window(slots, hash, home, 0, Saw::KeyEqual);
+                    *visited += 1;
+                    return end;
+                }
+            }
             let word = u64::from_le_bytes(*window);
-            let mut candidates = home_candidates(word);
+            // The home slot is settled above.
+            let mut candidates = home_candidates(word) & !0x80;
             while candidates != 0 {
                 let step = candidates.trailing_zeros() as usize / 8;
                 let slot = home + step;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::strategy::Introspect;
-use crate::table::Table;
+use crate::table::{Counting, Table};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TableStats {
@@ -35,7 +35,7 @@ pub struct TableStats {
 }
 
 impl TableStats {
-    pub fn measure<K, V, S: Introspect<K, V>>(table: &Table<K, V, S>) -> Self {
+    pub fn measure<K, V, S: Introspect<K, V>, C: Counting>(table: &Table<K, V, S, C>) -> Self {
         let strategy = table.strategy();
         let structure = strategy.structure();
         let size = table.size();
@@ -76,7 +76,7 @@ impl TableStats {
 
 /// Chi-squared test of how evenly the stored hashes land on home buckets.
 /// Returns `(statistic, p_value)`; `(0, 1)` when there is nothing to test.
-fn home_bucket_uniformity<K, V, S: Introspect<K, V>>(table: &Table<K, V, S>) -> (f64, f64) {
+fn home_bucket_uniformity<K, V, S: Introspect<K, V>, C: Counting>(table: &Table<K, V, S, C>) -> (f64, f64) {
     let strategy = table.strategy();
     let buckets = table.size();
     let items = table.len();
@@ -98,7 +98,7 @@ fn home_bucket_uniformity<K, V, S: Introspect<K, V>>(table: &Table<K, V, S>) -> 
 
 /// `Table::stats()` lives here, beside what it measures, so that `table.rs`
 /// does not import this file back.
-impl<K, V, S: Introspect<K, V>> Table<K, V, S> {
+impl<K, V, S: Introspect<K, V>, C: Counting> Table<K, V, S, C> {
     /// Shape, counters, uniformity of home buckets and expected against
     /// measured probes: what `stats()` reports.
     pub fn stats(&self) -> TableStats {

@@ -597,3 +597,54 @@ fn growth_near_one_answers_at_once() {
         assert!(table.is_empty());
     }
 }
+
+/// An `Uncounted` table does everything a counted one does, slot for slot,
+/// and only leaves `comparisons` at 0; a counted one counts its lookups'
+/// visits (a hit visits at least the entry it finds).
+#[test]
+fn an_uncounted_table_counts_no_visits_and_behaves_the_same() {
+    for &kind in StrategyKind::ALL {
+        let config = TableConfig {
+            strategy: kind,
+            ..Default::default()
+        };
+        let mut counted: Map = Table::new(config).unwrap();
+        let mut uncounted = Table::new(config).unwrap().uncounted();
+        let mut hits = 0;
+        for key in 0..300u64 {
+            assert_eq!(
+                counted.insert(mix(key), key, key, same(key)),
+                uncounted.insert(mix(key), key, key, same(key)),
+                "{kind:?}"
+            );
+        }
+        for key in 0..400u64 {
+            let (found, also) = (counted.find(mix(key), same(key)), uncounted.find(mix(key), same(key)));
+            assert_eq!(found, also, "{kind:?}: key {key}");
+            assert_eq!(counted.get(mix(key), same(key)).unwrap().is_some(), key < 300);
+            assert_eq!(uncounted.get(mix(key), same(key)).unwrap().is_some(), key < 300);
+            if key < 300 {
+                hits += 2;
+            }
+        }
+        for key in (0..300u64).step_by(3) {
+            assert_eq!(
+                counted.remove(mix(key), same(key)).unwrap().map(|entry| entry.key),
+                uncounted.remove(mix(key), same(key)).unwrap().map(|entry| entry.key),
+            );
+            hits += 1;
+        }
+        assert_eq!(counted.size(), uncounted.size(), "{kind:?}");
+        assert_eq!(counted.counters().resizes, uncounted.counters().resizes, "{kind:?}");
+        assert!(
+            uncounted.counters().resizes > 0,
+            "{kind:?}: resizes are counted either way"
+        );
+        assert_eq!(uncounted.counters().comparisons, 0, "{kind:?}");
+        assert!(
+            counted.counters().comparisons >= hits,
+            "{kind:?}: {} visits for {hits} hits",
+            counted.counters().comparisons
+        );
+    }
+}

@@ -1,14 +1,14 @@
 //! Removal in the middle of an iteration (the C library's `ht_iter_remove`),
 //! kept apart from the policy every operation shares.
 
-use super::Table;
+use super::{Counting, Table};
 use crate::entry::{Entry, SlotId};
 use crate::probe::IterCursor;
 use crate::strategy::CollisionStrategy;
 
 /// Removal in the middle of an iteration, for the C library's `ht_iter_remove`
 /// (kept apart: the only core addition the C library needs).
-impl<K, V, S> Table<K, V, S>
+impl<K, V, S, C: Counting> Table<K, V, S, C>
 where
     S: CollisionStrategy<K, V>,
 {

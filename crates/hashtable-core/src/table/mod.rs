@@ -40,6 +40,34 @@ pub struct Counters {
     pub comparisons: u64,
 }
 
+/// Whether a table counts what its lookups visit ([`Counters::comparisons`]):
+/// a type parameter of [`Table`], so that a caller that reports no such
+/// count pays nothing for it. Counting is not a per-probe cost alone: the
+/// carried count and its store back to the table kept registers and
+/// instructions in every lookup (5 to 21 of them a lookup in
+/// `scripts/callgrind_core.py`, with linear probing's loop the most).
+pub trait Counting: 'static {
+    /// Whether lookups add their visits to `comparisons`.
+    const ON: bool;
+}
+
+/// Lookups add the slots and nodes they visit to [`Counters::comparisons`]:
+/// the default, for the Python binding, whose `stats()` reports the count.
+pub enum Counted {}
+
+impl Counting for Counted {
+    const ON: bool = true;
+}
+
+/// Lookups count nothing, and `comparisons` stays 0; resizes and rebuilds
+/// are still counted. For callers that report no visit count: the C
+/// library and the benchmarks.
+pub enum Uncounted {}
+
+impl Counting for Uncounted {
+    const ON: bool = false;
+}
+
 /// Why a table could not be made.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TableError {
@@ -84,11 +112,14 @@ pub enum InsertError<E> {
     OutOfMemory(AllocError),
 }
 
-/// A hash table over any strategy. `S` defaults to a boxed strategy chosen at
-/// run time; benchmarks name a concrete strategy to get static dispatch.
-pub struct Table<K, V, S = AnyStrategy<K, V>>
+/// A hash table over any strategy. `S` defaults to the strategy chosen at
+/// run time ([`AnyStrategy`]); benchmarks name a concrete strategy to get
+/// static dispatch. `C` says whether lookups count their visits
+/// ([`Counted`], the default, or [`Uncounted`]).
+pub struct Table<K, V, S = AnyStrategy<K, V>, C = Counted>
 where
     S: CollisionStrategy<K, V>,
+    C: Counting,
 {
     config: TableConfig,
     strategy: S,
@@ -105,6 +136,7 @@ where
     /// `load_limit`, so a removal does no float math either.
     shrink_below: usize,
     marker: PhantomData<fn() -> (K, V)>,
+    counting: PhantomData<C>,
 }
 
 impl<K, V> Table<K, V>
@@ -112,13 +144,20 @@ where
     K: Send + Sync,
     V: Send + Sync,
 {
-    /// A table whose strategy is the one named in `config`.
+    /// A table whose strategy is the one named in `config`, counting its
+    /// lookups' visits ([`Table::uncounted`] turns that off).
     pub fn new(config: TableConfig) -> Result<Self, TableError> {
         config.validate()?;
         let strategy = config.strategy.build(config.initial_buckets(), config.index)?;
         Ok(Table::from_parts(config, strategy))
     }
+}
 
+impl<K, V, C: Counting> Table<K, V, AnyStrategy<K, V>, C>
+where
+    K: Send + Sync,
+    V: Send + Sync,
+{
     /// A new table with this one's configuration, holding a copy of every
     /// entry in the same place (`copy` makes the key and value; from Python,
     /// one incref each). The stored hashes are reused, so no hash function
@@ -134,10 +173,33 @@ impl<K, V, S> Table<K, V, S>
 where
     S: CollisionStrategy<K, V>,
 {
-    /// A table over an already-built strategy (static dispatch).
+    /// A table over an already-built strategy (static dispatch), counting
+    /// its lookups' visits ([`Table::uncounted`] turns that off).
     pub fn with_strategy(config: TableConfig, strategy: S) -> Result<Self, ConfigError> {
         config.validate()?;
         Ok(Table::from_parts(config, strategy))
+    }
+}
+
+impl<K, V, S, C: Counting> Table<K, V, S, C>
+where
+    S: CollisionStrategy<K, V>,
+{
+    /// The same table, its lookups no longer counted: for a caller that
+    /// reports no visit count (see [`Uncounted`]). The counters so far are
+    /// kept.
+    pub fn uncounted(self) -> Table<K, V, S, Uncounted> {
+        Table {
+            config: self.config,
+            strategy: self.strategy,
+            generation: self.generation,
+            counters: self.counters,
+            pending_resize: self.pending_resize,
+            load_limit: self.load_limit,
+            shrink_below: self.shrink_below,
+            marker: PhantomData,
+            counting: PhantomData,
+        }
     }
 
     fn from_parts(config: TableConfig, strategy: S) -> Self {
@@ -150,6 +212,7 @@ where
             load_limit: 0,
             shrink_below: 0,
             marker: PhantomData,
+            counting: PhantomData,
         };
         table.size_changed();
         table
@@ -198,7 +261,7 @@ where
     /// generations, so a caller that remembered one from before the swap
     /// (a suspended lookup, an iterator) can never mistake the new storage for
     /// the old.
-    pub fn replace_with(&mut self, mut other: Table<K, V, S>) -> Table<K, V, S> {
+    pub fn replace_with(&mut self, mut other: Self) -> Self {
         let generation = self.generation.max(other.generation) + 1;
         std::mem::swap(self, &mut other);
         self.generation = generation;
@@ -225,6 +288,18 @@ where
     // its comment. Each is one `match` on an [`AnyStrategy`] and then the
     // strategy's own loop, with the visits added to `comparisons` once.
 
+    /// Where a lookup adds its visits: `comparisons` when this table counts,
+    /// else `uncounted`, a caller's local that the optimiser then removes
+    /// with every use the strategy's loop made of it.
+    #[inline(always)]
+    fn visits<'a>(counters: &'a mut Counters, uncounted: &'a mut u64) -> &'a mut u64 {
+        if C::ON {
+            &mut counters.comparisons
+        } else {
+            uncounted
+        }
+    }
+
     /// The entry whose key `eq` accepts, among those stored with `hash`: for
     /// a caller with a yes-or-no equality that wants the entry, as
     /// `hashbrown::HashMap::get` does (the benchmarks, `lookup_loop`, tests).
@@ -232,9 +307,9 @@ where
     /// [`Table::entry`] take two.
     #[inline(always)]
     pub fn get<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<&Entry<K, V>>, E> {
-        let found = self
-            .strategy
-            .find_entry(stored_hash(hash), &mut self.counters.comparisons, eq)?;
+        let mut uncounted = 0;
+        let visits = Self::visits(&mut self.counters, &mut uncounted);
+        let found = self.strategy.find_entry(stored_hash(hash), visits, eq)?;
         Ok(found.map(|(_, entry)| entry))
     }
 
@@ -243,9 +318,9 @@ where
     /// timing (`native_timing.rs`), the fuzz target and tests.
     #[inline(always)]
     pub fn find<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
-        let found = self
-            .strategy
-            .find_entry(stored_hash(hash), &mut self.counters.comparisons, eq)?;
+        let mut uncounted = 0;
+        let visits = Self::visits(&mut self.counters, &mut uncounted);
+        let found = self.strategy.find_entry(stored_hash(hash), visits, eq)?;
         Ok(found.map(|(slot, _)| slot))
     }
 
@@ -262,8 +337,9 @@ where
         hash: u64,
         settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Settled<'_, K, V>, E> {
-        self.strategy
-            .find_settled(stored_hash(hash), &mut self.counters.comparisons, settle)
+        let mut uncounted = 0;
+        let visits = Self::visits(&mut self.counters, &mut uncounted);
+        self.strategy.find_settled(stored_hash(hash), visits, settle)
     }
 
     /// A lookup for a caller that must sometimes run foreign code to compare
@@ -284,7 +360,9 @@ where
     ) -> Result<Lookup, E> {
         let before = cursor.visited;
         let found = self.strategy.find_resumable(stored_hash(hash), cursor, settle);
-        self.counters.comparisons += cursor.visited - before;
+        if C::ON {
+            self.counters.comparisons += cursor.visited - before;
+        }
         found
     }
 
@@ -381,15 +459,11 @@ where
         value: V,
         eq: impl FnMut(&K) -> Result<bool, E>,
     ) -> Result<Option<(K, V)>, InsertError<E>> {
+        let mut uncounted = 0;
+        let visits = Self::visits(&mut self.counters, &mut uncounted);
         let upserted = self
             .strategy
-            .upsert(
-                stored_hash(hash),
-                &mut self.counters.comparisons,
-                eq,
-                (key, value),
-                self.load_limit,
-            )
+            .upsert(stored_hash(hash), visits, eq, (key, value), self.load_limit)
             .map_err(InsertError::Eq)?;
         match upserted {
             Upserted::Replaced(key, old) => Ok(Some((key, old))),
@@ -424,9 +498,9 @@ where
     pub fn remove<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<Entry<K, V>>, E> {
         // Handed back as the strategy made it, not unwrapped and wrapped
         // again: that moved the entry through the stack twice more.
-        let removed = self
-            .strategy
-            .remove_entry(stored_hash(hash), &mut self.counters.comparisons, eq);
+        let mut uncounted = 0;
+        let visits = Self::visits(&mut self.counters, &mut uncounted);
+        let removed = self.strategy.remove_entry(stored_hash(hash), visits, eq);
         if let Ok(Some(_)) = removed {
             self.generation += 1;
             self.shrink_if_sparse();
@@ -613,7 +687,7 @@ where
 }
 
 /// What the lab, `stats()` and the picture read: never on an operation's path.
-impl<K, V, S> Table<K, V, S>
+impl<K, V, S, C: Counting> Table<K, V, S, C>
 where
     S: Introspect<K, V>,
 {
