@@ -20,7 +20,7 @@
  * bits per table). hash_fn takes your own function instead.
  *
  * Speed: the quickest calls are on a "swiss" table with the default hash (or
- * the _hashed functions) and keys of up to 15 bytes: they run inline, and a
+ * the _hashed functions) and keys of up to 16 bytes: they run inline, and a
  * lookup calls nothing. A hash_fn, another strategy or named hash, or a
  * longer key costs one more call per operation. Blocks of 4 MiB and more (the
  * storage of a table of about 100,000 keys and up) are aligned to 2 MiB and

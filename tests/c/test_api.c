@@ -254,17 +254,20 @@ static void test_hashed_functions(void) {
 
 /* The _hashed functions under the two hashes the slots reserve (UINT64_MAX
  * and 1 << 63, which the table stores as their neighbours) and under those
- * neighbours, with short keys (swiss's inline path) and long ones: each key is
- * found, replaced, upserted and removed under its own hash, in every strategy. */
+ * neighbours, with short keys (swiss's inline path), 16-byte keys (its path
+ * for three words of key) and long ones: each key is found, replaced, upserted
+ * and removed under its own hash, in every strategy. */
 static void test_reserved_hashes(void) {
     static const uint64_t HASHES[] = {UINT64_MAX, UINT64_MAX - 1, 1ull << 63, (1ull << 63) ^ 1, 0, 1};
     for (size_t s = 0; s < COUNT(STRATEGIES); s++) {
-        for (int long_keys = 0; long_keys < 2; long_keys++) {
+        static const char *const FORMS[] = {"r%zu", "reserved-16-k%03zu", "reserved-hash-key-%zu"};
+        for (size_t form = 0; form < COUNT(FORMS); form++) {
             ht_table *table = new_table(STRATEGIES[s], "foldhash");
             char keys[COUNT(HASHES)][32];
             size_t lens[COUNT(HASHES)];
             for (size_t i = 0; i < COUNT(HASHES); i++) {
-                lens[i] = (size_t)snprintf(keys[i], sizeof keys[i], long_keys ? "reserved-hash-key-%zu" : "r%zu", i);
+                lens[i] = (size_t)snprintf(keys[i], sizeof keys[i], FORMS[form], i);
+                CHECK(form != 1 || lens[i] == 16);
                 void *old = (void *)1;
                 CHECK_STATUS(ht_set_hashed(table, HASHES[i], keys[i], lens[i], (void *)(i + 1), &old), HT_OK);
                 CHECK(old == NULL);

@@ -23,7 +23,7 @@
 //! (bytes in words 0 and 1, the length in word 2) the loop held a third, the
 //! entry point saved two more registers, and ht_get_hashed took 64
 //! instructions instead of 58 (`callgrind_c.py --strategy swiss --n 1000`).
-//! A 16-byte key (the general path, `lookup.rs`) compares
+//! A 16-byte key ([`Full`], the fast path's out-of-line form) compares
 //! all three words, a long key its length, then its bytes 16 a step, with no
 //! call to `memcmp`. An entry (`hash`, `Key`, value) is 40 bytes.
 
@@ -92,6 +92,61 @@ impl Packed {
     }
 }
 
+/// A 16-byte key as a stored [`Key`]'s three words hold it (see the module
+/// comment): for the fast path's own instantiation for such keys.
+#[derive(Clone, Copy)]
+pub(crate) struct Full([u64; 3]);
+
+impl Full {
+    /// `key` as three words; the caller has checked that it is [`INLINE`] bytes.
+    #[inline(always)]
+    pub(crate) fn new(key: &[u8]) -> Full {
+        debug_assert!(key.len() == INLINE);
+        let first = u64::from(key[0]) << 56;
+        let middle = u64::from_le_bytes(word::<8>(key, 1));
+        // Bytes 8..16 shifted down a byte: bytes 9..16, and the length on top.
+        let last = u64::from_le_bytes(word::<8>(key, 8)) >> 8 | (INLINE as u64) << 56;
+        Full([first, middle, last])
+    }
+}
+
+/// A caller's key in the form the fast path compares and stores: [`Packed`]
+/// (up to 15 bytes, two words) or [`Full`] (16 bytes, three). Each has its
+/// own instantiation of the fast path, so the common one holds two words.
+pub(crate) trait Needle: Copy {
+    /// Whether `stored` is this key.
+    fn found_in(self, stored: &Key) -> bool;
+    /// The table's copy of this key.
+    fn to_key(self) -> Key;
+}
+
+impl Needle for Packed {
+    #[inline(always)]
+    fn found_in(self, stored: &Key) -> bool {
+        stored.matches_packed(self)
+    }
+
+    #[inline(always)]
+    fn to_key(self) -> Key {
+        Key::short(self)
+    }
+}
+
+impl Needle for Full {
+    #[inline(always)]
+    fn found_in(self, stored: &Key) -> bool {
+        (0..3).all(|i| stored.word(i) == self.0[i])
+    }
+
+    #[inline(always)]
+    fn to_key(self) -> Key {
+        let [first, middle, last] = self.0;
+        Key(Repr {
+            words: [first.to_le(), middle.to_le(), last.to_le()],
+        })
+    }
+}
+
 #[derive(Clone, Copy)]
 #[repr(C)]
 struct Long {
@@ -133,7 +188,7 @@ impl Key {
             return Ok(Key::short(Packed::new(key)));
         }
         if key.len() == INLINE {
-            return Ok(Key::full(key));
+            return Ok(Full::new(key).to_key());
         }
         Key::new_on_heap(key)
     }
@@ -145,11 +200,6 @@ impl Key {
         Key(Repr {
             words: [0, low.to_le(), high.to_le()],
         })
-    }
-
-    /// A key of exactly [`INLINE`] bytes.
-    fn full(key: &[u8]) -> Key {
-        Key(Repr { bytes: full_words(key) })
     }
 
     #[inline(never)]
@@ -237,8 +287,7 @@ impl Key {
             return self.matches_packed(Packed::new(key));
         }
         if key.len() == INLINE {
-            let full = full_words(key);
-            return (0..3).all(|i| self.word(i) == u64::from_le_bytes(word::<8>(&full, 8 * i)));
+            return Full::new(key).found_in(self);
         }
         // A long key's word 2 is its length under LONG; a short key's top
         // byte is at most 16, so it never passes.
@@ -253,16 +302,6 @@ impl Key {
 
 // A pointer fills word 1 of a long key exactly.
 const _: () = assert!(std::mem::size_of::<*mut u8>() == 8 && std::mem::size_of::<Key>() == 24);
-
-/// A 16-byte key's three words as bytes: its bytes from [`FULL_AT`], its
-/// length in byte 23, zeros before.
-#[inline(always)]
-fn full_words(key: &[u8]) -> [u8; 24] {
-    let mut bytes = [0u8; 24];
-    bytes[FULL_AT..FULL_AT + INLINE].copy_from_slice(key);
-    bytes[23] = INLINE as u8;
-    bytes
-}
 
 /// Equality of two byte strings of the same length, at least 16 bytes: 16
 /// bytes a step, then the last 16 (overlapping what was compared). A loop

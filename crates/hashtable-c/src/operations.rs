@@ -1,7 +1,8 @@
 //! Set, get and remove (with the table's hash or the caller's), the upsert
 //! `ht_entry`, `ht_get_key`, and the table-wide calls. Each keyed call runs
 //! its fast form inline when it is the common call (`fast.rs`: swiss, no
-//! hash_fn, a key of at most 15 bytes, decided in swiss's home window), and
+//! hash_fn, a key of at most 15 bytes, decided in swiss's home window; a
+//! 16-byte key the same forms out of line), and
 //! otherwise its general form below, out of line: it hashes (the caller's
 //! hash_fn may run), finds the key by its bytes in one pass of the strategy's
 //! own loop (`lookup.rs`), then acts on the core table. A write of a new key
