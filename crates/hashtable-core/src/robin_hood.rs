@@ -7,7 +7,7 @@
 //! ```
 //!
 //! The shared array of entries (`open_slots`), and beside it one byte per
-//! slot ([`ProbeRule::DISTANCES`]): 0 for an empty slot, else the item's
+//! slot (`ProbeRule::DISTANCES`): 0 for an empty slot, else the item's
 //! displacement plus one, saturating at 255 (a displacement of 254 or more,
 //! which only a degenerate hash makes; the exact value then comes from the
 //! stored hash). The probe carries its own distance from home; an item's is
@@ -230,8 +230,8 @@ impl RobinHoodProbing {
         found
     }
 
-    /// What a traced probe saw in the home window, which [`home_window`]
-    /// decides without visiting slot by slot: each of the first `step` slots
+    /// What a traced probe saw in the home window, which [`home_candidates`]
+    /// and [`first_stop`] decide without visiting slot by slot: each of the first `step` slots
     /// passed (an equal stored hash with another key, or another hash), then
     /// `last` at slot `home + step` unless the probe went past the window.
     /// Nothing for an untraced table.

@@ -394,28 +394,22 @@ fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
         // SAFETY: `walk.slot` is masked with `indices.len() - 1` (a power of two).
         let ix = unsafe { indices.get_unchecked(read) }.get();
         if ix >= 0 {
-            debug_assert!(matches!(entries.get(ix as usize), Some(Some(_))));
-            // SAFETY: an index slot holding a position names a live entry:
-            // every path that takes an entry out (`take_marked`) has written
-            // `DUMMY` over its index slot first, and `reindex` indexes only
-            // the entries it keeps. Unchecked, the read is CPython's
-            // `DK_ENTRIES(dk)[ix]`: the bounds and hole tests it saves were
-            // 4 of about 11 instructions a slot (callgrind_core.py, compact).
-            let entry = unsafe { entries.get_unchecked(ix as usize).as_ref().unwrap_unchecked() };
-            // A slot the walk already read is a candidate already settled.
-            if entry.hash == hash && (step == 0 || !start.reaches_before(step, read)) {
-                if let Some(end) = settle_candidate(SlotId(ix as usize), entry, &mut settle) {
-                    observer.visit(read, Saw::KeyEqual);
-                    break end;
-                }
-                observer.visit(read, Saw::KeyDiffers);
-            } else {
-                let saw = if entry.hash == hash {
-                    Saw::KeyDiffers
+            if let Some(Some(entry)) = entries.get(ix as usize) {
+                // A slot the walk already read is a candidate already settled.
+                if entry.hash == hash && (step == 0 || !start.reaches_before(step, read)) {
+                    if let Some(end) = settle_candidate(SlotId(ix as usize), entry, &mut settle) {
+                        observer.visit(read, Saw::KeyEqual);
+                        break end;
+                    }
+                    observer.visit(read, Saw::KeyDiffers);
                 } else {
-                    Saw::HashMismatch
-                };
-                observer.visit(read, saw);
+                    let saw = if entry.hash == hash {
+                        Saw::KeyDiffers
+                    } else {
+                        Saw::HashMismatch
+                    };
+                    observer.visit(read, saw);
+                }
             }
         } else if ix == EMPTY {
             observer.visit(read, Saw::Empty);
