@@ -17,7 +17,7 @@ use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use hashtable_core::{AnyStrategy, CanonicalKey, NamedHash, Table, TableError};
+use hashtable_core::{AnyStrategy, CanonicalKey, NamedHash, Table, TableError, Uncounted};
 
 use crate::config::{ht_config, ht_config_default, parse, KeyHasher};
 use crate::errors::{ht_status, run, Failure, Outcome};
@@ -75,7 +75,8 @@ unsafe impl Send for Value {}
 // `slot()` need the table to themselves (the header's writer rule).
 unsafe impl Sync for Value {}
 
-pub(crate) type CoreTable = Table<Key, Value>;
+/// The C API reports no probe count, so its tables count none (`Uncounted`).
+pub(crate) type CoreTable = Table<Key, Value, AnyStrategy<Key, Value>, Uncounted>;
 
 /// A hash table. Create with ht_new, release with ht_free.
 pub struct ht_table {
@@ -325,7 +326,7 @@ pub unsafe extern "C" fn ht_new(config: *const ht_config, out: *mut *mut ht_tabl
         let config = unsafe { config.as_ref() }.unwrap_or(&defaults);
         // SAFETY: the string fields are NULL or NUL-terminated (contract).
         let (table_config, hasher) = unsafe { parse(config) }?;
-        let table = Table::new(table_config).map_err(|err| {
+        let table = Table::new(table_config).map(Table::uncounted).map_err(|err| {
             let status = match err {
                 TableError::Config(_) => ht_status::HT_ERR_CONFIG,
                 TableError::OutOfMemory(_) => ht_status::HT_ERR_NOMEM,

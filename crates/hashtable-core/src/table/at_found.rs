@@ -6,12 +6,12 @@
 
 use std::mem::ManuallyDrop;
 
-use super::Table;
+use super::{Counting, Table};
 use crate::alloc::AllocError;
 use crate::entry::{stored_hash, Entry, SlotId};
 use crate::strategy::{AnyStrategy, CollisionStrategy, Vacancy};
 
-impl<K, V, S> Table<K, V, S>
+impl<K, V, S, C: Counting> Table<K, V, S, C>
 where
     S: CollisionStrategy<K, V>,
 {
@@ -38,7 +38,7 @@ where
     }
 }
 
-impl<K, V> Table<K, V>
+impl<K, V, C: Counting> Table<K, V, AnyStrategy<K, V>, C>
 where
     K: Send + Sync,
     V: Send + Sync,
