@@ -443,7 +443,7 @@ where
     }
 
     /// The newest node in the arena: found in O(1).
-    fn last_slot(&self) -> Option<SlotId> {
+    fn last_slot(&mut self) -> Option<SlotId> {
         self.nodes.len().checked_sub(1).map(SlotId)
     }
 }

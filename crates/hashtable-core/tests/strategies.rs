@@ -648,3 +648,46 @@ fn an_uncounted_table_counts_no_visits_and_behaves_the_same() {
         );
     }
 }
+
+/// Removals by key that empty the highest slots (which open addressing does
+/// not walk `end` back over) leave `pop_last` taking the last item in
+/// iteration order all the same, and iteration visiting every item once.
+#[test]
+fn pop_last_after_removals_of_the_highest_items() {
+    for &kind in StrategyKind::ALL {
+        if kind == StrategyKind::Chaining {
+            continue; // Pops its newest node (documented on last_slot).
+        }
+        let (mut table, _) = sizes_while_inserting(
+            TableConfig {
+                strategy: kind,
+                ..Default::default()
+            },
+            300,
+        );
+        let in_order = |table: &Map| {
+            let mut keys = Vec::new();
+            let mut cursor = IterCursor::new();
+            while let Some(slot) = table.iter_next(&mut cursor) {
+                keys.push(table.entry(slot).key);
+            }
+            keys
+        };
+        for round in 0..40 {
+            let mut order = in_order(&table);
+            // Remove the last two items by key, then pop one.
+            for _ in 0..2 {
+                let key = order.pop().expect("items left");
+                assert!(table.remove(mix(key), same(key)).unwrap().is_some(), "{kind:?}");
+            }
+            let expected = order.pop();
+            assert_eq!(
+                table.pop_last().map(|entry| entry.key),
+                expected,
+                "{kind:?} round {round}"
+            );
+            assert_eq!(in_order(&table), order, "{kind:?} round {round}: iteration");
+            assert_eq!(table.len(), order.len(), "{kind:?}");
+        }
+    }
+}

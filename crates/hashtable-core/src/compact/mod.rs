@@ -589,7 +589,7 @@ where
     }
 
     /// The newest item, in O(1): the entries never end in a hole.
-    fn last_slot(&self) -> Option<SlotId> {
+    fn last_slot(&mut self) -> Option<SlotId> {
         self.entries.len().checked_sub(1).map(SlotId)
     }
 }

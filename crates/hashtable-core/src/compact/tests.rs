@@ -218,7 +218,8 @@ fn last_slot_pops_newest_first_and_trims_holes() {
         compact.remove(slot);
     }
     assert_eq!(compact.entries.len(), 20);
-    let popped = compact.remove(compact.last_slot().unwrap());
+    let last = compact.last_slot().unwrap();
+    let popped = compact.remove(last);
     assert_eq!(popped.key, 19);
     assert_eq!(compact.entries.len(), 17, "trailing holes trimmed");
     let mut popped = Vec::new();

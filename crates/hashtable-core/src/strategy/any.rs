@@ -164,7 +164,7 @@ where
     fn iter_next(&self, cursor: &mut IterCursor) -> Option<SlotId> {
         dispatch!(self, s => s.iter_next(cursor))
     }
-    fn last_slot(&self) -> Option<SlotId> {
+    fn last_slot(&mut self) -> Option<SlotId> {
         dispatch!(self, s => s.last_slot())
     }
 }

@@ -405,7 +405,8 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     /// The entry that `popitem` removes. Open-addressing strategies take the
     /// last one in iteration order; chaining takes its newest node (found in
     /// O(1) at the end of its arena), which is not its last bucket's item.
-    fn last_slot(&self) -> Option<SlotId>;
+    /// `&mut`: open addressing trims its loose `end` here.
+    fn last_slot(&mut self) -> Option<SlotId>;
 }
 
 /// What the lab, `stats()` and the picture ask of a strategy: its shape and

@@ -402,7 +402,7 @@ where
     }
 
     /// The highest full slot: the last in iteration order.
-    fn last_slot(&self) -> Option<SlotId> {
+    fn last_slot(&mut self) -> Option<SlotId> {
         self.top.checked_sub(1).map(SlotId)
     }
 }
