@@ -356,9 +356,21 @@ impl ProbeRule for RobinHoodProbing {
         let run = &slots.distances()[home..];
         let mut at = 0;
         if let Some(window) = run.first_chunk::<8>() {
+            // The next slot's too, before the window's bytes are decoded:
+            // most other hits end there, and its hash is on the line just
+            // read (an equal stored hash is an item with the key's home, so
+            // no byte needs reading first). Hits at 0.25 to 0.9: 43.5 -> 41.0
+            // to 63.2 -> 60.6 instructions; misses 2 to 3 more (`--max-load`).
+            if slots.hash_below(home + 1) == hash {
+                if let Some(end) = settle_candidate(SlotId(home + 1), slots.scanned(home + 1), &mut settle) {
+                    Self::trace_window(slots, hash, home, 1, Saw::KeyEqual);
+                    *visited += 2;
+                    return end;
+                }
+            }
             let word = u64::from_le_bytes(*window);
-            // The home slot is settled above.
-            let mut candidates = home_candidates(word) & !0x80;
+            // The first two slots are settled above.
+            let mut candidates = home_candidates(word) & !0x8080;
             while candidates != 0 {
                 let step = candidates.trailing_zeros() as usize / 8;
                 let slot = home + step;
