@@ -438,7 +438,10 @@ impl ProbeRule for RobinHoodProbing {
 
     /// [`RobinHoodProbing::insert`] into fresh storage: the same walk, and
     /// where it ends at an empty slot (most re-placed items, which come in
-    /// nearly the order of their homes) a bare write.
+    /// nearly the order of their homes) a bare write. Inlined into the
+    /// rebuild's loop, as linear and quadratic probing's are: its call
+    /// cost each re-placed item 17 instructions.
+    #[inline(always)]
     fn reinsert<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, entry: Entry<K, V>) {
         let count = slots.count();
         let mut slot = slots.home(entry.hash);
