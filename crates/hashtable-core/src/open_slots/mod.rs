@@ -499,51 +499,53 @@ fn zeroed_distances<P: ProbeRule>(count: usize) -> Result<Box<[u8]>, AllocError>
 /// Runs shorter than this move slot by slot: a `memmove` call costs more.
 const SHORT_RUN: usize = 8;
 
-/// `cells.rotate_right(1)`, with a short run moved one cell at a time: the
-/// last cell kept aside, each other copied one up, the last put first (one
-/// copy a cell, where swaps made three: Robin Hood's insert at max_load 0.9,
-/// `python3 scripts/callgrind_core.py --op insert delete --table robin_hood`:
-/// insert 530.6 -> 525.3 instructions, delete 204.6 -> 200.2).
+/// `cells.rotate_right(1)`: the last cell kept aside, the others moved one
+/// up, the kept one put first; a short run one cell at a time, a longer one
+/// with one `memmove`. (Swaps made three copies a cell, and the standard
+/// `rotate_right` ran its general algorithm: Robin Hood's insert and delete
+/// at max_load 0.9, `python3 scripts/callgrind_core.py --op insert delete
+/// --table robin_hood`: copies for swaps, insert 530.6 -> 525.3 instructions
+/// and delete 204.6 -> 200.2; `memmove` for `rotate_right`, insert 525.3 ->
+/// 512.1 and delete 192.2 -> 188.1.)
 #[inline]
 fn rotate_right_one<T>(cells: &mut [T]) {
     let Some(last) = cells.len().checked_sub(1) else {
         return;
     };
-    if cells.len() > SHORT_RUN {
-        cells.rotate_right(1);
-        return;
-    }
     let base = cells.as_mut_ptr();
     // SAFETY: every offset is below `cells.len()`; the cell read out first
-    // is written back (into cell 0, whose value was copied up), so each
-    // value is in exactly one cell at the end, and nothing here can panic
-    // between the read and that write.
+    // is written back (into cell 0, whose value was moved up), so each value
+    // is in exactly one cell at the end, and nothing here can panic between
+    // the read and that write.
     unsafe {
         let kept = ptr::read(base.add(last));
-        for at in (0..last).rev() {
-            ptr::copy_nonoverlapping(base.add(at), base.add(at + 1), 1);
+        if last < SHORT_RUN {
+            for at in (0..last).rev() {
+                ptr::copy_nonoverlapping(base.add(at), base.add(at + 1), 1);
+            }
+        } else {
+            ptr::copy(base, base.add(1), last);
         }
         ptr::write(base, kept);
     }
 }
 
-/// `cells.rotate_left(1)`, with a short run moved one cell at a time, as
-/// [`rotate_right_one`] moves it.
+/// `cells.rotate_left(1)`, moved as [`rotate_right_one`] moves it.
 #[inline]
 fn rotate_left_one<T>(cells: &mut [T]) {
     let Some(last) = cells.len().checked_sub(1) else {
         return;
     };
-    if cells.len() > SHORT_RUN {
-        cells.rotate_left(1);
-        return;
-    }
     let base = cells.as_mut_ptr();
     // SAFETY: as in `rotate_right_one`, the other way round.
     unsafe {
         let kept = ptr::read(base);
-        for at in 0..last {
-            ptr::copy_nonoverlapping(base.add(at + 1), base.add(at), 1);
+        if last < SHORT_RUN {
+            for at in 0..last {
+                ptr::copy_nonoverlapping(base.add(at + 1), base.add(at), 1);
+            }
+        } else {
+            ptr::copy(base.add(1), base, last);
         }
         ptr::write(base.add(last), kept);
     }
