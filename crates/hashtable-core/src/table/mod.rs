@@ -8,7 +8,6 @@
 //! Every hash a caller passes goes through [`stored_hash`] here, once, so
 //! the strategies never see the two values the open-addressing slots reserve.
 
-use std::convert::Infallible;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -313,9 +312,9 @@ where
         Ok(found.map(|(_, entry)| entry))
     }
 
-    /// [`Table::get`] for a caller that wants the slot, to remove it or
-    /// replace its value: [`Table::remove`], the Python binding's native
-    /// timing (`native_timing.rs`), the fuzz target and tests.
+    /// [`Table::get`] for a caller that wants the slot, to check where a key
+    /// sits or to remove or replace it by slot: the tests and the fuzz
+    /// target.
     #[inline(always)]
     pub fn find<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
         let mut uncounted = 0;
@@ -366,20 +365,6 @@ where
         found
     }
 
-    /// [`Table::find`] through a shared borrow, for readers that may run at
-    /// once: the C library's lookups (`operations::lookup`, under its
-    /// get, set and remove).
-    /// It counts nothing (`comparisons` is left as it is): one `match` on the
-    /// strategy, then its one-pass loop, counting into a local.
-    #[inline]
-    pub fn find_shared(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<SlotId> {
-        let mut uncounted = 0;
-        let Ok(found) = self
-            .strategy
-            .find_entry(stored_hash(hash), &mut uncounted, |key| Ok::<_, Infallible>(eq(key)));
-        found.map(|(slot, _)| slot)
-    }
-
     /// The stored entry in `slot`; its `hash` is [`stored_hash`] of the one inserted.
     #[inline(always)]
     pub fn entry(&self, slot: SlotId) -> &Entry<K, V> {
@@ -395,9 +380,8 @@ where
     /// Store a key the caller knows is absent, with no lookup first (the
     /// strategy walks to its place), growing first if the insert would push
     /// the load above `max_load`. Out of memory, the table is unchanged and
-    /// `key` and `value` are dropped. For the C library's `ht_set` after its
-    /// `find_shared` missed, the Python binding's `operations.rs` after a
-    /// resumable lookup missed, and its native timing.
+    /// `key` and `value` are dropped. For tests and the fuzz target, which
+    /// build tables of keys they know are distinct.
     pub fn insert_new(&mut self, hash: u64, key: K, value: V) -> Result<SlotId, AllocError> {
         self.insert_absent(Entry::new(stored_hash(hash), key, value), Vacancy::UNKNOWN)
     }
