@@ -164,6 +164,8 @@ def test_csv_has_every_column_with_units(csv_rows: list[dict[str, str]], lab_run
                 assert float(row[f"{op}_overhead_ns"]) == pytest.approx(python - native, abs=0.02)
             assert int(row["hash_calls"]) >= int(row["n"])
             assert 0 <= float(row["empty_bucket_share"]) <= 1
+            # A share of the hits, at least one of them, took the fewest visits.
+            assert 0 < float(row["probe_hit_first"]) <= 1, row
 
 
 def test_dict_baseline_is_measured_and_ratios_use_it(csv_rows: list[dict[str, str]]) -> None:

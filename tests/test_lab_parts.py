@@ -216,6 +216,15 @@ def test_the_finding_holds_robin_hood_to_the_designs_order() -> None:
     text = robin_hood_finding(disagree, options)
     assert "were measurably slower than linear probing's at max_load 0.25 (7.0 ns against 6.0 ns at 0.25)" in text
     assert "its failed lookups were not measurably faster at max_load 0.5" in text
+    assert "at home" not in text  # no census of first-slot hits in these rows
+    for row in disagree:
+        row["probe_hit_first"] = 0.67 if row["strategy"] == "robin_hood" else 0.74
+    text = robin_hood_finding(disagree, options)
+    assert "it found 67% of its keys at home, against linear probing's 74%" in text
+    # Where Robin Hood is no slower, the finding does not explain a slowness.
+    for row in agree:
+        row["probe_hit_first"] = 0.67 if row["strategy"] == "robin_hood" else 0.74
+    assert "at home" not in robin_hood_finding(agree, options)
     assert robin_hood_finding(_designs_rows({"linear": [(0.5, [8.0, 8.1], [13.0, 13.1])]}), options) == ""
 
 

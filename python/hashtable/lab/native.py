@@ -50,10 +50,12 @@ def _func(choice: HashChoice) -> HashFunc:
 
 @dataclass
 class Probes:
-    """Mean entries or slots visited per lookup in the filled table, and the textbook's."""
+    """Mean entries or slots visited per lookup in the filled table, and the textbook's;
+    the share of hits found at the first one visited."""
 
     hit: float
     hit_se: float
+    hit_first: float
     miss: float
     miss_se: float
     expected_hit: float
@@ -94,6 +96,7 @@ class NativeMeasurer:
             self.probes = Probes(
                 result["probe_hit"],
                 result["probe_hit_se"],
+                result["probe_hit_first"],
                 result["probe_miss"],
                 result["probe_miss_se"],
                 result["expected_probe_hit"],

@@ -53,6 +53,7 @@ COLUMNS: tuple[str, ...] = (
     "mean_probe",
     "probe_hit",
     "probe_hit_se",
+    "probe_hit_first",
     "probe_miss",
     "probe_miss_se",
     "expected_probe_hit",
@@ -98,6 +99,8 @@ COLUMN_HELP: dict[str, str] = {
     "mean_probe": "mean entries or slots a successful lookup visits",
     "probe_hit": "measured: mean entries or slots visited per successful lookup, over every key",
     "probe_hit_se": "standard error of probe_hit (the visits' standard deviation / sqrt(n))",
+    "probe_hit_first": "measured: the share of successful lookups that ended at the first entry or slot "
+    "(the key's home; the fewest visits any hit made)",
     "probe_miss": "measured: mean entries or slots visited per failed lookup, over every absent key",
     "probe_miss_se": "standard error of probe_miss",
     "expected_probe_hit": "the textbook expectation at this load (Knuth for linear probing, "
@@ -167,7 +170,7 @@ def make_row(result: Result, base: Result | None, cost: HashCost | None = None) 
     row["chi_squared_p"] = float(f"{p_value:.3g}") if p_value is not None else None
     if result.probes is not None:
         probes = result.probes
-        for name in ("probe_hit", "probe_hit_se", "probe_miss", "probe_miss_se"):
+        for name in ("probe_hit", "probe_hit_se", "probe_hit_first", "probe_miss", "probe_miss_se"):
             row[name] = round(getattr(probes, name.removeprefix("probe_")), 4)
         row["expected_probe_hit"] = round(probes.expected_hit, 4)
         row["expected_probe_miss"] = round(probes.expected_miss, 4)

@@ -103,6 +103,15 @@ def robin_hood_finding(rows: list[Row], options: Options) -> str:
             f" the same mean probes per hit ({hit_probes[('robin_hood', at)]:.2f} and "
             f"{hit_probes[('linear', at)]:.2f} at {at:g})"
         )
+        first = _probes(rows, "probe_hit_first")
+        pair = (first.get(("robin_hood", at)), first.get(("linear", at)))
+        if slower and pair[0] is not None and pair[1] is not None and pair[0] < pair[1]:
+            text += (
+                f". Robin Hood evens those probes out by moving keys off their home slot: it found "
+                f"{pair[0]:.0%} of its keys at home, against linear probing's {pair[1]:.0%}, so where a "
+                "lookup ends is harder for the processor to guess, and a wrong guess costs more than "
+                "the probes do"
+            )
     from_half = [(load, rh, lin) for load, rh, lin in misses if load >= 0.5]
     if from_half:
         faster = [(load, rh, lin) for load, rh, lin in from_half if rh.best < lin.best and differs(rh, lin)]
