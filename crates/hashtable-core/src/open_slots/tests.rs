@@ -116,3 +116,22 @@ fn a_slot_is_one_entry_and_nothing_beside_it() {
     let table = Linear::<u64, u64>::new(100, BucketIndex::Fibonacci);
     assert_eq!(table.heap_bytes(), 100 * 24);
 }
+
+/// The run moves (`rotate_right_one`, `rotate_left_one`) are the standard
+/// rotations by one at every length, short runs and long, on values that
+/// own heap memory: a value copied twice or lost would show as a wrong
+/// string here, and as a double free or a leak under `make valgrind`.
+#[test]
+fn run_moves_rotate_by_one_as_the_standard_rotations_do() {
+    for len in 0..=20 {
+        let cells: Vec<String> = (0..len).map(|i| format!("cell {i}")).collect();
+        let (mut right, mut left) = (cells.clone(), cells.clone());
+        super::rotate_right_one(&mut right);
+        super::rotate_left_one(&mut left);
+        let (mut expected_right, mut expected_left) = (cells.clone(), cells);
+        expected_right.rotate_right(usize::from(len > 0));
+        expected_left.rotate_left(usize::from(len > 0));
+        assert_eq!(right, expected_right, "right, {len} cells");
+        assert_eq!(left, expected_left, "left, {len} cells");
+    }
+}
