@@ -318,8 +318,9 @@ impl ProbeRule for RobinHoodProbing {
         scan_forward(slots, hash, at, richer)
     }
 
-    /// The first eight slots from home decided at once ([`home_candidates`],
-    /// then [`first_stop`] if none holds the key):
+    /// The home slot's stored hash, then the next slot's (most hits end
+    /// there), then the first eight slots from home decided at once
+    /// ([`home_candidates`], then [`first_stop`] if none holds the key):
     /// Robin Hood's displacements vary little, so the probe almost always
     /// ends there, at a candidate whose stored hash and key are equal or at
     /// its stop, after a few instructions and one predictable branch. Only
