@@ -62,6 +62,35 @@ def test_numbers_of_one_family_are_one_key(make_table: MakeTable) -> None:
     assert "1" not in t and b"1" not in t
 
 
+def test_equal_keys_that_are_other_objects_are_found(make_table: MakeTable) -> None:
+    # Each probe equals a stored key but is another object, so the identity
+    # check fails and the slots compare values (their out-of-line path).
+    stored: list[Any] = ["text", b"bytes", 10**30, 2.5, 1]
+    probes: list[Any] = ["".join(["te", "xt"]), bytes(bytearray(b"bytes")), int("1" + "0" * 30), float("2.5"), 1.0]
+    t = make_table({key: index for index, key in enumerate(stored)})
+    for index, probe in enumerate(probes):
+        assert probe == stored[index] and probe is not stored[index]
+        assert t[probe] == index and probe in t
+        t[probe] = -index
+        assert t[stored[index]] == -index
+    # As dict: an update keeps the stored key object, not the probe.
+    assert len(t) == len(stored) and all(any(key is kept for key in t) for kept in stored)
+    for probe in probes:
+        del t[probe]
+    assert len(t) == 0
+
+
+def test_a_key_of_equal_hash_and_unequal_value_is_absent(make_table: MakeTable) -> None:
+    # hash(-1) == hash(-2) == -2 in CPython: a candidate compared and turned away.
+    assert hash(-1) == hash(-2)
+    t = make_table({-1: "minus one"})
+    assert -2 not in t and t.get(-2) is None
+    with pytest.raises(KeyError):
+        t[-2]
+    t[-2] = "minus two"
+    assert t[-1] == "minus one" and t[-2] == "minus two" and len(t) == 2
+
+
 def test_reference_counts_are_exact(make_table: MakeTable) -> None:
     value = object()
     key = "refcounted-key"

@@ -17,7 +17,6 @@ use pyo3::PyTraverseError;
 use crate::cpython::{int_value, number_or_bytes_canonical, scalar_canonical, str_utf8_in_place, TWO_POW_63};
 use crate::errors::{callable_name, type_name};
 use crate::gc::PyGcTraverse;
-use crate::lookup::ScalarFamily;
 
 /// What `hashtable.HASH_FUNCTIONS` lists: Python's own hash, then the native ones.
 pub(crate) fn names() -> Vec<&'static str> {
@@ -188,26 +187,21 @@ fn hash_named(named: NamedHash, key: &Bound<'_, PyAny>) -> PyResult<u64> {
     with_canonical(key, |canonical| named.hash(canonical))
 }
 
-/// A named native hash of an exact builtin scalar, with its family, read in
+/// A named native hash of an exact builtin scalar, read in
 /// place under the table's borrow: what the fast slots' named route runs.
-/// One test of the key's type serves both the family and the encoding, and
+/// One test of the key's type serves both the check and the encoding, and
 /// a str (the common key) reaches the function with its kind known, so the
 /// function's text path is inlined here with no second dispatch on the
 /// key. None for any other key, or a str whose UTF-8 is not cached yet:
 /// the general path takes those, through `with_canonical`.
 #[inline(always)]
-pub(crate) fn named_scalar_hash(named: &NamedHash, key: &Bound<'_, PyAny>) -> Option<(ScalarFamily, u64)> {
+pub(crate) fn named_scalar_hash(named: &NamedHash, key: &Bound<'_, PyAny>) -> Option<u64> {
     if key.is_exact_instance_of::<PyString>() {
         // SAFETY: an exact str, checked just above.
         let text = unsafe { str_utf8_in_place(key) }?;
-        return Some((ScalarFamily::Text, named.hash(CanonicalKey::Text(text))));
+        return Some(named.hash(CanonicalKey::Text(text)));
     }
-    let canonical = number_or_bytes_canonical(key)?;
-    let family = match canonical {
-        CanonicalKey::Bytes(_) => ScalarFamily::Bytes,
-        _ => ScalarFamily::Number,
-    };
-    Some((family, named.hash(canonical)))
+    Some(named.hash(number_or_bytes_canonical(key)?))
 }
 
 /// Reduce `key` to the encoding the named functions hash, so that keys equal

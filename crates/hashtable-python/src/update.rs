@@ -27,7 +27,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use crate::commit::{finish, store, Place, ResizeLog};
 use crate::cpython::DictShape;
 use crate::errors::{memory_error, type_name};
-use crate::lookup::{probe_scalar, scalar_family, scalar_hash};
+use crate::lookup::{builtin_scalar_hash, probe_scalar};
 use crate::mapping::{set, set_hashed};
 use crate::route::Route;
 use crate::state::{borrow, borrow_mut, snapshot, HashTable, TableMut};
@@ -157,11 +157,11 @@ fn store_pair(
     key: &Bound<'_, PyAny>,
     value: &Bound<'_, PyAny>,
 ) -> PyResult<Option<Option<Py<PyAny>>>> {
-    let Some(family) = scalar_family(key) else {
+    let Some(hash) = builtin_scalar_hash(key) else {
         return Ok(None);
     };
-    let hash = scalar_hash(key)?;
-    let place = match probe_scalar(this, key, &family, hash)? {
+    let hash = hash?;
+    let place = match probe_scalar(this, key, hash)? {
         Settled::Found(slot, _) => Place::Found(slot),
         Settled::Absent(vacancy) => Place::Vacant(vacancy),
         Settled::Undecided => return Ok(None),

@@ -90,7 +90,9 @@ where
     fn entry(&self, slot: SlotId) -> &Entry<K, V> {
         dispatch!(self, s => s.entry(slot))
     }
-    #[inline]
+    // Always, as `entry`: `t[k] = v` of a present key writes the value
+    // through this right after its lookup.
+    #[inline(always)]
     fn entry_mut(&mut self, slot: SlotId) -> &mut Entry<K, V> {
         dispatch!(self, s => s.entry_mut(slot))
     }

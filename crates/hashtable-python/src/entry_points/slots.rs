@@ -49,7 +49,8 @@ use crate::commit::{finish, store, Place};
 use crate::errors::{memory_error, raise_missing_key, ErrorSet};
 use crate::hashing::{call_hash_func, identity_hash, named_scalar_hash, HashFunc};
 use crate::lookup::{
-    find_from, find_with, probe_scalar, scalar_family, scalar_hash, settle_without_python, CustomEquality, ScalarFamily,
+    builtin_scalar_hash, find_from, find_with, hashes_without_python, probe_scalar, scalar_family, scalar_hash,
+    settle_without_python, CustomEquality,
 };
 use crate::mapping;
 use crate::route::Route;
@@ -82,11 +83,13 @@ fn find_fast<'a, 'py>(
     key: &Bound<'py, PyAny>,
 ) -> Option<PyResult<(TableMut<'a>, u64, Found<'py>)>> {
     let this = borrow_mut(slf).ok()?;
-    let (this, family, hash) = match this.route {
+    let (this, hash) = match this.route {
         Route::PythonHash => {
-            let family = scalar_family(key)?;
+            if !hashes_without_python(key) {
+                return None;
+            }
             match hash_with_python(py, slf, this, key) {
-                Some((this, hash)) => (this, family, hash),
+                Some((this, hash)) => (this, hash),
                 None => return Some(Err(PyErr::fetch(py))),
             }
         }
@@ -95,7 +98,7 @@ fn find_fast<'a, 'py>(
         // Scalars took `hash_scalar`; other keys go the general way.
         Route::BuiltinHash | Route::NamedHash | Route::Custom => return None,
     };
-    Some(finish_lookup(slf, this, key, &family, hash))
+    Some(finish_lookup(slf, this, key, hash))
 }
 
 /// The hash of a scalar key in a table with a Python `hash_func`, called
@@ -211,10 +214,9 @@ fn finish_lookup<'a, 'py>(
     slf: &'a Bound<'py, HashTable>,
     mut this: TableMut<'a>,
     key: &Bound<'py, PyAny>,
-    family: &ScalarFamily,
     hash: u64,
 ) -> PyResult<(TableMut<'a>, u64, Found<'py>)> {
-    let found = match probe_scalar(&mut this, key, family, hash)? {
+    let found = match probe_scalar(&mut this, key, hash)? {
         // The value is read where the pass found it: `t[k]` needs no second
         // dispatch on the strategy to fetch the entry again.
         Settled::Found(slot, entry) => Found::Slot(slot, entry.value.as_ptr()),
@@ -247,20 +249,17 @@ fn hash_scalar<'a>(
     py: Python<'_>,
     table: &'a Bound<'_, HashTable>,
     key: &Bound<'_, PyAny>,
-) -> Option<Result<(TableMut<'a>, ScalarFamily, u64), ErrorSet>> {
+) -> Option<Result<(TableMut<'a>, u64), ErrorSet>> {
     let mut this = borrow_mut(table).ok()?;
-    let (family, hash) = match this.route {
-        Route::BuiltinHash => {
-            let family = scalar_family(key)?;
-            match scalar_hash(key) {
-                Ok(hash) => (family, hash),
-                Err(err) => {
-                    drop(this);
-                    err.restore(py);
-                    return Some(Err(ErrorSet));
-                }
+    let hash = match this.route {
+        Route::BuiltinHash => match builtin_scalar_hash(key)? {
+            Ok(hash) => hash,
+            Err(err) => {
+                drop(this);
+                err.restore(py);
+                return Some(Err(ErrorSet));
             }
-        }
+        },
         Route::NamedHash => {
             let HashFunc::Named(named) = &this.hash_func else {
                 return None;
@@ -270,7 +269,7 @@ fn hash_scalar<'a>(
         _ => return None,
     };
     this.hash_calls += 1;
-    Some(Ok((this, family, hash)))
+    Some(Ok((this, hash)))
 }
 
 /// `t[k]` through [`hash_scalar`]: a new reference to the value, or NULL
@@ -281,7 +280,7 @@ fn subscript_scalar(
     table: &Bound<'_, HashTable>,
     key: &Bound<'_, PyAny>,
 ) -> Option<*mut ffi::PyObject> {
-    let Ok((mut this, family, hash)) = hash_scalar(py, table, key)? else {
+    let Ok((mut this, hash)) = hash_scalar(py, table, key)? else {
         return Some(ptr::null_mut());
     };
     // The value is read where the pass found it: no second dispatch on the
@@ -289,7 +288,7 @@ fn subscript_scalar(
     // the miss, the `__eq__` retry and the errors in this function, they
     // went through a jump table on the outcome and their registers were
     // spilled on every call (callgrind, an int key's `t[k]`).
-    let unsettled = match probe_scalar(&mut this, key, &family, hash) {
+    let unsettled = match probe_scalar(&mut this, key, hash) {
         Ok(Settled::Found(_, entry)) => {
             let value = entry.value.as_ptr();
             // SAFETY: `value` is the found entry's value, live while `this`
@@ -302,22 +301,33 @@ fn subscript_scalar(
         Ok(Settled::Undecided) => Ok(true),
         Err(err) => Err(err),
     };
-    Some(subscript_unsettled(py, table, this, key, hash, unsettled))
+    Some(subscript_unsettled(
+        py,
+        table.as_borrowed(),
+        this,
+        key.as_borrowed(),
+        hash,
+        unsettled,
+    ))
 }
 
 /// [`subscript_scalar`] when its pass found no equal key: a miss
 /// (`Ok(false)`), a candidate whose `==` is Python code (`Ok(true)`: the
 /// lookup goes on through [`find_from`] with the table released), or an
-/// error. A new reference, or NULL with the error set.
+/// error. A new reference, or NULL with the error set. It and
+/// [`subscript_routed`] take the table and the key by value: given
+/// `&Bound`s, every `t[k]` stored both on the stack on its way in, for
+/// these calls it rarely makes (2 of an int key's 270 instructions).
 #[inline(never)]
 fn subscript_unsettled(
     py: Python<'_>,
-    table: &Bound<'_, HashTable>,
+    table: Borrowed<'_, '_, HashTable>,
     this: TableMut<'_>,
-    key: &Bound<'_, PyAny>,
+    key: Borrowed<'_, '_, PyAny>,
     hash: u64,
     unsettled: PyResult<bool>,
 ) -> *mut ffi::PyObject {
+    let (table, key) = (&*table, &*key);
     match unsettled {
         Ok(false) => {
             drop(this);
@@ -357,11 +367,11 @@ fn locate_scalar<'a, 'py>(
     table: &'a Bound<'py, HashTable>,
     key: &Bound<'py, PyAny>,
 ) -> Option<Result<(TableMut<'a>, Place, u64), ErrorSet>> {
-    let (mut this, family, hash) = match hash_scalar(py, table, key)? {
+    let (mut this, hash) = match hash_scalar(py, table, key)? {
         Ok(hashed) => hashed,
         Err(pending) => return Some(Err(pending)),
     };
-    let place = match probe_scalar(&mut this, key, &family, hash) {
+    let place = match probe_scalar(&mut this, key, hash) {
         Ok(Settled::Found(slot, _)) => Place::Found(slot),
         Ok(Settled::Absent(vacancy)) => Place::Vacant(vacancy),
         Ok(Settled::Undecided) => match Python::attach(|_| find_from(table, this, key, hash)) {
@@ -408,14 +418,19 @@ pub(crate) unsafe extern "C" fn subscript(slf: *mut ffi::PyObject, key: *mut ffi
     if let Some(value) = subscript_scalar(py, &table, &key_ref) {
         return value;
     }
-    subscript_routed(py, &table, &key_ref)
+    subscript_routed(py, table, key_ref)
 }
 
 /// `t[k]` on every route but the fast scalar one ([`find_fast`], else the
 /// general path). Out of line, so that its registers are not saved on the
 /// way into every `t[k]`.
 #[inline(never)]
-fn subscript_routed(py: Python<'_>, table: &Bound<'_, HashTable>, key_ref: &Bound<'_, PyAny>) -> *mut ffi::PyObject {
+fn subscript_routed(
+    py: Python<'_>,
+    table: Borrowed<'_, '_, HashTable>,
+    key_ref: Borrowed<'_, '_, PyAny>,
+) -> *mut ffi::PyObject {
+    let (table, key_ref) = (&*table, &*key_ref);
     let outcome = find_fast(py, table, key_ref);
     match outcome {
         Some(Ok((this, _, Found::Slot(_, value)))) => {
