@@ -14,7 +14,8 @@ it (`_time_hash_calls`: a bare vectorcall of the lambda plus the hash of its
 result, less `hash(k)`), so the instructions a table spends on a Python hash
 function beyond that floor can be read off. `--keys object`
 times `object()` keys in an `eq="identity"` table (dict hashes them by
-address too). `--child` is the
+address too); `--keys str-copy` looks up equal str keys that are other
+objects than the stored ones (compared by text, not found by identity). `--child` is the
 program valgrind runs. The counts need no symbols; to see which functions they
 go to (`callgrind_annotate`), run it on `make build-profiling`: the release
 build is stripped.
@@ -54,6 +55,7 @@ HASH_FUNC_SOURCE = "lambda k: hash(k)"
 def child(container: str, op: str, keys_kind: str, passes: int, with_hash_func: bool) -> None:
     keys: list[Any] = {
         "str": lambda: [f"key{i * 7919}" for i in range(1000)],
+        "str-copy": lambda: [f"key{i * 7919}" for i in range(1000)],
         "int": lambda: list(range(1000)),
         "object": lambda: [object() for _ in range(1000)],
     }[keys_kind]()
@@ -72,6 +74,10 @@ def child(container: str, op: str, keys_kind: str, passes: int, with_hash_func: 
         table = hashtable.HashTable(strategy=container)
     for key in keys:
         table[key] = 1
+    if keys_kind == "str-copy":
+        # Equal keys that are other objects, as keys read from input are:
+        # found by comparing text, not by identity.
+        keys = ["".join(["key", key[3:]]) for key in keys]
     # A function, so that `table` and `keys` are fast locals, not global lookups.
     body = "\n".join("        " + line for line in OPS[op].splitlines())
     namespace: dict[str, Any] = {}
@@ -104,7 +110,7 @@ def main() -> int:
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--op", choices=sorted(OPS), nargs="+", default=["get"])
-    parser.add_argument("--keys", choices=["int", "str", "object"], nargs="+", default=["str"])
+    parser.add_argument("--keys", choices=["int", "str", "str-copy", "object"], nargs="+", default=["str"])
     parser.add_argument("--strategy", nargs="+", default=["chaining"], choices=hashtable.STRATEGIES)
     parser.add_argument("--passes", type=int, default=50)
     parser.add_argument("--hash-func", action="store_true", help=f"tables with hash_func={HASH_FUNC_SOURCE}")

@@ -80,6 +80,26 @@ def test_equal_keys_that_are_other_objects_are_found(make_table: MakeTable) -> N
     assert len(t) == 0
 
 
+@pytest.mark.parametrize("hash_func", [None, "seed"])
+def test_str_keys_are_compared_by_text_across_kinds(strategy: str, hash_func: str | None) -> None:
+    # "seed" hashes a str to its length, so every key of one length collides
+    # and each lookup compares text: one, two and four bytes a char, and
+    # equal lengths of different kinds.
+    stored = ["abc", "ab\xe9", "ab\u20ac", "ab\U0001f600", "", "a"]
+    absent = ["abd", "ab\xea", "ab\u20ad", "ab\U0001f601", "\xe9bc", "b"]
+    t = HashTable(strategy=strategy, hash_func=hash_func)
+    model = {}
+    for index, key in enumerate(stored):
+        t[key] = model[key] = index
+    for key in stored:
+        probe = "".join(list(key)) if len(key) > 1 else key
+        assert probe == key and (len(key) < 2 or probe is not key)
+        assert t[probe] == model[key] and probe in t
+    for key in absent:
+        assert key not in t and t.get(key) is None
+    assert dict(t.items()) == model
+
+
 def test_a_key_of_equal_hash_and_unequal_value_is_absent(make_table: MakeTable) -> None:
     # hash(-1) == hash(-2) == -2 in CPython: a candidate compared and turned away.
     assert hash(-1) == hash(-2)
