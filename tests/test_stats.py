@@ -199,10 +199,28 @@ def test_shrinks_count_as_resizes(make_table: MakeTable) -> None:
     assert t.stats()["resizes"] > grown
 
 
+def test_churn_near_the_load_limit_grows_once_instead_of_rebuilding_often(make_table: MakeTable) -> None:
+    # 1,000 items where max_load allows 1,024: cleaning tombstones at this
+    # size would leave room for 24 more, a rebuild every few operations.
+    t = make_table(size=2048, max_load=0.5, growth=2.0)
+    for key in range(1000):
+        t[str(key)] = key
+    size = t.size
+    for step in range(3000):
+        del t[str(step)]
+        t[str(1000 + step)] = step
+    st = t.stats()
+    assert len(t) == 1000 and st["resizes"] <= 1 and t.size <= 2 * size
+    assert st["rebuilds"] <= 6, st
+    _check_consistent(t)
+
+
 def test_rebuilds_clean_tombstones(make_table: MakeTable) -> None:
     rng = random.Random(1)
-    t = make_table(size=64, max_load=0.9)
-    live = list(range(50))
+    t = make_table(size=1024, max_load=0.875)
+    # 440 items, at most half of the 896 that max_load allows at this size:
+    # tombstones are cleaned without growing.
+    live = list(range(440))
     for key in live:
         t[key] = key
     fresh = 1000
@@ -213,12 +231,14 @@ def test_rebuilds_clean_tombstones(make_table: MakeTable) -> None:
         fresh += 1
     st = t.stats()
     assert st["resizes"] == 0
-    assert t.size == usable_size(t.strategy, "fibonacci", 64)
-    if t.strategy in ("quadratic", "swiss", "compact"):
+    assert t.size == usable_size(t.strategy, "fibonacci", 1024)
+    # Swiss's inserts take the tombstones on their probe, and below half the
+    # limit its runs rarely reach a group's width: it may never need a clean.
+    if t.strategy in ("quadratic", "compact"):
         assert st["rebuilds"] > 0
     elif t.strategy in ("chaining", "linear", "robin_hood"):
         assert st["rebuilds"] == 0
-    assert st["tombstones"] + len(t) <= 0.9 * t.size
+    assert st["tombstones"] + len(t) <= 0.875 * t.size
     _check_consistent(t)
     assert sorted(t) == sorted(live)
 

@@ -305,6 +305,43 @@ fn min_load_shrinks_the_table_as_items_leave() {
     }
 }
 
+/// Churn (a delete and an insert of a new key) at a steady len above half
+/// of the load limit: the table grows one step instead of cleaning at the
+/// same size every few operations, then cleans at the larger size with room
+/// to spare, so the rebuilds stay a small share of the operations.
+#[test]
+fn churn_near_the_load_limit_grows_once_and_rebuilds_rarely() {
+    for &kind in StrategyKind::ALL {
+        let mut table: Map = Table::new(TableConfig {
+            strategy: kind,
+            size: 2048,
+            max_load: 0.5,
+            growth: 2.0,
+            ..Default::default()
+        })
+        .unwrap();
+        let size = table.size();
+        let live = 1000;
+        for key in 0..live {
+            table.insert_new(mix(key), key, key).unwrap();
+        }
+        let churned = 4000;
+        for step in 0..churned {
+            assert!(table.remove(mix(step), same(step)).unwrap().is_some());
+            table.insert_new(mix(live + step), live + step, 0).unwrap();
+        }
+        assert_eq!(table.len(), live as usize);
+        let counters = table.counters();
+        assert!(counters.resizes <= 1, "{kind:?}: {counters:?}");
+        assert!(table.size() <= 2 * size, "{kind:?}: {}", table.size());
+        // A clean at the larger size leaves room for about 1,000 tombstones.
+        assert!(counters.rebuilds <= churned / 500, "{kind:?}: {counters:?}");
+        if table.strategy().tombstones() > 0 || counters.rebuilds > 0 {
+            assert_eq!(counters.resizes, 1, "{kind:?}: grew instead of cleaning near the limit");
+        }
+    }
+}
+
 #[test]
 fn tombstones_trigger_same_size_rebuilds_and_never_fill_the_table() {
     for &kind in StrategyKind::ALL {
@@ -314,7 +351,9 @@ fn tombstones_trigger_same_size_rebuilds_and_never_fill_the_table() {
             ..Default::default()
         })
         .unwrap();
-        for key in 0..3 {
+        // One item: with the churned one, at most half of the load limit
+        // (4 of 8 at 0.5), so tombstones are cleaned at this size.
+        for key in 0..1 {
             table.insert_new(mix(key), key, key).unwrap();
         }
         let size = table.size();

@@ -87,7 +87,10 @@ fn the_table_policy_keeps_order_through_growth_and_tombstone_rebuilds() {
             table.insert(mix(key), key, key, same(key)).unwrap();
             order.push(key);
         }
-        for key in (round * 40..round * 40 + 40).step_by(2) {
+        // Most of each round removed: the items stay few beside the
+        // tombstones, which same-size rebuilds clear while the items fill
+        // at most half the load limit; the rest grows the table.
+        for key in round * 40..round * 40 + 37 {
             table.remove(mix(key), same(key)).unwrap().unwrap();
             order.retain(|&k| k != key);
         }
