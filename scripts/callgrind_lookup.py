@@ -15,7 +15,8 @@ result, less `hash(k)`), so the instructions a table spends on a Python hash
 function beyond that floor can be read off. `--keys object`
 times `object()` keys in an `eq="identity"` table (dict hashes them by
 address too); `--keys str-copy` looks up equal str keys that are other
-objects than the stored ones (compared by text, not found by identity). `--child` is the
+objects than the stored ones (compared by text, not found by identity);
+`--recommended` builds each strategy at its recommended max_load and growth. `--child` is the
 program valgrind runs. The counts need no symbols; to see which functions they
 go to (`callgrind_annotate`), run it on `make build-profiling`: the release
 build is stripped.
@@ -52,6 +53,14 @@ OPS = {
 HASH_FUNC_SOURCE = "lambda k: hash(k)"
 
 
+def parameters(strategy: str) -> dict[str, Any]:
+    """The strategy's recommended max_load and growth under `--recommended` (which
+    the parent passes on in the environment), else none: the defaults."""
+    if os.environ.get("CALLGRIND_LOOKUP_RECOMMENDED") != "1":
+        return {}
+    return dict(hashtable.STRATEGY_INFO[strategy]["recommended"])
+
+
 def child(container: str, op: str, keys_kind: str, passes: int, with_hash_func: bool) -> None:
     keys: list[Any] = {
         "str": lambda: [f"key{i * 7919}" for i in range(1000)],
@@ -67,11 +76,11 @@ def child(container: str, op: str, keys_kind: str, passes: int, with_hash_func: 
     if container == "dict":
         table: Any = {}
     elif with_hash_func:
-        table = hashtable.HashTable(strategy=container, hash_func=hash_func)
+        table = hashtable.HashTable(strategy=container, hash_func=hash_func, **parameters(container))
     elif keys_kind == "object":
-        table = hashtable.HashTable(strategy=container, eq="identity")
+        table = hashtable.HashTable(strategy=container, eq="identity", **parameters(container))
     else:
-        table = hashtable.HashTable(strategy=container)
+        table = hashtable.HashTable(strategy=container, **parameters(container))
     for key in keys:
         table[key] = 1
     if keys_kind == "str-copy":
@@ -86,7 +95,7 @@ def child(container: str, op: str, keys_kind: str, passes: int, with_hash_func: 
     twin = dict.fromkeys(keys, 1)
 
     def fresh() -> Any:
-        return {} if container == "dict" else hashtable.HashTable(strategy=container)
+        return {} if container == "dict" else hashtable.HashTable(strategy=container, **parameters(container))
 
     namespace["run"](table, keys, passes, fresh, pairs, twin)
 
@@ -114,7 +123,14 @@ def main() -> int:
     parser.add_argument("--strategy", nargs="+", default=["chaining"], choices=hashtable.STRATEGIES)
     parser.add_argument("--passes", type=int, default=50)
     parser.add_argument("--hash-func", action="store_true", help=f"tables with hash_func={HASH_FUNC_SOURCE}")
+    parser.add_argument(
+        "--recommended",
+        action="store_true",
+        help="each strategy at its recommended max_load and growth (hashtable.STRATEGY_INFO), not the defaults",
+    )
     args = parser.parse_args()
+    if args.recommended:
+        os.environ["CALLGRIND_LOOKUP_RECOMMENDED"] = "1"
     if args.hash_func:
         floor = per_operation("floor", "get", args.keys[0], args.passes, True)
         floor -= per_operation("floor", "get", args.keys[0], args.passes, False)
