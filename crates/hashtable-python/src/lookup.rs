@@ -201,12 +201,20 @@ fn own_type_hash(key: &Bound<'_, PyAny>) -> PyResult<u64> {
     // builtin scalar type (str, int, float, bool or bytes: the callers'
     // `scalar_family` or `builtin_scalar_hash`), a static type whose
     // `tp_hash` is set and runs no Python code.
-    let own_hash = unsafe { (*ffi::Py_TYPE(key.as_ptr())).tp_hash };
-    let Some(own_hash) = own_hash else {
-        return Ok(key.hash()? as i64 as u64);
+    let object = key.as_ptr();
+    // SAFETY: as above.
+    let own_hash = unsafe { (*ffi::Py_TYPE(object)).tp_hash };
+    // SAFETY: as above: the slot of `key`'s own type, given `key`; without
+    // one (never, for these types), `PyObject_Hash` on the pointer, which
+    // unlike `key.hash()` needs no address of the caller's `Bound` (that
+    // kept the key on the stack in every `t[k]`).
+    let hash = unsafe {
+        match own_hash {
+            Some(own_hash) => own_hash(object),
+            None => ffi::PyObject_Hash(object),
+        }
     };
-    // SAFETY: as above: the slot of `key`'s own type, given `key`.
-    match unsafe { own_hash(key.as_ptr()) } {
+    match hash {
         -1 => Err(crate::cpython::fetch_error(key.py())),
         hash => Ok(hash as i64 as u64),
     }
