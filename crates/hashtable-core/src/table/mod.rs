@@ -646,8 +646,10 @@ where
         } else {
             // Tombstones, not items, are what fills the table: clean them
             // out, one step larger if the items would leave little room.
-            let larger = self.step_up(size);
-            let grown = 2 * wanted > self.load_limit && larger <= MAX_BUCKETS && self.strategy.rebuild(larger).is_ok();
+            let grown = 2 * wanted > self.load_limit && {
+                let larger = self.step_up(size);
+                larger <= MAX_BUCKETS && self.strategy.rebuild(larger).is_ok()
+            };
             if grown {
                 self.grew(size);
             } else {
