@@ -493,3 +493,15 @@ impl Harness {
         assert!(stats.expected_probe_miss >= 0.0 && stats.expected_probe_miss.is_finite());
     }
 }
+
+/// Build a table of `kind`, inserting keys 0..n and recording the size after each.
+pub fn sizes_while_inserting(config: TableConfig, n: u64) -> (Map, Vec<usize>) {
+    let mut table: Map = Table::new(config).unwrap();
+    let sizes = (0..n)
+        .map(|key| {
+            table.insert_new(mix(key), key, key).unwrap();
+            table.size()
+        })
+        .collect();
+    (table, sizes)
+}
