@@ -67,7 +67,12 @@
 //!   rebuild, and a probe whose scattered steps give up linear probing's
 //!   locality in exchange for robustness against regular hashes.
 
+// As in swiss: the index array at its widths (`indices.rs`), CPython's probe
+// walk and the lookups along it (`probe.rs`), and the dense entries under the
+// indices (`raw.rs`); this file holds the table's shape and its strategy interface.
 mod indices;
+mod probe;
+mod raw;
 #[cfg(test)]
 mod tests;
 
@@ -75,97 +80,16 @@ use std::collections::BTreeMap;
 use std::mem;
 
 use self::indices::{with_indices, IndexWord, Indices, DUMMY, EMPTY};
+use self::probe::{probe_in, settle_in, Walk};
 use crate::alloc::{self, AllocError};
 use crate::entry::{Entry, SlotId};
 use crate::index::BucketIndex;
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
-    settle_candidate, two_way, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind,
-    Structure, Vacancy, Verdict,
+    two_way, BucketView, CollisionStrategy, ExpectedProbes, Introspect, Settled, StrategyKind, Structure, Vacancy,
+    Verdict,
 };
-use crate::trace::{Event, Observer, Quiet, Recorder, Saw, Traced};
-
-const PERTURB_SHIFT: u32 = 5;
-
-/// `ProbeCursor::position` once a probe has ended: past every slot, so a stale
-/// cursor from a bigger table also just ends (never indexes out of range).
-const FINISHED: usize = usize::MAX;
-
-/// From this step on the walk is the pure `5i + 1` generator: step `k` adds
-/// `hash >> 5k`, which is zero for `k >= 13` (and sooner for a 32-bit `usize`).
-const PERTURBED_STEPS: usize = 12;
-
-/// Reads after which a probe has seen every slot even without an `EMPTY`:
-/// the perturbed steps, then one full period of the generator.
-fn read_limit(slots: usize) -> u64 {
-    (PERTURBED_STEPS + slots) as u64
-}
-
-/// CPython's probe recurrence over a table of `mask + 1` slots.
-#[derive(Clone, Copy, Debug)]
-struct Walk {
-    slot: usize,
-    perturb: usize,
-    mask: usize,
-}
-
-impl Walk {
-    fn new(home: usize, hash: u64, mask: usize) -> Self {
-        Walk {
-            slot: home,
-            perturb: hash as usize,
-            mask,
-        }
-    }
-
-    #[inline]
-    fn advance(&mut self) {
-        self.perturb >>= PERTURB_SHIFT;
-        self.slot = self.slot.wrapping_mul(5).wrapping_add(self.perturb).wrapping_add(1) & self.mask;
-    }
-
-    /// Whether this walk (at its start) reaches `slot` before step `step`.
-    ///
-    /// The walk may come back to a slot: the perturbed steps are arbitrary, and
-    /// the generator's period runs through them again. From step
-    /// `PERTURBED_STEPS` on, two steps meet only a whole period apart, so
-    /// beyond the first steps only `step - slots`, `step - 2·slots`, ... can
-    /// match, and in the usual case (`step` within a period) none do.
-    fn reaches_before(mut self, step: usize, slot: usize) -> bool {
-        let slots = self.mask + 1;
-        for t in 0..step {
-            let generated = t >= PERTURBED_STEPS;
-            if generated && step - t < slots {
-                return false;
-            }
-            if self.slot == slot && (!generated || (step - t).is_multiple_of(slots)) {
-                return true;
-            }
-            self.advance();
-        }
-        false
-    }
-}
-
-/// `(multiplier, shift)` such that, for a power-of-two `slots`,
-/// `index.bucket(hash, slots)` is `(hash * multiplier) >> shift` masked to
-/// `slots - 1` (as in swiss): `mod` and `mask` keep the low bits, and
-/// Fibonacci's multiply-high by a power of two is a shift of the product.
-/// For a rebuild's loop: no `match` on `index` per entry. (Kept in the
-/// struct for lookups too, the three fields cost every strategy's hits 2
-/// to 7 instructions in `lookup_loop`, by the layout they changed.)
-fn home_split(index: BucketIndex, slots: usize) -> (u64, u32) {
-    debug_assert!(slots.is_power_of_two());
-    match index {
-        BucketIndex::Mod | BucketIndex::Mask => (1, 0),
-        // One slot: the mask is 0 whatever the shift, which must stay below 64.
-        BucketIndex::Fibonacci => (GOLDEN_RATIO_64, (u64::BITS - slots.trailing_zeros()).min(u64::BITS - 1)),
-    }
-}
-
-/// [`BucketIndex::Fibonacci`]'s multiplier (a test checks that
-/// [`home_split`] agrees with [`BucketIndex::bucket`]).
-const GOLDEN_RATIO_64: u64 = 0x9E37_79B9_7F4A_7C15;
+use crate::trace::{Event, Observer, Quiet, Recorder, Traced};
 
 pub struct Compact<K, V, O = Quiet> {
     indices: Indices,
@@ -212,216 +136,6 @@ impl<K, V, O: Observer> Compact<K, V, O> {
     fn home(&self, hash: u64) -> usize {
         self.index.bucket(hash, self.slots())
     }
-
-    #[inline]
-    fn walk(&self, hash: u64) -> Walk {
-        Walk::new(self.home(hash), hash, self.slots() - 1)
-    }
-
-    fn live(&self, position: usize) -> &Entry<K, V> {
-        match self.entries.get(position) {
-            Some(Some(entry)) => entry,
-            _ => panic!("compact: entry {position} holds no item (stale SlotId?)"),
-        }
-    }
-
-    /// The first `EMPTY` index slot along `hash`'s walk.
-    fn find_empty_slot(&self, hash: u64) -> usize {
-        let walk = self.walk(hash);
-        with_indices!(&self.indices, slice => first_on_walk(slice, walk, |ix| ix == EMPTY))
-            .map(|(slot, _)| slot)
-            .expect("compact: no EMPTY index slot although one is always kept")
-    }
-
-    /// The index slot holding `position`, and the steps its walk took to get there.
-    fn locate(&self, position: usize) -> (usize, usize) {
-        let walk = self.walk(self.live(position).hash);
-        with_indices!(&self.indices, slice => first_on_walk(slice, walk, |ix| ix == position as isize))
-            .expect("compact: an entry is not on its own walk")
-    }
-
-    /// Append an entry whose key is absent and index it; there is an `EMPTY` slot.
-    fn place(&mut self, entry: Entry<K, V>) -> usize {
-        let slot = self.find_empty_slot(entry.hash);
-        let position = self.entries.len();
-        self.observer.place(slot, false);
-        self.indices.set(slot, position as isize);
-        self.entries.push(Some(entry));
-        self.len += 1;
-        position
-    }
-
-    /// Take out the entry at `position`, whose index slot is `index_slot`:
-    /// the slot becomes `DUMMY` and the entry a hole.
-    #[inline]
-    fn take_indexed(&mut self, position: usize, index_slot: usize) -> Entry<K, V> {
-        self.indices.set(index_slot, DUMMY);
-        self.take_marked(position, index_slot)
-    }
-
-    /// [`Compact::take_indexed`] once `index_slot` holds `DUMMY` already.
-    #[inline]
-    fn take_marked(&mut self, position: usize, index_slot: usize) -> Entry<K, V> {
-        self.observer.removed(index_slot, true);
-        self.dummies += 1;
-        self.len -= 1;
-        let entry = self.entries[position].take().expect("located entries are live");
-        while let Some(None) = self.entries.last() {
-            self.entries.pop();
-        }
-        entry
-    }
-
-    /// Index every entry afresh into `slots` slots, compacting out the holes.
-    /// The new indices are allocated before anything moves.
-    fn reindex(&mut self, slots: usize) -> Result<(), AllocError> {
-        let old = self.slots();
-        let slots = Self::usable_size(slots.max(self.len + 1), self.index);
-        let mut indices = Indices::new(slots)?;
-        self.observer.resize(old, slots);
-        self.entries.retain(Option::is_some);
-        self.dummies = 0;
-        let (entries, observer) = (&self.entries, &self.observer);
-        let (multiplier, shift) = home_split(self.index, slots);
-        let home = move |hash: u64| (hash.wrapping_mul(multiplier) >> shift) as usize & (slots - 1);
-        with_indices!(&mut indices, slice => place_all(slice, entries, home, observer));
-        self.indices = indices;
-        self.observer.resize_end();
-        Ok(())
-    }
-}
-
-/// A rebuild's placing loop at a fixed index width: each entry's position
-/// written at the first `EMPTY` slot of its walk, in fresh indices with
-/// more slots than entries and no `DUMMY` (so the walk, which reaches every
-/// slot, ends). One `match` on the width for all the entries, no step bound.
-fn place_all<W: IndexWord, K, V, O: Observer>(
-    indices: &mut [W],
-    entries: &[Option<Entry<K, V>>],
-    home: impl Fn(u64) -> usize,
-    observer: &O,
-) {
-    let mask = indices.len() - 1;
-    for (position, entry) in entries.iter().enumerate() {
-        let Some(entry) = entry else { continue };
-        let mut walk = Walk::new(home(entry.hash), entry.hash, mask);
-        while indices[walk.slot].get() != EMPTY {
-            walk.advance();
-        }
-        observer.place(walk.slot, false);
-        indices[walk.slot] = W::make(position as isize);
-    }
-}
-
-/// The first slot along `walk` whose value satisfies `wanted`, with the steps
-/// taken to reach it; `None` once every slot has been seen.
-#[inline]
-fn first_on_walk<W: IndexWord>(
-    indices: &[W],
-    mut walk: Walk,
-    wanted: impl Fn(isize) -> bool,
-) -> Option<(usize, usize)> {
-    for steps in 0..read_limit(indices.len()) as usize {
-        if wanted(indices[walk.slot].get()) {
-            return Some((walk.slot, steps));
-        }
-        walk.advance();
-    }
-    None
-}
-
-/// The probe loop at a fixed index width. `start` is the walk from the home
-/// slot, for telling a candidate already handed out from a new one.
-#[inline]
-fn probe_in<W: IndexWord, K, V>(
-    indices: &[W],
-    entries: &[Option<Entry<K, V>>],
-    hash: u64,
-    start: Walk,
-    cursor: &mut ProbeCursor,
-) -> Option<SlotId> {
-    let mask = indices.len() - 1;
-    let limit = read_limit(indices.len());
-    while cursor.position < indices.len() {
-        if cursor.visited >= limit {
-            break;
-        }
-        let slot = cursor.position;
-        let ix = indices[slot].get();
-        cursor.visited += 1;
-        if ix == EMPTY {
-            break;
-        }
-        cursor.step >>= PERTURB_SHIFT;
-        cursor.position = slot.wrapping_mul(5).wrapping_add(cursor.step).wrapping_add(1) & mask;
-        if ix >= 0 {
-            if let Some(entry) = &entries[ix as usize] {
-                // This read was step `visited - 1` of the walk; a slot read
-                // earlier in this probe was already handed out.
-                let step = (cursor.visited - 1) as usize;
-                if entry.hash == hash && (step == 0 || !start.reaches_before(step, slot)) {
-                    return Some(SlotId(ix as usize));
-                }
-            }
-        }
-    }
-    cursor.position = FINISHED;
-    None
-}
-
-/// `find_settled`'s loop at a fixed index width, CPython's `lookdict` loop:
-/// per slot one index read, a sign test, and for a position its entry's
-/// stored hash; no step bound, since an `EMPTY` index slot is always kept
-/// and the walk reaches every slot. A miss ends at the `EMPTY` slot where
-/// an insert of its key writes its position. The visits are the steps
-/// taken, added once. The index slot read last comes back too: a found
-/// entry's, which a removal marks `DUMMY` without walking again.
-#[inline(always)]
-fn settle_in<'a, W: IndexWord, K, V, E, O: Observer>(
-    indices: &[W],
-    entries: &'a [Option<Entry<K, V>>],
-    hash: u64,
-    start: Walk,
-    visited: &mut u64,
-    mut settle: impl FnMut(&K) -> Result<Verdict, E>,
-    observer: &O,
-) -> (Result<Settled<'a, K, V>, E>, usize) {
-    let mut walk = start;
-    let mut step = 0usize;
-    let found = loop {
-        let read = walk.slot;
-        debug_assert!(read < indices.len());
-        // SAFETY: `walk.slot` is masked with `indices.len() - 1` (a power of two).
-        let ix = unsafe { indices.get_unchecked(read) }.get();
-        if ix >= 0 {
-            if let Some(Some(entry)) = entries.get(ix as usize) {
-                // A slot the walk already read is a candidate already settled.
-                if entry.hash == hash && (step == 0 || !start.reaches_before(step, read)) {
-                    if let Some(end) = settle_candidate(SlotId(ix as usize), entry, &mut settle) {
-                        observer.visit(read, Saw::KeyEqual);
-                        break end;
-                    }
-                    observer.visit(read, Saw::KeyDiffers);
-                } else {
-                    let saw = if entry.hash == hash {
-                        Saw::KeyDiffers
-                    } else {
-                        Saw::HashMismatch
-                    };
-                    observer.visit(read, saw);
-                }
-            }
-        } else if ix == EMPTY {
-            observer.visit(read, Saw::Empty);
-            break Ok(Settled::Absent(Vacancy(read)));
-        } else {
-            observer.visit(read, Saw::Tombstone);
-        }
-        walk.advance();
-        step += 1;
-    };
-    *visited += step as u64 + 1;
-    (found, walk.slot)
 }
 
 impl<K, V, O> CollisionStrategy<K, V> for Compact<K, V, O>

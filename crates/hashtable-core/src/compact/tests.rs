@@ -1,3 +1,5 @@
+use super::probe::read_limit;
+use super::raw::{home_split, GOLDEN_RATIO_64};
 use super::*;
 use crate::config::TableConfig;
 use crate::table::Table;
