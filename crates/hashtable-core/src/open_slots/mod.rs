@@ -358,15 +358,14 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
 
     /// [`OpenSlots::put`] during a rebuild into fresh storage, where `slot`
     /// is `EMPTY`, no slot holds a tombstone, and the storage has a slot to
-    /// spare for every entry (`rebuild` sizes it so).
+    /// spare for every entry (`rebuild` sizes it so). `len` and `end` are
+    /// left to [`OpenSlots::refill`], which sets them once after the loop:
+    /// kept here, they were stored to the table on every entry moved.
     #[inline(always)]
     pub(crate) fn put_fresh(&mut self, slot: usize, entry: Entry<K, V>) {
         debug_assert!(self.hash_at(slot) == EMPTY_HASH && self.tombstones == 0);
-        debug_assert!(self.len + 1 < self.slots.len());
         self.observer.place(slot, false);
         self.slots[slot] = MaybeUninit::new(entry);
-        self.len += 1;
-        self.end = self.end.max(slot + 1);
     }
 
     /// Take the item out of `slot`, leaving `mark` (`EMPTY_HASH` or `TOMBSTONE_HASH`).
@@ -463,7 +462,7 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
         self.observer.resize(old.len(), self.slots.len());
         self.multiplier = self.index.multiplier(self.slots.len());
         let old_end = mem::replace(&mut self.end, 0);
-        self.len = 0;
+        let items = mem::replace(&mut self.len, 0);
         self.tombstones = 0;
         // `MaybeUninit` drops nothing: should `place` panic, entries not yet
         // moved leak, but none is dropped twice.
@@ -475,6 +474,11 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
                 place(self, unsafe { cell.assume_init_read() });
             }
         }
+        // Every item moved; the highest full slot found from the top, where a
+        // table just rebuilt at or below its max_load has few empty slots.
+        self.len = items;
+        self.end = self.slots.len();
+        self.trim_end();
         self.observer.resize_end();
         drop(old);
     }
