@@ -55,6 +55,7 @@ pub struct QuadraticProbing;
 
 impl ProbeRule for QuadraticProbing {
     const KIND: StrategyKind = StrategyKind::Quadratic;
+    const TOMBSTONES: bool = true;
 
     /// The requested size rounded up to a power of two (at least 1): only
     /// then does the triangular sequence reach every slot.

@@ -64,6 +64,10 @@ pub trait ProbeRule: Sized {
     /// The storage allocates it, copies it, and gives a rebuild a zeroed one;
     /// the rule alone writes it. `false` (linear, quadratic): it stays empty.
     const DISTANCES: bool = false;
+    /// Whether deletion leaves tombstones (quadratic probing). `false`
+    /// (linear, Robin Hood: deletion shifts items back): every insert then
+    /// takes an `EMPTY` slot, and [`OpenSlots::put`] reads nothing to know it.
+    const TOMBSTONES: bool = false;
     /// The slot count used for a requested size.
     fn usable_size(requested: usize, index: BucketIndex) -> usize;
     /// From `at`, the next slot along `hash`'s probe sequence whose stored
@@ -338,14 +342,22 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
     /// The last `EMPTY` slot is never filled: every probe loop ends at one
     /// (the Table's `max_load < 1` keeps one anyway; this guards direct use).
     #[inline]
-    pub(crate) fn put(&mut self, slot: usize, entry: Entry<K, V>) {
-        let before = self.hash_at(slot);
+    pub(crate) fn put(&mut self, slot: usize, entry: Entry<K, V>)
+    where
+        P: ProbeRule,
+    {
+        // Writing over an item would leak it, not read freed memory: a
+        // debug check is enough, and the probe rules only pass free slots.
+        debug_assert!(
+            !is_item_hash(self.hash_at(slot)),
+            "open addressing: put into a full slot"
+        );
+        // A rule without tombstones fills an `EMPTY` slot with every insert
+        // (Robin Hood's shifted run ends in one), so `slot` need not be read.
+        let before = if P::TOMBSTONES { self.hash_at(slot) } else { EMPTY_HASH };
         if before == EMPTY_HASH && self.len + self.tombstones + 1 >= self.slots.len() {
             last_empty_slot();
         }
-        // Writing over an item would leak it, not read freed memory: a
-        // debug check is enough, and the probe rules only pass free slots.
-        debug_assert!(!is_item_hash(before), "open addressing: put into a full slot");
         debug_assert!(is_item_hash(entry.hash), "a reserved hash reached the slots");
         if before == TOMBSTONE_HASH {
             self.tombstones -= 1;
