@@ -251,6 +251,11 @@ impl ProbeRule for LinearProbing {
     }
 
     /// Knuth's Algorithm R: close the gap instead of leaving a tombstone.
+    /// Inlined, with [`crate::strategy::CollisionStrategy::remove`] on the
+    /// slots: as a call, a delete paid its saved registers and the entry's
+    /// trip through the stack (`callgrind_core.py --op delete`: 132.7 ->
+    /// 105.4 instructions).
+    #[inline(always)]
     fn remove<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize) -> Entry<K, V> {
         let entry = slots.take(slot, EMPTY_HASH);
         let count = slots.count();

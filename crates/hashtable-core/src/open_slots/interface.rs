@@ -99,7 +99,9 @@ where
         SlotId(P::insert(self, entry))
     }
 
-    #[inline]
+    /// Always inlined, so that a rule's own inlined removal (linear
+    /// probing's) reaches the caller's loop.
+    #[inline(always)]
     fn remove(&mut self, slot: SlotId) -> Entry<K, V> {
         P::remove(self, slot.0)
     }
