@@ -261,11 +261,15 @@ impl ProbeRule for LinearProbing {
         let count = slots.count();
         let mut hole = slot;
         let mut at = slot;
+        // Steps from the hole to `at`, carried rather than computed again
+        // with the wrap at every slot.
+        let mut past_hole = 0;
         loop {
             at += 1;
             if at == count {
                 at = 0;
             }
+            past_hole += 1;
             let stored = slots.hash_below(at);
             if stored == EMPTY_HASH {
                 break;
@@ -273,9 +277,10 @@ impl ProbeRule for LinearProbing {
             // The item may fill the hole only if its probe path crosses it:
             // its home is not in `(hole, at]`, going round the end.
             let home = slots.home(stored);
-            if slots.distance(home, at) >= slots.distance(hole, at) {
+            if slots.distance(home, at) >= past_hole {
                 slots.shift(at, hole);
                 hole = at;
+                past_hole = 0;
             }
         }
         slots.vacated(hole);
