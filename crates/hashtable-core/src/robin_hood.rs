@@ -340,6 +340,49 @@ impl RobinHoodProbing {
         slots.put(slot, entry);
         slots.distances_mut()[slot] = distance_byte(distance);
     }
+
+    /// [`ProbeRule::remove`] of an item with a run after it to move back.
+    #[inline(never)]
+    fn shift_run_back<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize) -> Entry<K, V> {
+        let entry = slots.take(slot, EMPTY_HASH);
+        let bytes = slots.distances_mut();
+        bytes[slot] = 0;
+        // The run to move back: up to an empty slot or an item at home.
+        let (last, wraps) = match first_at_most(bytes, slot + 1, 1) {
+            Some(stop) => (stop - 1, false),
+            None => match first_at_most(bytes, 0, 1).expect("an empty slot") {
+                0 => (bytes.len() - 1, false),
+                first => (first - 1, true),
+            },
+        };
+        if last == slot {
+            return entry;
+        }
+        slots.close_gap(slot, last);
+        // The bytes move with their items, one nearer home each.
+        let bytes = slots.distances_mut();
+        let count = bytes.len();
+        let saturated = if wraps {
+            let tail = shift_back(bytes, slot, count - 1);
+            let first = bytes[0];
+            bytes[count - 1] = first - 1;
+            shift_back(bytes, 0, last) | tail | (first == SATURATED)
+        } else {
+            shift_back(bytes, slot, last)
+        };
+        bytes[last] = 0;
+        if saturated {
+            // An item 254 or more slots from home: only its hash tells how far.
+            let mut at = slot;
+            while at != last {
+                if slots.distances()[at] == SATURATED - 1 {
+                    slots.distances_mut()[at] = distance_byte(exact_displacement(slots, at));
+                }
+                at = slots.next(at);
+            }
+        }
+        entry
+    }
 }
 
 impl ProbeRule for RobinHoodProbing {
@@ -520,46 +563,20 @@ impl ProbeRule for RobinHoodProbing {
 
     /// Backward shift: the items after `slot`, up to an empty slot or an
     /// item already at home (distance byte 0 or 1), each move one slot back
-    /// (one move of the run), their bytes one less.
+    /// (one move of the run), their bytes one less. Most deletes have no run
+    /// to move (the next slot is empty or its item at home): that case is
+    /// inlined, and only a run goes to [`RobinHoodProbing::shift_run_back`]
+    /// (`callgrind_core.py --op delete`: its call, registers and the entry's
+    /// trip through the stack had cost every delete).
+    #[inline(always)]
     fn remove<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize) -> Entry<K, V> {
-        let entry = slots.take(slot, EMPTY_HASH);
-        let bytes = slots.distances_mut();
-        bytes[slot] = 0;
-        // The run to move back: up to an empty slot or an item at home.
-        let (last, wraps) = match first_at_most(bytes, slot + 1, 1) {
-            Some(stop) => (stop - 1, false),
-            None => match first_at_most(bytes, 0, 1).expect("an empty slot") {
-                0 => (bytes.len() - 1, false),
-                first => (first - 1, true),
-            },
-        };
-        if last == slot {
+        let next = slots.next(slot);
+        if slots.distances()[next] <= 1 {
+            let entry = slots.take(slot, EMPTY_HASH);
+            slots.distances_mut()[slot] = 0;
             return entry;
         }
-        slots.close_gap(slot, last);
-        // The bytes move with their items, one nearer home each.
-        let bytes = slots.distances_mut();
-        let count = bytes.len();
-        let saturated = if wraps {
-            let tail = shift_back(bytes, slot, count - 1);
-            let first = bytes[0];
-            bytes[count - 1] = first - 1;
-            shift_back(bytes, 0, last) | tail | (first == SATURATED)
-        } else {
-            shift_back(bytes, slot, last)
-        };
-        bytes[last] = 0;
-        if saturated {
-            // An item 254 or more slots from home: only its hash tells how far.
-            let mut at = slot;
-            while at != last {
-                if slots.distances()[at] == SATURATED - 1 {
-                    slots.distances_mut()[at] = distance_byte(exact_displacement(slots, at));
-                }
-                at = slots.next(at);
-            }
-        }
-        entry
+        Self::shift_run_back(slots, slot)
     }
 
     /// From the stored hash, not the byte: exact at any distance.
