@@ -312,7 +312,11 @@ impl RobinHoodProbing {
     /// slots from its home, and the run from there to the next empty slot
     /// moves one slot forward, each moved item one step further from home:
     /// the textbook loop that swaps the carried entry forward slot by slot,
-    /// done as one move of the run, its distance bytes moved beside it.
+    /// done as one move of the run, its distance bytes moved beside it. An
+    /// empty slot is filled inline, and only a run goes to
+    /// [`RobinHoodProbing::shift_run_forward`], as [`ProbeRule::remove`]
+    /// does with its run (`callgrind_core.py --op insert`).
+    #[inline(always)]
     fn place_at<K, V, O: Observer>(
         slots: &mut OpenSlots<Self, K, V, O>,
         slot: usize,
@@ -320,25 +324,32 @@ impl RobinHoodProbing {
         distance: usize,
     ) {
         if slots.distances()[slot] != 0 {
-            let bytes = slots.distances();
-            let hole = first_at_most(bytes, slot + 1, 0)
-                .or_else(|| first_at_most(bytes, 0, 0))
-                .expect("an empty slot");
-            slots.open_gap(slot, hole);
-            // The bytes move with their items, one further from home each
-            // (a saturated byte stays saturated).
-            let bytes = slots.distances_mut();
-            let last = bytes.len() - 1;
-            if slot < hole {
-                shift_forward(bytes, slot, hole);
-            } else {
-                shift_forward(bytes, 0, hole);
-                bytes[0] = bytes[last].saturating_add(1);
-                shift_forward(bytes, slot, last);
-            }
+            Self::shift_run_forward(slots, slot);
         }
         slots.put(slot, entry);
         slots.distances_mut()[slot] = distance_byte(distance);
+    }
+
+    /// [`RobinHoodProbing::place_at`]'s move of the run from the full `slot`
+    /// to the next empty slot, one slot forward, leaving `slot` to fill.
+    #[inline(never)]
+    fn shift_run_forward<K, V, O: Observer>(slots: &mut OpenSlots<Self, K, V, O>, slot: usize) {
+        let bytes = slots.distances();
+        let hole = first_at_most(bytes, slot + 1, 0)
+            .or_else(|| first_at_most(bytes, 0, 0))
+            .expect("an empty slot");
+        slots.open_gap(slot, hole);
+        // The bytes move with their items, one further from home each
+        // (a saturated byte stays saturated).
+        let bytes = slots.distances_mut();
+        let last = bytes.len() - 1;
+        if slot < hole {
+            shift_forward(bytes, slot, hole);
+        } else {
+            shift_forward(bytes, 0, hole);
+            bytes[0] = bytes[last].saturating_add(1);
+            shift_forward(bytes, slot, last);
+        }
     }
 
     /// [`ProbeRule::remove`] of an item with a run after it to move back.
