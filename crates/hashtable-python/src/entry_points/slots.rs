@@ -28,13 +28,20 @@
 //! `__eq__`, a subclass's `__missing__`, a busy table) goes to the same
 //! functions the `#[pymethods]` call (`mapping::subscript`, `contains`,
 //! `set`, `delete`), inside `Python::attach`, so there is one implementation
-//! of the semantics and this file only skips PyO3's per-call overhead. (The
+//! of the semantics and these slots only skip PyO3's per-call overhead. (The
 //! slots PyO3 generated stay reachable as `HashTable.__getitem__` and the like.)
 //!
 //! The fast path must not drop a `Py<T>`: without PyO3's trampoline the
 //! thread is not registered with PyO3, and such a drop would be deferred to
 //! PyO3's pool instead of happening at once. It only creates references (by
 //! `into_ptr`) and drops `Bound`s, whose drop is a plain `Py_DECREF`.
+//!
+//! The builtin and named hashes' straight line on an exact scalar key is in
+//! `scalar.rs`; this file holds the slots themselves, the other fast routes
+//! and what they share. (The routes stay in this module on purpose: with
+//! `codegen-units = 4`, moving them to a module of their own changed how
+//! rustc grouped code, and `t[k] = v` and `del t[k]` then cost more
+//! instructions, callgrind.)
 
 use std::os::raw::c_int;
 use std::ptr;
@@ -45,12 +52,13 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::Borrowed;
 
+use super::scalar::{locate_scalar, subscript_scalar};
 use crate::commit::{finish, store, Place};
 use crate::errors::{memory_error, raise_missing_key, ErrorSet};
-use crate::hashing::{call_hash_func, identity_hash, named_scalar_hash, HashFunc};
+use crate::hashing::{call_hash_func, identity_hash, HashFunc};
 use crate::lookup::{
-    builtin_scalar_hash, find_from, find_with, hashes_without_python, probe_scalar, scalar_family, scalar_hash,
-    settle_without_python, CustomEquality,
+    find_from, find_with, hashes_without_python, probe_scalar, scalar_family, scalar_hash, settle_without_python,
+    CustomEquality,
 };
 use crate::mapping;
 use crate::route::Route;
@@ -69,7 +77,7 @@ enum Found<'py> {
 }
 
 /// Hash and find `key` on the table's other fast routes (the builtin and
-/// the named hashes on an exact scalar take [`hash_scalar`]'s straight line
+/// the named hashes on an exact scalar take `hash_scalar`'s straight line
 /// first): a builtin scalar (whose `==` is C) with a Python `hash_func`
 /// called once with the table released; any key of an identity table; any
 /// key of a `key=` table with the builtin hash. A candidate that needs
@@ -233,171 +241,11 @@ fn finish_lookup<'a, 'py>(
     Ok((this, hash, found))
 }
 
-/// The first half of every fast scalar operation: the table borrowed, and
-/// the key's family and hash, when the table hashes with the builtin hash
-/// or a named native hash and the key is an exact builtin scalar (no
-/// Python code runs: a str's cached hash, a scalar type's own `tp_hash`, or
-/// the named hash of the key's canonical form read in place). The commonest
-/// case, kept in a
-/// straight line apart from [`find_fast`], whose answer, an enum of every
-/// route's outcomes, went through three jump tables before `t[k]` had its
-/// value: 14 instructions of about 296, callgrind). None, with nothing
-/// run, for anything else, which [`find_fast`] then takes from the start;
-/// `Some(Err)` with the error set if hashing failed.
-#[inline(always)]
-fn hash_scalar<'a>(
-    py: Python<'_>,
-    table: &'a Bound<'_, HashTable>,
-    key: &Bound<'_, PyAny>,
-) -> Option<Result<(TableMut<'a>, u64), ErrorSet>> {
-    let mut this = borrow_mut(table).ok()?;
-    let hash = match this.route {
-        Route::BuiltinHash => match builtin_scalar_hash(key)? {
-            Ok(hash) => hash,
-            Err(err) => {
-                drop(this);
-                err.restore(py);
-                return Some(Err(ErrorSet));
-            }
-        },
-        Route::NamedHash => {
-            let HashFunc::Named(named) = &this.hash_func else {
-                return None;
-            };
-            named_scalar_hash(named, key)?
-        }
-        _ => return None,
-    };
-    this.hash_calls += 1;
-    Some(Ok((this, hash)))
-}
-
-/// `t[k]` through [`hash_scalar`]: a new reference to the value, or NULL
-/// with the error set (KeyError, or a subclass's `__missing__`).
-#[inline(always)]
-fn subscript_scalar(
-    py: Python<'_>,
-    table: &Bound<'_, HashTable>,
-    key: &Bound<'_, PyAny>,
-) -> Option<*mut ffi::PyObject> {
-    let Ok((mut this, hash)) = hash_scalar(py, table, key)? else {
-        return Some(ptr::null_mut());
-    };
-    // The value is read where the pass found it: no second dispatch on the
-    // strategy to fetch the entry again. Only a hit is handled here: with
-    // the miss, the `__eq__` retry and the errors in this function, they
-    // went through a jump table on the outcome and their registers were
-    // spilled on every call (callgrind, an int key's `t[k]`).
-    let unsettled = match probe_scalar(&mut this, key, hash) {
-        Ok(Settled::Found(_, entry)) => {
-            let value = entry.value.as_ptr();
-            // SAFETY: `value` is the found entry's value, live while `this`
-            // (the borrow) is held; the new reference is the caller's.
-            unsafe { ffi::Py_INCREF(value) };
-            drop(this);
-            return Some(value);
-        }
-        Ok(Settled::Absent(_)) => Ok(false),
-        Ok(Settled::Undecided) => Ok(true),
-        Err(err) => Err(err),
-    };
-    Some(subscript_unsettled(
-        py,
-        table.as_borrowed(),
-        this,
-        key.as_borrowed(),
-        hash,
-        unsettled,
-    ))
-}
-
-/// [`subscript_scalar`] when its pass found no equal key: a miss
-/// (`Ok(false)`), a candidate whose `==` is Python code (`Ok(true)`: the
-/// lookup goes on through [`find_from`] with the table released), or an
-/// error. A new reference, or NULL with the error set. It and
-/// [`subscript_routed`] take the table and the key by value: given
-/// `&Bound`s, every `t[k]` stored both on the stack on its way in, for
-/// these calls it rarely makes (2 of an int key's 270 instructions).
-#[inline(never)]
-fn subscript_unsettled(
-    py: Python<'_>,
-    table: Borrowed<'_, '_, HashTable>,
-    this: TableMut<'_>,
-    key: Borrowed<'_, '_, PyAny>,
-    hash: u64,
-    unsettled: PyResult<bool>,
-) -> *mut ffi::PyObject {
-    let (table, key) = (&*table, &*key);
-    match unsettled {
-        Ok(false) => {
-            drop(this);
-            missing(table, key)
-        }
-        Ok(true) => match Python::attach(|_| find_from(table, this, key, hash)) {
-            Ok((held, Some(slot))) => {
-                let value = held.table.entry(slot).value.as_ptr();
-                // SAFETY: `value` is the found entry's value, live while
-                // `held` (the borrow) is; the new reference is the caller's.
-                unsafe { ffi::Py_INCREF(value) };
-                drop(held);
-                value
-            }
-            Ok((held, None)) => {
-                drop(held);
-                missing(table, key)
-            }
-            Err(err) => {
-                err.restore(py);
-                ptr::null_mut()
-            }
-        },
-        Err(err) => {
-            drop(this);
-            err.restore(py);
-            ptr::null_mut()
-        }
-    }
-}
-
-/// `k in t` and `t[k] = v` through [`hash_scalar`]: where the key is, or
-/// where it would go, with the table still borrowed.
-#[inline(always)]
-fn locate_scalar<'a, 'py>(
-    py: Python<'py>,
-    table: &'a Bound<'py, HashTable>,
-    key: &Bound<'py, PyAny>,
-) -> Option<Result<(TableMut<'a>, Place, u64), ErrorSet>> {
-    let (mut this, hash) = match hash_scalar(py, table, key)? {
-        Ok(hashed) => hashed,
-        Err(pending) => return Some(Err(pending)),
-    };
-    let place = match probe_scalar(&mut this, key, hash) {
-        Ok(Settled::Found(slot, _)) => Place::Found(slot),
-        Ok(Settled::Absent(vacancy)) => Place::Vacant(vacancy),
-        Ok(Settled::Undecided) => match Python::attach(|_| find_from(table, this, key, hash)) {
-            Ok((held, slot)) => {
-                this = held;
-                slot.map_or(Place::Vacant(Vacancy::UNKNOWN), Place::Found)
-            }
-            Err(err) => {
-                err.restore(py);
-                return Some(Err(ErrorSet));
-            }
-        },
-        Err(err) => {
-            drop(this);
-            err.restore(py);
-            return Some(Err(ErrorSet));
-        }
-    };
-    Some(Ok((this, place, hash)))
-}
-
 /// `t[k]`'s miss, the table no longer borrowed: KeyError from an exact
 /// HashTable, else a subclass's `__missing__` if it has one.
 #[cold]
 #[inline(never)]
-fn missing(table: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> *mut ffi::PyObject {
+pub(super) fn missing(table: &Bound<'_, HashTable>, key: &Bound<'_, PyAny>) -> *mut ffi::PyObject {
     if table.is_exact_instance_of::<HashTable>() {
         raise_missing_key(key);
         return ptr::null_mut();
