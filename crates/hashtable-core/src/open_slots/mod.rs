@@ -486,11 +486,12 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
                 place(self, unsafe { cell.assume_init_read() });
             }
         }
-        // Every item moved; the highest full slot found from the top, where a
-        // table just rebuilt at or below its max_load has few empty slots.
+        // Every item moved. `end` may stay loose (above the highest full
+        // slot: iteration and `last_slot` step over the empty slots left),
+        // so it is not looked for: a table grown ahead of a bulk load
+        // (`reserve`) would walk every slot of its new storage to find it.
         self.len = items;
-        self.end = self.slots.len();
-        self.trim_end();
+        self.end = if items == 0 { 0 } else { self.slots.len() };
         self.observer.resize_end();
         drop(old);
     }
