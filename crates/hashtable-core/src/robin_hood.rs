@@ -366,9 +366,8 @@ impl RobinHoodProbing {
                 first => (first - 1, true),
             },
         };
-        if last == slot {
-            return entry;
-        }
+        // `remove` came here only with an item away from home after `slot`.
+        debug_assert_ne!(last, slot, "robin hood: no run to move back");
         slots.close_gap(slot, last);
         // The bytes move with their items, one nearer home each.
         let bytes = slots.distances_mut();

@@ -35,26 +35,38 @@ fn changes(sizes: &[usize], initial: usize) -> u64 {
     count
 }
 
+/// Every strategy under every index at growths 1.5, 2 and 3 (1.5 matters:
+/// sizes rounded to powers of two round `size / 1.5` straight back up),
+/// the rest of `TableConfig` from `base`.
+fn growth_grid(base: TableConfig) -> impl Iterator<Item = TableConfig> {
+    StrategyKind::ALL.iter().flat_map(move |&strategy| {
+        BucketIndex::ALL.into_iter().flat_map(move |index| {
+            [1.5, 2.0, 3.0].map(|growth| TableConfig {
+                strategy,
+                index,
+                growth,
+                ..base
+            })
+        })
+    })
+}
+
 #[test]
 fn growth_follows_the_documented_sequence() {
-    for &kind in StrategyKind::ALL {
-        for index in BucketIndex::ALL {
-            for growth in [1.5, 2.0, 3.0] {
-                let config = TableConfig {
-                    strategy: kind,
-                    index,
-                    growth,
-                    ..Default::default()
-                };
-                let (table, sizes) = sizes_while_inserting(config, 70);
-                assert_eq!(sizes, policy_sizes(config, 70), "{kind:?} {index:?} growth {growth}");
-                let initial = config.initial_buckets();
-                assert_eq!(table.counters().resizes, changes(&sizes, initial), "{kind:?}: resizes");
-                if initial == 4 && growth == 2.0 {
-                    // Defaults: the 3rd insert grows to 8, the 5th to 16, the 9th to 32.
-                    assert_eq!(sizes[..9], [4, 4, 8, 8, 16, 16, 16, 16, 32], "{kind:?} {index:?}");
-                }
-            }
+    for config in growth_grid(TableConfig::default()) {
+        let TableConfig {
+            strategy: kind,
+            index,
+            growth,
+            ..
+        } = config;
+        let (table, sizes) = sizes_while_inserting(config, 70);
+        assert_eq!(sizes, policy_sizes(config, 70), "{kind:?} {index:?} growth {growth}");
+        let initial = config.initial_buckets();
+        assert_eq!(table.counters().resizes, changes(&sizes, initial), "{kind:?}: resizes");
+        if initial == 4 && growth == 2.0 {
+            // Defaults: the 3rd insert grows to 8, the 5th to 16, the 9th to 32.
+            assert_eq!(sizes[..9], [4, 4, 8, 8, 16, 16, 16, 16, 32], "{kind:?} {index:?}");
         }
     }
     let growth = |kind: StrategyKind, size: usize, growth: f64, index: BucketIndex| {
@@ -89,59 +101,57 @@ fn growth_follows_the_documented_sequence() {
 
 #[test]
 fn min_load_shrinks_the_table_as_items_leave() {
-    for &kind in StrategyKind::ALL {
-        for index in BucketIndex::ALL {
-            // Growth 1.5 matters: sizes rounded to powers of two round
-            // size / 1.5 straight back up, yet the table must still shrink.
-            for growth in [1.5, 2.0, 3.0] {
-                let config = TableConfig {
-                    strategy: kind,
-                    index,
-                    growth,
-                    min_load: 0.1,
-                    ..Default::default()
-                };
-                let context = format!("{kind:?} {index:?} growth {growth}");
-                let (mut table, sizes) = sizes_while_inserting(config, 64);
-                let grown = table.size();
-                let mut resizes = changes(&sizes, config.initial_buckets());
-                let mut remove = |table: &mut Map, key: u64| {
-                    let before = table.size();
-                    let removed = table.remove(mix(key), same(key)).unwrap().expect("present");
-                    assert_eq!(removed.value, key);
-                    let after = table.size();
-                    if after != before {
-                        resizes += 1;
-                        assert!(after < before, "{context}: a removal only shrinks");
-                        let len = table.len() as f64;
-                        assert!(len < config.min_load * before as f64, "{context}: shrank from {before}");
-                        assert!(len <= config.max_load * after as f64, "{context}: shrank too far");
-                    }
-                    after != before
-                };
-                for key in 0..64 {
-                    if remove(&mut table, key) {
-                        // One insert right after a shrink must not grow back.
-                        let size = table.size();
-                        table.insert_new(mix(1000), 1000, 1000).unwrap();
-                        assert_eq!(table.size(), size, "{context}: shrink then grow");
-                        remove(&mut table, 1000);
-                    }
-                    for rest in key + 1..64 {
-                        assert!(
-                            table.find(mix(rest), same(rest)).unwrap().is_some(),
-                            "{context}: lost {rest}"
-                        );
-                    }
-                }
-                assert_eq!(table.counters().resizes, resizes, "{context}: every shrink is a resize");
+    // Growth 1.5 matters here: the table must still shrink.
+    let base = TableConfig {
+        min_load: 0.1,
+        ..Default::default()
+    };
+    for config in growth_grid(base) {
+        let TableConfig {
+            strategy: kind,
+            index,
+            growth,
+            ..
+        } = config;
+        let context = format!("{kind:?} {index:?} growth {growth}");
+        let (mut table, sizes) = sizes_while_inserting(config, 64);
+        let grown = table.size();
+        let mut resizes = changes(&sizes, config.initial_buckets());
+        let mut remove = |table: &mut Map, key: u64| {
+            let before = table.size();
+            let removed = table.remove(mix(key), same(key)).unwrap().expect("present");
+            assert_eq!(removed.value, key);
+            let after = table.size();
+            if after != before {
+                resizes += 1;
+                assert!(after < before, "{context}: a removal only shrinks");
+                let len = table.len() as f64;
+                assert!(len < config.min_load * before as f64, "{context}: shrank from {before}");
+                assert!(len <= config.max_load * after as f64, "{context}: shrank too far");
+            }
+            after != before
+        };
+        for key in 0..64 {
+            if remove(&mut table, key) {
+                // One insert right after a shrink must not grow back.
+                let size = table.size();
+                table.insert_new(mix(1000), 1000, 1000).unwrap();
+                assert_eq!(table.size(), size, "{context}: shrink then grow");
+                remove(&mut table, 1000);
+            }
+            for rest in key + 1..64 {
                 assert!(
-                    table.size() <= grown / 8,
-                    "{context}: {grown} only shrank to {}",
-                    table.size()
+                    table.find(mix(rest), same(rest)).unwrap().is_some(),
+                    "{context}: lost {rest}"
                 );
             }
         }
+        assert_eq!(table.counters().resizes, resizes, "{context}: every shrink is a resize");
+        assert!(
+            table.size() <= grown / 8,
+            "{context}: {grown} only shrank to {}",
+            table.size()
+        );
     }
 }
 
