@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import hashtable
 import pytest
 from hashtable import HashTable
 from keys import HashKey
@@ -102,3 +103,29 @@ def test_hash_calls_count_every_pair_once(make_table: MakeTable) -> None:
     table = make_table()
     table.update([(n % 50, n) for n in range(120)])
     assert table.stats()["hash_calls"] == 120
+
+
+# With `hash_func="seed"` an int hashes to its own 64 bits, so these keys hash
+# to the two values the open-addressing slots reserve (-1 is 2**64 - 1 and
+# -2**63 is 2**63) and to the neighbours those are stored as.
+RESERVED_HASH_KEYS = [-1, -2, -(2**63), -(2**63) + 1, 0, 5]
+
+
+@pytest.mark.parametrize("source_strategy", hashtable.STRATEGIES)
+def test_update_from_a_table_of_another_strategy_finds_every_key(source_strategy: str) -> None:
+    # `update` reuses a same-hashing source's hashes; a linear, quadratic or
+    # Robin Hood source stores the reserved hashes moved to their neighbours,
+    # which swiss, chaining and compact (storing the caller's hash as it is)
+    # must not take for the keys' own hashes.
+    source = HashTable(strategy=source_strategy, hash_func="seed")
+    for key in RESERVED_HASH_KEYS:
+        source[key] = str(key)
+    for strategy in hashtable.STRATEGIES:
+        copy = HashTable(strategy=strategy, hash_func="seed")
+        copy.update(source)
+        assert len(copy) == len(RESERVED_HASH_KEYS)
+        for key in RESERVED_HASH_KEYS:
+            assert copy[key] == str(key), (source_strategy, strategy, key)
+            assert key in copy
+        del copy[-1]
+        assert -1 not in copy and -2 in copy

@@ -252,8 +252,9 @@ static void test_hashed_functions(void) {
     ht_free(table);
 }
 
-/* The _hashed functions under the two hashes the slots reserve (UINT64_MAX
- * and 1 << 63, which the table stores as their neighbours) and under those
+/* The _hashed functions under the two hashes open addressing reserves (UINT64_MAX
+ * and 1 << 63, which linear, quadratic and robin_hood store as their
+ * neighbours; the others store them as they are) and under those
  * neighbours, with short keys (swiss's inline path), 16-byte keys (its path
  * for three words of key) and long ones: each key is found, replaced, upserted
  * and removed under its own hash, in every strategy. */

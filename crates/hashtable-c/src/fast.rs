@@ -19,7 +19,7 @@
 use std::convert::Infallible;
 use std::ffi::{c_int, c_void};
 
-use hashtable_core::{stored_hash, AnyStrategy, Vacancy, Verdict};
+use hashtable_core::{AnyStrategy, CollisionStrategy, Vacancy, Verdict};
 
 use crate::errors::{ht_status, run_fast, Outcome};
 use crate::handle::{ht_table, run_hashing_on, CoreTable, Key};
@@ -224,20 +224,17 @@ fn home(table: &CoreTable, probe: u64, needle: impl Needle) -> Option<Result<Fou
             Verdict::Unequal
         })
     };
-    swiss.find_settled_home(probe, &mut visited, &mut settle).map(settled)
+    swiss
+        .find_settled_home(swiss.probe_hash(probe), &mut visited, &mut settle)
+        .map(settled)
 }
 
-/// `home` for a call that needs no vacancy: it probes with the caller's hash
-/// as it is, not `stored_hash` of it. The two differ only for the two values
-/// the slots reserve, which no stored entry has, so a hit is right as it is,
-/// and a miss goes the general way for such a hash (callgrind, ht_get_hashed
-/// hit: 84.1 -> 79.1 instructions). Some(None) is a miss.
+/// `home` for a call that needs no vacancy. Some(None) is a miss.
 #[inline(always)]
 fn find_home(table: &CoreTable, hash: u64, needle: impl Needle) -> Option<Option<Found<'_>>> {
     match home(table, hash, needle)? {
         Ok(found) => Some(Some(found)),
-        Err(_) if stored_hash(hash) == hash => Some(None),
-        Err(_) => None,
+        Err(_) => Some(None),
     }
 }
 
@@ -255,7 +252,7 @@ pub(crate) unsafe fn set(
 ) -> Option<ht_status> {
     // SAFETY: exclusive access (contract). The shared borrow ends before
     // `table_mut` below.
-    let old = match home(unsafe { handle.table() }, stored_hash(hash), key)? {
+    let old = match home(unsafe { handle.table() }, hash, key)? {
         // SAFETY: the caller has exclusive access to the table (contract).
         Ok((_, entry)) => unsafe { entry.value.replace(value) },
         Err(vacancy) => {
@@ -344,7 +341,7 @@ pub(crate) unsafe fn entry(
     }
     // SAFETY: exclusive access (contract). The shared borrow ends before
     // `table_mut` below.
-    let (found, new) = match home(unsafe { handle.table() }, stored_hash(hash), key)? {
+    let (found, new) = match home(unsafe { handle.table() }, hash, key)? {
         Ok((_, entry)) => (entry.value.slot(), 0),
         Err(vacancy) => {
             // SAFETY: as above; no reference from `table()` is live now.

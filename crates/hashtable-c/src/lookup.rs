@@ -6,7 +6,7 @@
 use std::convert::Infallible;
 use std::ffi::c_void;
 
-use hashtable_core::{stored_hash, AnyStrategy, CollisionStrategy, Entry, Settled, SlotId, Vacancy, Verdict};
+use hashtable_core::{AnyStrategy, CollisionStrategy, Entry, Settled, SlotId, Vacancy, Verdict};
 
 use crate::errors::{ht_status, Failure};
 use crate::handle::{CoreTable, Key, Value};
@@ -70,23 +70,22 @@ pub(crate) fn settle<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Result<
         return settle_elsewhere(table, hash, key);
     };
     let mut visited = 0;
-    settled(swiss.find_settled(stored_hash(hash), &mut visited, same_bytes(key)))
+    settled(swiss.find_settled(swiss.probe_hash(hash), &mut visited, same_bytes(key)))
 }
 
 /// `settle` on the strategies other than swiss.
 #[inline(never)]
 fn settle_elsewhere<'a>(table: &'a CoreTable, hash: u64, key: &[u8]) -> Result<Found<'a>, Vacancy> {
-    let hash = stored_hash(hash);
     let mut visited = 0;
     let settle = same_bytes(key);
     settled(match table.strategy() {
         // `settle` took this one.
         AnyStrategy::Swiss(_) => return Err(Vacancy::UNKNOWN),
-        AnyStrategy::Chaining(s) => s.find_settled(hash, &mut visited, settle),
-        AnyStrategy::RobinHood(s) => s.find_settled(hash, &mut visited, settle),
-        AnyStrategy::Linear(s) => s.find_settled(hash, &mut visited, settle),
-        AnyStrategy::Quadratic(s) => s.find_settled(hash, &mut visited, settle),
-        AnyStrategy::Compact(s) => s.find_settled(hash, &mut visited, settle),
+        AnyStrategy::Chaining(s) => s.find_settled(s.probe_hash(hash), &mut visited, settle),
+        AnyStrategy::RobinHood(s) => s.find_settled(s.probe_hash(hash), &mut visited, settle),
+        AnyStrategy::Linear(s) => s.find_settled(s.probe_hash(hash), &mut visited, settle),
+        AnyStrategy::Quadratic(s) => s.find_settled(s.probe_hash(hash), &mut visited, settle),
+        AnyStrategy::Compact(s) => s.find_settled(s.probe_hash(hash), &mut visited, settle),
     })
 }
 

@@ -1,7 +1,8 @@
 //! One stored item, and the handle that names where it lives.
 
 /// A key, its value, and the 64-bit hash the caller computed for the key, as
-/// [`stored_hash`] stores it.
+/// the strategy stores it ([`crate::CollisionStrategy::probe_hash`]: the
+/// caller's own, or [`unreserved_hash`] of it in the open-addressing slots).
 ///
 /// The hash is kept so that a resize never asks the caller to hash again and a
 /// probe can reject most non-matching entries without calling the equality check.
@@ -23,28 +24,28 @@ pub(crate) const EMPTY_HASH: u64 = u64::MAX;
 /// The stored hash of a slot whose item was deleted (quadratic's tombstone).
 pub(crate) const TOMBSTONE_HASH: u64 = 1 << 63;
 
-/// The hash a table stores and probes with for a caller's `hash`: the same
-/// value, except for the two values the open-addressing slots reserve to mark
-/// a slot empty (`u64::MAX`) or a tombstone (`1 << 63`), which become their
-/// neighbours `hash ^ 1`.
+/// The hash the open-addressing slots store and probe with for a caller's
+/// `hash`: the same value, except for the two values they reserve to mark a
+/// slot empty (`u64::MAX`) or a tombstone (`1 << 63`), which become their
+/// neighbours `hash ^ 1`. The other strategies reserve no value and store
+/// the caller's hash as it is ([`crate::CollisionStrategy::probe_hash`]).
 ///
-/// Every strategy stores this, so an entry's `hash` can be handed to any other
-/// table (a copy reuses stored hashes) and still meets the same keys. Two keys
-/// whose hashes differ only in that last bit share a stored hash: the caller's
-/// equality check tells them apart, as it does for any equal hashes. Python's
-/// `hash()` never returns -1 (`u64::MAX`), and no int or float hashes to
-/// `-2**63`, so from Python this only ever changes a str's hash, with
-/// probability 2^-63.
+/// Two keys whose hashes differ only in that last bit share a stored hash:
+/// the caller's equality check tells them apart, as it does for any equal
+/// hashes. So a stored `u64::MAX - 1` or `(1 << 63) | 1` may be either one
+/// ([`crate::CollisionStrategy::original_hash`]). Python's `hash()` never
+/// returns -1 (`u64::MAX`), and no int or float hashes to `-2**63`, but a
+/// named hash can (`seed` of the int -1 is `u64::MAX`).
 ///
 /// ```
-/// use hashtable_core::entry::stored_hash;
+/// use hashtable_core::entry::unreserved_hash;
 ///
-/// assert_eq!(stored_hash(42), 42);
-/// assert_eq!(stored_hash(u64::MAX), u64::MAX - 1);
-/// assert_eq!(stored_hash(stored_hash(1 << 63)), stored_hash(1 << 63));
+/// assert_eq!(unreserved_hash(42), 42);
+/// assert_eq!(unreserved_hash(u64::MAX), u64::MAX - 1);
+/// assert_eq!(unreserved_hash(unreserved_hash(1 << 63)), unreserved_hash(1 << 63));
 /// ```
 #[inline]
-pub fn stored_hash(hash: u64) -> u64 {
+pub fn unreserved_hash(hash: u64) -> u64 {
     // Rotated left by one, the two reserved values become u64::MAX and 1; one
     // more and they are 0 and 2, the only values with no bit but bit 1 set.
     // Four instructions on every lookup, where the two comparisons took
@@ -58,6 +59,15 @@ pub fn stored_hash(hash: u64) -> u64 {
         return hash ^ 1;
     }
     hash
+}
+
+/// Whether `stored`, a hash the open-addressing slots stored, may be
+/// [`unreserved_hash`]'s move of a reserved value rather than the caller's
+/// own hash: then a copy into a table of another strategy must hash the key
+/// again.
+#[inline]
+pub(crate) fn may_be_moved(stored: u64) -> bool {
+    stored == EMPTY_HASH ^ 1 || stored == TOMBSTONE_HASH ^ 1
 }
 
 /// Whether a stored hash marks an item, not an empty slot or a tombstone.
@@ -81,8 +91,8 @@ impl SlotId {
 }
 
 #[cfg(test)]
-mod stored_hash_tests {
-    use super::{stored_hash, EMPTY_HASH, TOMBSTONE_HASH};
+mod unreserved_hash_tests {
+    use super::{unreserved_hash, EMPTY_HASH, TOMBSTONE_HASH};
 
     #[test]
     fn only_the_reserved_values_move() {
@@ -95,7 +105,11 @@ mod stored_hash_tests {
             .chain((0..64).map(|bit| !(1u64 << bit)));
         for hash in samples {
             let reserved = hash == EMPTY_HASH || hash == TOMBSTONE_HASH;
-            assert_eq!(stored_hash(hash), if reserved { hash ^ 1 } else { hash }, "{hash:#x}");
+            assert_eq!(
+                unreserved_hash(hash),
+                if reserved { hash ^ 1 } else { hash },
+                "{hash:#x}"
+            );
         }
     }
 }

@@ -45,7 +45,7 @@ pub mod trace;
 
 pub use alloc::AllocError;
 pub use config::{ConfigError, TableConfig, MAX_GROWTH, MAX_SIZE, MIN_MAX_LOAD};
-pub use entry::{stored_hash, Entry, SlotId};
+pub use entry::{unreserved_hash, Entry, SlotId};
 pub use hash_functions::{
     CanonicalKey, KeySource, NamedHash, UnknownHashName, ABOUT as HASH_FUNCTION_ABOUT, NAMES as HASH_FUNCTION_NAMES,
 };

@@ -213,17 +213,99 @@ fn heap_bytes_and_expected_probes_track_the_table() {
     }
 }
 
+/// The hashes a table stores: linear, quadratic and robin_hood move the two
+/// values their slots reserve to their neighbours, the other strategies keep
+/// every hash as given, whether the table holds the strategy's own type or
+/// an `AnyStrategy` (which maps a hash inside the variant's arm); and every
+/// key is found and removed under its own hash either way.
 #[test]
-fn a_stored_hash_meets_the_same_key_in_a_table_of_any_strategy() {
-    // A copy reinserts items with their stored hashes; a reserved hash is
-    // stored remapped, so the remapped value must find the key everywhere.
+fn only_the_open_addressing_slots_move_reserved_hashes() {
+    use hashtable_core::{linear::Linear, swiss::Swiss, Uncounted};
+    let keys = [(1, u64::MAX), (2, 1 << 63), (3, u64::MAX - 1), (4, (1 << 63) | 1)];
+    fn check<S: CollisionStrategy<u64, u64>>(
+        mut table: Table<u64, u64, S, Uncounted>,
+        moves: bool,
+        keys: &[(u64, u64)],
+    ) {
+        let kind = table.strategy().kind();
+        for &(key, hash) in keys {
+            table.insert_new(hash, key, key).unwrap();
+        }
+        for &(key, hash) in keys {
+            let slot = table.find(hash, same(key)).unwrap().expect("found under its own hash");
+            let moved = moves && (hash == u64::MAX || hash == 1 << 63);
+            assert_eq!(
+                table.entry(slot).hash,
+                if moved { hash ^ 1 } else { hash },
+                "{kind:?} key {key}"
+            );
+        }
+        for &(key, hash) in keys {
+            assert_eq!(
+                table.remove(hash, same(key)).unwrap().map(|entry| entry.key),
+                Some(key),
+                "{kind:?}"
+            );
+        }
+        assert_eq!(table.len(), 0);
+    }
+    for &kind in StrategyKind::ALL {
+        let config = TableConfig {
+            strategy: kind,
+            ..Default::default()
+        };
+        let moves = matches!(
+            kind,
+            StrategyKind::Linear | StrategyKind::Quadratic | StrategyKind::RobinHood
+        );
+        check(Table::new(config).unwrap().uncounted(), moves, &keys);
+    }
+    let config = |strategy| TableConfig {
+        strategy,
+        ..Default::default()
+    };
+    let linear = Linear::<u64, u64>::new(8, BucketIndex::default());
+    check(
+        Table::with_strategy(config(StrategyKind::Linear), linear)
+            .unwrap()
+            .uncounted(),
+        true,
+        &keys,
+    );
+    let swiss = Swiss::<u64, u64>::new(8, BucketIndex::default());
+    check(
+        Table::with_strategy(config(StrategyKind::Swiss), swiss)
+            .unwrap()
+            .uncounted(),
+        false,
+        &keys,
+    );
+}
+
+/// A copy into a table of another strategy reuses each entry's stored hash
+/// where `original_hash` vouches for it, and hashes the key again where it
+/// does not: every key is then found with its own hash. The open-addressing
+/// slots store the two reserved values moved to their neighbours, which are
+/// hashes too (key 3 and 4 below), so only the caller can tell those apart;
+/// reused as they are, a swiss, chaining or compact copy (which store the
+/// caller's hash unchanged) would lose keys 1 and 2.
+#[test]
+fn a_copy_into_any_strategy_finds_every_key_with_its_own_hash() {
+    let keys = [
+        (1, u64::MAX),
+        (2, 1 << 63),
+        (3, u64::MAX - 1),
+        (4, (1 << 63) | 1),
+        (5, 7),
+    ];
+    let hash_of = |key: u64| keys.iter().find(|&&(k, _)| k == key).unwrap().1;
     for &from in StrategyKind::ALL {
         let mut source: Map = Table::new(TableConfig {
             strategy: from,
             ..Default::default()
         })
         .unwrap();
-        for (key, hash) in [(1, u64::MAX), (2, 1 << 63), (3, u64::MAX - 1)] {
+        for (key, hash) in keys {
             source.insert_new(hash, key, key).unwrap();
         }
         for &to in StrategyKind::ALL {
@@ -233,11 +315,26 @@ fn a_stored_hash_meets_the_same_key_in_a_table_of_any_strategy() {
             })
             .unwrap();
             let mut cursor = IterCursor::new();
+            let mut rehashed = Vec::new();
             while let Some(slot) = source.iter_next(&mut cursor) {
                 let entry = source.entry(slot);
-                copy.insert_new(entry.hash, entry.key, entry.value).unwrap();
+                let hash = source.strategy().original_hash(entry.hash).unwrap_or_else(|| {
+                    rehashed.push(entry.key);
+                    hash_of(entry.key)
+                });
+                copy.insert_new(hash, entry.key, entry.value).unwrap();
             }
-            for (key, hash) in [(1, u64::MAX), (2, 1 << 63), (3, u64::MAX - 1)] {
+            rehashed.sort_unstable();
+            let expected: &[u64] = if matches!(
+                from,
+                StrategyKind::Linear | StrategyKind::Quadratic | StrategyKind::RobinHood
+            ) {
+                &[1, 2, 3, 4]
+            } else {
+                &[]
+            };
+            assert_eq!(rehashed, expected, "{from:?}: hashes it cannot vouch for");
+            for (key, hash) in keys {
                 let slot = copy.find(hash, same(key)).unwrap();
                 assert!(slot.is_some(), "{from:?} -> {to:?}: key {key} lost");
             }

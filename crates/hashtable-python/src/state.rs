@@ -5,7 +5,7 @@
 
 use std::mem::ManuallyDrop;
 
-use hashtable_core::{IterCursor, Table, TableConfig};
+use hashtable_core::{CollisionStrategy, IterCursor, Table, TableConfig};
 use pyo3::exceptions::PyMemoryError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
@@ -166,9 +166,12 @@ pub(crate) fn borrow<'a>(slf: &'a Bound<'_, HashTable>) -> PyResult<TableRef<'a>
     slf.get().cell.try_borrow()
 }
 
-/// (key, value, stored hash) for every item, each reference owned, taken in
-/// one borrow, in table order. The keys as the user gave them.
-pub(crate) type Snapshot = Vec<(Py<PyAny>, Py<PyAny>, u64)>;
+/// (key, value, hash) for every item, each reference owned, taken in one
+/// borrow, in table order. The keys as the user gave them; the hash the
+/// table was given for the key where its stored hash says so
+/// (`CollisionStrategy::original_hash`: not for the two stored hashes that
+/// the open-addressing slots also move the values they reserve to).
+pub(crate) type Snapshot = Vec<(Py<PyAny>, Py<PyAny>, Option<u64>)>;
 
 pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Snapshot> {
     let py = slf.py();
@@ -181,7 +184,8 @@ pub(crate) fn snapshot(slf: &Bound<'_, HashTable>) -> PyResult<Snapshot> {
     while let Some(slot) = this.table.iter_next(&mut cursor) {
         let entry = this.table.entry(slot);
         let key = this.semantics.shown(entry.key.bind(py)).unbind();
-        items.push((key, entry.value.clone_ref(py), entry.hash));
+        let hash = this.table.strategy().original_hash(entry.hash);
+        items.push((key, entry.value.clone_ref(py), hash));
     }
     Ok(items)
 }

@@ -193,10 +193,9 @@ pub(crate) fn update_from(slf: &Bound<'_, HashTable>, other: &Bound<'_, PyAny>) 
         let items = snapshot(source)?;
         reserve_for(slf, items.len())?;
         for (key, value, hash) in items {
-            if same_hashing {
-                set_hashed(slf, key.bind(py), value.bind(py), hash)?;
-            } else {
-                set(slf, key.bind(py), value.bind(py))?;
+            match hash {
+                Some(hash) if same_hashing => set_hashed(slf, key.bind(py), value.bind(py), hash)?,
+                _ => set(slf, key.bind(py), value.bind(py))?,
             }
             // As dict's merge: a source changed by a key's `__eq__` or
             // `__hash__` meanwhile is an error, not a stale snapshot finished.

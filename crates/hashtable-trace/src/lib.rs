@@ -22,8 +22,8 @@ use hashtable_core::quadratic::Quadratic;
 use hashtable_core::robin_hood::RobinHood;
 use hashtable_core::swiss::{self, Swiss};
 use hashtable_core::{
-    stored_hash, AllocError, BucketIndex, BucketView, CollisionStrategy, Introspect, Recorder, StrategyKind, Table,
-    TableConfig, Traced, MAX_SIZE,
+    AllocError, BucketIndex, BucketView, CollisionStrategy, Introspect, Recorder, StrategyKind, Table, TableConfig,
+    Traced, MAX_SIZE,
 };
 
 use events::{convert, Layout, Out, Shadow};
@@ -110,7 +110,7 @@ pub fn trace_json(hashes: &[u64], ops: &[(Op, usize)], config: TableConfig) -> R
     if config.strategy == StrategyKind::Swiss {
         let tags = hashes
             .iter()
-            .map(|&hash| Json::UInt(u64::from(swiss::tag(stored_hash(hash)))))
+            .map(|&hash| Json::UInt(u64::from(swiss::tag(hash))))
             .collect();
         out.push("tags", Json::List(tags));
         out.push("group_width", Json::UInt(swiss::GROUP as u64));
@@ -167,7 +167,7 @@ where
         let id = key as u64;
         let hash = hashes[key];
         let same = move |stored: &u64| Ok::<bool, Infallible>(*stored == id);
-        let home = table.strategy().home_bucket(stored_hash(hash));
+        let home = table.strategy().home_bucket(table.strategy().probe_hash(hash));
         let before = table.counters().comparisons;
         let result = match op {
             Op::Set => match table.insert(hash, id, (), same) {
@@ -185,7 +185,7 @@ where
             },
         };
         let probes = table.counters().comparisons - before;
-        let home_after = table.strategy().home_bucket(stored_hash(hash));
+        let home_after = table.strategy().home_bucket(table.strategy().probe_hash(hash));
         let events = convert(table.strategy().take_events(), id, result, home_after, &mut shadow);
         let compared = |event: &&Out| {
             matches!(

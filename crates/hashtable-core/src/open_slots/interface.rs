@@ -28,6 +28,9 @@ where
         self.tombstones
     }
 
+    /// An empty slot's and a tombstone's hash words are hash values.
+    const RESERVES_HASHES: bool = true;
+
     #[inline]
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId> {
         let mut at = self.walk_from(hash, cursor);

@@ -11,7 +11,8 @@
 //! emptiness is in its own hash word. [`EMPTY_HASH`] (`u64::MAX`) marks a slot
 //! that holds nothing and [`TOMBSTONE_HASH`] (`1 << 63`) one whose item was
 //! deleted; a stored hash is never either, because [`crate::Table`] stores
-//! [`crate::entry::stored_hash`] of every caller's hash. So a probe reads one
+//! this strategy's [`CollisionStrategy::probe_hash`] of every caller's hash,
+//! [`crate::entry::unreserved_hash`]. So a probe reads one
 //! word per slot, in the same cache line as the key it may go on to compare:
 //! with 24-byte entries (pointer key and value) a lookup touches one or two
 //! lines of the table, never a separate metadata array.

@@ -212,6 +212,40 @@ pub trait CollisionStrategy<K, V>: Send + Sync {
     fn tombstones(&self) -> usize {
         0
     }
+    /// Whether this strategy reserves hash values to mark its slots (the
+    /// open-addressing slots' `u64::MAX` and `1 << 63`), and so stores and
+    /// probes with [`crate::unreserved_hash`] of a caller's hash.
+    const RESERVES_HASHES: bool = false;
+    /// The hash this strategy's methods take, and its entries carry, for a
+    /// caller's `hash`: the caller's own, unless it reserves hash values
+    /// ([`CollisionStrategy::RESERVES_HASHES`]). [`crate::Table`] applies it
+    /// to every hash it is given, so a swiss, chaining or compact lookup does
+    /// no work for values it never reserved (`callgrind_core.py`: 5
+    /// instructions a lookup). [`AnyStrategy`] takes any hash as it is:
+    /// each variant's arm maps it, so no second `match` on the variant comes
+    /// before the one that does the work.
+    #[inline(always)]
+    fn probe_hash(&self, hash: u64) -> u64 {
+        if Self::RESERVES_HASHES {
+            crate::unreserved_hash(hash)
+        } else {
+            hash
+        }
+    }
+    /// The hash an entry handed to this strategy ([`CollisionStrategy::insert_new`],
+    /// `insert_at`, `insert_within`) carries for a caller's `hash`: its
+    /// [`CollisionStrategy::probe_hash`], also for an [`AnyStrategy`], which
+    /// stores entries as they come.
+    #[inline(always)]
+    fn entry_hash(&self, hash: u64) -> u64 {
+        self.probe_hash(hash)
+    }
+    /// The caller's hash of an entry stored with `stored`, if it is known:
+    /// what a copy into a table of another strategy may pass as the key's
+    /// hash instead of hashing the key again (None: hash it again).
+    fn original_hash(&self, stored: u64) -> Option<u64> {
+        (!(Self::RESERVES_HASHES && crate::entry::may_be_moved(stored))).then_some(stored)
+    }
     /// The next entry along `hash`'s probe sequence whose stored hash equals
     /// `hash`, continuing from `cursor` (a fresh cursor starts the probe).
     fn probe_next(&self, hash: u64, cursor: &mut ProbeCursor) -> Option<SlotId>;

@@ -8,7 +8,7 @@ use std::mem::ManuallyDrop;
 
 use super::{Counting, Table};
 use crate::alloc::AllocError;
-use crate::entry::{stored_hash, Entry, SlotId};
+use crate::entry::{Entry, SlotId};
 use crate::strategy::{AnyStrategy, CollisionStrategy, Vacancy};
 
 impl<K, V, S, C: Counting> Table<K, V, S, C>
@@ -62,10 +62,15 @@ where
         value: V,
         vacancy: Vacancy,
     ) -> Result<SlotId, AllocError> {
-        let entry = Entry::new(stored_hash(hash), key, value);
         let stored = match &mut self.strategy {
-            AnyStrategy::Swiss(swiss) => swiss.insert_vacant_within(vacancy, entry, self.load_limit),
-            other => other.insert_within_elsewhere(vacancy, entry, self.load_limit),
+            AnyStrategy::Swiss(swiss) => {
+                let entry = Entry::new(swiss.probe_hash(hash), key, value);
+                swiss.insert_vacant_within(vacancy, entry, self.load_limit)
+            }
+            other => {
+                let entry = Entry::new(other.entry_hash(hash), key, value);
+                other.insert_within_elsewhere(vacancy, entry, self.load_limit)
+            }
         };
         match stored {
             Ok(slot) => {

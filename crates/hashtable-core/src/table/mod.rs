@@ -5,8 +5,10 @@
 //! caller drop its borrow to run foreign code (a Python `__eq__`) and then tell
 //! whether the slot it found is still the slot it meant.
 //!
-//! Every hash a caller passes goes through [`stored_hash`] here, once, so
-//! the strategies never see the two values the open-addressing slots reserve.
+//! Every hash a caller passes goes through the strategy's
+//! [`CollisionStrategy::probe_hash`] here, once, so the open-addressing
+//! slots never see the two values they reserve, and the other strategies
+//! store the caller's hash as it is.
 //!
 //! Here: the table and its entry points (lookups, inserts, removals). Beside
 //! it: `sizing.rs`, the size policy (grow, clean tombstones, shrink);
@@ -19,7 +21,7 @@ use std::marker::PhantomData;
 
 use crate::alloc::AllocError;
 use crate::config::{ConfigError, TableConfig};
-use crate::entry::{stored_hash, Entry, SlotId};
+use crate::entry::{Entry, SlotId};
 use crate::probe::{IterCursor, ProbeCursor};
 use crate::strategy::{
     AnyStrategy, BucketView, CollisionStrategy, Introspect, Lookup, Settled, Upserted, Vacancy, Verdict,
@@ -252,7 +254,7 @@ where
     pub fn get<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<&Entry<K, V>>, E> {
         let mut uncounted = 0;
         let visits = Self::visits(&mut self.counters, &mut uncounted);
-        let found = self.strategy.find_entry(stored_hash(hash), visits, eq)?;
+        let found = self.strategy.find_entry(self.strategy.probe_hash(hash), visits, eq)?;
         Ok(found.map(|(_, entry)| entry))
     }
 
@@ -263,7 +265,7 @@ where
     pub fn find<E>(&mut self, hash: u64, eq: impl FnMut(&K) -> Result<bool, E>) -> Result<Option<SlotId>, E> {
         let mut uncounted = 0;
         let visits = Self::visits(&mut self.counters, &mut uncounted);
-        let found = self.strategy.find_entry(stored_hash(hash), visits, eq)?;
+        let found = self.strategy.find_entry(self.strategy.probe_hash(hash), visits, eq)?;
         Ok(found.map(|(slot, _)| slot))
     }
 
@@ -282,7 +284,8 @@ where
     ) -> Result<Settled<'_, K, V>, E> {
         let mut uncounted = 0;
         let visits = Self::visits(&mut self.counters, &mut uncounted);
-        self.strategy.find_settled(stored_hash(hash), visits, settle)
+        self.strategy
+            .find_settled(self.strategy.probe_hash(hash), visits, settle)
     }
 
     /// A lookup for a caller that must sometimes run foreign code to compare
@@ -302,14 +305,17 @@ where
         settle: impl FnMut(&K) -> Result<Verdict, E>,
     ) -> Result<Lookup, E> {
         let before = cursor.visited;
-        let found = self.strategy.find_resumable(stored_hash(hash), cursor, settle);
+        let found = self
+            .strategy
+            .find_resumable(self.strategy.probe_hash(hash), cursor, settle);
         if C::ON {
             self.counters.comparisons += cursor.visited - before;
         }
         found
     }
 
-    /// The stored entry in `slot`; its `hash` is [`stored_hash`] of the one inserted.
+    /// The stored entry in `slot`; its `hash` is the strategy's
+    /// [`CollisionStrategy::entry_hash`] of the one inserted.
     #[inline(always)]
     pub fn entry(&self, slot: SlotId) -> &Entry<K, V> {
         self.strategy.entry(slot)
@@ -327,7 +333,7 @@ where
     /// `key` and `value` are dropped. For tests and the fuzz target, which
     /// build tables of keys they know are distinct.
     pub fn insert_new(&mut self, hash: u64, key: K, value: V) -> Result<SlotId, AllocError> {
-        self.insert_absent(Entry::new(stored_hash(hash), key, value), Vacancy::UNKNOWN)
+        self.insert_absent(Entry::new(self.strategy.entry_hash(hash), key, value), Vacancy::UNKNOWN)
     }
 
     /// [`Table::insert_new`] at the vacancy a [`Table::find_settled`] of the
@@ -336,7 +342,7 @@ where
     /// builtin scalar keys (`fast_slots.rs`) and its bulk loads (`bulk.rs`).
     #[inline]
     pub fn insert_vacant(&mut self, hash: u64, key: K, value: V, vacancy: Vacancy) -> Result<SlotId, AllocError> {
-        self.insert_absent(Entry::new(stored_hash(hash), key, value), vacancy)
+        self.insert_absent(Entry::new(self.strategy.entry_hash(hash), key, value), vacancy)
     }
 
     /// Store an entry (its hash already stored) whose key is absent, at
@@ -391,7 +397,13 @@ where
         let visits = Self::visits(&mut self.counters, &mut uncounted);
         let upserted = self
             .strategy
-            .upsert(stored_hash(hash), visits, eq, (key, value), self.load_limit)
+            .upsert(
+                self.strategy.probe_hash(hash),
+                visits,
+                eq,
+                (key, value),
+                self.load_limit,
+            )
             .map_err(InsertError::Eq)?;
         match upserted {
             Upserted::Replaced(key, old) => Ok(Some((key, old))),
@@ -428,7 +440,7 @@ where
         // again: that moved the entry through the stack twice more.
         let mut uncounted = 0;
         let visits = Self::visits(&mut self.counters, &mut uncounted);
-        let removed = self.strategy.remove_entry(stored_hash(hash), visits, eq);
+        let removed = self.strategy.remove_entry(self.strategy.probe_hash(hash), visits, eq);
         if let Ok(Some(_)) = removed {
             self.generation += 1;
             self.shrink_if_sparse();
