@@ -29,8 +29,8 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 
 use arbitrary::Arbitrary;
 use hashtable_core::{
-    stored_hash, BucketIndex, CollisionStrategy, InsertError, IterCursor, Lookup, ProbeCursor, SlotId, StrategyKind,
-    Table, TableConfig, Verdict,
+    unreserved_hash, BucketIndex, CollisionStrategy, InsertError, IterCursor, Lookup, ProbeCursor, SlotId,
+    StrategyKind, Table, TableConfig, Verdict,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -165,6 +165,20 @@ impl Harness {
         hash(self.mode, key)
     }
 
+    /// The hash the table stores for a caller's `hash`: the open-addressing
+    /// slots move the two values they reserve, the others keep it as it is.
+    fn stored(&self, hash: u64) -> u64 {
+        let reserves = matches!(
+            self.table.strategy().kind(),
+            StrategyKind::Linear | StrategyKind::Quadratic | StrategyKind::RobinHood
+        );
+        if reserves {
+            unreserved_hash(hash)
+        } else {
+            hash
+        }
+    }
+
     fn find(&mut self, key: u16) -> Option<u16> {
         let hash = self.hash(key);
         let slot = self
@@ -174,7 +188,7 @@ impl Harness {
         slot.map(|slot| {
             let entry = self.table.entry(slot);
             assert_eq!(entry.key.0, key);
-            assert_eq!(entry.hash, stored_hash(hash));
+            assert_eq!(entry.hash, self.stored(hash));
             entry.value.0
         })
     }
@@ -189,7 +203,7 @@ impl Harness {
             let entry = self.table.entry(slot);
             assert_eq!(
                 entry.hash,
-                stored_hash(hash),
+                self.stored(hash),
                 "probe yielded an entry with another hash"
             );
             assert!(seen.insert(entry.key.0), "probe yielded key {} twice", entry.key.0);
@@ -200,13 +214,14 @@ impl Harness {
             None,
             "a finished probe stays finished"
         );
-        // `u64::MAX` (mode 5, key 0) is stored as `u64::MAX - 1`, key 1's hash.
-        let stored = stored_hash(hash);
+        // `u64::MAX` (mode 5, key 0) is stored as `u64::MAX - 1`, key 1's
+        // hash, in the open-addressing slots.
+        let stored = self.stored(hash);
         let expected: HashSet<u16> = self
             .model
             .keys()
             .copied()
-            .filter(|k| stored_hash(self.hash(*k)) == stored)
+            .filter(|k| self.stored(self.hash(*k)) == stored)
             .collect();
         assert_eq!(seen, expected, "probe for hash {hash:#x} is incomplete or wrong");
     }
@@ -230,13 +245,14 @@ impl Harness {
                 }
             }
         }
-        // Candidates share the stored hash, which moves the two reserved values.
+        // Candidates share the stored hash, which moves the two reserved
+        // values in the open-addressing slots.
         let with = |h: u64| -> HashSet<u16> {
-            let stored = stored_hash(h);
+            let stored = self.stored(h);
             self.model
                 .keys()
                 .copied()
-                .filter(|k| stored_hash(self.hash(*k)) == stored)
+                .filter(|k| self.stored(self.hash(*k)) == stored)
                 .collect()
         };
         assert_eq!(sa, with(ha));
@@ -248,7 +264,7 @@ impl Harness {
         let mut seen = HashMap::new();
         while let Some(slot) = self.table.iter_next(&mut cursor) {
             let entry = self.table.entry(slot);
-            assert_eq!(entry.hash, stored_hash(self.hash(entry.key.0)), "stored hash changed");
+            assert_eq!(entry.hash, self.stored(self.hash(entry.key.0)), "stored hash changed");
             assert!(
                 seen.insert(entry.key.0, entry.value.0).is_none(),
                 "iteration yielded key {} twice",
