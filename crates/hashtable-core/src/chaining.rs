@@ -321,12 +321,13 @@ where
         &mut self.nodes[slot.0].entry
     }
 
+    #[inline(always)]
     fn reserve_one(&mut self) -> Result<(), AllocError> {
         if self.nodes.len() >= NIL as usize {
             // Links are u32 and NIL is taken: no room for another node index.
             return Err(AllocError::of::<Node<K, V>>(self.nodes.len() + 1));
         }
-        alloc::reserve(&mut self.nodes, 1)
+        alloc::reserve_one(&mut self.nodes)
     }
 
     /// Link the new node where the miss ended: after the tail it passed,

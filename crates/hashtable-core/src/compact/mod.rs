@@ -222,8 +222,9 @@ where
         }
     }
 
+    #[inline(always)]
     fn reserve_one(&mut self) -> Result<(), AllocError> {
-        alloc::reserve(&mut self.entries, 1)
+        alloc::reserve_one(&mut self.entries)
     }
 
     /// At the `EMPTY` index slot the miss ended at, the one `insert_new`

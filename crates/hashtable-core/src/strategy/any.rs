@@ -137,6 +137,17 @@ where
     fn insert_within(&mut self, vacancy: Vacancy, entry: Entry<K, V>, limit: usize) -> Result<SlotId, Entry<K, V>> {
         dispatch!(self, s => s.insert_within(vacancy, entry, limit))
     }
+    #[inline]
+    fn insert_made_within(
+        &mut self,
+        vacancy: Vacancy,
+        hash: u64,
+        key: K,
+        value: V,
+        limit: usize,
+    ) -> Result<SlotId, Entry<K, V>> {
+        dispatch!(self, s => s.insert_made_within(vacancy, hash, key, value, limit))
+    }
     // Always, as `find_entry`: the whole insert-or-update inside one arm.
     #[inline(always)]
     fn upsert<E>(
@@ -234,15 +245,17 @@ where
         self.remove(slot)
     }
 
-    /// [`CollisionStrategy::insert_within`] out of line, for
+    /// [`CollisionStrategy::insert_made_within`] out of line, for
     /// [`crate::Table::insert_vacant_inline`]'s strategies other than swiss.
     #[inline(never)]
-    pub(crate) fn insert_within_elsewhere(
+    pub(crate) fn insert_made_elsewhere(
         &mut self,
         vacancy: Vacancy,
-        entry: Entry<K, V>,
+        hash: u64,
+        key: K,
+        value: V,
         limit: usize,
     ) -> Result<SlotId, Entry<K, V>> {
-        self.insert_within(vacancy, entry, limit)
+        self.insert_made_within(vacancy, hash, key, value, limit)
     }
 }

@@ -67,18 +67,9 @@ where
                 let entry = Entry::new(swiss.probe_hash(hash), key, value);
                 swiss.insert_vacant_within(vacancy, entry, self.load_limit)
             }
-            other => {
-                let entry = Entry::new(other.entry_hash(hash), key, value);
-                other.insert_within_elsewhere(vacancy, entry, self.load_limit)
-            }
+            other => other.insert_made_elsewhere(vacancy, hash, key, value, self.load_limit),
         };
-        match stored {
-            Ok(slot) => {
-                self.generation += 1;
-                Ok(slot)
-            }
-            Err(entry) => self.insert_reshaping(entry, vacancy),
-        }
+        self.count_insert(stored, vacancy)
     }
 }
 

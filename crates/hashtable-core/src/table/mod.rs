@@ -342,7 +342,10 @@ where
     /// builtin scalar keys (`fast_slots.rs`) and its bulk loads (`bulk.rs`).
     #[inline]
     pub fn insert_vacant(&mut self, hash: u64, key: K, value: V, vacancy: Vacancy) -> Result<SlotId, AllocError> {
-        self.insert_absent(Entry::new(self.strategy.entry_hash(hash), key, value), vacancy)
+        let stored = self
+            .strategy
+            .insert_made_within(vacancy, hash, key, value, self.load_limit);
+        self.count_insert(stored, vacancy)
     }
 
     /// Store an entry (its hash already stored) whose key is absent, at
@@ -351,7 +354,15 @@ where
     /// the limit cached for its size and stores the entry.
     #[inline]
     fn insert_absent(&mut self, entry: Entry<K, V>, vacancy: Vacancy) -> Result<SlotId, AllocError> {
-        match self.strategy.insert_within(vacancy, entry, self.load_limit) {
+        let stored = self.strategy.insert_within(vacancy, entry, self.load_limit);
+        self.count_insert(stored, vacancy)
+    }
+
+    /// The end of every insert of an absent key: the generation moves on if
+    /// the strategy stored it, else the table reshapes and stores it.
+    #[inline(always)]
+    fn count_insert(&mut self, stored: Result<SlotId, Entry<K, V>>, vacancy: Vacancy) -> Result<SlotId, AllocError> {
+        match stored {
             Ok(slot) => {
                 self.generation += 1;
                 Ok(slot)
