@@ -64,9 +64,11 @@ impl BucketIndex {
     /// any home with the same two multiplies and no match: φ for Fibonacci,
     /// and for `Mask` (a power of two `size = 2^k`) `2^(64-k)`, which moves
     /// the low `k` bits to the top for the multiply-high to bring back down.
-    /// `Mod` has none: it needs a division.
+    /// `Mod` has one only at a power-of-two size, where it is `Mask`;
+    /// elsewhere it needs a division.
     pub fn multiplier(self, size: usize) -> Option<u64> {
         match self {
+            BucketIndex::Mod if size.is_power_of_two() => BucketIndex::Mask.multiplier(size),
             BucketIndex::Mod => None,
             BucketIndex::Mask => {
                 debug_assert!(size.is_power_of_two());
@@ -108,10 +110,13 @@ mod tests {
 
     #[test]
     fn the_multiplier_gives_the_same_bucket() {
-        for index in [BucketIndex::Mask, BucketIndex::Fibonacci] {
+        for index in BucketIndex::ALL {
             for size in [1usize, 2, 3, 8, 13, 64, 1000, 1 << 40] {
                 let size = index.usable_size(size);
-                let multiplier = index.multiplier(size).expect("mask and fibonacci have one");
+                let Some(multiplier) = index.multiplier(size) else {
+                    assert!(index == BucketIndex::Mod && !size.is_power_of_two(), "{index:?} {size}");
+                    continue;
+                };
                 for hash in [0u64, 1, 7, u64::MAX, 1 << 63, 12345678901234567, 0xdead_beef] {
                     assert_eq!(
                         multiply_home(hash, multiplier, size),
@@ -121,7 +126,9 @@ mod tests {
                 }
             }
         }
-        assert_eq!(BucketIndex::Mod.multiplier(8), None);
+        // `mod` divides, except at a power of two, where it is `mask`.
+        assert_eq!(BucketIndex::Mod.multiplier(13), None);
+        assert_eq!(BucketIndex::Mod.multiplier(8), BucketIndex::Mask.multiplier(8));
     }
 
     #[test]

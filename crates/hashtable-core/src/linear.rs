@@ -129,7 +129,7 @@ pub(crate) fn scan_forward<P, K, V, O: Observer>(
 /// probe that reaches the end goes on from slot 0 in [`settle_wrapped`].
 /// Visits are the slots read, added once.
 #[inline(always)]
-fn settle_forward<'a, P, K, V, O: Observer, E>(
+fn settle_forward<'a, P: ProbeRule, K, V, O: Observer, E>(
     slots: &'a OpenSlots<P, K, V, O>,
     hash: u64,
     visited: &mut u64,

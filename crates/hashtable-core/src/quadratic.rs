@@ -56,6 +56,7 @@ pub struct QuadraticProbing;
 impl ProbeRule for QuadraticProbing {
     const KIND: StrategyKind = StrategyKind::Quadratic;
     const TOMBSTONES: bool = true;
+    const POWER_OF_TWO_SIZES: bool = true;
 
     /// The requested size rounded up to a power of two (at least 1): only
     /// then does the triangular sequence reach every slot.

@@ -113,6 +113,7 @@ where
     /// least one slot more than there are entries, so one `EMPTY` stays.
     fn rebuild(&mut self, buckets: usize) -> Result<(), AllocError> {
         let count = P::usable_size(buckets.max(self.len + 1), self.index);
+        debug_assert!(!P::POWER_OF_TWO_SIZES || count.is_power_of_two(), "{count} slots");
         let fresh = alloc::filled_with(count, || vacant(EMPTY_HASH))?.into_boxed_slice();
         let distances = zeroed_distances::<P>(count)?;
         self.refill(fresh, distances, P::reinsert);
@@ -140,6 +141,7 @@ where
             end: self.end,
             index: self.index,
             multiplier: self.multiplier,
+            divides: self.divides,
             distances: alloc::copied(&self.distances)?,
             rule: PhantomData,
             observer: O::default(),

@@ -65,6 +65,11 @@ pub trait ProbeRule: Sized {
     /// The storage allocates it, copies it, and gives a rebuild a zeroed one;
     /// the rule alone writes it. `false` (linear, quadratic): it stays empty.
     const DISTANCES: bool = false;
+    /// Whether [`ProbeRule::usable_size`] always gives a power of two
+    /// (quadratic probing): every index then multiplies (`mod` is `mask` at
+    /// such a size), so the home slot is two multiplies with no test of the
+    /// index first (`callgrind_core.py --table quadratic`).
+    const POWER_OF_TWO_SIZES: bool = false;
     /// Whether deletion leaves tombstones (quadratic probing). `false`
     /// (linear, Robin Hood: deletion shifts items back): every insert then
     /// takes an `EMPTY` slot, and [`OpenSlots::put`] reads nothing to know it.
@@ -169,8 +174,11 @@ pub struct OpenSlots<P, K, V, O = Quiet> {
     end: usize,
     index: BucketIndex,
     /// [`BucketIndex::multiplier`] at the current slot count: the home slot
-    /// without a match on `index` (`None` for `mod`, which divides).
-    multiplier: Option<u64>,
+    /// without a match on `index`. Unused where `divides`.
+    multiplier: u64,
+    /// `mod` at a slot count that is not a power of two: the home slot is a
+    /// division. Never for a rule with [`ProbeRule::POWER_OF_TWO_SIZES`].
+    divides: bool,
     /// One byte per slot for a rule with [`ProbeRule::DISTANCES`], empty
     /// (and never allocated) for the others.
     distances: Box<[u8]>,
@@ -187,13 +195,15 @@ impl<P: ProbeRule, K, V, O: Observer> OpenSlots<P, K, V, O> {
 
     pub fn try_new(buckets: usize, index: BucketIndex) -> Result<Self, AllocError> {
         let count = P::usable_size(buckets, index);
+        debug_assert!(!P::POWER_OF_TWO_SIZES || count.is_power_of_two(), "{count} slots");
         Ok(OpenSlots {
             slots: alloc::filled_with(count, || vacant(EMPTY_HASH))?.into_boxed_slice(),
             len: 0,
             tombstones: 0,
             end: 0,
             index,
-            multiplier: index.multiplier(count),
+            multiplier: index.multiplier(count).unwrap_or(0),
+            divides: index.multiplier(count).is_none(),
             distances: zeroed_distances::<P>(count)?,
             rule: PhantomData,
             observer: O::default(),
@@ -203,32 +213,13 @@ impl<P: ProbeRule, K, V, O: Observer> OpenSlots<P, K, V, O> {
     pub fn usable_size(requested: usize, index: BucketIndex) -> usize {
         P::usable_size(requested, index)
     }
-}
-
-impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
-    #[inline]
-    pub(crate) fn count(&self) -> usize {
-        self.slots.len()
-    }
-
-    /// Where this storage reports what it does ([`Quiet`] unless traced).
-    #[inline(always)]
-    pub fn observer(&self) -> &O {
-        &self.observer
-    }
-
-    /// Slots holding a tombstone.
-    #[inline]
-    pub(crate) fn tombstone_count(&self) -> usize {
-        self.tombstones
-    }
 
     #[inline(always)]
     pub(crate) fn home(&self, hash: u64) -> usize {
-        match self.multiplier {
-            Some(multiplier) => multiply_home(hash, multiplier, self.slots.len()),
-            None => self.index.bucket(hash, self.slots.len()),
+        if !P::POWER_OF_TWO_SIZES && self.divides {
+            return self.index.bucket(hash, self.slots.len());
         }
+        multiply_home(hash, self.multiplier, self.slots.len())
     }
 
     /// Where a probe for `hash` goes on from: the cursor's position, or the
@@ -249,13 +240,24 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
             visits: cursor.visited,
         }
     }
+}
 
-    /// The index's multiplier at this slot count (`None` for `mod`), for a
-    /// loop that computes homes itself (no rule does today).
-    #[allow(dead_code)]
+impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
+    #[inline]
+    pub(crate) fn count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Where this storage reports what it does ([`Quiet`] unless traced).
     #[inline(always)]
-    pub(crate) fn multiplier(&self) -> Option<u64> {
-        self.multiplier
+    pub fn observer(&self) -> &O {
+        &self.observer
+    }
+
+    /// Slots holding a tombstone.
+    #[inline]
+    pub(crate) fn tombstone_count(&self) -> usize {
+        self.tombstones
     }
 
     /// The rule's byte per slot ([`ProbeRule::DISTANCES`]; empty otherwise).
@@ -473,7 +475,8 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
         let old = mem::replace(&mut self.slots, fresh);
         self.distances = distances;
         self.observer.resize(old.len(), self.slots.len());
-        self.multiplier = self.index.multiplier(self.slots.len());
+        self.multiplier = self.index.multiplier(self.slots.len()).unwrap_or(0);
+        self.divides = self.index.multiplier(self.slots.len()).is_none();
         let old_end = mem::replace(&mut self.end, 0);
         let items = mem::replace(&mut self.len, 0);
         self.tombstones = 0;
