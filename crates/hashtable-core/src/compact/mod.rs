@@ -98,8 +98,18 @@ pub struct Compact<K, V, O = Quiet> {
     len: usize,
     dummies: usize,
     index: BucketIndex,
+    /// [`BucketIndex::multiplier`] at the slot count, a power of two, where
+    /// every index has one: the home slot is two multiplies, with no
+    /// `match` on `index` (`callgrind_core.py --table compact`).
+    home_multiplier: u64,
     /// Where the storage reports what it does: [`Quiet`] (nothing) unless traced.
     observer: O,
+}
+
+/// [`Compact::home_multiplier`] for `slots` slots.
+fn home_multiplier(index: BucketIndex, slots: usize) -> u64 {
+    debug_assert!(slots.is_power_of_two());
+    index.multiplier(slots).unwrap_or(0)
 }
 
 impl<K, V, O: Observer> Compact<K, V, O> {
@@ -109,12 +119,14 @@ impl<K, V, O: Observer> Compact<K, V, O> {
     }
 
     pub fn try_new(buckets: usize, index: BucketIndex) -> Result<Self, AllocError> {
+        let slots = Self::usable_size(buckets, index);
         Ok(Compact {
-            indices: Indices::new(Self::usable_size(buckets, index))?,
+            indices: Indices::new(slots)?,
             entries: Vec::new(),
             len: 0,
             dummies: 0,
             index,
+            home_multiplier: home_multiplier(index, slots),
             observer: O::default(),
         })
     }
@@ -134,7 +146,7 @@ impl<K, V, O: Observer> Compact<K, V, O> {
 
     #[inline]
     fn home(&self, hash: u64) -> usize {
-        self.index.bucket(hash, self.slots())
+        crate::index::multiply_home(hash, self.home_multiplier, self.slots())
     }
 }
 
@@ -283,6 +295,7 @@ where
             len: self.len,
             dummies: self.dummies,
             index: self.index,
+            home_multiplier: self.home_multiplier,
             observer: O::default(),
         })
     }

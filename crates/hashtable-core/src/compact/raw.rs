@@ -64,6 +64,7 @@ impl<K, V, O: Observer> Compact<K, V, O> {
         let home = move |hash: u64| (hash.wrapping_mul(multiplier) >> shift) as usize & (slots - 1);
         with_indices!(&mut indices, slice => place_all(slice, entries, home, observer));
         self.indices = indices;
+        self.home_multiplier = super::home_multiplier(self.index, slots);
         self.observer.resize_end();
         Ok(())
     }
@@ -95,9 +96,10 @@ fn place_all<W: IndexWord, K, V, O: Observer>(
 /// `index.bucket(hash, slots)` is `(hash * multiplier) >> shift` masked to
 /// `slots - 1` (as in swiss): `mod` and `mask` keep the low bits, and
 /// Fibonacci's multiply-high by a power of two is a shift of the product.
-/// For a rebuild's loop: no `match` on `index` per entry. (Kept in the
-/// struct for lookups too, the three fields cost every strategy's hits 2
-/// to 7 instructions in `lookup_loop`, by the layout they changed.)
+/// For a rebuild's loop: no `match` on `index` per entry. (Lookups use
+/// [`super::Compact`]'s one multiplier word instead: kept in the struct,
+/// these three fields cost every strategy's hits 2 to 7 instructions in
+/// `lookup_loop`, by the layout they changed.)
 pub(super) fn home_split(index: BucketIndex, slots: usize) -> (u64, u32) {
     debug_assert!(slots.is_power_of_two());
     match index {

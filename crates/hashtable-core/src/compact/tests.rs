@@ -401,3 +401,24 @@ fn the_rebuild_home_agrees_with_the_bucket_index_at_every_size() {
         }
     }
 }
+
+#[test]
+fn the_lookup_home_agrees_with_the_bucket_index_after_every_rebuild() {
+    // The multiplier word is set when the table is made and at each reindex:
+    // a stale one would send lookups to the wrong walk.
+    for index in BucketIndex::ALL {
+        let mut table = Compact::<u64, u64>::new(1, index);
+        for key in 0..3000u64 {
+            let hash = mix(key);
+            if 3 * (table.len() + 1) >= 2 * table.slots() {
+                table.rebuild(2 * table.slots()).unwrap();
+            }
+            table.insert_new(Entry::new(hash, key, key));
+            for probe in [hash, 0, u64::MAX, 1 << 63] {
+                assert_eq!(table.home(probe), index.bucket(probe, table.slots()), "{index:?} {key}");
+            }
+        }
+        let copy = table.copy_with(|entry| (entry.key, entry.value)).unwrap();
+        assert_eq!(copy.home(12345), index.bucket(12345, copy.slots()), "{index:?} copy");
+    }
+}
