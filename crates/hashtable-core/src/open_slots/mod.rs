@@ -203,7 +203,7 @@ impl<P: ProbeRule, K, V, O: Observer> OpenSlots<P, K, V, O> {
             end: 0,
             index,
             multiplier: index.multiplier(count).unwrap_or(0),
-            divides: index.multiplier(count).is_none(),
+            divides: divides(index, count),
             distances: zeroed_distances::<P>(count)?,
             rule: PhantomData,
             observer: O::default(),
@@ -476,7 +476,7 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
         self.distances = distances;
         self.observer.resize(old.len(), self.slots.len());
         self.multiplier = self.index.multiplier(self.slots.len()).unwrap_or(0);
-        self.divides = self.index.multiplier(self.slots.len()).is_none();
+        self.divides = divides(self.index, self.slots.len());
         let old_end = mem::replace(&mut self.end, 0);
         let items = mem::replace(&mut self.len, 0);
         self.tombstones = 0;
@@ -505,6 +505,12 @@ impl<P, K, V> Traced for OpenSlots<P, K, V, Recorder> {
     fn take_events(&self) -> Vec<Event> {
         self.observer.take()
     }
+}
+
+/// Whether the home slot of `index` over `count` slots is a division
+/// ([`OpenSlots::divides`]): `mod` at a count that is not a power of two.
+fn divides(index: BucketIndex, count: usize) -> bool {
+    index.multiplier(count).is_none()
 }
 
 /// A zeroed byte per slot for a rule with [`ProbeRule::DISTANCES`]; no
