@@ -196,14 +196,15 @@ impl<P: ProbeRule, K, V, O: Observer> OpenSlots<P, K, V, O> {
     pub fn try_new(buckets: usize, index: BucketIndex) -> Result<Self, AllocError> {
         let count = P::usable_size(buckets, index);
         debug_assert!(!P::POWER_OF_TWO_SIZES || count.is_power_of_two(), "{count} slots");
+        let (multiplier, divides) = home_rule(index, count);
         Ok(OpenSlots {
             slots: alloc::filled_with(count, || vacant(EMPTY_HASH))?.into_boxed_slice(),
             len: 0,
             tombstones: 0,
             end: 0,
             index,
-            multiplier: index.multiplier(count).unwrap_or(0),
-            divides: divides(index, count),
+            multiplier,
+            divides,
             distances: zeroed_distances::<P>(count)?,
             rule: PhantomData,
             observer: O::default(),
@@ -475,8 +476,7 @@ impl<P, K, V, O: Observer> OpenSlots<P, K, V, O> {
         let old = mem::replace(&mut self.slots, fresh);
         self.distances = distances;
         self.observer.resize(old.len(), self.slots.len());
-        self.multiplier = self.index.multiplier(self.slots.len()).unwrap_or(0);
-        self.divides = divides(self.index, self.slots.len());
+        (self.multiplier, self.divides) = home_rule(self.index, self.slots.len());
         let old_end = mem::replace(&mut self.end, 0);
         let items = mem::replace(&mut self.len, 0);
         self.tombstones = 0;
@@ -507,10 +507,14 @@ impl<P, K, V> Traced for OpenSlots<P, K, V, Recorder> {
     }
 }
 
-/// Whether the home slot of `index` over `count` slots is a division
-/// ([`OpenSlots::divides`]): `mod` at a count that is not a power of two.
-fn divides(index: BucketIndex, count: usize) -> bool {
-    index.multiplier(count).is_none()
+/// [`OpenSlots::multiplier`] and [`OpenSlots::divides`] for `index` over
+/// `count` slots: the multiplier, or whether the home slot is a division
+/// (`mod` at a count that is not a power of two).
+fn home_rule(index: BucketIndex, count: usize) -> (u64, bool) {
+    match index.multiplier(count) {
+        Some(multiplier) => (multiplier, false),
+        None => (0, true),
+    }
 }
 
 /// A zeroed byte per slot for a rule with [`ProbeRule::DISTANCES`]; no
